@@ -1,0 +1,43 @@
+/** Fixed codes, so scripts can branch on `err.code` rather than on message text. */
+export const WalkErrorCode = {
+  /** The folder does not exist, is not a folder, or holds neither a manifest nor thread files. */
+  NOT_A_WALK: 'PWALK_NOT_A_WALK',
+  /** The manifest cannot be decoded or does not match the schema. */
+  BAD_MANIFEST: 'PWALK_BAD_MANIFEST',
+  /** The file or manifest was written by a newer, unknown format version. */
+  UNSUPPORTED_VERSION: 'PWALK_UNSUPPORTED_VERSION',
+  /** A thread file's header is missing, short, has the wrong magic or belongs to another walk. */
+  BAD_HEADER: 'PWALK_BAD_HEADER',
+  /** A block's header or checksum is wrong: its records cannot be trusted. */
+  CORRUPT_BLOCK: 'PWALK_CORRUPT_BLOCK',
+  /** A record inside a verified block is malformed (unknown flags, length past the block). */
+  CORRUPT_RECORD: 'PWALK_CORRUPT_RECORD',
+  /** A thread file ends inside a block: every whole record before the cut was yielded. */
+  TRUNCATED: 'PWALK_TRUNCATED',
+  /** An I/O error while reading the walk. */
+  IO: 'PWALK_IO',
+} as const;
+export type WalkErrorCode = (typeof WalkErrorCode)[keyof typeof WalkErrorCode];
+
+export interface WalkFormatErrorDetails {
+  file?: string;
+  offset?: number;
+  cause?: unknown;
+}
+
+/** Raised for every problem with a walk folder's contents; carries the file and byte offset. */
+export class WalkFormatError extends Error {
+  override readonly name = 'WalkFormatError';
+  readonly code: WalkErrorCode;
+  readonly file: string | undefined;
+  readonly offset: number | undefined;
+
+  constructor(code: WalkErrorCode, message: string, details: WalkFormatErrorDetails = {}) {
+    const where =
+      details.file === undefined ? '' : ` (${details.file}${details.offset === undefined ? '' : ` at byte ${details.offset}`})`;
+    super(message + where, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.file = details.file;
+    this.offset = details.offset;
+  }
+}

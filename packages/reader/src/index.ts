@@ -1,0 +1,16 @@
+export { openWalk, Walk, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './walk.js';
+export type { WalkEntry, WalkEntryError } from './record.js';
+export { WalkErrorCode, WalkFormatError } from './errors.js';
+export {
+  readManifest,
+  writeManifest,
+  newWalkId,
+  WalkManifest,
+  WalkStatus,
+  WalkTotals,
+  ThreadFileSummary,
+  WalkOptionsRecord,
+  type WalkManifestInput,
+} from './manifest.js';
+export { RootPath } from './root-path.js';
+export { depthOf } from './record-decoder.js';

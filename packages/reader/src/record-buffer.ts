@@ -1,0 +1,311 @@
+import type { BigIntStats, Stats } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import {
+  ATTRS_SIZE,
+  AttrsOffset,
+  BLOCK_HEADER_SIZE,
+  BLOCK_MAGIC,
+  BlockHeaderOffset,
+  DEFAULT_BLOCK_CAPACITY,
+  EntryType,
+  MAX_ERROR_CODE_LENGTH,
+  MAX_RECORD_HEAD,
+  RECORD_FIXED_SIZE,
+  RecordFlag,
+  RecordOffset,
+  U16_SENTINEL,
+  U32_SENTINEL,
+} from './format.js';
+import type { WalkEntry } from './record.js';
+import { floorDivNs, floorSecondsFromMs } from './time.js';
+
+const TWO_32 = 4294967296;
+const EMPTY = new Uint8Array(0);
+const U32_MAX_BIG = 0xffffffffn;
+
+/** Receives each sealed block; the bytes are only valid during the call. */
+export type BlockSink = (block: Uint8Array, recordCount: number) => void;
+
+/**
+ * Packs records into one preallocated block buffer and hands full blocks to a sink.
+ * Perf: one buffer and one cached DataView for the writer's lifetime; each append
+ * makes one bounds check against a worst-case record size, then writes unchecked.
+ */
+export class RecordBuffer {
+  readonly fullAttrs: boolean;
+  private buf: Buffer;
+  private view: DataView;
+  private pos = BLOCK_HEADER_SIZE;
+  private count = 0;
+  private pathStart = 0;
+  private readonly sink: BlockSink;
+
+  constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean } = {}) {
+    this.sink = sink;
+    this.fullAttrs = options.fullAttrs ?? true;
+    this.buf = Buffer.allocUnsafe(options.capacity ?? DEFAULT_BLOCK_CAPACITY);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /**
+   * Appends an entry from number-valued Stats. The caller guarantees every integer
+   * field is below 2^53 and that no time is ambiguous (see walker's stat-exactness).
+   */
+  appendStats(st: Stats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
+    const off = this.reserve(prefix, name);
+    const view = this.view;
+    const size = st.size;
+    const mtime = floorSecondsFromMs(st.mtimeMs);
+    let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
+    writeU64(view, off + RecordOffset.inode, st.ino);
+    writeU64(view, off + RecordOffset.parentInode, parentIno);
+    view.setUint8(off + RecordOffset.type, type);
+    let ext = off + RECORD_FIXED_SIZE;
+    const long = this.longPath(off, prefix, name);
+    if (long) {
+      flags |= RecordFlag.PATH32;
+      ext += 4;
+    }
+    if (size >= U32_SENTINEL) {
+      flags |= RecordFlag.SIZE64;
+      view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
+      writeU64(view, ext, size);
+      ext += 8;
+    } else {
+      view.setUint32(off + RecordOffset.size, size, true);
+    }
+    if (mtime >= 0 && mtime <= 0xffffffff) {
+      view.setUint32(off + RecordOffset.mtime, mtime, true);
+    } else {
+      flags |= RecordFlag.MTIME64;
+      view.setUint32(off + RecordOffset.mtime, 0, true);
+      writeI64(view, ext, mtime);
+      ext += 8;
+    }
+    if (this.fullAttrs) {
+      view.setUint32(ext + AttrsOffset.uid, st.uid, true);
+      view.setUint32(ext + AttrsOffset.gid, st.gid, true);
+      view.setUint32(ext + AttrsOffset.mode, st.mode, true);
+      view.setUint32(ext + AttrsOffset.nlink, st.nlink, true);
+      writeU64(view, ext + AttrsOffset.blocks, st.blocks);
+      writeU64(view, ext + AttrsOffset.dev, st.dev);
+      writeI64(view, ext + AttrsOffset.atime, floorSecondsFromMs(st.atimeMs));
+      writeI64(view, ext + AttrsOffset.ctime, floorSecondsFromMs(st.ctimeMs));
+      ext += ATTRS_SIZE;
+    }
+    view.setUint8(off + RecordOffset.flags, flags);
+    this.commit(off, this.writePath(ext, prefix, name), long);
+  }
+
+  /** Appends an entry from BigIntStats: the exact route for 64-bit values and nanosecond times. */
+  appendBigStats(st: BigIntStats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
+    const off = this.reserve(prefix, name);
+    const view = this.view;
+    const mtime = floorDivNs(st.mtimeNs);
+    let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
+    view.setBigUint64(off + RecordOffset.inode, st.ino, true);
+    writeU64(view, off + RecordOffset.parentInode, parentIno);
+    view.setUint8(off + RecordOffset.type, type);
+    let ext = off + RECORD_FIXED_SIZE;
+    const long = this.longPath(off, prefix, name);
+    if (long) {
+      flags |= RecordFlag.PATH32;
+      ext += 4;
+    }
+    if (st.size >= U32_MAX_BIG) {
+      flags |= RecordFlag.SIZE64;
+      view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
+      view.setBigUint64(ext, st.size, true);
+      ext += 8;
+    } else {
+      view.setUint32(off + RecordOffset.size, Number(st.size), true);
+    }
+    if (mtime >= 0n && mtime <= U32_MAX_BIG) {
+      view.setUint32(off + RecordOffset.mtime, Number(mtime), true);
+    } else {
+      flags |= RecordFlag.MTIME64;
+      view.setUint32(off + RecordOffset.mtime, 0, true);
+      view.setBigInt64(ext, mtime, true);
+      ext += 8;
+    }
+    if (this.fullAttrs) {
+      view.setUint32(ext + AttrsOffset.uid, Number(st.uid), true);
+      view.setUint32(ext + AttrsOffset.gid, Number(st.gid), true);
+      view.setUint32(ext + AttrsOffset.mode, Number(st.mode), true);
+      view.setUint32(ext + AttrsOffset.nlink, Number(st.nlink), true);
+      view.setBigUint64(ext + AttrsOffset.blocks, st.blocks, true);
+      view.setBigUint64(ext + AttrsOffset.dev, st.dev, true);
+      view.setBigInt64(ext + AttrsOffset.atime, floorDivNs(st.atimeNs), true);
+      view.setBigInt64(ext + AttrsOffset.ctime, floorDivNs(st.ctimeNs), true);
+      ext += ATTRS_SIZE;
+    }
+    view.setUint8(off + RecordOffset.flags, flags);
+    this.commit(off, this.writePath(ext, prefix, name), long);
+  }
+
+  /** Re-encodes a decoded entry (external sort runs); the layout must match the entry's. */
+  appendEntry(e: WalkEntry): void {
+    const empty = EMPTY;
+    const off = this.reserve(empty, e.relativePathBytes);
+    const view = this.view;
+    let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
+    view.setBigUint64(off + RecordOffset.inode, e.inode, true);
+    view.setBigUint64(off + RecordOffset.parentInode, e.parentInode, true);
+    view.setUint8(off + RecordOffset.type, EntryType[e.type]);
+    let ext = off + RECORD_FIXED_SIZE;
+    const long = this.longPath(off, empty, e.relativePathBytes);
+    if (long) {
+      flags |= RecordFlag.PATH32;
+      ext += 4;
+    }
+    if (e.size >= U32_MAX_BIG) {
+      flags |= RecordFlag.SIZE64;
+      view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
+      view.setBigUint64(ext, e.size, true);
+      ext += 8;
+    } else {
+      view.setUint32(off + RecordOffset.size, Number(e.size), true);
+    }
+    if (e.mtime >= 0 && e.mtime <= 0xffffffff) {
+      view.setUint32(off + RecordOffset.mtime, e.mtime, true);
+    } else {
+      flags |= RecordFlag.MTIME64;
+      view.setUint32(off + RecordOffset.mtime, 0, true);
+      writeI64(view, ext, e.mtime);
+      ext += 8;
+    }
+    if (this.fullAttrs) {
+      view.setUint32(ext + AttrsOffset.uid, e.uid ?? 0, true);
+      view.setUint32(ext + AttrsOffset.gid, e.gid ?? 0, true);
+      view.setUint32(ext + AttrsOffset.mode, e.mode ?? 0, true);
+      view.setUint32(ext + AttrsOffset.nlink, e.nlink ?? 0, true);
+      view.setBigUint64(ext + AttrsOffset.blocks, e.blocks ?? 0n, true);
+      view.setBigUint64(ext + AttrsOffset.dev, e.dev ?? 0n, true);
+      writeI64(view, ext + AttrsOffset.atime, e.atime ?? 0);
+      writeI64(view, ext + AttrsOffset.ctime, e.ctime ?? 0);
+      ext += ATTRS_SIZE;
+    }
+    view.setUint8(off + RecordOffset.flags, flags);
+    this.commit(off, this.writePath(ext, empty, e.relativePathBytes), long);
+  }
+
+  /**
+   * Appends an error record: the entry at prefix+name could not be stat'ed or read.
+   * `inode` is the entry's own inode when known (a directory that could not be read), else 0.
+   */
+  appendError(
+    inode: number | bigint,
+    parentIno: number | bigint,
+    type: number,
+    syscall: number,
+    code: string,
+    prefix: Uint8Array,
+    name: string | Uint8Array,
+  ): void {
+    const codeBytes = Buffer.from(code.slice(0, MAX_ERROR_CODE_LENGTH), 'latin1');
+    const off = this.reserve(prefix, name, codeBytes.length);
+    const view = this.view;
+    let flags: number = RecordFlag.ERROR;
+    writeU64(view, off + RecordOffset.inode, inode);
+    writeU64(view, off + RecordOffset.parentInode, parentIno);
+    view.setUint32(off + RecordOffset.size, 0, true);
+    view.setUint32(off + RecordOffset.mtime, 0, true);
+    view.setUint8(off + RecordOffset.type, type);
+    let ext = off + RECORD_FIXED_SIZE;
+    const long = this.longPath(off, prefix, name);
+    if (long) {
+      flags |= RecordFlag.PATH32;
+      ext += 4;
+    }
+    view.setUint8(ext, syscall);
+    view.setUint8(ext + 1, codeBytes.length);
+    this.buf.set(codeBytes, ext + 2);
+    ext += 2 + codeBytes.length;
+    view.setUint8(off + RecordOffset.flags, flags);
+    this.commit(off, this.writePath(ext, prefix, name), long);
+  }
+
+  /** Writes out whatever is buffered as a final, possibly short, block. */
+  flush(): void {
+    if (this.count === 0) return;
+    const view = this.view;
+    const payloadLength = this.pos - BLOCK_HEADER_SIZE;
+    view.setUint32(BlockHeaderOffset.magic, BLOCK_MAGIC, true);
+    view.setUint32(BlockHeaderOffset.payloadLength, payloadLength, true);
+    view.setUint32(BlockHeaderOffset.recordCount, this.count, true);
+    view.setUint32(BlockHeaderOffset.crc32, crc32(this.buf.subarray(BLOCK_HEADER_SIZE, this.pos)), true);
+    const count = this.count;
+    this.pos = BLOCK_HEADER_SIZE;
+    this.count = 0;
+    this.sink(this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength), count);
+  }
+
+  /** The one bounds check of an append: room for the worst case of this record, flushing or growing first. */
+  private reserve(prefix: Uint8Array, name: string | Uint8Array, extra = 0): number {
+    // Perf: a UTF-16 unit never needs more than 3 UTF-8 bytes, so this bound needs no byteLength scan.
+    const worst = MAX_RECORD_HEAD + extra + prefix.length + (typeof name === 'string' ? name.length * 3 : name.length);
+    if (this.pos + worst > this.buf.length) {
+      this.flush();
+      if (BLOCK_HEADER_SIZE + worst > this.buf.length) this.grow(BLOCK_HEADER_SIZE + worst);
+    }
+    return this.pos;
+  }
+
+  private grow(size: number): void {
+    this.buf = Buffer.allocUnsafe(size);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  private writePath(off: number, prefix: Uint8Array, name: string | Uint8Array): number {
+    this.pathStart = off;
+    this.buf.set(prefix, off);
+    off += prefix.length;
+    if (typeof name === 'string') return off + this.buf.write(name, off, 'utf8');
+    this.buf.set(name, off);
+    return off + name.length;
+  }
+
+  /**
+   * Decides the path-length encoding. Perf: the common short path needs no UTF-8 length
+   * scan, since commit() stores the length the write produced; only a path that might
+   * reach 64 KiB is measured up front to place the u32 length.
+   */
+  private longPath(off: number, prefix: Uint8Array, name: string | Uint8Array): boolean {
+    const worst = prefix.length + (typeof name === 'string' ? name.length * 3 : name.length);
+    if (worst < U16_SENTINEL) return false;
+    const exact = prefix.length + (typeof name === 'string' ? Buffer.byteLength(name, 'utf8') : name.length);
+    if (exact < U16_SENTINEL) return false;
+    this.view.setUint16(off + RecordOffset.pathLength, U16_SENTINEL, true);
+    this.view.setUint32(off + RECORD_FIXED_SIZE, exact, true);
+    return true;
+  }
+
+  private commit(start: number, end: number, long: boolean): void {
+    if (!long) this.view.setUint16(start + RecordOffset.pathLength, end - this.pathStart, true);
+    this.pos = end;
+    this.count++;
+  }
+}
+
+/** Writes an unsigned 64-bit value held as an exact number or a bigint. */
+function writeU64(view: DataView, off: number, v: number | bigint): void {
+  if (typeof v === 'bigint') {
+    view.setBigUint64(off, v, true);
+    return;
+  }
+  // Perf: ToUint32 takes the low word exactly for any integer below 2^53, avoiding a BigInt allocation.
+  const lo = v >>> 0;
+  view.setUint32(off, lo, true);
+  view.setUint32(off + 4, (v - lo) / TWO_32, true);
+}
+
+/** Writes a signed 64-bit value held as an exact number. */
+function writeI64(view: DataView, off: number, v: number): void {
+  const lo = v >>> 0;
+  view.setUint32(off, lo, true);
+  view.setInt32(off + 4, (v - lo) / TWO_32, true);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    // Walk tests spawn worker threads and child processes; two cores are busy enough with one file at a time.
+    fileParallelism: false,
+    reporters: ['default'],
+  },
+});
