@@ -101,7 +101,11 @@ export async function openWalk(dir: string): Promise<Walk> {
   }
   if (!isDir) throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, 'not a folder', { file: dir });
   const manifest = existsSync(join(dir, MANIFEST_FILE)) ? readManifest(dir) : null;
-  const names = manifest !== null && manifest.status !== 'running' ? manifest.files.map((f) => f.name) : listThreadFiles(dir);
+  // The folder's listing, plus any file the manifest names that is missing (opening it
+  // then reports the loss): a failed walk's manifest does not list the thread file of
+  // the worker that failed, whose whole blocks are still worth reading.
+  const listed = listThreadFiles(dir);
+  const names = [...listed, ...(manifest?.files.map((f) => f.name).filter((n) => !listed.includes(n)) ?? [])];
   if (manifest === null && names.length === 0) {
     throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `not a walk folder: no ${MANIFEST_FILE} and no thread_*.bin files`, {
       file: dir,

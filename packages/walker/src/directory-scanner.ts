@@ -1,0 +1,346 @@
+import { closeSync, constants, lstatSync, openSync, readdirSync, type BigIntStats, type Stats } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { EntryType, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
+import type { EntryFilter } from './entry-filter.js';
+import type { WalkSettings } from './settings.js';
+import type { Ancestor, DirectoryItem } from './directory-item.js';
+
+const EMPTY = Buffer.alloc(0);
+const SLASH = Buffer.from('/');
+const REPLACEMENT_CHAR = '\uFFFD';
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+/** 2^52: byte sums below it plus one size below it stay exact in a double. */
+const EXACT_SUM_LIMIT = 2 ** 52;
+/**
+ * A directory whose path is longer than this is read through a descriptor instead
+ * of by path: its entries' paths (plus a 255-byte name) would pass PATH_MAX (4096).
+ */
+const LONG_PATH_BYTES = 4096 - 256 - 64;
+/** Opening a long path goes this many bytes of components at a time. */
+const OPEN_CHUNK_BYTES = 2048;
+
+const LSTAT_NUMBER = { throwIfNoEntry: false } as const;
+const LSTAT_BIGINT = { bigint: true, throwIfNoEntry: false } as const;
+const READDIR_BUFFER = { encoding: 'buffer' } as const;
+const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/** Errors that say something about one entry; anything else (EMFILE, ENOMEM, ...) stops the walk. */
+const ENTRY_ERROR_CODES = new Set([
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ELOOP',
+  'ENAMETOOLONG',
+  'ENOTDIR',
+  'EIO',
+  'ESTALE',
+  'EOVERFLOW',
+  'ENXIO',
+  'ENODEV',
+  'EINVAL',
+  'EREMOTEIO',
+  'EHOSTDOWN',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'EBADF',
+  'EUCLEAN',
+]);
+
+/** The nodelib-style error filter: an entry error is recorded as data, any other error is thrown on. */
+export function entryErrorCode(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && ENTRY_ERROR_CODES.has(code) ? code : null;
+}
+
+/** What one worker has counted so far. */
+export interface ScanTotals {
+  entries: number;
+  /** Directories read. */
+  dirs: number;
+  /** Entries recorded, by type. */
+  files: number;
+  dirEntries: number;
+  errors: number;
+  /** Exact sum of sizes: a bigint part plus a double part kept below 2^53. */
+  bytesBig: bigint;
+  bytesSmall: number;
+}
+
+/**
+ * Reads directories and records their entries. One scanner per worker; it owns
+ * the worker's record buffer and pushes subdirectories onto the worker's stack.
+ *
+ * Perf: the common directory (a UTF-8 path short enough for the kernel) takes
+ * scanUtf8, which works on strings end to end: readdirSync without Dirent
+ * objects, one string concatenation per lstat, the name written into the
+ * record buffer without an intermediate Buffer. Non-UTF-8 names and long paths
+ * take the byte-exact routes, chosen once per directory, never per entry.
+ */
+export class DirectoryScanner {
+  readonly totals: ScanTotals = { entries: 0, dirs: 0, files: 0, dirEntries: 0, errors: 0, bytesBig: 0n, bytesSmall: 0 };
+  private readonly fullAttrs: boolean;
+  private readonly baseBytes: number;
+  private rootDev: number | bigint | null = null;
+
+  constructor(
+    private readonly settings: WalkSettings,
+    private readonly out: RecordBuffer,
+    private readonly filter: EntryFilter | null,
+    private readonly stack: DirectoryItem[],
+    private readonly onError: () => void,
+  ) {
+    this.fullAttrs = !settings.compact;
+    this.baseBytes = Buffer.byteLength(settings.base);
+  }
+
+  /** Records the root's own entry; returns the item to scan when the root is a directory. */
+  recordRoot(): DirectoryItem | null {
+    const root = this.settings.root;
+    let st: Stats | BigIntStats | undefined;
+    try {
+      st = lstatSync(root, LSTAT_BIGINT);
+    } catch (err) {
+      const code = entryErrorCode(err);
+      if (code === null) throw err;
+      this.error(0, 0, EntryType.unknown, Syscall.lstat, code, EMPTY, EMPTY);
+      return null;
+    }
+    if (st === undefined) {
+      this.error(0, 0, EntryType.unknown, Syscall.lstat, 'ENOENT', EMPTY, EMPTY);
+      return null;
+    }
+    const type = entryTypeFromMode(Number(st.mode));
+    this.out.appendBigStats(st, type, 0, EMPTY, EMPTY);
+    this.count(st.size, type);
+    this.rootDev = st.dev;
+    if (type !== EntryType.dir || this.settings.maxDepth < 1) return null;
+    return { rel: EMPTY, ino: st.ino, dev: st.dev, depth: 0, up: null };
+  }
+
+  /** Reads one directory, records every entry in it, and stacks its subdirectories. */
+  scan(dir: DirectoryItem): void {
+    this.totals.dirs++;
+    if (dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) {
+      this.scanLong(dir);
+    } else if (isUtf8(dir.rel)) {
+      this.scanUtf8(dir);
+    } else {
+      const path = dir.rel.length === 0 ? Buffer.from(this.settings.root) : Buffer.concat([Buffer.from(this.settings.base), dir.rel]);
+      this.scanBytes(dir, path, Buffer.concat([path, SLASH]));
+    }
+  }
+
+  private scanUtf8(dir: DirectoryItem): void {
+    const path = dir.rel.length === 0 ? this.settings.root : this.settings.base + dir.rel.toString('utf8');
+    let names: string[];
+    try {
+      names = readdirSync(path);
+    } catch (err) {
+      this.readFailed(dir, err);
+      return;
+    }
+    for (let i = 0; i < names.length; i++) {
+      // readdir decodes invalid UTF-8 to U+FFFD, after which the name no longer
+      // opens: re-read this one directory as bytes (also covers a real U+FFFD).
+      if (names[i]!.includes(REPLACEMENT_CHAR)) {
+        const bytes = Buffer.from(path);
+        this.scanBytes(dir, bytes, Buffer.concat([bytes, SLASH]));
+        return;
+      }
+    }
+    const base = path.endsWith('/') ? path : path + '/';
+    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
+    const relBase = dir.rel.length === 0 ? '' : dir.rel.toString('utf8') + '/';
+    const up: Ancestor = { ino: dir.ino, dev: dir.dev, up: dir.up };
+    const childDepth = dir.depth + 1;
+    const filter = this.filter;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      // Perf: one null test per entry when nothing is excluded.
+      if (filter !== null && filter(name, relBase + name)) continue;
+      const full = base + name;
+      let st: Stats | BigIntStats | undefined;
+      try {
+        st = lstatSync(full, LSTAT_NUMBER);
+        if (st !== undefined && this.needsExactStat(st)) st = lstatSync(full, LSTAT_BIGINT);
+      } catch (err) {
+        this.statFailed(dir, err, prefix, name);
+        continue;
+      }
+      if (st === undefined) {
+        this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', prefix, name);
+        continue;
+      }
+      this.record(st, dir, prefix, name, up, childDepth);
+    }
+  }
+
+  /** The byte-exact route: names as Buffers, paths as Buffers. `path` is what readdir opens, `base` what entries are stat'ed under. */
+  private scanBytes(dir: DirectoryItem, path: Buffer, base: Buffer): void {
+    let names: Buffer[];
+    try {
+      names = readdirSync(path, READDIR_BUFFER);
+    } catch (err) {
+      this.readFailed(dir, err);
+      return;
+    }
+    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
+    const up: Ancestor = { ino: dir.ino, dev: dir.dev, up: dir.up };
+    const childDepth = dir.depth + 1;
+    const filter = this.filter;
+    for (const name of names) {
+      if (filter !== null && filter(name.toString('utf8'), Buffer.concat([prefix, name]).toString('utf8'))) continue;
+      const full = Buffer.concat([base, name]);
+      let st: Stats | BigIntStats | undefined;
+      try {
+        st = lstatSync(full, LSTAT_NUMBER);
+        if (st !== undefined && this.needsExactStat(st)) st = lstatSync(full, LSTAT_BIGINT);
+      } catch (err) {
+        this.statFailed(dir, err, prefix, name);
+        continue;
+      }
+      if (st === undefined) {
+        this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', prefix, name);
+        continue;
+      }
+      this.record(st, dir, prefix, name, up, childDepth);
+    }
+  }
+
+  /**
+   * A directory whose path is too long for the kernel: open it a chunk of
+   * components at a time through /proc/self/fd (Node has no openat), then read
+   * and stat relative to that descriptor. Only such deep directories pay this.
+   */
+  private scanLong(dir: DirectoryItem): void {
+    let fd: number;
+    try {
+      fd = openLongPath(Buffer.from(this.settings.base), dir.rel);
+    } catch (err) {
+      this.readFailed(dir, err, Syscall.open);
+      return;
+    }
+    try {
+      const viaFd = Buffer.from(`/proc/self/fd/${fd}`);
+      this.scanBytes(dir, viaFd, Buffer.concat([viaFd, SLASH]));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private record(
+    st: Stats | BigIntStats,
+    dir: DirectoryItem,
+    prefix: Buffer,
+    name: string | Buffer,
+    up: Ancestor,
+    childDepth: number,
+  ): void {
+    let type: number;
+    if (typeof st.mode === 'number') {
+      type = entryTypeFromMode(st.mode);
+      this.out.appendStats(st as Stats, type, dir.ino, prefix, name);
+    } else {
+      type = entryTypeFromMode(Number(st.mode));
+      this.out.appendBigStats(st as BigIntStats, type, dir.ino, prefix, name);
+    }
+    this.count(st.size, type);
+    if (type !== EntryType.dir || childDepth >= this.settings.maxDepth) return;
+    if (this.settings.oneFileSystem && st.dev != this.rootDev) return;
+    const rel = Buffer.concat([prefix, typeof name === 'string' ? Buffer.from(name) : name]);
+    if (isAncestor(up, st.dev, st.ino)) {
+      // A bind mount of an ancestor inside itself: descending would never end.
+      this.error(st.ino, dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
+      return;
+    }
+    this.stack.push({ rel, ino: st.ino, dev: st.dev, depth: childDepth, up });
+  }
+
+  /**
+   * Number Stats are exact for integers below 2^53, and for times except a whole
+   * second, which may be a nanosecond time just below it rounded up: those take a
+   * second, bigint lstat (see time.ts in the reader).
+   */
+  private needsExactStat(st: Stats | BigIntStats): boolean {
+    const s = st as Stats;
+    if (s.ino > MAX_SAFE || s.size > MAX_SAFE || s.mtimeMs % 1000 === 0) return true;
+    return this.fullAttrs && (s.atimeMs % 1000 === 0 || s.ctimeMs % 1000 === 0 || s.blocks > MAX_SAFE || s.dev > MAX_SAFE);
+  }
+
+  private count(size: number | bigint, type: number): void {
+    const t = this.totals;
+    t.entries++;
+    if (type === EntryType.file) t.files++;
+    else if (type === EntryType.dir) t.dirEntries++;
+    if (typeof size === 'number' && size < EXACT_SUM_LIMIT) {
+      t.bytesSmall += size;
+      if (t.bytesSmall >= EXACT_SUM_LIMIT) {
+        t.bytesBig += BigInt(t.bytesSmall);
+        t.bytesSmall = 0;
+      }
+    } else {
+      t.bytesBig += BigInt(size);
+    }
+  }
+
+  private readFailed(dir: DirectoryItem, err: unknown, syscall: number = Syscall.scandir): void {
+    const code = entryErrorCode(err);
+    if (code === null) throw err;
+    this.error(dir.ino, dir.up?.ino ?? 0, EntryType.dir, syscall, code, dir.rel, EMPTY);
+  }
+
+  private statFailed(dir: DirectoryItem, err: unknown, prefix: Buffer, name: string | Buffer): void {
+    const code = entryErrorCode(err);
+    if (code === null) throw err;
+    this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, code, prefix, name);
+  }
+
+  private error(
+    ino: number | bigint,
+    parentIno: number | bigint,
+    type: number,
+    syscall: number,
+    code: string,
+    prefix: Buffer,
+    name: string | Buffer,
+  ): void {
+    this.totals.errors++;
+    this.onError();
+    this.out.appendError(ino, parentIno, type, syscall, code, prefix, name);
+  }
+}
+
+function isAncestor(up: Ancestor | null, dev: number | bigint, ino: number | bigint): boolean {
+  for (let a = up; a !== null; a = a.up) {
+    // Loose equality: one side may be a bigint from an exact re-stat.
+    if (a.ino == ino && a.dev == dev) return true;
+  }
+  return false;
+}
+
+/** Opens base+rel as a directory without handing the kernel a path longer than OPEN_CHUNK_BYTES at once. */
+function openLongPath(base: Buffer, rel: Buffer): number {
+  let fd = -1;
+  let start = 0;
+  let first = true;
+  while (start < rel.length) {
+    let end = Math.min(rel.length, start + OPEN_CHUNK_BYTES);
+    if (end < rel.length) {
+      const slash = rel.lastIndexOf(0x2f, end);
+      if (slash <= start) throw Object.assign(new Error('path component longer than a chunk'), { code: 'ENAMETOOLONG' });
+      end = slash;
+    }
+    const chunk = rel.subarray(start, end);
+    const path = first ? Buffer.concat([base, chunk]) : Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), chunk]);
+    let next: number;
+    try {
+      next = openSync(path, O_DIR);
+    } finally {
+      if (fd !== -1) closeSync(fd);
+    }
+    fd = next;
+    first = false;
+    start = end + 1;
+  }
+  return fd;
+}

@@ -1,0 +1,27 @@
+/** Fixed codes for everything that stops a walk before or while it runs. */
+export const WalkerErrorCode = {
+  /** The options do not validate (bad thread count, empty root, ...). */
+  BAD_OPTIONS: 'PWALK_BAD_OPTIONS',
+  /** The root cannot be stat'ed. */
+  ROOT_NOT_FOUND: 'PWALK_ROOT_NOT_FOUND',
+  /** The output folder exists and holds something other than an empty folder. */
+  OUT_NOT_EMPTY: 'PWALK_OUT_NOT_EMPTY',
+  /** The output folder cannot be created or written. */
+  OUT_NOT_WRITABLE: 'PWALK_OUT_NOT_WRITABLE',
+  /** Writing a thread file or the manifest failed (ENOSPC, EIO, ...). */
+  WRITE_FAILED: 'PWALK_WRITE_FAILED',
+  /** A worker thread failed while walking. */
+  WORKER_FAILED: 'PWALK_WORKER_FAILED',
+} as const;
+export type WalkerErrorCode = (typeof WalkerErrorCode)[keyof typeof WalkerErrorCode];
+
+export class WalkerError extends Error {
+  override readonly name = 'WalkerError';
+  constructor(
+    readonly code: WalkerErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,5 @@
+export { startWalk, TOOL_VERSION, type WalkRun, type WalkResult, type WalkProgress } from './walk.js';
+export { WalkOptions, resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
+export { WalkerError, WalkerErrorCode } from './errors.js';
+export type { WorkSource } from './work-queue.js';
+export type { DirectoryItem } from './directory-item.js';

@@ -1,0 +1,273 @@
+import { lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ZodError } from 'zod';
+import {
+  newWalkId,
+  writeManifest,
+  type ThreadFileSummary,
+  type WalkManifestInput,
+  type WalkStatus,
+} from '@pwalk-ts/reader';
+import { MANIFEST_FILE } from '@pwalk-ts/reader/format';
+import { WalkerError, WalkerErrorCode } from './errors.js';
+import { Control, createSharedState, readTotals, type ProgressTotals } from './progress-counters.js';
+import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
+import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
+import type { WorkerData } from './worker-data.js';
+
+export const TOOL_VERSION = '0.1.0';
+
+export interface WalkProgress extends ProgressTotals {
+  /** Directories waiting in the shared queue as well as in workers' stacks. */
+  queued: number;
+  elapsedMs: number;
+}
+
+export interface WalkResult {
+  readonly out: string;
+  readonly status: Exclude<WalkStatus, 'running'>;
+  readonly manifest: WalkManifestInput;
+  /** Per-entry errors recorded in the walk. */
+  readonly errors: number;
+  /** Why the walk failed or stopped early. */
+  readonly message: string | null;
+  /** The signal that interrupted the walk. */
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A walk in progress: sample its progress, interrupt it, await its result. */
+export interface WalkRun {
+  readonly settings: WalkSettings;
+  readonly walkId: string;
+  progress(): WalkProgress;
+  /** Stops after the directories being read now; buffers are flushed and the manifest says interrupted. */
+  interrupt(signal: NodeJS.Signals): void;
+  readonly result: Promise<WalkResult>;
+}
+
+/**
+ * Starts a walk. Throws WalkerError before any worker starts when the options,
+ * the root or the output folder are unusable; later failures resolve the result
+ * with status 'failed' after every worker has flushed what it had.
+ */
+export function startWalk(options: WalkOptionsInput): WalkRun {
+  const settings = parseSettings(options);
+  checkRoot(settings.root);
+  prepareOut(settings.out);
+
+  const walkId = newWalkId();
+  const startTime = Date.now();
+  const host = hostname();
+  const shared = createSharedState(settings.threads);
+  const control = new Int32Array(shared.control);
+  const manifest = baseManifest(settings, walkId, host, startTime);
+  try {
+    writeManifest(settings.out, manifest);
+  } catch (cause) {
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${(cause as Error).message}`, { cause });
+  }
+
+  const workers: Worker[] = [];
+  const summaries: (WorkerSummary | null)[] = new Array(settings.threads).fill(null);
+  let failure: string | null = null;
+  let signal: NodeJS.Signals | null = null;
+  let running = settings.threads;
+  let finishResult!: (r: WalkResult) => void;
+  const result = new Promise<WalkResult>((res) => (finishResult = res));
+
+  const queue = new InProcessQueue(workers, shared.control);
+  const stop = (): void => {
+    Atomics.store(control, Control.stop, 1);
+    queue.finish();
+  };
+  const fail = (message: string): void => {
+    failure ??= message;
+    stop();
+  };
+  const exited = (): void => {
+    if (--running > 0) return;
+    finishResult(finalize(settings, manifest, summaries, failure, signal));
+  };
+
+  for (let thread = 0; thread < settings.threads; thread++) {
+    const data: WorkerData = {
+      settings,
+      thread,
+      host,
+      walkId,
+      seedsRoot: thread === 0,
+      counters: shared.counters,
+      control: shared.control,
+    };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+    workers.push(worker);
+    let reported = false;
+    worker.on('message', (msg: WorkerMessage) => {
+      switch (msg.type) {
+        case 'give':
+          queue.onGive(msg.items);
+          break;
+        case 'idle':
+          queue.onIdle(thread);
+          break;
+        case 'done':
+          summaries[thread] = msg.summary;
+          reported = true;
+          void worker.terminate();
+          break;
+        case 'fatal':
+          reported = true;
+          fail(fatalMessage(msg));
+          void worker.terminate();
+          break;
+      }
+    });
+    worker.on('error', (err) => {
+      reported = true;
+      fail(`worker ${thread} crashed: ${err.message}`);
+    });
+    worker.on('exit', () => {
+      if (!reported) fail(`worker ${thread} exited unexpectedly`);
+      exited();
+    });
+  }
+
+  return {
+    settings,
+    walkId,
+    result,
+    progress(): WalkProgress {
+      const totals = readTotals(shared.counters, settings.threads);
+      return { ...totals, queued: totals.queued + queue.pendingCount, elapsedMs: Date.now() - startTime };
+    },
+    interrupt(sig: NodeJS.Signals): void {
+      signal ??= sig;
+      stop();
+    },
+  };
+}
+
+function parseSettings(options: WalkOptionsInput): WalkSettings {
+  try {
+    return resolveSettings(options);
+  } catch (cause) {
+    if (cause instanceof ZodError) {
+      const issue = cause.issues[0];
+      const what = issue === undefined ? 'invalid options' : `${issue.path.join('.') || 'options'}: ${issue.message}`;
+      throw new WalkerError(WalkerErrorCode.BAD_OPTIONS, what, { cause });
+    }
+    throw cause;
+  }
+}
+
+function checkRoot(root: string): void {
+  try {
+    lstatSync(root);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
+    throw new WalkerError(WalkerErrorCode.ROOT_NOT_FOUND, `cannot walk ${root}: ${why}`, { cause });
+  }
+}
+
+/** The output folder must be new or empty: a walk never mixes with other files. */
+function prepareOut(out: string): void {
+  let existing: string[] | null = null;
+  try {
+    if (!statSync(out).isDirectory()) {
+      throw new WalkerError(WalkerErrorCode.OUT_NOT_EMPTY, `output ${out} exists and is not a folder`);
+    }
+    existing = readdirSync(out);
+  } catch (cause) {
+    if (cause instanceof WalkerError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
+      throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot use output folder ${out}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  if (existing !== null && existing.length > 0) {
+    const what = existing.includes(MANIFEST_FILE) ? 'already holds a walk' : 'is not empty';
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_EMPTY, `output folder ${out} ${what}; give a new or empty folder`);
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (cause) {
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create output folder ${out}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function fatalMessage(msg: Extract<WorkerMessage, { type: 'fatal' }>): string {
+  const where = msg.directory === null ? '' : ` while reading ${msg.directory}`;
+  if (msg.code === 'ENOSPC') return `output disk is full${where} (ENOSPC): ${msg.message}`;
+  return `${msg.message}${where}`;
+}
+
+function baseManifest(settings: WalkSettings, walkId: string, host: string, startTime: number): WalkManifestInput {
+  let user: { uid: number; name: string };
+  try {
+    const info = userInfo();
+    user = { uid: info.uid, name: info.username };
+  } catch {
+    // A uid without a passwd entry (containers, batch systems) still walks.
+    user = { uid: process.getuid?.() ?? -1, name: '' };
+  }
+  return {
+    formatVersion: 1,
+    walkId,
+    tool: { name: 'pwalk-ts', version: TOOL_VERSION, node: process.version },
+    root: Buffer.from(settings.root),
+    rootAbsolute: Buffer.from(resolve(settings.root)),
+    host,
+    user,
+    pid: process.pid,
+    options: {
+      threads: settings.threads,
+      compact: settings.compact,
+      exclude: [...settings.exclude],
+      oneFileSystem: settings.oneFileSystem,
+      snapshots: settings.snapshots,
+      maxDepth: Number.isFinite(settings.maxDepth) ? settings.maxDepth : null,
+    },
+    startTime,
+    endTime: null,
+    status: 'running',
+    message: null,
+    files: [],
+    totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n },
+  };
+}
+
+function finalize(
+  settings: WalkSettings,
+  base: WalkManifestInput,
+  summaries: (WorkerSummary | null)[],
+  failure: string | null,
+  signal: NodeJS.Signals | null,
+): WalkResult {
+  const done = summaries.filter((s): s is WorkerSummary => s !== null);
+  const files: ThreadFileSummary[] = done.map((s) => s.file);
+  const totals = { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n };
+  for (const s of done) {
+    totals.entries += s.entries;
+    totals.dirs += s.dirs;
+    totals.files += s.files;
+    totals.errors += s.errors;
+    totals.bytes += s.bytes;
+  }
+  let message = failure;
+  const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
+  if (status === 'interrupted') message = `interrupted by ${signal}`;
+  if (failure !== null && done.length < summaries.length) {
+    message = `${failure}; ${summaries.length - done.length} thread file(s) could not be closed and are not listed`;
+  }
+  const manifest: WalkManifestInput = { ...base, endTime: Date.now(), status, message, files, totals };
+  try {
+    writeManifest(settings.out, manifest);
+  } catch (cause) {
+    const why = `cannot write the final manifest: ${(cause as Error).message}`;
+    return { out: settings.out, status: 'failed', manifest, errors: totals.errors, message: message === null ? why : `${message}; ${why}`, signal };
+  }
+  return { out: settings.out, status, manifest, errors: totals.errors, message, signal };
+}

@@ -1,0 +1,85 @@
+// Worker thread entry: one per --threads. Reads directories from its own stack,
+// refills it from the shared queue, and writes its own thread file.
+import { parentPort, workerData } from 'node:worker_threads';
+import { isUtf8 } from 'node:buffer';
+import { DirectoryScanner } from './directory-scanner.js';
+import type { DirectoryItem } from './directory-item.js';
+import { createEntryFilter } from './entry-filter.js';
+import { CounterSlot, Control } from './progress-counters.js';
+import { ThreadFileWriter } from './thread-file-writer.js';
+import { PortWorkSource, type WorkerMessage } from './work-queue.js';
+import type { WorkerData } from './worker-data.js';
+
+const data = workerData as WorkerData;
+const port = parentPort!;
+
+async function run(): Promise<void> {
+  const { settings, thread } = data;
+  const control = new Int32Array(data.control);
+  const slot = new CounterSlot(data.counters, thread);
+  const source = new PortWorkSource(port, data.control);
+  const stack: DirectoryItem[] = [];
+  let current: DirectoryItem | null = null;
+  let writer: ThreadFileWriter | null = null;
+  try {
+    writer = new ThreadFileWriter(settings.out, thread, data.host, {
+      walkId: data.walkId,
+      fullAttrs: !settings.compact,
+      blockCapacity: settings.blockCapacity,
+    });
+    const files = writer;
+    const scanner = new DirectoryScanner(settings, files.records, createEntryFilter(settings), stack, () => files.errorCount++);
+    const t = scanner.totals;
+    if (data.seedsRoot) {
+      const root = scanner.recordRoot();
+      if (root !== null) stack.push(root);
+    }
+    walking: for (;;) {
+      while (stack.length > 0) {
+        if (Atomics.load(control, Control.stop) !== 0) break walking;
+        current = stack.pop()!;
+        scanner.scan(current);
+        current = null;
+        slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, stack.length);
+        if (stack.length > 1 && source.wantsWork()) source.give(stack.splice(0, stack.length >> 1));
+      }
+      const items = await source.take();
+      if (items === null) break;
+      for (const item of items) stack.push(item);
+    }
+    slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, 0);
+    const file = files.close();
+    post({
+      type: 'done',
+      summary: {
+        file,
+        entries: t.entries,
+        dirs: t.dirEntries,
+        files: t.files,
+        errors: t.errors,
+        bytes: t.bytesBig + BigInt(t.bytesSmall),
+      },
+    });
+  } catch (err) {
+    writer?.abandon();
+    const e = err as NodeJS.ErrnoException;
+    post({
+      type: 'fatal',
+      message: e?.message ?? String(err),
+      code: typeof e?.code === 'string' ? e.code : null,
+      directory: current === null ? null : describe(current.rel),
+    });
+  }
+}
+
+function describe(rel: Buffer): string {
+  const base = data.settings.base;
+  if (rel.length === 0) return data.settings.root;
+  return base + (isUtf8(rel) ? rel.toString('utf8') : rel.toString('latin1'));
+}
+
+function post(msg: WorkerMessage): void {
+  port.postMessage(msg);
+}
+
+void run();
