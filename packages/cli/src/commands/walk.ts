@@ -1,0 +1,116 @@
+import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { startWalk, WalkerError, WalkerErrorCode } from '@pwalk-ts/walker';
+import { integerFlag, parseCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { humanBytes, humanCount, humanDuration } from '../format-units.js';
+import type { CliIo } from '../io.js';
+import { startProgress } from '../progress-reporter.js';
+
+export const WALK_HELP = `Usage: pwalk-ts [walk] ROOT [options]
+
+Walks ROOT with parallel worker threads and writes a walk folder.
+
+Options:
+  --threads N          worker threads (default: available parallelism)
+  --out DIR            walk folder to create (default: ./pwalk-NAME-YYYYMMDD-HHMMSS)
+  --exclude GLOB       leave out matching entries; repeatable. A pattern without '/'
+                       matches names at any depth, one with '/' the path from ROOT
+  --one-file-system    do not descend into other filesystems (like find -xdev)
+  --no-snapshots       leave out .snapshot directories
+  --max-depth N        record entries down to depth N (ROOT is depth 0)
+  --compact            record only type, size, mtime, inodes and path
+  --quiet              print nothing but errors
+`;
+
+const options = {
+  threads: { type: 'string' },
+  out: { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  'one-file-system': { type: 'boolean' },
+  snapshots: { type: 'boolean' },
+  'max-depth': { type: 'string' },
+  compact: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+} as const;
+
+const schema = z.object({
+  positionals: z
+    .array(z.string())
+    .min(1, 'missing ROOT: pwalk-ts ROOT [options] (see pwalk-ts --help)')
+    .max(1, 'one ROOT per walk (got several; quote patterns given to --exclude)'),
+  threads: integerFlag('threads', 1, 1024).optional(),
+  out: z.string().min(1, 'needs a folder').optional(),
+  exclude: z.array(z.string().min(1, 'needs a pattern')).default([]),
+  'one-file-system': z.boolean().default(false),
+  snapshots: z.boolean().default(true),
+  'max-depth': integerFlag('max-depth', 0, 1_000_000).optional(),
+  compact: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseCommand(argv, options, schema);
+  const root = args.positionals[0]!;
+  const out = resolve(io.cwd, args.out ?? defaultOut(root, new Date()));
+  let run;
+  try {
+    run = startWalk({
+      root,
+      out,
+      threads: args.threads,
+      exclude: args.exclude,
+      oneFileSystem: args['one-file-system'],
+      snapshots: args.snapshots,
+      maxDepth: args['max-depth'] ?? null,
+      compact: args.compact,
+    });
+  } catch (err) {
+    if (err instanceof WalkerError && err.code === WalkerErrorCode.BAD_OPTIONS) throw new UsageError(err.message);
+    throw err;
+  }
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => () => {
+    signals++;
+    if (signals === 1) {
+      if (!args.quiet) io.stderr.write(`\npwalk-ts: ${signal}: finishing the directories in progress (again to abort)\n`);
+      run.interrupt(signal);
+    } else {
+      io.stderr.write(`pwalk-ts: ${signal} again: aborting; ${out} is incomplete\n`);
+      process.exit(signal === 'SIGINT' ? ExitCode.SIGINT : ExitCode.SIGTERM);
+    }
+  };
+  const off = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
+  const progress = startProgress(io, () => run.progress(), args.quiet);
+  const result = await run.result;
+  progress.stop();
+  for (const f of off) f();
+
+  const t = result.manifest.totals;
+  const elapsed = (result.manifest.endTime ?? Date.now()) - result.manifest.startTime;
+  const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
+  if (result.status === 'failed') {
+    io.stderr.write(`pwalk-ts: walk failed: ${result.message}\n`);
+    io.stderr.write(`pwalk-ts: ${humanCount(t.entries)} entries were written to ${out} (marked failed)\n`);
+    return ExitCode.FATAL;
+  }
+  if (!args.quiet || result.status !== 'complete' || result.errors > 0) {
+    const summary =
+      `${humanCount(t.entries)} entries (${humanCount(t.files)} files, ${humanCount(t.dirs)} dirs, ${humanBytes(t.bytes as bigint)}) ` +
+      `in ${humanDuration(elapsed)} (${humanCount(rate)}/s), ${humanCount(result.errors)} errors`;
+    const state = result.status === 'interrupted' ? ` [${result.message}]` : '';
+    io.stderr.write(`pwalk-ts: ${summary}${state} -> ${out}\n`);
+    if (result.errors > 0) io.stderr.write(`pwalk-ts: list them with: pwalk-ts cat ${out} --errors\n`);
+  }
+  if (result.status === 'interrupted') return result.signal === 'SIGTERM' ? ExitCode.SIGTERM : ExitCode.SIGINT;
+  return result.errors > 0 ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+}
+
+/** pwalk-NAME-YYYYMMDD-HHMMSS in the current folder, NAME from the root's last component. */
+export function defaultOut(root: string, at: Date): string {
+  const name = basename(resolve(root)).replace(/[^A-Za-z0-9._-]/g, '_') || 'root';
+  const p = (n: number): string => String(n).padStart(2, '0');
+  const stamp = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}${p(at.getSeconds())}`;
+  return join('.', `pwalk-${name}-${stamp}`);
+}

@@ -1,0 +1,40 @@
+import type { Writable } from 'node:stream';
+
+/** Where a command writes: the process streams from the bin, buffers in tests. */
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable & { isTTY?: boolean; columns?: number };
+  readonly cwd: string;
+  /** Installs signal handlers; the bin passes process.once, tests may pass a stub. */
+  readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    onSignal(signal, handler) {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
+  };
+}
+
+/** Writes and waits for the stream to drain when its buffer is full, so output never piles up in memory. */
+export async function writeChunk(stream: Writable, chunk: string | Uint8Array): Promise<void> {
+  if (!stream.write(chunk)) {
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        stream.off('error', onError);
+        resolve();
+      };
+      const onError = (err: Error): void => {
+        stream.off('drain', onDrain);
+        reject(err);
+      };
+      stream.once('drain', onDrain);
+      stream.once('error', onError);
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { WalkFormatError } from '@pwalk-ts/reader';
+import { TOOL_VERSION, WalkerError } from '@pwalk-ts/walker';
+import { catCommand, CAT_HELP } from './commands/cat.js';
+import { infoCommand, INFO_HELP } from './commands/info.js';
+import { walkCommand, WALK_HELP } from './commands/walk.js';
+import { UsageError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import { processIo, type CliIo } from './io.js';
+
+const HELP = `pwalk-ts ${TOOL_VERSION}: parallel filesystem metadata walker
+
+Usage:
+  pwalk-ts ROOT [options]          walk ROOT into a walk folder (see pwalk-ts walk --help)
+  pwalk-ts info WALK               summary and verification of a walk folder
+  pwalk-ts cat WALK [options]      every record, as ndjson or csv
+
+Exit codes: 0 ok; 1 finished with entry errors (or the walk read is incomplete or
+damaged); 2 usage or fatal error; 130/143 interrupted by SIGINT/SIGTERM.
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  walk: { run: walkCommand, help: WALK_HELP },
+  info: { run: infoCommand, help: INFO_HELP },
+  cat: { run: catCommand, help: CAT_HELP },
+};
+
+/**
+ * Runs one command line and returns the exit code. User errors (bad flags, a
+ * missing root, a folder that is not a walk) print one line, never a stack trace.
+ */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(HELP);
+    return first === undefined ? ExitCode.FATAL : ExitCode.OK;
+  }
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`${TOOL_VERSION}\n`);
+    return ExitCode.OK;
+  }
+  const named = COMMANDS[first];
+  const command = named ?? COMMANDS.walk!;
+  const args = named === undefined ? argv : rest;
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(command.help);
+    return ExitCode.OK;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof WalkerError || err instanceof WalkFormatError) {
+      io.stderr.write(`pwalk-ts: ${err.message}\n`);
+      return ExitCode.FATAL;
+    }
+    if ((err as NodeJS.ErrnoException | null)?.code === 'EPIPE') return ExitCode.OK;
+    throw err;
+  }
+}
+
+/** The bin's entry: process streams and signals; an unexpected error is a bug and shows its stack. */
+export async function main(argv: string[]): Promise<number> {
+  const io = processIo();
+  // A reader that goes away (`| head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(ExitCode.OK);
+  });
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    io.stderr.write(`pwalk-ts: internal error (please report): ${(err as Error).stack ?? String(err)}\n`);
+    return ExitCode.FATAL;
+  }
+}

@@ -1,0 +1,66 @@
+import cliProgress from 'cli-progress';
+import type { WalkProgress } from '@pwalk-ts/walker';
+import { humanBytes, humanCount, humanDuration } from './format-units.js';
+import type { CliIo } from './io.js';
+
+/** How often the bar redraws on a terminal, and how often a plain line is printed otherwise. */
+const TTY_INTERVAL_MS = 200;
+const LOG_INTERVAL_MS = 10_000;
+
+export interface ProgressReporter {
+  stop(): void;
+}
+
+/**
+ * Samples the walk's shared counters on a timer (workers never read the clock)
+ * and shows them: a live bar on a terminal, a plain line every 10 s in logs.
+ */
+export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: boolean): ProgressReporter {
+  if (quiet) return { stop: () => undefined };
+  let last = { entries: 0, at: 0 };
+  const rate = (p: WalkProgress): number => {
+    const dt = p.elapsedMs - last.at;
+    const r = dt > 0 ? ((p.entries - last.entries) * 1000) / dt : 0;
+    last = { entries: p.entries, at: p.elapsedMs };
+    return r;
+  };
+  if (io.stderr.isTTY === true) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: io.stderr,
+        format: '{entries} entries | {rate}/s | {bytes} | {dirs} dirs read, {queued} queued | {errors} errors | {elapsed}',
+        hideCursor: true,
+        clearOnComplete: false,
+        noTTYOutput: false,
+        fps: 5,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    const payload = (p: WalkProgress): Record<string, string> => ({
+      entries: humanCount(p.entries),
+      rate: humanCount(Math.round(rate(p))),
+      bytes: humanBytes(p.bytes),
+      dirs: humanCount(p.dirs),
+      queued: humanCount(p.queued),
+      errors: humanCount(p.errors),
+      elapsed: humanDuration(p.elapsedMs),
+    });
+    bar.start(1, 0, payload(sample()));
+    const timer = setInterval(() => bar.update(0, payload(sample())), TTY_INTERVAL_MS);
+    return {
+      stop() {
+        clearInterval(timer);
+        bar.update(0, payload(sample()));
+        bar.stop();
+      },
+    };
+  }
+  const timer = setInterval(() => {
+    const p = sample();
+    io.stderr.write(
+      `pwalk-ts: ${humanCount(p.entries)} entries (${humanCount(Math.round(rate(p)))}/s), ${humanBytes(p.bytes)}, ` +
+        `${humanCount(p.dirs)} dirs read, ${humanCount(p.queued)} queued, ${humanCount(p.errors)} errors, ${humanDuration(p.elapsedMs)}\n`,
+    );
+  }, LOG_INTERVAL_MS);
+  return { stop: () => clearInterval(timer) };
+}
