@@ -4,4 +4,4 @@ export * from './format.js';
 export { RecordBuffer, type BlockSink } from './record-buffer.js';
 export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
 export { decodeBlock } from './record-decoder.js';
-export { floorSecondsFromMs, isAmbiguousMs, floorDivNs } from './time.js';
+export { floorSecondsFromMs, floorDivNs } from './time.js';

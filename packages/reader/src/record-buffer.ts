@@ -1,4 +1,4 @@
-import type { BigIntStats, Stats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import {
   ATTRS_SIZE,
@@ -52,60 +52,16 @@ export class RecordBuffer {
   }
 
   /**
-   * Appends an entry from number-valued Stats. The caller guarantees every integer
-   * field is below 2^53 and that no time is ambiguous (see walker's stat-exactness).
+   * Appends an entry from BigIntStats. The walker always stats with `bigint: true`:
+   * number Stats round nanosecond times to doubles, which can land on the next
+   * second, and most real trees (tar, rsync, package managers) hold whole-second
+   * times where that cannot be told apart; a second bigint stat for those cost
+   * far more than the ~15% a bigint stat costs up front.
    */
-  appendStats(st: Stats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
-    const off = this.reserve(prefix, name);
-    const view = this.view;
-    const size = st.size;
-    const mtime = floorSecondsFromMs(st.mtimeMs);
-    let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
-    writeU64(view, off + RecordOffset.inode, st.ino);
-    writeU64(view, off + RecordOffset.parentInode, parentIno);
-    view.setUint8(off + RecordOffset.type, type);
-    let ext = off + RECORD_FIXED_SIZE;
-    const long = this.longPath(off, prefix, name);
-    if (long) {
-      flags |= RecordFlag.PATH32;
-      ext += 4;
-    }
-    if (size >= U32_SENTINEL) {
-      flags |= RecordFlag.SIZE64;
-      view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
-      writeU64(view, ext, size);
-      ext += 8;
-    } else {
-      view.setUint32(off + RecordOffset.size, size, true);
-    }
-    if (mtime >= 0 && mtime <= 0xffffffff) {
-      view.setUint32(off + RecordOffset.mtime, mtime, true);
-    } else {
-      flags |= RecordFlag.MTIME64;
-      view.setUint32(off + RecordOffset.mtime, 0, true);
-      writeI64(view, ext, mtime);
-      ext += 8;
-    }
-    if (this.fullAttrs) {
-      view.setUint32(ext + AttrsOffset.uid, st.uid, true);
-      view.setUint32(ext + AttrsOffset.gid, st.gid, true);
-      view.setUint32(ext + AttrsOffset.mode, st.mode, true);
-      view.setUint32(ext + AttrsOffset.nlink, st.nlink, true);
-      writeU64(view, ext + AttrsOffset.blocks, st.blocks);
-      writeU64(view, ext + AttrsOffset.dev, st.dev);
-      writeI64(view, ext + AttrsOffset.atime, floorSecondsFromMs(st.atimeMs));
-      writeI64(view, ext + AttrsOffset.ctime, floorSecondsFromMs(st.ctimeMs));
-      ext += ATTRS_SIZE;
-    }
-    view.setUint8(off + RecordOffset.flags, flags);
-    this.commit(off, this.writePath(ext, prefix, name), long);
-  }
-
-  /** Appends an entry from BigIntStats: the exact route for 64-bit values and nanosecond times. */
   appendBigStats(st: BigIntStats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
     const off = this.reserve(prefix, name);
     const view = this.view;
-    const mtime = floorDivNs(st.mtimeNs);
+    const mtime = secondsOf(st.mtimeMs, st.mtimeNs);
     let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
     view.setBigUint64(off + RecordOffset.inode, st.ino, true);
     writeU64(view, off + RecordOffset.parentInode, parentIno);
@@ -124,12 +80,12 @@ export class RecordBuffer {
     } else {
       view.setUint32(off + RecordOffset.size, Number(st.size), true);
     }
-    if (mtime >= 0n && mtime <= U32_MAX_BIG) {
-      view.setUint32(off + RecordOffset.mtime, Number(mtime), true);
+    if (mtime >= 0 && mtime <= 0xffffffff) {
+      view.setUint32(off + RecordOffset.mtime, mtime, true);
     } else {
       flags |= RecordFlag.MTIME64;
       view.setUint32(off + RecordOffset.mtime, 0, true);
-      view.setBigInt64(ext, mtime, true);
+      writeI64(view, ext, mtime);
       ext += 8;
     }
     if (this.fullAttrs) {
@@ -139,8 +95,8 @@ export class RecordBuffer {
       view.setUint32(ext + AttrsOffset.nlink, Number(st.nlink), true);
       view.setBigUint64(ext + AttrsOffset.blocks, st.blocks, true);
       view.setBigUint64(ext + AttrsOffset.dev, st.dev, true);
-      view.setBigInt64(ext + AttrsOffset.atime, floorDivNs(st.atimeNs), true);
-      view.setBigInt64(ext + AttrsOffset.ctime, floorDivNs(st.ctimeNs), true);
+      writeI64(view, ext + AttrsOffset.atime, secondsOf(st.atimeMs, st.atimeNs));
+      writeI64(view, ext + AttrsOffset.ctime, secondsOf(st.ctimeMs, st.ctimeNs));
       ext += ATTRS_SIZE;
     }
     view.setUint8(off + RecordOffset.flags, flags);
@@ -301,6 +257,16 @@ function writeU64(view: DataView, off: number, v: number | bigint): void {
   const lo = v >>> 0;
   view.setUint32(off, lo, true);
   view.setUint32(off + 4, (v - lo) / TWO_32, true);
+}
+
+/**
+ * Whole seconds of a BigIntStats time. Perf: Node's bigint milliseconds convert to
+ * an exact number without a BigInt division; they truncate toward zero, so times
+ * at or before 1970 take the exact nanosecond route.
+ */
+function secondsOf(ms: bigint, ns: bigint): number {
+  const m = Number(ms);
+  return m > 0 ? floorSecondsFromMs(m) : Number(floorDivNs(ns));
 }
 
 /** Writes a signed 64-bit value held as an exact number. */

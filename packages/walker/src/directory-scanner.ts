@@ -1,4 +1,4 @@
-import { closeSync, constants, lstatSync, openSync, readdirSync, type BigIntStats, type Stats } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync, readdirSync, type BigIntStats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { EntryType, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
 import type { EntryFilter } from './entry-filter.js';
@@ -8,7 +8,6 @@ import type { Ancestor, DirectoryItem } from './directory-item.js';
 const EMPTY = Buffer.alloc(0);
 const SLASH = Buffer.from('/');
 const REPLACEMENT_CHAR = '\uFFFD';
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** 2^52: byte sums below it plus one size below it stay exact in a double. */
 const EXACT_SUM_LIMIT = 2 ** 52;
 /**
@@ -19,7 +18,6 @@ const LONG_PATH_BYTES = 4096 - 256 - 64;
 /** Opening a long path goes this many bytes of components at a time. */
 const OPEN_CHUNK_BYTES = 2048;
 
-const LSTAT_NUMBER = { throwIfNoEntry: false } as const;
 const LSTAT_BIGINT = { bigint: true, throwIfNoEntry: false } as const;
 const READDIR_BUFFER = { encoding: 'buffer' } as const;
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
@@ -78,7 +76,6 @@ export interface ScanTotals {
  */
 export class DirectoryScanner {
   readonly totals: ScanTotals = { entries: 0, dirs: 0, files: 0, dirEntries: 0, errors: 0, bytesBig: 0n, bytesSmall: 0 };
-  private readonly fullAttrs: boolean;
   private readonly baseBytes: number;
   private rootDev: number | bigint | null = null;
 
@@ -89,14 +86,13 @@ export class DirectoryScanner {
     private readonly stack: DirectoryItem[],
     private readonly onError: () => void,
   ) {
-    this.fullAttrs = !settings.compact;
     this.baseBytes = Buffer.byteLength(settings.base);
   }
 
   /** Records the root's own entry; returns the item to scan when the root is a directory. */
   recordRoot(): DirectoryItem | null {
     const root = this.settings.root;
-    let st: Stats | BigIntStats | undefined;
+    let st: BigIntStats | undefined;
     try {
       st = lstatSync(root, LSTAT_BIGINT);
     } catch (err) {
@@ -159,10 +155,9 @@ export class DirectoryScanner {
       // Perf: one null test per entry when nothing is excluded.
       if (filter !== null && filter(name, relBase + name)) continue;
       const full = base + name;
-      let st: Stats | BigIntStats | undefined;
+      let st: BigIntStats | undefined;
       try {
-        st = lstatSync(full, LSTAT_NUMBER);
-        if (st !== undefined && this.needsExactStat(st)) st = lstatSync(full, LSTAT_BIGINT);
+        st = lstatSync(full, LSTAT_BIGINT);
       } catch (err) {
         this.statFailed(dir, err, prefix, name);
         continue;
@@ -191,10 +186,9 @@ export class DirectoryScanner {
     for (const name of names) {
       if (filter !== null && filter(name.toString('utf8'), Buffer.concat([prefix, name]).toString('utf8'))) continue;
       const full = Buffer.concat([base, name]);
-      let st: Stats | BigIntStats | undefined;
+      let st: BigIntStats | undefined;
       try {
-        st = lstatSync(full, LSTAT_NUMBER);
-        if (st !== undefined && this.needsExactStat(st)) st = lstatSync(full, LSTAT_BIGINT);
+        st = lstatSync(full, LSTAT_BIGINT);
       } catch (err) {
         this.statFailed(dir, err, prefix, name);
         continue;
@@ -229,21 +223,15 @@ export class DirectoryScanner {
   }
 
   private record(
-    st: Stats | BigIntStats,
+    st: BigIntStats,
     dir: DirectoryItem,
     prefix: Buffer,
     name: string | Buffer,
     up: Ancestor,
     childDepth: number,
   ): void {
-    let type: number;
-    if (typeof st.mode === 'number') {
-      type = entryTypeFromMode(st.mode);
-      this.out.appendStats(st as Stats, type, dir.ino, prefix, name);
-    } else {
-      type = entryTypeFromMode(Number(st.mode));
-      this.out.appendBigStats(st as BigIntStats, type, dir.ino, prefix, name);
-    }
+    const type = entryTypeFromMode(Number(st.mode));
+    this.out.appendBigStats(st, type, dir.ino, prefix, name);
     this.count(st.size, type);
     if (type !== EntryType.dir || childDepth >= this.settings.maxDepth) return;
     if (this.settings.oneFileSystem && st.dev != this.rootDev) return;
@@ -256,30 +244,21 @@ export class DirectoryScanner {
     this.stack.push({ rel, ino: st.ino, dev: st.dev, depth: childDepth, up });
   }
 
-  /**
-   * Number Stats are exact for integers below 2^53, and for times except a whole
-   * second, which may be a nanosecond time just below it rounded up: those take a
-   * second, bigint lstat (see time.ts in the reader).
-   */
-  private needsExactStat(st: Stats | BigIntStats): boolean {
-    const s = st as Stats;
-    if (s.ino > MAX_SAFE || s.size > MAX_SAFE || s.mtimeMs % 1000 === 0) return true;
-    return this.fullAttrs && (s.atimeMs % 1000 === 0 || s.ctimeMs % 1000 === 0 || s.blocks > MAX_SAFE || s.dev > MAX_SAFE);
-  }
-
-  private count(size: number | bigint, type: number): void {
+  private count(size: bigint, type: number): void {
     const t = this.totals;
     t.entries++;
     if (type === EntryType.file) t.files++;
     else if (type === EntryType.dir) t.dirEntries++;
-    if (typeof size === 'number' && size < EXACT_SUM_LIMIT) {
-      t.bytesSmall += size;
+    // Perf: BigInt additions allocate; sums are kept in a double while they are exact.
+    const small = Number(size);
+    if (small < EXACT_SUM_LIMIT) {
+      t.bytesSmall += small;
       if (t.bytesSmall >= EXACT_SUM_LIMIT) {
         t.bytesBig += BigInt(t.bytesSmall);
         t.bytesSmall = 0;
       }
     } else {
-      t.bytesBig += BigInt(size);
+      t.bytesBig += size;
     }
   }
 
