@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Reference reader for pwalk-ts walk folders, written from ../FORMAT.md.
+
+Standard library only. It exists to cross-check the TypeScript reader, so it
+follows the spec text, not the TypeScript decoder.
+
+    python3 read_walk.py WALK_DIR               one JSON object per record, file order
+    python3 read_walk.py --manifest WALK_DIR    the manifest as JSON (bytes as base64,
+                                                every key, unknown ones included)
+    python3 read_walk.py --skip-corrupt WALK_DIR  go on after a corrupt block
+
+Entry record: {"relativePathBase64", "type", "inode", "parentInode", "size",
+"mtime"} plus, when the record has the ATTRS extension, "blocks", "mode", "uid",
+"gid", "nlink", "dev", "atime", "ctime". Error record: {"relativePathBase64",
+"error": {"syscall", "code"}}. 64-bit values are printed as exact JSON integers.
+
+Problems go to stderr as "read_walk: CODE: message (file at byte N)".
+Exit status: 0 read (a truncated tail of a walk that is not 'complete' is only
+reported); 1 usage; 2 the walk could not be read whole (bad manifest or header,
+unsupported version, corrupt block or record without --skip-corrupt, truncated
+tail of a 'complete' walk, I/O error).
+"""
+
+import base64
+import json
+import math
+import os
+import re
+import struct
+import sys
+import zlib
+
+FORMAT_VERSION = 1
+MANIFEST_FILE = "manifest.msgpack"
+THREAD_FILE_RE = re.compile(r"^thread_[A-Za-z0-9._-]+\.bin\Z")
+
+FILE_MAGIC = b"PWALKTS\x00"
+FILE_HEADER = struct.Struct("<8sHHI16sII24s")  # 64 bytes
+LAYOUT_FULL_ATTRS = 0x1
+
+BLOCK_MAGIC = b"PBLK"
+BLOCK_HEADER = struct.Struct("<4sIII")  # magic, payloadLength, recordCount, crc32
+MAX_BLOCK_PAYLOAD = 1 << 30
+
+FIXED = struct.Struct("<QQIIHBB")  # inode, parentInode, size, mtime, pathLength, type, flags
+ATTRS = struct.Struct("<IIIIQQqq")  # uid, gid, mode, nlink, blocks, dev, atime, ctime
+U32 = struct.Struct("<I")
+U64 = struct.Struct("<Q")
+I64 = struct.Struct("<q")
+
+PATH32, SIZE64, MTIME64, HAS_ATTRS, ERROR = 0x01, 0x02, 0x04, 0x08, 0x10
+RESERVED_FLAGS = 0xE0
+
+TYPE_NAMES = ["unknown", "file", "dir", "symlink", "fifo", "socket", "char", "block"]
+SYSCALL_NAMES = {0: "unknown", 1: "lstat", 2: "scandir", 3: "open"}
+STATUSES = ("running", "complete", "interrupted", "failed")
+
+
+class WalkError(Exception):
+    def __init__(self, code, message, file=None, offset=None):
+        where = ""
+        if file is not None:
+            where = " (%s%s)" % (file, "" if offset is None else " at byte %d" % offset)
+        super().__init__("%s: %s%s" % (code, message, where))
+        self.code = code
+
+
+# ---------------------------------------------------------------- msgpack
+
+
+class _Ext:
+    def __init__(self, type_, data):
+        self.type = type_
+        self.data = data
+
+
+class _Undefined:
+    """msgpackr's encoding of JavaScript undefined: fixext1, type 0, data 0."""
+
+
+UNDEFINED = _Undefined()
+
+
+def msgpack_decode(buf):
+    """Decodes one MessagePack value that must span all of buf."""
+    value, pos = _mp(buf, 0)
+    if pos != len(buf):
+        raise ValueError("%d bytes after the MessagePack value" % (len(buf) - pos))
+    return value
+
+
+def _take(buf, pos, n):
+    if pos + n > len(buf):
+        raise ValueError("MessagePack value runs past the end at byte %d" % pos)
+    return buf[pos:pos + n], pos + n
+
+
+def _mp(buf, pos):
+    if pos >= len(buf):
+        raise ValueError("MessagePack value runs past the end at byte %d" % pos)
+    b = buf[pos]
+    pos += 1
+    if b <= 0x7F:
+        return b, pos
+    if b >= 0xE0:
+        return b - 0x100, pos
+    if 0x80 <= b <= 0x8F:
+        return _map(buf, pos, b & 0x0F)
+    if 0x90 <= b <= 0x9F:
+        return _array(buf, pos, b & 0x0F)
+    if 0xA0 <= b <= 0xBF:
+        return _str(buf, pos, b & 0x1F)
+    if b == 0xC0:
+        return None, pos
+    if b == 0xC2:
+        return False, pos
+    if b == 0xC3:
+        return True, pos
+    fixed = {
+        0xCC: ">B", 0xCD: ">H", 0xCE: ">I", 0xCF: ">Q",
+        0xD0: ">b", 0xD1: ">h", 0xD2: ">i", 0xD3: ">q",
+        0xCA: ">f", 0xCB: ">d",
+    }
+    if b in fixed:
+        fmt = fixed[b]
+        raw, pos = _take(buf, pos, struct.calcsize(fmt))
+        return struct.unpack(fmt, raw)[0], pos
+    lengths = {0xC4: ">B", 0xC5: ">H", 0xC6: ">I", 0xD9: ">B", 0xDA: ">H", 0xDB: ">I",
+               0xDC: ">H", 0xDD: ">I", 0xDE: ">H", 0xDF: ">I", 0xC7: ">B", 0xC8: ">H", 0xC9: ">I"}
+    if b in lengths:
+        fmt = lengths[b]
+        raw, pos = _take(buf, pos, struct.calcsize(fmt))
+        n = struct.unpack(fmt, raw)[0]
+        if b in (0xC4, 0xC5, 0xC6):
+            data, pos = _take(buf, pos, n)
+            return bytes(data), pos
+        if b in (0xD9, 0xDA, 0xDB):
+            return _str(buf, pos, n)
+        if b in (0xDC, 0xDD):
+            return _array(buf, pos, n)
+        if b in (0xDE, 0xDF):
+            return _map(buf, pos, n)
+        return _ext(buf, pos, n)
+    if b in (0xD4, 0xD5, 0xD6, 0xD7, 0xD8):
+        return _ext(buf, pos, 1 << (b - 0xD4))
+    raise ValueError("byte 0x%02x at %d is not a MessagePack type" % (b, pos - 1))
+
+
+def _str(buf, pos, n):
+    raw, pos = _take(buf, pos, n)
+    return bytes(raw).decode("utf-8"), pos
+
+
+def _array(buf, pos, n):
+    out = []
+    for _ in range(n):
+        v, pos = _mp(buf, pos)
+        out.append(v)
+    return out, pos
+
+
+def _map(buf, pos, n):
+    out = {}
+    for _ in range(n):
+        k, pos = _mp(buf, pos)
+        v, pos = _mp(buf, pos)
+        if isinstance(k, (bytes, list, dict)):
+            raise ValueError("unsupported map key type %s" % type(k).__name__)
+        out[k] = v
+    return out, pos
+
+
+def _ext(buf, pos, n):
+    raw, pos = _take(buf, pos, 1)
+    type_ = struct.unpack(">b", raw)[0]
+    data, pos = _take(buf, pos, n)
+    if type_ == 0 and n == 1 and data[0] == 0:
+        return UNDEFINED, pos
+    return _Ext(type_, bytes(data)), pos
+
+
+def to_json_value(v):
+    """Manifest value as JSON: bytes as base64, integral floats as integers (JS numbers)."""
+    if isinstance(v, dict):
+        return {str(k): to_json_value(x) for k, x in v.items() if x is not UNDEFINED}
+    if isinstance(v, list):
+        return [None if x is UNDEFINED else to_json_value(x) for x in v]
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode("ascii")
+    if isinstance(v, _Ext):
+        return {"$ext": v.type, "data": base64.b64encode(v.data).decode("ascii")}
+    if v is UNDEFINED:
+        return None
+    if isinstance(v, float) and math.isfinite(v) and v == int(v) and abs(v) <= 2**53:
+        return int(v)
+    return v
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def _is_int(v):
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return True
+    return isinstance(v, float) and math.isfinite(v) and v == int(v)
+
+
+def _is_count(v):
+    return _is_int(v) and v >= 0
+
+
+def _is_number(v):
+    return not isinstance(v, bool) and isinstance(v, (int, float))
+
+
+def _check(obj, schema, where):
+    if not isinstance(obj, dict):
+        raise ValueError("%s is not a map" % (where or "(top)"))
+    for key, test in schema.items():
+        path = key if not where else where + "." + key
+        if key not in obj:
+            raise ValueError("%s is missing" % path)
+        value = obj[key]
+        if isinstance(test, dict):
+            _check(value, test, path)
+        elif not test(value):
+            shown = "undefined" if value is UNDEFINED else repr(value)
+            raise ValueError("%s has a wrong type or value: %s" % (path, shown))
+
+
+def _is_str(v):
+    return isinstance(v, str)
+
+
+def _nullable(test):
+    return lambda v: v is None or test(v)
+
+
+def _array_of(test):
+    return lambda v: isinstance(v, list) and all(test(x) for x in v)
+
+
+def _file_summary(v):
+    try:
+        _check(v, {"name": lambda s: _is_str(s) and re.match(r"^[^/\x00]+\Z", s) is not None,
+                   "thread": _is_count, "host": _is_str, "records": _is_count,
+                   "errors": _is_count, "blocks": _is_count, "bytes": _is_count}, "")
+        return True
+    except ValueError:
+        return False
+
+
+MANIFEST_SCHEMA = {
+    "formatVersion": lambda v: _is_int(v) and v == FORMAT_VERSION,
+    "walkId": lambda v: _is_str(v) and re.match(r"^[0-9a-f]{32}\Z", v) is not None,
+    "tool": {"name": _is_str, "version": _is_str, "node": _is_str},
+    "root": lambda v: isinstance(v, bytes),
+    "rootAbsolute": lambda v: isinstance(v, bytes),
+    "host": _is_str,
+    "user": {"uid": _is_int, "name": _is_str},
+    "pid": _is_count,
+    "options": {
+        "threads": _is_count, "compact": lambda v: isinstance(v, bool),
+        "exclude": _array_of(_is_str), "oneFileSystem": lambda v: isinstance(v, bool),
+        "snapshots": lambda v: isinstance(v, bool), "maxDepth": _nullable(_is_count),
+    },
+    "startTime": _is_number,
+    "endTime": _nullable(_is_number),
+    "status": lambda v: v in STATUSES,
+    "message": _nullable(_is_str),
+    "files": _array_of(_file_summary),
+    "totals": {"entries": _is_count, "dirs": _is_count, "files": _is_count,
+               "errors": _is_count, "bytes": _is_count},
+}
+
+
+def read_manifest(walk_dir):
+    path = os.path.join(walk_dir, MANIFEST_FILE)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise WalkError("PWALK_IO", "cannot read manifest: %s" % e, path)
+    try:
+        manifest = msgpack_decode(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise WalkError("PWALK_BAD_MANIFEST", "manifest is not valid MessagePack: %s" % e, path)
+    if isinstance(manifest, dict):
+        version = manifest.get("formatVersion")
+        if _is_number(version) and version > FORMAT_VERSION:
+            raise WalkError("PWALK_UNSUPPORTED_VERSION",
+                            "manifest has format version %s; this reader knows up to %d" % (version, FORMAT_VERSION),
+                            path)
+    try:
+        _check(manifest, MANIFEST_SCHEMA, "")
+    except ValueError as e:
+        raise WalkError("PWALK_BAD_MANIFEST", "manifest does not match the schema: %s" % e, path)
+    return manifest
+
+
+# ---------------------------------------------------------------- thread files
+
+
+def natural_key(name):
+    return [(0, int(part), part) if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", name) if part != ""]
+
+
+def thread_files(walk_dir, manifest):
+    if manifest is not None and manifest["status"] != "running":
+        return [f["name"] for f in manifest["files"]]
+    names = [n for n in os.listdir(walk_dir) if THREAD_FILE_RE.match(n)]
+    return sorted(names, key=natural_key)
+
+
+def read_file_header(f, path, manifest):
+    head = f.read(FILE_HEADER.size)
+    if len(head) < FILE_HEADER.size:
+        raise WalkError("PWALK_BAD_HEADER", "file is %d bytes, shorter than the 64-byte header" % len(head), path, 0)
+    magic, version, header_size, layout, walk_id, thread, capacity, _reserved = FILE_HEADER.unpack(head)
+    if magic != FILE_MAGIC:
+        raise WalkError("PWALK_BAD_HEADER", "wrong magic", path, 0)
+    if version > FORMAT_VERSION:
+        raise WalkError("PWALK_UNSUPPORTED_VERSION",
+                        "thread file has format version %d; this reader knows up to %d" % (version, FORMAT_VERSION),
+                        path, 8)
+    if version == 0:
+        raise WalkError("PWALK_BAD_HEADER", "format version 0 is not valid", path, 8)
+    if header_size != FILE_HEADER.size:
+        raise WalkError("PWALK_BAD_HEADER", "header size %d, expected 64" % header_size, path, 10)
+    if layout & ~LAYOUT_FULL_ATTRS:
+        raise WalkError("PWALK_BAD_HEADER", "unknown layout flags 0x%x" % layout, path, 12)
+    if manifest is not None and walk_id.hex() != manifest["walkId"]:
+        raise WalkError("PWALK_BAD_HEADER",
+                        "thread file belongs to walk %s, not %s" % (walk_id.hex(), manifest["walkId"]), path, 16)
+    return {"version": version, "fullAttrs": bool(layout & LAYOUT_FULL_ATTRS),
+            "walkId": walk_id.hex(), "thread": thread, "blockCapacity": capacity}
+
+
+class _Short(Exception):
+    """A record does not fit in what is left of a truncated payload."""
+
+
+def decode_records(payload, count, path, payload_offset, partial):
+    """Records of one payload. With partial, stop quietly at the first record that does not fit."""
+    out = []
+    end = len(payload)
+    off = 0
+    for n in range(count):
+        def corrupt(what, at=None):
+            return WalkError("PWALK_CORRUPT_RECORD", "record %d: %s" % (n, what), path,
+                             payload_offset + (off if at is None else at))
+
+        def need(pos, size, what):
+            if pos + size > end:
+                if partial:
+                    raise _Short()
+                raise corrupt("%s runs past the block" % what)
+
+        try:
+            need(off, FIXED.size, "fixed part")
+            inode, parent, size, mtime, path_len, type_code, flags = FIXED.unpack_from(payload, off)
+            if flags & RESERVED_FLAGS:
+                raise corrupt("unknown flags 0x%02x" % flags)
+            if type_code >= len(TYPE_NAMES):
+                raise corrupt("unknown entry type %d" % type_code)
+            pos = off + FIXED.size
+            if flags & PATH32:
+                need(pos, 4, "path length extension")
+                path_len = U32.unpack_from(payload, pos)[0]
+                pos += 4
+            elif path_len == 0xFFFF:
+                raise corrupt("path length 0xFFFF without PATH32")
+            if flags & ERROR:
+                if flags & (SIZE64 | MTIME64 | HAS_ATTRS):
+                    raise corrupt("error record with flags 0x%02x" % flags)
+                need(pos, 2, "error extension")
+                syscall = payload[pos]
+                code_len = payload[pos + 1]
+                pos += 2
+                need(pos, code_len, "error code")
+                code = bytes(payload[pos:pos + code_len]).decode("latin-1")
+                pos += code_len
+                need(pos, path_len, "path")
+                rel = bytes(payload[pos:pos + path_len])
+                out.append({"relativePathBase64": base64.b64encode(rel).decode("ascii"),
+                            "error": {"syscall": SYSCALL_NAMES.get(syscall, "unknown"), "code": code}})
+                off = pos + path_len
+                continue
+            if flags & SIZE64:
+                need(pos, 8, "size extension")
+                size = U64.unpack_from(payload, pos)[0]
+                pos += 8
+            if flags & MTIME64:
+                need(pos, 8, "mtime extension")
+                mtime = I64.unpack_from(payload, pos)[0]
+                pos += 8
+            attrs = None
+            if flags & HAS_ATTRS:
+                need(pos, ATTRS.size, "attribute extension")
+                attrs = ATTRS.unpack_from(payload, pos)
+                pos += ATTRS.size
+            need(pos, path_len, "path")
+            rel = bytes(payload[pos:pos + path_len])
+            rec = {"relativePathBase64": base64.b64encode(rel).decode("ascii"),
+                   "type": TYPE_NAMES[type_code], "inode": inode, "parentInode": parent,
+                   "size": size, "mtime": mtime}
+            if attrs is not None:
+                uid, gid, mode, nlink, blocks, dev, atime, ctime = attrs
+                rec.update(blocks=blocks, mode=mode, uid=uid, gid=gid, nlink=nlink,
+                           dev=dev, atime=atime, ctime=ctime)
+            out.append(rec)
+            off = pos + path_len
+        except _Short:
+            return out, True
+    if not partial and off != end:
+        raise WalkError("PWALK_CORRUPT_RECORD", "block holds %d bytes past its last record" % (end - off),
+                        path, payload_offset + off)
+    return out, False
+
+
+def read_thread_file(path, manifest, problems, skip_corrupt, emit):
+    """Emits the records of one thread file; pushes non-fatal problems; raises fatal ones."""
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise WalkError("PWALK_IO", "cannot open thread file: %s" % e, path)
+    with f:
+        file_size = os.fstat(f.fileno()).st_size
+        read_file_header(f, path, manifest)
+        offset = FILE_HEADER.size
+
+        def problem(err):
+            if not skip_corrupt:
+                raise err
+            problems.append(err)
+
+        while offset < file_size:
+            remaining = file_size - offset
+            if remaining < BLOCK_HEADER.size:
+                problems.append(WalkError("PWALK_TRUNCATED", "file ends %d bytes into a block header" % remaining,
+                                          path, offset))
+                return
+            f.seek(offset)
+            head = f.read(BLOCK_HEADER.size)
+            if len(head) < BLOCK_HEADER.size:
+                raise WalkError("PWALK_IO", "short read of a block header", path, offset)
+            magic, length, count, crc = BLOCK_HEADER.unpack(head)
+            if magic != BLOCK_MAGIC or length > MAX_BLOCK_PAYLOAD:
+                problem(WalkError("PWALK_CORRUPT_BLOCK", "block header is corrupt", path, offset))
+                return
+            payload_offset = offset + BLOCK_HEADER.size
+            available = min(length, file_size - payload_offset)
+            payload = f.read(available)
+            if len(payload) < available:
+                raise WalkError("PWALK_IO", "short read of a block payload", path, payload_offset)
+            if available < length:
+                try:
+                    records, _ = decode_records(payload, count, path, payload_offset, True)
+                except WalkError as err:
+                    # A malformed record in an unverified tail: the records of this block are lost.
+                    problem(err)
+                    records = []
+                for r in records:
+                    emit(r)
+                problems.append(WalkError(
+                    "PWALK_TRUNCATED",
+                    "file ends %d of %d bytes into a block; %d of its %d records were whole (not CRC-checked)"
+                    % (available, length, len(records), count), path, offset))
+                return
+            if zlib.crc32(payload) & 0xFFFFFFFF != crc:
+                problem(WalkError("PWALK_CORRUPT_BLOCK",
+                                  "block checksum mismatch (%d records lost)" % count, path, offset))
+            else:
+                try:
+                    records, _ = decode_records(payload, count, path, payload_offset, False)
+                except WalkError as err:
+                    problem(err)
+                else:
+                    for r in records:
+                        emit(r)
+            offset = payload_offset + length
+
+
+def open_walk(walk_dir):
+    if not os.path.isdir(walk_dir):
+        raise WalkError("PWALK_NOT_A_WALK", "not a folder", walk_dir)
+    manifest = read_manifest(walk_dir) if os.path.exists(os.path.join(walk_dir, MANIFEST_FILE)) else None
+    names = thread_files(walk_dir, manifest)
+    if manifest is None and not names:
+        raise WalkError("PWALK_NOT_A_WALK", "no %s and no thread_*.bin files" % MANIFEST_FILE, walk_dir)
+    return manifest, names
+
+
+def main(argv):
+    args = argv[1:]
+    show_manifest = "--manifest" in args
+    skip_corrupt = "--skip-corrupt" in args
+    rest = [a for a in args if a not in ("--manifest", "--skip-corrupt")]
+    if len(rest) != 1 or rest[0].startswith("--"):
+        sys.stderr.write("usage: read_walk.py [--manifest] [--skip-corrupt] WALK_DIR\n")
+        return 1
+    walk_dir = rest[0]
+    out = sys.stdout
+    problems = []
+    try:
+        manifest, names = open_walk(walk_dir)
+        if show_manifest:
+            if manifest is None:
+                raise WalkError("PWALK_NOT_A_WALK", "no %s" % MANIFEST_FILE, walk_dir)
+            out.write(json.dumps(to_json_value(manifest)) + "\n")
+            return 0
+
+        def emit(record):
+            out.write(json.dumps(record) + "\n")
+
+        for name in names:
+            read_thread_file(os.path.join(walk_dir, name), manifest, problems, skip_corrupt, emit)
+    except WalkError as err:
+        out.flush()
+        for p in problems:
+            sys.stderr.write("read_walk: %s\n" % p)
+        sys.stderr.write("read_walk: %s\n" % err)
+        return 2
+    out.flush()
+    for p in problems:
+        sys.stderr.write("read_walk: %s\n" % p)
+    complete = manifest is not None and manifest["status"] == "complete"
+    if complete and any(p.code == "PWALK_TRUNCATED" for p in problems):
+        sys.stderr.write("read_walk: the manifest says complete, so a truncated thread file is damage\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv))
+    except BrokenPipeError:
+        sys.exit(0)
