@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
-import { FORMAT_VERSION, MANIFEST_FILE } from './format.js';
+import { FORMAT_VERSION, MANIFEST_FILE, THREAD_FILE_PATTERN } from './format.js';
 
 // int64AsType 'auto' (missing from msgpackr's typings): counts decode as numbers while
 // they are safe, as bigints past 2^53.
@@ -21,7 +21,7 @@ export const WalkStatus = z.enum(['running', 'complete', 'interrupted', 'failed'
 export type WalkStatus = z.infer<typeof WalkStatus>;
 
 export const ThreadFileSummary = z.object({
-  name: z.string().regex(/^[^/\0]+$/),
+  name: z.string().regex(THREAD_FILE_PATTERN, 'not a thread file name'),
   thread: count,
   host: z.string(),
   records: count,

@@ -129,6 +129,9 @@ export function decodeBlock(
       if (partial) break;
       throw corrupt('fixed part runs past the block');
     }
+    // A cut block cannot be checked against its CRC: a crash can leave zeros
+    // where the tail should be, and those must not read as records.
+    if (partial && isZero(payload, off, off + RECORD_FIXED_SIZE)) break;
     const flags = view.getUint8(off + RecordOffset.flags);
     if ((flags & ~KNOWN_RECORD_FLAGS) !== 0) throw corrupt(`unknown flags 0x${flags.toString(16)}`);
     const typeCode = view.getUint8(off + RecordOffset.type);
@@ -149,6 +152,7 @@ export function decodeBlock(
       throw corrupt('path length sentinel without its extension');
     }
     if (flags & RecordFlag.ERROR) {
+      if (flags & (RecordFlag.SIZE64 | RecordFlag.MTIME64 | RecordFlag.ATTRS)) throw corrupt('error record with entry extensions');
       need(2, 'error extension');
       const syscall = SYSCALL_NAMES[view.getUint8(ext)] ?? 'unknown';
       const codeLength = view.getUint8(ext + 1);
@@ -222,6 +226,11 @@ export function decodeBlock(
   }
   return off;
   }
+}
+
+function isZero(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
 }
 
 /** Thrown inside a partial decode when a record runs past the cut; never escapes decodeBlock. */

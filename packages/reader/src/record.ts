@@ -9,7 +9,7 @@ export interface WalkEntry {
   readonly path: string;
   /** The exact path bytes relative to the walk root (empty for the root itself). */
   readonly relativePathBytes: Uint8Array;
-  /** The exact full path bytes: root bytes, '/', relative bytes. */
+  /** The exact full path bytes: root bytes, '/' (unless the root ends in one), relative bytes; the root alone for the root. */
   readonly pathBytes: Uint8Array;
   readonly type: Exclude<EntryTypeName, 'unknown'> | 'unknown';
   readonly size: bigint;

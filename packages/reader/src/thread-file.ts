@@ -25,6 +25,7 @@ export interface ThreadFileHeader {
 
 /** Builds the 64-byte header every thread file starts with. */
 export function encodeFileHeader(header: Omit<ThreadFileHeader, 'version'>): Buffer {
+  if (!/^[0-9a-f]{32}$/.test(header.walkId)) throw new TypeError(`walk id must be 32 hex digits, got ${JSON.stringify(header.walkId)}`);
   const buf = Buffer.alloc(FILE_HEADER_SIZE);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   buf.set(FILE_MAGIC, FileHeaderOffset.magic);
@@ -94,19 +95,21 @@ export async function* readThreadFile(
   try {
     const size = (await handle.stat()).size;
     const head = Buffer.alloc(FILE_HEADER_SIZE);
-    await readFully(handle, head, 0, file);
-    decodeFileHeader(head.subarray(0, Math.min(size, FILE_HEADER_SIZE)), file);
+    decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
     let offset = FILE_HEADER_SIZE;
     const blockHead = Buffer.alloc(BLOCK_HEADER_SIZE);
     const headView = new DataView(blockHead.buffer, blockHead.byteOffset, blockHead.byteLength);
     while (offset < size) {
       if (size - offset < BLOCK_HEADER_SIZE) {
-        options.problems.push(
+        addProblem(options.problems, 
           new WalkFormatError(WalkErrorCode.TRUNCATED, `file ends ${size - offset} bytes into a block header`, { file, offset }),
         );
         return;
       }
-      await readFully(handle, blockHead, offset, file);
+      if ((await readFully(handle, blockHead, offset, file)) < BLOCK_HEADER_SIZE) {
+        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, 'file shrank while being read', { file, offset }));
+        return;
+      }
       const magic = headView.getUint32(BlockHeaderOffset.magic, true);
       const payloadLength = headView.getUint32(BlockHeaderOffset.payloadLength, true);
       const recordCount = headView.getUint32(BlockHeaderOffset.recordCount, true);
@@ -115,20 +118,27 @@ export async function* readThreadFile(
         // Without a trustworthy length there is no next block to resync on.
         const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset });
         if (options.onCorrupt === 'throw') throw err;
-        options.problems.push(err);
+        addProblem(options.problems, err);
         return;
       }
       const payloadOffset = offset + BLOCK_HEADER_SIZE;
       const available = Math.min(payloadLength, size - payloadOffset);
       const payload = Buffer.allocUnsafe(available);
-      await readFully(handle, payload, payloadOffset, file);
-      if (available < payloadLength) {
-        const partial = decodeBlock(payload, recordCount, root, { file, offset: payloadOffset }, true);
+      const got = await readFully(handle, payload, payloadOffset, file);
+      if (got < payloadLength) {
+        let partial: DecodedBlock;
+        try {
+          partial = decodeBlock(payload.subarray(0, got), recordCount, root, { file, offset: payloadOffset }, true);
+        } catch (err) {
+          if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
+          addProblem(options.problems, err);
+          return;
+        }
         if (partial.entries.length + partial.errors.length > 0) yield partial;
-        options.problems.push(
+        addProblem(options.problems, 
           new WalkFormatError(
             WalkErrorCode.TRUNCATED,
-            `file ends ${available} of ${payloadLength} bytes into a block; ${partial.entries.length + partial.errors.length} of its ${recordCount} records were whole`,
+            `file ends ${got} of ${payloadLength} bytes into a block; ${partial.entries.length + partial.errors.length} of its ${recordCount} records were whole`,
             { file, offset },
           ),
         );
@@ -141,14 +151,14 @@ export async function* readThreadFile(
           offset: payloadOffset - BLOCK_HEADER_SIZE,
         });
         if (options.onCorrupt === 'throw') throw err;
-        options.problems.push(err);
+        addProblem(options.problems, err);
         continue;
       }
       try {
         yield decodeBlock(payload, recordCount, root, { file, offset: payloadOffset }, false);
       } catch (err) {
         if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
-        options.problems.push(err);
+        addProblem(options.problems, err);
       }
     }
   } finally {
@@ -156,7 +166,8 @@ export async function* readThreadFile(
   }
 }
 
-async function readFully(handle: FileHandle, buf: Buffer, position: number, file: string): Promise<void> {
+/** Reads until `buf` is full or the file ends; returns the bytes read. */
+async function readFully(handle: FileHandle, buf: Buffer, position: number, file: string): Promise<number> {
   let done = 0;
   while (done < buf.length) {
     let n: number;
@@ -165,10 +176,13 @@ async function readFully(handle: FileHandle, buf: Buffer, position: number, file
     } catch (cause) {
       throw new WalkFormatError(WalkErrorCode.IO, `read failed: ${(cause as Error).message}`, { file, offset: position + done, cause });
     }
-    if (n === 0) {
-      buf.fill(0, done);
-      return;
-    }
+    if (n === 0) return done;
     done += n;
   }
+  return done;
+}
+
+/** Reading entries and then errors meets the same damage twice: report it once. */
+export function addProblem(problems: WalkFormatError[], problem: WalkFormatError): void {
+  if (!problems.some((p) => p.code === problem.code && p.file === problem.file && p.offset === problem.offset)) problems.push(problem);
 }

@@ -14,7 +14,7 @@ export interface RecordsOptions extends SortOptions {
   sort?: 'none' | 'path';
   /**
    * 'throw' (default): a corrupt block or record raises a WalkFormatError after every
-   * record before it was yielded. 'skip': it is added to `walk.problems` and reading
+   * record of the blocks before it was yielded. 'skip': it is added to `walk.problems` and reading
    * goes on with the next block, so every other record is kept.
    */
   onCorrupt?: 'throw' | 'skip';
@@ -122,6 +122,14 @@ export async function openWalk(dir: string): Promise<Walk> {
       });
     }
     files.push({ name, path, header });
+  }
+  const first = files[0]?.header.walkId;
+  const stranger = files.find((f) => f.header.walkId !== first);
+  if (stranger !== undefined) {
+    throw new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread files of two walks in one folder (${first} and ${stranger.header.walkId})`, {
+      file: stranger.path,
+      offset: 16,
+    });
   }
   // Without a manifest the root is unknown: paths are shown relative to '.'.
   const root = new RootPath(manifest?.root ?? Buffer.from('.'));
