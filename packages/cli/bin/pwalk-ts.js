@@ -1,4 +1,31 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+'use strict';
+// CommonJS on purpose: this file must run before anything starts libuv's thread
+// pool, whose size is read once, at its first use. (The ESM loader reads modules
+// through that pool, so an ESM bin would start it at the default 4 threads.)
+// --threads beyond the cores runs that many filesystem calls in flight through
+// the pool (ARCHITECTURE.md, "Latency").
 
-process.exitCode = await main(process.argv.slice(2));
+function requestedThreads(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--threads') return Number(argv[i + 1]);
+    if (a.startsWith('--threads=')) return Number(a.slice('--threads='.length));
+  }
+  return NaN;
+}
+
+const threads = requestedThreads(process.argv.slice(2));
+if (process.env.UV_THREADPOOL_SIZE === undefined && Number.isInteger(threads) && threads > 4) {
+  process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, threads + 4));
+}
+
+import('../dist/main.js').then(
+  async ({ main }) => {
+    process.exitCode = await main(process.argv.slice(2));
+  },
+  (err) => {
+    process.stderr.write(`pwalk-ts: cannot load (did the build run?): ${err.message}\n`);
+    process.exitCode = 2;
+  },
+);

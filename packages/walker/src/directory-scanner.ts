@@ -50,6 +50,20 @@ export function entryErrorCode(err: unknown): string | null {
   return typeof code === 'string' && ENTRY_ERROR_CODES.has(code) ? code : null;
 }
 
+/** What every entry of one directory shares. */
+export interface DirectoryContext {
+  readonly dir: DirectoryItem;
+  /** The directory's path with a trailing '/', as entries are stat'ed under it. */
+  readonly base: string | Buffer;
+  /** The directory's relative path bytes with a trailing '/' (empty for the root). */
+  readonly prefix: Buffer;
+  /** The same as text, for --exclude patterns. */
+  readonly relBase: string;
+  /** Ancestors of the entries: this directory and its own. */
+  readonly up: Ancestor;
+  readonly childDepth: number;
+}
+
 /** What one worker has counted so far. */
 export interface ScanTotals {
   entries: number;
@@ -116,6 +130,11 @@ export class DirectoryScanner {
   /** Reads one directory, records every entry in it, and stacks its subdirectories. */
   scan(dir: DirectoryItem): void {
     this.totals.dirs++;
+    this.scanRoute(dir);
+  }
+
+  /** The synchronous read of one directory by whichever route fits it, without counting it (the async engine counts its own). */
+  scanRoute(dir: DirectoryItem): void {
     if (dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) {
       this.scanLong(dir);
     } else if (isUtf8(dir.rel)) {
@@ -126,8 +145,46 @@ export class DirectoryScanner {
     }
   }
 
+  /** True when `dir` can be read by path with UTF-8 names: the route the async engine takes too. */
+  isFastRoute(dir: DirectoryItem): boolean {
+    return !(dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) && isUtf8(dir.rel);
+  }
+
+  /** The path readdir opens for a fast-route directory. */
+  pathOf(dir: DirectoryItem): string {
+    return dir.rel.length === 0 ? this.settings.root : this.settings.base + dir.rel.toString('utf8');
+  }
+
+  /** Per-directory values every entry of `dir` needs, computed once. */
+  context(dir: DirectoryItem, path: string | Buffer): DirectoryContext {
+    const slash = typeof path === 'string' ? path.endsWith('/') : path[path.length - 1] === 0x2f;
+    return {
+      dir,
+      base: typeof path === 'string' ? (slash ? path : path + '/') : slash ? path : Buffer.concat([path, SLASH]),
+      prefix: dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]),
+      relBase: dir.rel.length === 0 ? '' : dir.rel.toString('utf8') + '/',
+      up: { ino: dir.ino, dev: dir.dev, up: dir.up },
+      childDepth: dir.depth + 1,
+    };
+  }
+
+  /** True when a UTF-8 listing holds a name readdir could not decode: the directory must be re-read as bytes. */
+  needsBytes(names: readonly string[]): boolean {
+    for (let i = 0; i < names.length; i++) {
+      // readdir decodes invalid UTF-8 to U+FFFD, after which the name no longer
+      // opens (this also sends a real U+FFFD name down the exact route).
+      if (names[i]!.includes(REPLACEMENT_CHAR)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the entry is excluded. Perf: one null test per entry when nothing is excluded. */
+  excluded(ctx: DirectoryContext, name: string): boolean {
+    return this.filter !== null && this.filter(name, ctx.relBase + name);
+  }
+
   private scanUtf8(dir: DirectoryItem): void {
-    const path = dir.rel.length === 0 ? this.settings.root : this.settings.base + dir.rel.toString('utf8');
+    const path = this.pathOf(dir);
     let names: string[];
     try {
       names = readdirSync(path);
@@ -135,38 +192,26 @@ export class DirectoryScanner {
       this.readFailed(dir, err);
       return;
     }
-    for (let i = 0; i < names.length; i++) {
-      // readdir decodes invalid UTF-8 to U+FFFD, after which the name no longer
-      // opens: re-read this one directory as bytes (also covers a real U+FFFD).
-      if (names[i]!.includes(REPLACEMENT_CHAR)) {
-        const bytes = Buffer.from(path);
-        this.scanBytes(dir, bytes, Buffer.concat([bytes, SLASH]));
-        return;
-      }
+    if (this.needsBytes(names)) {
+      const bytes = Buffer.from(path);
+      this.scanBytes(dir, bytes, Buffer.concat([bytes, SLASH]));
+      return;
     }
-    const base = path.endsWith('/') ? path : path + '/';
-    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
-    const relBase = dir.rel.length === 0 ? '' : dir.rel.toString('utf8') + '/';
-    const up: Ancestor = { ino: dir.ino, dev: dir.dev, up: dir.up };
-    const childDepth = dir.depth + 1;
-    const filter = this.filter;
+    const ctx = this.context(dir, path);
+    const base = ctx.base as string;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
-      // Perf: one null test per entry when nothing is excluded.
-      if (filter !== null && filter(name, relBase + name)) continue;
+      if (this.excluded(ctx, name)) continue;
       const full = base + name;
       let st: BigIntStats | undefined;
       try {
         st = lstatSync(full, LSTAT_BIGINT);
       } catch (err) {
-        this.statFailed(dir, err, prefix, name);
+        this.statFailed(ctx, err, name);
         continue;
       }
-      if (st === undefined) {
-        this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', prefix, name);
-        continue;
-      }
-      this.record(st, dir, prefix, name, up, childDepth);
+      if (st === undefined) this.vanished(ctx, name);
+      else this.record(st, ctx, name);
     }
   }
 
@@ -179,25 +224,19 @@ export class DirectoryScanner {
       this.readFailed(dir, err);
       return;
     }
-    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
-    const up: Ancestor = { ino: dir.ino, dev: dir.dev, up: dir.up };
-    const childDepth = dir.depth + 1;
-    const filter = this.filter;
+    const ctx = this.context(dir, base);
     for (const name of names) {
-      if (filter !== null && filter(name.toString('utf8'), Buffer.concat([prefix, name]).toString('utf8'))) continue;
+      if (this.filter !== null && this.filter(name.toString('utf8'), Buffer.concat([ctx.prefix, name]).toString('utf8'))) continue;
       const full = Buffer.concat([base, name]);
       let st: BigIntStats | undefined;
       try {
         st = lstatSync(full, LSTAT_BIGINT);
       } catch (err) {
-        this.statFailed(dir, err, prefix, name);
+        this.statFailed(ctx, err, name);
         continue;
       }
-      if (st === undefined) {
-        this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', prefix, name);
-        continue;
-      }
-      this.record(st, dir, prefix, name, up, childDepth);
+      if (st === undefined) this.vanished(ctx, name);
+      else this.record(st, ctx, name);
     }
   }
 
@@ -222,26 +261,20 @@ export class DirectoryScanner {
     }
   }
 
-  private record(
-    st: BigIntStats,
-    dir: DirectoryItem,
-    prefix: Buffer,
-    name: string | Buffer,
-    up: Ancestor,
-    childDepth: number,
-  ): void {
+  /** Records one stat'ed entry and stacks it when it is a directory to descend. */
+  record(st: BigIntStats, ctx: DirectoryContext, name: string | Buffer): void {
     const type = entryTypeFromMode(Number(st.mode));
-    this.out.appendBigStats(st, type, dir.ino, prefix, name);
+    this.out.appendBigStats(st, type, ctx.dir.ino, ctx.prefix, name);
     this.count(st.size, type);
-    if (type !== EntryType.dir || childDepth >= this.settings.maxDepth) return;
+    if (type !== EntryType.dir || ctx.childDepth >= this.settings.maxDepth) return;
     if (this.settings.oneFileSystem && st.dev != this.rootDev) return;
-    const rel = Buffer.concat([prefix, typeof name === 'string' ? Buffer.from(name) : name]);
-    if (isAncestor(up, st.dev, st.ino)) {
+    const rel = Buffer.concat([ctx.prefix, typeof name === 'string' ? Buffer.from(name) : name]);
+    if (isAncestor(ctx.up, st.dev, st.ino)) {
       // A bind mount of an ancestor inside itself: descending would never end.
-      this.error(st.ino, dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
+      this.error(st.ino, ctx.dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
       return;
     }
-    this.stack.push({ rel, ino: st.ino, dev: st.dev, depth: childDepth, up });
+    this.stack.push({ rel, ino: st.ino, dev: st.dev, depth: ctx.childDepth, up: ctx.up });
   }
 
   private count(size: bigint, type: number): void {
@@ -262,16 +295,21 @@ export class DirectoryScanner {
     }
   }
 
-  private readFailed(dir: DirectoryItem, err: unknown, syscall: number = Syscall.scandir): void {
+  readFailed(dir: DirectoryItem, err: unknown, syscall: number = Syscall.scandir): void {
     const code = entryErrorCode(err);
     if (code === null) throw err;
     this.error(dir.ino, dir.up?.ino ?? 0, EntryType.dir, syscall, code, dir.rel, EMPTY);
   }
 
-  private statFailed(dir: DirectoryItem, err: unknown, prefix: Buffer, name: string | Buffer): void {
+  statFailed(ctx: DirectoryContext, err: unknown, name: string | Buffer): void {
     const code = entryErrorCode(err);
     if (code === null) throw err;
-    this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, code, prefix, name);
+    this.error(0, ctx.dir.ino, EntryType.unknown, Syscall.lstat, code, ctx.prefix, name);
+  }
+
+  /** The entry was listed but is gone by the time it is stat'ed. */
+  vanished(ctx: DirectoryContext, name: string | Buffer): void {
+    this.error(0, ctx.dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', ctx.prefix, name);
   }
 
   private error(

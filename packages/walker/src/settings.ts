@@ -24,7 +24,16 @@ export interface WalkSettings {
   /** The root with exactly one trailing '/', the prefix of every child path handed to the kernel. */
   readonly base: string;
   readonly out: string;
+  /** Filesystem calls in flight at once: what --threads means. */
   readonly threads: number;
+  /** Worker threads: one per core at most, since each is CPU-bound while its calls are fast. */
+  readonly workers: number;
+  /**
+   * Calls each worker keeps in flight. 1: the synchronous engine (fastest where
+   * calls take microseconds: local disks, warm caches); more: the async engine,
+   * which overlaps the round trips of network filesystems.
+   */
+  readonly inflightPerWorker: number;
   readonly exclude: readonly string[];
   readonly oneFileSystem: boolean;
   readonly snapshots: boolean;
@@ -36,11 +45,15 @@ export interface WalkSettings {
 
 export function resolveSettings(input: WalkOptionsInput): WalkSettings {
   const o = WalkOptions.parse(input);
+  const threads = o.threads ?? availableParallelism();
+  const workers = Math.max(1, Math.min(threads, availableParallelism()));
   return Object.freeze({
     root: o.root,
     base: o.root.endsWith('/') ? o.root : `${o.root}/`,
     out: o.out,
-    threads: o.threads ?? availableParallelism(),
+    threads,
+    workers,
+    inflightPerWorker: Math.ceil(threads / workers),
     exclude: Object.freeze([...o.exclude]),
     oneFileSystem: o.oneFileSystem,
     snapshots: o.snapshots,

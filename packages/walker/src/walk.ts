@@ -60,7 +60,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   const walkId = newWalkId();
   const startTime = Date.now();
   const host = hostname();
-  const shared = createSharedState(settings.threads);
+  const shared = createSharedState(settings.workers);
   const control = new Int32Array(shared.control);
   const manifest = baseManifest(settings, walkId, host, startTime);
   try {
@@ -70,10 +70,10 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   }
 
   const workers: Worker[] = [];
-  const summaries: (WorkerSummary | null)[] = new Array(settings.threads).fill(null);
+  const summaries: (WorkerSummary | null)[] = new Array(settings.workers).fill(null);
   let failure: string | null = null;
   let signal: NodeJS.Signals | null = null;
-  let running = settings.threads;
+  let running = settings.workers;
   let finishResult!: (r: WalkResult) => void;
   const result = new Promise<WalkResult>((res) => (finishResult = res));
 
@@ -91,7 +91,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
     finishResult(finalize(settings, manifest, summaries, failure, signal));
   };
 
-  for (let thread = 0; thread < settings.threads; thread++) {
+  for (let thread = 0; thread < settings.workers; thread++) {
     const data: WorkerData = {
       settings,
       thread,
@@ -139,7 +139,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
     walkId,
     result,
     progress(): WalkProgress {
-      const totals = readTotals(shared.counters, settings.threads);
+      const totals = readTotals(shared.counters, settings.workers);
       return { ...totals, queued: totals.queued + queue.pendingCount, elapsedMs: Date.now() - startTime };
     },
     interrupt(sig: NodeJS.Signals): void {

@@ -2,6 +2,7 @@
 // refills it from the shared queue, and writes its own thread file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUtf8 } from 'node:buffer';
+import { AsyncDirectoryEngine } from './async-engine.js';
 import { DirectoryScanner } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
 import { createEntryFilter } from './entry-filter.js';
@@ -34,15 +35,25 @@ async function run(): Promise<void> {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);
     }
-    walking: for (;;) {
-      while (stack.length > 0) {
-        if (Atomics.load(control, Control.stop) !== 0) break walking;
-        current = stack.pop()!;
-        scanner.scan(current);
-        current = null;
-        slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, stack.length);
-        if (stack.length > 1 && source.wantsWork()) source.give(stack.splice(0, stack.length >> 1));
+    const publish = (): void => slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, stack.length);
+    // The engine is chosen once: the hot loops carry no mode test.
+    const engine =
+      settings.inflightPerWorker > 1
+        ? new AsyncDirectoryEngine(scanner, stack, source, control, settings.inflightPerWorker, publish)
+        : null;
+    for (;;) {
+      if (engine !== null) {
+        await engine.run();
+      } else {
+        while (stack.length > 0 && Atomics.load(control, Control.stop) === 0) {
+          current = stack.pop()!;
+          scanner.scan(current);
+          current = null;
+          publish();
+          if (stack.length > 1 && source.wantsWork()) source.give(stack.splice(0, stack.length >> 1));
+        }
       }
+      if (Atomics.load(control, Control.stop) !== 0) break;
       const items = await source.take();
       if (items === null) break;
       for (const item of items) stack.push(item);

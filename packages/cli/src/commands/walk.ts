@@ -13,7 +13,9 @@ export const WALK_HELP = `Usage: pwalk-ts [walk] ROOT [options]
 Walks ROOT with parallel worker threads and writes a walk folder.
 
 Options:
-  --threads N          worker threads (default: available parallelism)
+  --threads N          filesystem calls in flight (default: the core count);
+                       above the core count, each worker keeps several in
+                       flight: use 16-64 on NFS, Lustre or GPFS
   --out DIR            walk folder to create (default: ./pwalk-NAME-YYYYMMDD-HHMMSS)
   --exclude GLOB       leave out matching entries; repeatable. A pattern without '/'
                        matches names at any depth, one with '/' the path from ROOT
