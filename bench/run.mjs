@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// Benchmark runner: pwalk-ts against find, du, fdir and a C reference walker.
+//
+//   node bench/run.mjs [--scenario local|slowfs|memory] [--repeat R] [--corpus DIR]
+//                      [--entries N] [--seed S] [--delay-ms MS] [--only IDS] [--json FILE]
+//
+// local  (default): a warm 1 M-entry corpus; every command R times (default 5).
+// slowfs: a 2.5k-entry tree behind a FUSE mount whose every metadata call sleeps
+//         --delay-ms (default 5), freshly mounted for each run so no run finds the
+//         kernel's cache warm; pwalk-ts at 1..64 threads against find (R default 3).
+// memory: peak RSS of pwalk-ts over the 1 M corpus and over 10 M entries (ten bind
+//         mounts of it under one folder); R default 1.
+// --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
+// e.g. --only find,cref-2), handy while pwalk-ts is not built. Prints a markdown table on stdout; --json FILE keeps every raw number.
+//
+// Commands of one scenario run round-robin (all once, then all again, ...), so a slow
+// spell of the machine hits every command alike; "x find" is the median of per-round
+// ratios against find's run in the same round. Wall time is measured here with hrtime,
+// peak RSS by GNU time (%M), which sees worker threads as they share the process.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { parseArgs } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureCorpus } from './corpus.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.dirname(BENCH);
+const CLI = path.join(REPO, 'packages/cli/bin/pwalk-ts.js');
+const CREF = path.join(BENCH, 'cref/build/walk');
+// shared/ sits beside the repository, on developer machines and in CI alike.
+const SLOWFS = path.join(REPO, '../shared/tools/slowfs.py');
+const GNU_TIME = '/usr/bin/time';
+
+const SCENARIOS = {
+  local: { shape: 'local', repeat: 5, ids: ['pwalk-1', 'pwalk-2', 'pwalk-4', 'find', 'du', 'fdir', 'cref-1', 'cref-2'] },
+  slowfs: { shape: 'shallow', repeat: 3, ids: ['pwalk-1', 'pwalk-4', 'pwalk-16', 'pwalk-64', 'find', 'cref-64'] },
+  memory: { shape: 'local', repeat: 1, ids: ['pwalk-4'] },
+};
+
+// Every command we know, by id. `out`: pwalk-ts writes a walk folder, given fresh per run.
+// `finished`: exit codes that still mean a complete walk (1 = some entries unreadable).
+function command(id) {
+  const [tool, n] = id.split('-');
+  switch (tool) {
+    case 'pwalk':
+      return {
+        id, label: `pwalk-ts --threads ${n}`, out: true, finished: [0, 1],
+        argv: (root, out) => [process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
+      };
+    case 'find':
+      return { id, label: "find -printf '%i %s %T@ %p\\n'", finished: [0], argv: (root) => ['find', root, '-printf', '%i %s %T@ %p\n'] };
+    case 'du':
+      return { id, label: 'du -s', finished: [0], argv: (root) => ['du', '-s', root] };
+    case 'fdir':
+      return { id, label: 'fdir + lstatSync', finished: [0], argv: (root) => [process.execPath, path.join(BENCH, 'fdir-walk.mjs'), root] };
+    case 'cref':
+      return { id, label: `C reference, ${n} thread${n === '1' ? '' : 's'}`, finished: [0, 1], argv: (root) => [CREF, root, n] };
+    default:
+      throw new Error(`unknown command id ${id}`);
+  }
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- checks and setup ------------------------------------------------------------------
+
+// Drops the commands this machine cannot run yet, saying why, rather than failing later.
+function available(commands) {
+  return commands.filter((cmd) => {
+    const tool = cmd.id.split('-')[0];
+    if (tool === 'pwalk' && !fs.existsSync(path.join(REPO, 'packages/cli/dist/main.js'))) {
+      console.error(`bench: skipping ${cmd.label}: the CLI is not built (pnpm run build)`);
+      return false;
+    }
+    if (tool === 'cref' && !buildCref()) {
+      console.error(`bench: skipping ${cmd.label}: bench/cref/build.sh failed`);
+      return false;
+    }
+    return true;
+  });
+}
+
+let crefBuilt;
+function buildCref() {
+  crefBuilt ??= spawnSync('sh', [path.join(BENCH, 'cref/build.sh')], { stdio: 'inherit' }).status === 0;
+  return crefBuilt;
+}
+
+// The walk folder's manifest says how many entries pwalk-ts recorded; the reader package
+// decodes it. Loaded lazily so the other commands run even when pwalk-ts is not built.
+let readManifest;
+async function loadReader() {
+  const dist = path.join(REPO, 'packages/reader/dist/index.js');
+  if (fs.existsSync(dist)) ({ readManifest } = await import(pathToFileURL(dist).href));
+}
+
+function machine(dir) {
+  const cpuinfo = fs.readFileSync('/proc/cpuinfo', 'utf8');
+  const fsType = spawnSync('findmnt', ['-no', 'FSTYPE', '-T', dir], { encoding: 'utf8' }).stdout?.trim();
+  return {
+    cores: os.availableParallelism(),
+    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    node: process.version,
+    fs: fsType || 'unknown',
+  };
+}
+
+// ---- measuring -------------------------------------------------------------------------
+
+function measure(cmd, root, scratch) {
+  const out = cmd.out ? fs.mkdtempSync(path.join(scratch, 'out-')) : undefined;
+  const timeFile = path.join(scratch, 'time.txt');
+  const started = process.hrtime.bigint();
+  const r = spawnSync(GNU_TIME, ['-f', '%M', '-o', timeFile, ...cmd.argv(root, out)], {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'pipe'], // find's listing goes to /dev/null, as in the brief
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  const wallS = Number(process.hrtime.bigint() - started) / 1e9;
+  // GNU time puts "Command exited with non-zero status N" before %M when the command fails.
+  const rssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  const run = { id: cmd.id, wallS, rssKiB, status: r.status, signal: r.signal, entries: null, errors: null };
+  const counted = /entries=(\d+)(?: errors=(\d+))?/.exec(r.stderr);
+  if (counted) [run.entries, run.errors] = [Number(counted[1]), Number(counted[2] ?? 0)];
+  if (out) {
+    try {
+      const totals = readManifest?.(out).totals;
+      if (totals) [run.entries, run.errors] = [totals.entries, totals.errors];
+    } catch {
+      // A walk that died leaves no readable manifest; its exit status already says so.
+    }
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  run.ok = cmd.finished.includes(r.status);
+  if (!run.ok) run.stderr = r.stderr.trim().split('\n').slice(-8).join('\n');
+  return run;
+}
+
+// Mounts `src` through slowfs at `mnt` for the length of `fn`: a fresh mount, so the
+// kernel has cached no name or attribute yet.
+async function withSlowfs(src, mnt, delayMs, scratch, fn) {
+  const log = fs.openSync(path.join(scratch, 'slowfs.log'), 'a');
+  const server = spawn('/usr/bin/python3', [SLOWFS, src, mnt, '--delay-ms', String(delayMs)], {
+    stdio: ['ignore', log, log],
+  });
+  fs.closeSync(log);
+  const exited = once(server, 'exit');
+  try {
+    for (let waited = 0; !mountedAt(mnt); waited += 20) {
+      if (server.exitCode !== null || waited > 15_000) {
+        throw new Error(`slowfs did not mount ${mnt}; see ${path.join(scratch, 'slowfs.log')}`);
+      }
+      await sleep(20);
+    }
+    return fn();
+  } finally {
+    if (mountedAt(mnt)) unmount(['fusermount3', '-u', mnt], mnt);
+    const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function mountedAt(dir) {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === dir);
+}
+
+// A mount can stay busy for a moment after the walker exits: retry before giving up.
+function unmount(argv, dir) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' }).status === 0 || !mountedAt(dir)) return;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+  }
+  throw new Error(`could not unmount ${dir}`);
+}
+
+// ---- reporting -------------------------------------------------------------------------
+
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted.at(-1) };
+}
+
+function summarize(cases, runs) {
+  const byRound = (id) => new Map(runs.filter((r) => r.case === id && r.ok).map((r) => [r.round, r]));
+  const find = byRound('find');
+  return cases.map((c) => {
+    const mine = byRound(c.key);
+    const ok = [...mine.values()];
+    const failed = runs.filter((r) => r.case === c.key && !r.ok);
+    const row = { case: c.key, label: c.label, root: c.root, rootLabel: c.rootLabel, runs: ok.length, failed: failed.length };
+    if (!ok.length) return { ...row, failure: failed[0]?.stderr ?? 'no run' };
+    const ratios = ok.filter((r) => find.has(r.round)).map((r) => r.wallS / find.get(r.round).wallS);
+    return {
+      ...row,
+      entries: ok[0].entries,
+      errors: ok[0].errors,
+      wallS: spread(ok.map((r) => r.wallS)),
+      rssMiB: spread(ok.map((r) => r.rssKiB / 1024)),
+      vsFind: c.key !== 'find' && ratios.length ? spread(ratios) : null,
+    };
+  });
+}
+
+const num = (n) => (n === null || n === undefined ? '-' : n.toLocaleString('en-US'));
+const fixed = (n, digits) => n.toFixed(digits);
+const range = (s, digits) => `${fixed(s.min, digits)}-${fixed(s.max, digits)}`;
+
+function markdown(report) {
+  const { scenario, machine: m, corpus, repeat, rows } = report;
+  const lines = [
+    `### pwalk-ts benchmark: ${scenario} scenario`,
+    '',
+    `- date: ${report.date}`,
+    `- machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, corpus on ${m.fs}`,
+    `- corpus: ${num(corpus.entries)} entries (shape ${corpus.shape}, seed ${corpus.seed}) in ${corpus.dir}`,
+    `- ${report.conditions}; ${repeat} round${repeat === 1 ? '' : 's'}, commands alternated round-robin`,
+    `- load average (1 min) at start: ${m.loadAtStart.toFixed(2)}: work already competing for the ${m.cores} cores, which inflates the times`,
+    '- wall: median and min-max over rounds; x find: median (min-max) of wall / find\'s wall in the same round; RSS: peak resident set (GNU time %M)',
+    '',
+    '| command | root | entries (errors) | wall median s | wall min-max s | entries/s | x find | x find min-max | peak RSS MiB | RSS min-max MiB |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const r of rows) {
+    if (!r.runs) {
+      lines.push(`| ${r.label} | ${r.rootLabel} | failed: ${r.failure.split('\n').pop().replaceAll('|', '/')} | | | | | | | |`);
+      continue;
+    }
+    const counted = r.entries === null ? '-' : `${num(r.entries)} (${num(r.errors)})`;
+    const rate = r.entries ? num(Math.round(r.entries / r.wallS.median)) : '-';
+    const vs = r.vsFind ? [`${fixed(r.vsFind.median, 2)}x`, range(r.vsFind, 2)] : ['-', '-'];
+    lines.push(
+      `| ${r.label} | ${r.rootLabel} | ${counted} | ${fixed(r.wallS.median, 3)} | ${range(r.wallS, 3)} | ${rate} | ${vs[0]} | ${vs[1]} | ` +
+        `${fixed(r.rssMiB.median, 1)} | ${range(r.rssMiB, 1)} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+// ---- main ------------------------------------------------------------------------------
+
+// Taken before this script adds load of its own: other work on the machine skews the times.
+const loadAtStart = os.loadavg()[0];
+const { values: opts } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'local' },
+    repeat: { type: 'string' },
+    corpus: { type: 'string' },
+    entries: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    'delay-ms': { type: 'string', default: '5' },
+    only: { type: 'string' },
+    json: { type: 'string' },
+  },
+});
+const scenario = SCENARIOS[opts.scenario] ?? fail(`unknown scenario ${opts.scenario} (local, slowfs or memory)`);
+const repeat = Number(opts.repeat ?? scenario.repeat);
+if (!Number.isInteger(repeat) || repeat < 1) fail('--repeat takes a whole number >= 1');
+if (!(Number(opts['delay-ms']) >= 0)) fail('--delay-ms takes a number of milliseconds');
+if (!fs.existsSync(GNU_TIME)) fail(`${GNU_TIME} (GNU time) measures peak RSS and is missing: apt-get install -y time`);
+if (opts.scenario !== 'local' && process.getuid() !== 0) fail(`the ${opts.scenario} scenario mounts filesystems: run it as root`);
+if (opts.scenario === 'slowfs') {
+  if (!fs.existsSync(SLOWFS)) fail(`${SLOWFS} is missing`);
+  const fuse = spawnSync('/usr/bin/python3', ['-c', 'import fusepy'], { stdio: 'ignore' }).status === 0;
+  if (!fuse || spawnSync('fusermount3', ['-V'], { stdio: 'ignore' }).status !== 0) {
+    fail('slowfs needs Debian fuse3 and python3-fusepy: apt-get install -y fuse3 python3-fusepy');
+  }
+}
+
+const only = opts.only?.split(',');
+let commands = scenario.ids.filter((id) => !only || only.includes(id)).map(command);
+if (!commands.length) fail(`--only matched none of ${scenario.ids.join(', ')}`);
+commands = available(commands);
+if (!commands.length) fail('nothing left to run');
+await loadReader();
+
+const corpus = ensureCorpus(opts.corpus ?? path.join(BENCH, '.corpus', scenario.shape), {
+  shape: scenario.shape,
+  entries: opts.entries === undefined ? undefined : Number(opts.entries),
+  seed: Number(opts.seed),
+});
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pwalk-bench-'));
+const mounts = []; // bind mounts to undo, newest last
+
+// Ctrl-C also reaches the command being measured; stop after it instead of starting more.
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => (stopping = true));
+
+// A case is one command on one root; every scenario is a list of cases run round-robin.
+let cases;
+let conditions;
+let mountEach = null;
+try {
+  if (opts.scenario === 'memory') {
+    // Ten bind mounts of the corpus under one folder make a 10 M-entry tree at no disk cost.
+    const big = path.join(scratch, 'x10');
+    for (let i = 0; i < 10; i++) {
+      const at = path.join(big, `copy-${i}`);
+      fs.mkdirSync(at, { recursive: true });
+      if (spawnSync('mount', ['--bind', corpus.dir, at], { stdio: 'inherit' }).status !== 0) throw new Error(`mount --bind ${at} failed`);
+      mounts.push(at);
+    }
+    cases = commands.flatMap((cmd) => [
+      { ...cmd, key: `${cmd.id}@1x`, root: corpus.dir, rootLabel: 'corpus' },
+      { ...cmd, key: `${cmd.id}@10x`, root: big, rootLabel: '10 bind mounts of the corpus' },
+    ]);
+    conditions = 'cache warm (one find pass over the corpus first)';
+  } else if (opts.scenario === 'slowfs') {
+    const mnt = path.join(scratch, 'mnt');
+    fs.mkdirSync(mnt);
+    cases = commands.map((cmd) => ({ ...cmd, key: cmd.id, root: mnt, rootLabel: 'slowfs mount' }));
+    mountEach = (fn) => withSlowfs(corpus.dir, mnt, opts['delay-ms'], scratch, fn);
+    conditions = `slowfs FUSE mirror, ${opts['delay-ms']} ms per metadata call, a fresh mount for every run`;
+  } else {
+    cases = commands.map((cmd) => ({ ...cmd, key: cmd.id, root: corpus.dir, rootLabel: 'corpus' }));
+    conditions = 'cache warm (one find pass over the corpus first)';
+  }
+
+  // Under slowfs the corpus is the mirror's backing store: warm, it leaves the FUSE latency
+  // as the only cost measured.
+  console.error('bench: warming the cache');
+  spawnSync('find', [corpus.dir], { stdio: 'ignore' });
+
+  const runs = [];
+  for (let round = 1; round <= repeat && !stopping; round++) {
+    for (const c of cases) {
+      if (stopping || runs.some((r) => r.case === c.key && !r.ok)) continue; // a failed command is not retried
+      const run = mountEach ? await mountEach(() => measure(c, c.root, scratch)) : measure(c, c.root, scratch);
+      runs.push({ case: c.key, round, ...run });
+      const note = run.ok ? '' : ` FAILED (exit ${run.status ?? run.signal}):\n${run.stderr}`;
+      console.error(`bench: round ${round}/${repeat} ${c.label} [${c.rootLabel}]: ${run.wallS.toFixed(3)} s, ${(run.rssKiB / 1024).toFixed(1)} MiB${note}`);
+      await sleep(0); // lets a pending SIGINT handler run between measurements
+    }
+  }
+
+  const report = {
+    scenario: opts.scenario,
+    date: new Date().toISOString(),
+    machine: { ...machine(corpus.dir), loadAtStart },
+    corpus: { dir: path.relative(REPO, corpus.dir) || '.', entries: corpus.entries, shape: scenario.shape, seed: Number(opts.seed) },
+    conditions,
+    repeat,
+    delayMs: opts.scenario === 'slowfs' ? Number(opts['delay-ms']) : undefined,
+    rows: summarize(cases, runs),
+    runs,
+  };
+  process.stdout.write(markdown(report));
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
+} finally {
+  for (const at of mounts.reverse()) unmount(['umount', at], at);
+  // Only delete the scratch folder once nothing is mounted inside it: a bind mount left in
+  // place would make rm delete the corpus itself through it.
+  const left = fs.readFileSync('/proc/self/mountinfo', 'utf8').includes(scratch);
+  if (left) console.error(`bench: leaving ${scratch} in place: something is still mounted there`);
+  else fs.rmSync(scratch, { recursive: true, force: true });
+}
