@@ -6,6 +6,7 @@ import type { CliIo } from './io.js';
 /** How often the bar redraws on a terminal, and how often a plain line is printed otherwise. */
 const TTY_INTERVAL_MS = 200;
 const LOG_INTERVAL_MS = 10_000;
+const RATE_WINDOW_MS = 3_000;
 
 export interface ProgressReporter {
   stop(): void;
@@ -17,12 +18,14 @@ export interface ProgressReporter {
  */
 export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: boolean): ProgressReporter {
   if (quiet) return { stop: () => undefined };
-  let last = { entries: 0, at: 0 };
+  // The rate over the last few seconds: a 200 ms sample alone jumps with every large directory.
+  const window: { entries: number; at: number }[] = [];
   const rate = (p: WalkProgress): number => {
-    const dt = p.elapsedMs - last.at;
-    const r = dt > 0 ? ((p.entries - last.entries) * 1000) / dt : 0;
-    last = { entries: p.entries, at: p.elapsedMs };
-    return r;
+    window.push({ entries: p.entries, at: p.elapsedMs });
+    while (window.length > 2 && p.elapsedMs - window[0]!.at > RATE_WINDOW_MS) window.shift();
+    const first = window[0]!;
+    const dt = p.elapsedMs - first.at;
+    return dt > 0 ? ((p.entries - first.entries) * 1000) / dt : 0;
   };
   if (io.stderr.isTTY === true) {
     const bar = new cliProgress.SingleBar(

@@ -101,7 +101,11 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
       counters: shared.counters,
       control: shared.control,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data, stdout: false, stderr: false });
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: data,
+      // Workers inherit the host's flags, but --input-type (a host run with -e) stops a worker from starting.
+      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+    });
     workers.push(worker);
     let reported = false;
     worker.on('message', (msg: WorkerMessage) => {
