@@ -11,6 +11,7 @@ export {
   ThreadFileSummary,
   WalkOptionsRecord,
   type WalkManifestInput,
+  type WriteManifestOptions,
 } from './manifest.js';
 export { RootPath } from './root-path.js';
 export { depthOf } from './record-decoder.js';

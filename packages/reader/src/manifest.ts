@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
@@ -80,22 +80,55 @@ export function newWalkId(): string {
   return randomBytes(16).toString('hex');
 }
 
+export interface WriteManifestOptions {
+  /**
+   * Bytes of padding to store with this manifest, so that the disk space a later,
+   * larger manifest needs is already allocated: on a full disk the final manifest
+   * then overwrites this one in place. Readers ignore the padding.
+   */
+  reserveBytes?: number;
+}
+
 /**
  * Writes the manifest atomically: a temp file in the same folder, fsync, rename.
- * A reader sees either the previous manifest or this one, never a torn file.
+ * A reader sees either the previous manifest or this one, never a torn file. When
+ * the disk is full, the manifest is written over the previous one in place, into
+ * the space that one reserved (see WriteManifestOptions).
  */
-export function writeManifest(dir: string, manifest: WalkManifestInput): void {
-  const encoded = packr.pack(manifest);
+export function writeManifest(dir: string, manifest: WalkManifestInput, options: WriteManifestOptions = {}): void {
+  const reserve = options.reserveBytes ?? 0;
+  const encoded = packr.pack(reserve > 0 ? { ...manifest, reserve: Buffer.alloc(reserve) } : manifest);
   const final = join(dir, MANIFEST_FILE);
   const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fd = openSync(temp, 'w', 0o644);
   try {
-    writeSync(fd, encoded);
+    writeDurably(temp, 'w', encoded);
+    renameSync(temp, final);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOSPC' && code !== 'EDQUOT') || !fitsInPlace(final, encoded.length)) throw err;
+    writeDurably(final, 'r+', encoded);
+  }
+}
+
+function fitsInPlace(file: string, length: number): boolean {
+  try {
+    return statSync(file).size >= length;
+  } catch {
+    return false;
+  }
+}
+
+function writeDurably(file: string, flags: 'w' | 'r+', data: Uint8Array): void {
+  const fd = openSync(file, flags, 0o644);
+  try {
+    let done = 0;
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+    ftruncateSync(fd, data.length);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, final);
 }
 
 /** Reads and validates a manifest; throws WalkFormatError with a code on any problem. */

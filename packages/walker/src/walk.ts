@@ -64,7 +64,8 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   const control = new Int32Array(shared.control);
   const manifest = baseManifest(settings, walkId, host, startTime);
   try {
-    writeManifest(settings.out, manifest);
+    // Room for the final manifest (its file list grows with the workers), so a walk that fills the disk can still say so.
+    writeManifest(settings.out, manifest, { reserveBytes: 16_384 + 512 * settings.workers });
   } catch (cause) {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${(cause as Error).message}`, { cause });
   }
@@ -263,9 +264,6 @@ function finalize(
   let message = failure;
   const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
   if (status === 'interrupted') message = `interrupted by ${signal}`;
-  if (failure !== null && done.length < summaries.length) {
-    message = `${failure}; ${summaries.length - done.length} thread file(s) could not be closed and are not listed`;
-  }
   const manifest: WalkManifestInput = { ...base, endTime: Date.now(), status, message, files, totals };
   try {
     writeManifest(settings.out, manifest);

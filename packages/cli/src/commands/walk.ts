@@ -94,7 +94,7 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
   const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
   if (result.status === 'failed') {
     io.stderr.write(`pwalk-ts: walk failed: ${result.message}\n`);
-    io.stderr.write(`pwalk-ts: ${humanCount(t.entries)} entries were written to ${out} (marked failed)\n`);
+    io.stderr.write(`pwalk-ts: ${out} is marked failed; the records written before the failure read with: pwalk-ts cat ${out}\n`);
     return ExitCode.FATAL;
   }
   if (!args.quiet || result.status !== 'complete' || result.errors > 0) {
