@@ -17,39 +17,99 @@ import { RootPath } from './root-path.js';
 
 const TWO_32 = 4294967296;
 
+/** What every record of one block shares: the payload its fields are read from. */
+interface BlockData {
+  readonly root: RootPath;
+  readonly payload: Buffer;
+  readonly view: DataView;
+}
+
 /**
- * Entry decoded from one record. Perf: the fixed fields are read eagerly (they are
- * cheap); the full path, its string form and the depth are derived on first use,
- * since many consumers never read them.
+ * An entry over its record's bytes. Perf: decoding a record checks it and keeps
+ * five offsets; each field is read from the block when asked for, so a consumer
+ * that reads three fields does not pay for sixteen (and no BigInt is made for a
+ * field nobody reads). The entry keeps its block's payload alive while referenced.
  */
 class DecodedEntry implements WalkEntry {
   private pathBytesCache: Uint8Array | undefined;
   private pathCache: string | undefined;
   constructor(
-    private readonly root: RootPath,
-    readonly relativePathBytes: Uint8Array,
-    readonly type: EntryTypeName,
-    readonly inode: bigint,
-    readonly parentInode: bigint,
-    readonly size: bigint,
-    readonly mtime: number,
-    readonly blocks: bigint | null,
-    readonly mode: number | null,
-    readonly uid: number | null,
-    readonly gid: number | null,
-    readonly nlink: number | null,
-    readonly dev: bigint | null,
-    readonly atime: number | null,
-    readonly ctime: number | null,
+    private readonly block: BlockData,
+    /** Offset of the record's fixed part. */
+    private readonly at: number,
+    /** Offset of the SIZE64 / MTIME64 / ATTRS extensions (after PATH32). */
+    private readonly extAt: number,
+    private readonly pathAt: number,
+    private readonly pathLength: number,
+    private readonly flags: number,
   ) {}
+  get relativePathBytes(): Uint8Array {
+    return this.block.payload.subarray(this.pathAt, this.pathAt + this.pathLength);
+  }
   get pathBytes(): Uint8Array {
-    return (this.pathBytesCache ??= this.root.join(this.relativePathBytes));
+    return (this.pathBytesCache ??= this.block.root.join(this.relativePathBytes));
   }
   get path(): string {
-    return (this.pathCache ??= this.root.joinString(this.relativePathBytes));
+    return (this.pathCache ??= this.block.root.joinString(this.relativePathBytes));
   }
   get depth(): number {
     return depthOf(this.relativePathBytes);
+  }
+  get type(): EntryTypeName {
+    return ENTRY_TYPE_NAMES[this.block.view.getUint8(this.at + RecordOffset.type)]!;
+  }
+  get inode(): bigint {
+    return this.block.view.getBigUint64(this.at + RecordOffset.inode, true);
+  }
+  get parentInode(): bigint {
+    return this.block.view.getBigUint64(this.at + RecordOffset.parentInode, true);
+  }
+  get size(): bigint {
+    const view = this.block.view;
+    return this.flags & RecordFlag.SIZE64
+      ? view.getBigUint64(this.extAt, true)
+      : BigInt(view.getUint32(this.at + RecordOffset.size, true));
+  }
+  get mtime(): number {
+    if (this.flags & RecordFlag.MTIME64) return readI64(this.block.view, this.extAt + (this.flags & RecordFlag.SIZE64 ? 8 : 0));
+    return this.block.view.getUint32(this.at + RecordOffset.mtime, true);
+  }
+  /** Offset of the attribute extension, or -1 in a compact record. */
+  private get attrsAt(): number {
+    if (!(this.flags & RecordFlag.ATTRS)) return -1;
+    return this.extAt + (this.flags & RecordFlag.SIZE64 ? 8 : 0) + (this.flags & RecordFlag.MTIME64 ? 8 : 0);
+  }
+  get blocks(): bigint | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getBigUint64(a + AttrsOffset.blocks, true);
+  }
+  get dev(): bigint | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getBigUint64(a + AttrsOffset.dev, true);
+  }
+  get mode(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getUint32(a + AttrsOffset.mode, true);
+  }
+  get uid(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getUint32(a + AttrsOffset.uid, true);
+  }
+  get gid(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getUint32(a + AttrsOffset.gid, true);
+  }
+  get nlink(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : this.block.view.getUint32(a + AttrsOffset.nlink, true);
+  }
+  get atime(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : readI64(this.block.view, a + AttrsOffset.atime);
+  }
+  get ctime(): number | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : readI64(this.block.view, a + AttrsOffset.ctime);
   }
 }
 
@@ -100,6 +160,7 @@ export function decodeBlock(
   partial: boolean,
 ): DecodedBlock {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const block: BlockData = { root, payload, view };
   const end = payload.length;
   const entries: WalkEntry[] = [];
   const errors: WalkEntryError[] = [];
@@ -137,8 +198,6 @@ export function decodeBlock(
     const typeCode = view.getUint8(off + RecordOffset.type);
     const type = ENTRY_TYPE_NAMES[typeCode];
     if (type === undefined) throw corrupt(`unknown entry type ${typeCode}`);
-    const inode = view.getBigUint64(off + RecordOffset.inode, true);
-    const parentInode = view.getBigUint64(off + RecordOffset.parentInode, true);
     let pathLength = view.getUint16(off + RecordOffset.pathLength, true);
     let ext = off + RECORD_FIXED_SIZE;
     const need = (bytes: number, what: string): void => {
@@ -160,67 +219,26 @@ export function decodeBlock(
       need(codeLength + pathLength, 'error code and path');
       const code = payload.toString('latin1', ext, ext + codeLength);
       ext += codeLength;
-      errors.push(new DecodedError(root, payload.subarray(ext, ext + pathLength), type, inode, parentInode, syscall, code));
+      errors.push(
+        new DecodedError(
+          root,
+          payload.subarray(ext, ext + pathLength),
+          type,
+          view.getBigUint64(off + RecordOffset.inode, true),
+          view.getBigUint64(off + RecordOffset.parentInode, true),
+          syscall,
+          code,
+        ),
+      );
       off = ext + pathLength;
       continue;
     }
-    let size: bigint;
-    if (flags & RecordFlag.SIZE64) {
-      need(8, 'size extension');
-      size = view.getBigUint64(ext, true);
-      ext += 8;
-    } else {
-      size = BigInt(view.getUint32(off + RecordOffset.size, true));
-    }
-    let mtime: number;
-    if (flags & RecordFlag.MTIME64) {
-      need(8, 'mtime extension');
-      mtime = readI64(view, ext);
-      ext += 8;
-    } else {
-      mtime = view.getUint32(off + RecordOffset.mtime, true);
-    }
-    let entry: DecodedEntry;
-    if (flags & RecordFlag.ATTRS) {
-      need(ATTRS_SIZE + pathLength, 'attributes and path');
-      entry = new DecodedEntry(
-        root,
-        payload.subarray(ext + ATTRS_SIZE, ext + ATTRS_SIZE + pathLength),
-        type,
-        inode,
-        parentInode,
-        size,
-        mtime,
-        view.getBigUint64(ext + AttrsOffset.blocks, true),
-        view.getUint32(ext + AttrsOffset.mode, true),
-        view.getUint32(ext + AttrsOffset.uid, true),
-        view.getUint32(ext + AttrsOffset.gid, true),
-        view.getUint32(ext + AttrsOffset.nlink, true),
-        view.getBigUint64(ext + AttrsOffset.dev, true),
-        readI64(view, ext + AttrsOffset.atime),
-        readI64(view, ext + AttrsOffset.ctime),
-      );
-      ext += ATTRS_SIZE;
-    } else {
-      need(pathLength, 'path');
-      entry = new DecodedEntry(
-        root,
-        payload.subarray(ext, ext + pathLength),
-        type,
-        inode,
-        parentInode,
-        size,
-        mtime,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-      );
-    }
+    const extAt = ext;
+    if (flags & RecordFlag.SIZE64) ext += 8;
+    if (flags & RecordFlag.MTIME64) ext += 8;
+    if (flags & RecordFlag.ATTRS) ext += ATTRS_SIZE;
+    need(pathLength, 'extensions and path');
+    const entry = new DecodedEntry(block, off, extAt, ext, pathLength, flags);
     entries.push(entry);
     off = ext + pathLength;
   }

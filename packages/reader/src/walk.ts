@@ -8,6 +8,8 @@ import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
 import { sortEntriesByPath, sortErrorsByPath, type SortOptions } from './sort-by-path.js';
 import { decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
+import { flattenBatches } from './flatten-batches.js';
+import type { DecodedBlock } from './record-decoder.js';
 
 export interface RecordsOptions extends SortOptions {
   /** 'path' yields entries in byte order of their paths, the same for any thread count. */
@@ -59,20 +61,17 @@ export class Walk {
     return options.sort === 'path' ? sortErrorsByPath(all) : all;
   }
 
-  private async *entriesInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncGenerator<WalkEntry> {
-    for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) {
-        yield* block.entries;
-      }
-    }
-    this.raiseUnexpectedTruncation();
+  private entriesInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncIterable<WalkEntry> {
+    return flattenBatches(this.batches(onCorrupt, (block) => block.entries));
   }
 
-  private async *errorsInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncGenerator<WalkEntryError> {
+  private errorsInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncIterable<WalkEntryError> {
+    return flattenBatches(this.batches(onCorrupt, (block) => block.errors));
+  }
+
+  private async *batches<T>(onCorrupt: 'throw' | 'skip', pick: (block: DecodedBlock) => T[]): AsyncGenerator<T[]> {
     for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) {
-        yield* block.errors;
-      }
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) yield pick(block);
     }
     this.raiseUnexpectedTruncation();
   }
