@@ -1,0 +1,176 @@
+// Inode numbers past 2^53: a small tree is mounted through slowfs (a FUSE mirror,
+// ../shared/tools/slowfs.py from the repo root) with every inode offset by 2^60, then
+// walked with 1, 2 and 8 threads. Inodes and parent inodes must come out exact in
+// the CLI's ndjson and csv and as bigints from the SDK.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, linkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEntries, diffRecords, groundTruth, orderProblems, settleAtimes, type Rec } from './helpers/records.js';
+import { parseCsv, REPO, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
+import { openWalk } from './helpers/sdk.js';
+import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
+
+const SLOWFS = resolve(REPO, '../shared/tools/slowfs.py');
+const OFFSET = 1n << 60n;
+const THREADS = [1, 2, 8] as const;
+
+let base: string | undefined;
+let mnt: string;
+let fs: ChildProcess | null = null;
+let fsStderr = '';
+let mounted = false;
+let truth: Rec[];
+const walks = new Map<number, { out: string; walk: CliResult }>();
+
+function missingPrerequisite(): string | null {
+  if (!existsSync('/dev/fuse')) return '/dev/fuse is missing';
+  try {
+    execFileSync('sh', ['-c', 'command -v fusermount3'], { stdio: 'pipe' });
+  } catch {
+    return 'fusermount3 is not installed';
+  }
+  if (!existsSync(SLOWFS)) return `${SLOWFS} is missing`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import fusepy'], { stdio: 'pipe' });
+  } catch {
+    return `${PYTHON} has no fusepy module (apt-get install python3-fusepy)`;
+  }
+  return null;
+}
+
+const skipReason = missingPrerequisite();
+if (skipReason !== null) console.warn(`skipping the large-inode (FUSE) tests: ${skipReason}`);
+
+function isMounted(path: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === path);
+}
+
+async function waitForMount(path: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (isMounted(path)) return;
+    if (fs?.exitCode !== null) throw new Error(`slowfs exited with ${fs?.exitCode}: ${fsStderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`slowfs did not mount ${path} within ${ms} ms: ${fsStderr}`);
+}
+
+beforeAll(async () => {
+  if (skipReason !== null) return;
+  base = makeTempBase('ino');
+  const src = join(base, 'src');
+  mnt = join(base, 'mnt');
+  mkdirSync(join(src, 'a/b/c'), { recursive: true });
+  mkdirSync(join(src, 'wide'), { recursive: true });
+  for (let i = 0; i < 40; i++) {
+    mkdirSync(join(src, 'wide', `d${i}`));
+    writeFileSync(join(src, 'wide', `d${i}`, 'f'), String(i));
+  }
+  writeFileSync(join(src, 'a/file'), 'file');
+  writeFileSync(join(src, 'a/b/c/deep'), 'deep');
+  linkSync(join(src, 'a/file'), join(src, 'a/b/hardlink'));
+  symlinkSync('../file', join(src, 'a/b/link'));
+  py(
+    `
+import os, sys
+root = os.fsencode(sys.argv[1])
+open(os.path.join(root, b"name\\xff\\xfe"), "wb").close()
+with open(os.path.join(root, b"sparse"), "wb") as f:
+    f.truncate(6 * 2**30)
+p = os.path.join(root, b"old")
+open(p, "wb").close()
+os.utime(p, ns=(-315359999999999877, -315359999999999877))
+`,
+    src,
+  );
+  mkdirSync(mnt);
+  settleAtimes(src);
+  fs = spawn(PYTHON, [SLOWFS, src, mnt, '--ino-offset', String(OFFSET), '--delay-ms', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  fs.stderr!.on('data', (d: Buffer) => (fsStderr += d.toString()));
+  await waitForMount(mnt, 15_000);
+  mounted = true;
+  truth = groundTruth(mnt).entries;
+  for (const threads of THREADS) {
+    const out = join(base, `out-${threads}`);
+    const walk = await runCli([mnt, '--out', out, '--threads', String(threads), '--quiet']);
+    walks.set(threads, { out, walk });
+  }
+});
+
+afterAll(async () => {
+  if (mounted) {
+    try {
+      execFileSync('fusermount3', ['-u', mnt], { stdio: 'pipe' });
+    } catch (err) {
+      console.warn(`fusermount3 -u ${mnt} failed: ${(err as Error).message}`);
+    }
+  }
+  if (fs !== null && fs.exitCode === null && fs.pid !== undefined) {
+    await new Promise((r) => setTimeout(r, 500));
+    if (fs.exitCode === null) fs.kill('SIGTERM');
+  }
+  if (!mounted || !isMounted(mnt)) removeTempBase(base);
+});
+
+describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', () => {
+  it('fixture: every inode the ground truth sees is past 2^53', () => {
+    expect(truth.length).toBeGreaterThan(80);
+    const small = truth.filter((r) => r.inode! < OFFSET);
+    expect(small.map((r) => r.path)).toEqual([]);
+    expect(truth.every((r) => r.inode! > BigInt(Number.MAX_SAFE_INTEGER))).toBe(true);
+  });
+
+  describe.each(THREADS)('--threads %i', (threads) => {
+    it('exits 0 and matches the ground truth field by field (inodes exact)', async () => {
+      const { walk, out } = walks.get(threads)!;
+      expect(walk.stderr).toBe('');
+      expect(walk.code).toBe(0);
+      const cat = await runCliOk(['cat', out, '--sort', 'path']);
+      const problems: string[] = [];
+      const actual = cliEntries(cat.stdout, problems);
+      expect(problems).toEqual([]);
+      expect(orderProblems(actual)).toEqual([]);
+      expect(diffRecords(actual, truth)).toEqual([]);
+      // The ndjson text holds the exact digits (a double would print ...976 as ...000 etc.).
+      const rootInode = truth[0]!.inode!;
+      expect(cat.stdout).toContain(`"inode":${rootInode},`);
+      expect(cat.stdout).toContain(`"parentInode":${rootInode},`);
+    });
+
+    it('csv holds the exact inode digits', async () => {
+      const { out } = walks.get(threads)!;
+      const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
+      const rows = parseCsv(csv.stdoutBytes).slice(1);
+      const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
+      const bad: string[] = [];
+      for (const row of rows) {
+        const t = byPath.get(row[0]!.toString('base64'));
+        if (t === undefined) bad.push(`unexpected ${row[0]!.toString('latin1')}`);
+        else if (row[8]!.toString() !== String(t.inode) || row[9]!.toString() !== String(t.parentInode)) {
+          bad.push(`${t.path}: csv inode ${row[8]!.toString()} parent ${row[9]!.toString()}, expected ${t.inode} ${t.parentInode}`);
+        }
+      }
+      expect(bad).toEqual([]);
+      expect(rows).toHaveLength(truth.length);
+    });
+
+    it('the SDK yields the exact inodes as bigints', async () => {
+      const walk = await openWalk(walks.get(threads)!.out);
+      const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
+      const bad: string[] = [];
+      let n = 0;
+      for await (const e of walk.records({ sort: 'path' })) {
+        n++;
+        const t = byPath.get(Buffer.from(e.pathBytes).toString('base64'));
+        if (typeof e.inode !== 'bigint' || typeof e.parentInode !== 'bigint') bad.push(`${e.path}: not bigint`);
+        else if (t === undefined) bad.push(`unexpected ${e.path}`);
+        else if (e.inode !== t.inode || e.parentInode !== t.parentInode) bad.push(`${e.path}: ${e.inode}/${e.parentInode} vs ${t.inode}/${t.parentInode}`);
+      }
+      expect(bad).toEqual([]);
+      expect(n).toBe(truth.length);
+    });
+  });
+});

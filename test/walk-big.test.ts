@@ -1,0 +1,97 @@
+// The shapes that stress the work sharing and the path handling: a directory of
+// 100 000 entries, a chain 300 directories deep, and paths longer than PATH_MAX
+// (4096 bytes). Walked with 1, 2 and 8 threads, compared with ground_truth.py.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEntries, cliErrors, diffRecords, groundTruth, orderProblems, settleAtimes, type Rec } from './helpers/records.js';
+import { runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
+import { buildDeepChain, buildHugeDir, buildLongPath, makeTempBase, removeTempBase } from './helpers/trees.js';
+
+const THREADS = [1, 2, 8] as const;
+const HUGE = 100_000;
+const CHAIN = 300;
+
+let base: string;
+let tree: string;
+let truth: Rec[];
+let longInfo: { levels: number; deepestBytes: number };
+const walks = new Map<number, { out: string; walk: CliResult; cat: CliResult }>();
+
+beforeAll(async () => {
+  base = makeTempBase('big');
+  tree = join(base, 'tree');
+  buildHugeDir(join(tree, 'huge'), HUGE);
+  buildDeepChain(join(tree, 'chain'), CHAIN);
+  longInfo = buildLongPath(join(tree, 'long'));
+  settleAtimes(tree);
+  truth = groundTruth(tree).entries;
+  for (const threads of THREADS) {
+    const out = join(base, `out-${threads}`);
+    const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet']);
+    const cat = await runCli(['cat', out, '--sort', 'path']);
+    walks.set(threads, { out, walk, cat });
+  }
+});
+
+afterAll(() => removeTempBase(base));
+
+it('fixture: the ground truth has the huge directory, the chain and paths past 4096 bytes', () => {
+  expect(truth.filter((r) => r.pathBytes.includes('/huge/f')).length).toBe(HUGE);
+  expect(truth.some((r) => r.depth === BigInt(CHAIN + 1))).toBe(true);
+  expect(Math.max(...truth.map((r) => r.pathBytes.length))).toBeGreaterThan(4096 + 1000);
+  expect(longInfo.levels).toBeGreaterThan(20);
+});
+
+describe.each(THREADS)('--threads %i', (threads) => {
+  it('exits 0 with nothing on stderr', () => {
+    const { walk } = walks.get(threads)!;
+    expect(walk.stderr).toBe('');
+    expect(walk.code).toBe(0);
+  });
+
+  it('matches the ground truth field by field, in path byte order', () => {
+    const { cat } = walks.get(threads)!;
+    expect(cat.stderr).toBe('');
+    expect(cat.code).toBe(0);
+    const problems: string[] = [];
+    const actual = cliEntries(cat.stdout, problems);
+    expect(problems.slice(0, 20)).toEqual([]);
+    expect(orderProblems(actual).slice(0, 20)).toEqual([]);
+    expect(diffRecords(actual, truth)).toEqual([]);
+  });
+
+  it('records the paths past PATH_MAX without errors, byte-exact', async () => {
+    const { out, cat } = walks.get(threads)!;
+    const problems: string[] = [];
+    const actual = cliEntries(cat.stdout, problems);
+    const long = actual.filter((r) => r.pathBytes.length > 4096);
+    const expected = truth.filter((r) => r.pathBytes.length > 4096);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(diffRecords(long, expected)).toEqual([]);
+    // the non-UTF-8 name, the symlink and the 255-byte name below 4096+ bytes
+    expect(long.some((r) => r.pathBytes.includes(Buffer.from('/bytes\xff\xfename', 'latin1')))).toBe(true);
+    expect(long.some((r) => r.type === 'symlink')).toBe(true);
+    expect(long.some((r) => r.pathBytes.includes(Buffer.from('/side/' + 's'.repeat(255))))).toBe(true);
+    const errors = await runCliOk(['cat', out, '--errors']);
+    expect(cliErrors(errors.stdout, problems)).toEqual([]);
+  });
+
+  it('info --json counts every entry', async () => {
+    const { out } = walks.get(threads)!;
+    const r = await runCliOk(['info', out, '--json']);
+    const j = JSON.parse(r.stdout) as { manifest: { totals: { entries: number; dirs: number; files: number; errors: number } } };
+    expect(j.manifest.totals).toMatchObject({
+      entries: truth.length,
+      dirs: truth.filter((e) => e.type === 'dir').length,
+      files: truth.filter((e) => e.type === 'file').length,
+      errors: 0,
+    });
+  });
+});
+
+it('prints byte-identical sorted output for 1, 2 and 8 threads', () => {
+  const [a, b, c] = THREADS.map((t) => walks.get(t)!.cat.stdout);
+  expect(a!.length).toBeGreaterThan(HUGE * 100);
+  expect(b === a).toBe(true);
+  expect(c === a).toBe(true);
+});
