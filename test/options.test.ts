@@ -15,7 +15,7 @@ import {
   type Rec,
 } from './helpers/records.js';
 import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
-import { buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+import { buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';
 
 let base: string;
 let tree: string;
@@ -208,9 +208,17 @@ describe('--one-file-system', () => {
   });
 
   it.each([1, 2, 8])('on one filesystem, --threads %i records every entry', async (threads) => {
-    const { recs, code } = await walkWith(['--one-file-system', '--threads', String(threads)]);
+    // A tree wide enough that workers other than the first one read directories.
+    const wide = join(base, 'wide');
+    if (!existsSync(wide)) {
+      buildWideTree(wide, 30, 10);
+      settleAtimes(wide);
+    }
+    const expected = groundTruth(wide).entries;
+    expect(expected).toHaveLength(1 + 30 + 900 * 11);
+    const { recs, code } = await walkWith(['--one-file-system', '--threads', String(threads)], wide);
     expect(code).toBe(0);
-    expect(diffRecords(recs, truth)).toEqual([]);
+    expect(diffRecords(recs, expected)).toEqual([]);
   });
 
   it.for([1, 8])('records a mount point but does not descend into it (--threads %i)', async (threads, ctx) => {

@@ -157,6 +157,17 @@ describe('as nobody', () => {
     expect(errorKeys(errs)).toEqual(errorKeys(expected.errors));
   });
 
+  it('a root nobody cannot reach (inside a 0700 folder): exit 2, one line naming it', async (ctx) => {
+    if (skipReason !== null) ctx.skip();
+    const root = join(tree, 'deep/ok2/noperm2/inner');
+    const out = join(outs, 'out-unreachable');
+    const walk = await runCli([root, '--out', out, '--threads', '1'], { asNobody: true, cwd: base });
+    expect(walk.code).toBe(2);
+    expect(walk.stderr.trimEnd().split('\n'), walk.stderr).toHaveLength(1);
+    expect(walk.stderr).toContain(root);
+    expect(walk.stderr).not.toMatch(/\n\s+at |internal error/);
+  });
+
   it('an output folder nobody cannot create: exit 2, one line', async (ctx) => {
     if (skipReason !== null) ctx.skip();
     const out = join(tree, 'ok', 'not-writable-by-nobody');

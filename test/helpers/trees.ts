@@ -65,6 +65,32 @@ export function buildSkewedTree(dir: string): { entries: number } {
   return { entries };
 }
 
+/**
+ * A wide two-level tree: `fanout` x `fanout` directories with `files` empty files each.
+ * Many directories that take long enough to walk that every worker gets some.
+ */
+export function buildWideTree(dir: string, fanout = 30, files = 10): { entries: number } {
+  mkdirSync(dir, { recursive: true });
+  py(
+    `
+import os, sys
+root, fanout, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for a in range(fanout):
+    for b in range(fanout):
+        d = os.path.join(root, "a%d" % a, "b%d" % b)
+        os.makedirs(d)
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        for f in range(files):
+            os.close(os.open("f%d" % f, os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
+        os.close(fd)
+`,
+    dir,
+    String(fanout),
+    String(files),
+  );
+  return { entries: 1 + fanout + fanout * fanout * (1 + files) };
+}
+
 /** Seconds used for the exact-second fixtures. */
 export const TIMES = {
   pre1970Ns: -86400n * 365n * 10n * 1_000_000_000n + 123n,
@@ -166,6 +192,7 @@ names = [
     b"back\\slash", "literal\ufffdreplacement".encode(), b'{"inode":12345678901234567890,"x":1}',
     b" leading space", b"-dash", b".hidden", "caf\u00e9 \u65e5\u672c".encode(), b"a" * 255,
     ("\u00e9" * 127 + "a").encode(), "\u65e5" * 85, b"\xf0\x9f\x98\x80emoji",
+    b"ctl\x01\x1b\x1f\x7f", "sep\u2028\u2029".encode(),
 ]
 for n in names:
     n = n if isinstance(n, bytes) else n.encode()
