@@ -31,9 +31,13 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
  */
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) {
+    io.stderr.write('pwalk-ts: missing ROOT: pwalk-ts ROOT [options] (see pwalk-ts --help)\n');
+    return ExitCode.FATAL;
+  }
+  if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(HELP);
-    return first === undefined ? ExitCode.FATAL : ExitCode.OK;
+    return ExitCode.OK;
   }
   if (first === '--version' || first === '-V') {
     io.stdout.write(`${TOOL_VERSION}\n`);

@@ -91,7 +91,7 @@ export interface ScanTotals {
 export class DirectoryScanner {
   readonly totals: ScanTotals = { entries: 0, dirs: 0, files: 0, dirEntries: 0, errors: 0, bytesBig: 0n, bytesSmall: 0 };
   private readonly baseBytes: number;
-  private rootDev: number | bigint | null = null;
+  private readonly skipSnapshots: boolean;
 
   constructor(
     private readonly settings: WalkSettings,
@@ -99,7 +99,10 @@ export class DirectoryScanner {
     private readonly filter: EntryFilter | null,
     private readonly stack: DirectoryItem[],
     private readonly onError: () => void,
+    /** The root's device, for --one-file-system: every worker compares against it. */
+    private readonly rootDev: bigint,
   ) {
+    this.skipSnapshots = !settings.snapshots;
     this.baseBytes = Buffer.byteLength(settings.base);
   }
 
@@ -122,7 +125,6 @@ export class DirectoryScanner {
     const type = entryTypeFromMode(Number(st.mode));
     this.out.appendBigStats(st, type, 0, EMPTY, EMPTY);
     this.count(st.size, type);
-    this.rootDev = st.dev;
     if (type !== EntryType.dir || this.settings.maxDepth < 1) return null;
     return { rel: EMPTY, ino: st.ino, dev: st.dev, depth: 0, up: null };
   }
@@ -264,10 +266,11 @@ export class DirectoryScanner {
   /** Records one stat'ed entry and stacks it when it is a directory to descend. */
   record(st: BigIntStats, ctx: DirectoryContext, name: string | Buffer): void {
     const type = entryTypeFromMode(Number(st.mode));
+    if (this.skipSnapshots && type === EntryType.dir && isSnapshotName(name)) return;
     this.out.appendBigStats(st, type, ctx.dir.ino, ctx.prefix, name);
     this.count(st.size, type);
     if (type !== EntryType.dir || ctx.childDepth >= this.settings.maxDepth) return;
-    if (this.settings.oneFileSystem && st.dev != this.rootDev) return;
+    if (this.settings.oneFileSystem && st.dev !== this.rootDev) return;
     const rel = Buffer.concat([ctx.prefix, typeof name === 'string' ? Buffer.from(name) : name]);
     if (isAncestor(ctx.up, st.dev, st.ino)) {
       // A bind mount of an ancestor inside itself: descending would never end.
@@ -325,6 +328,14 @@ export class DirectoryScanner {
     this.onError();
     this.out.appendError(ino, parentIno, type, syscall, code, prefix, name);
   }
+}
+
+const SNAPSHOT = '.snapshot';
+const SNAPSHOT_BYTES = Buffer.from(SNAPSHOT);
+
+/** `.snapshot` directories (NetApp, Isilon, GPFS) hold copies of the tree: --no-snapshots leaves them out. */
+function isSnapshotName(name: string | Buffer): boolean {
+  return typeof name === 'string' ? name === SNAPSHOT : SNAPSHOT_BYTES.equals(name);
 }
 
 function isAncestor(up: Ancestor | null, dev: number | bigint, ino: number | bigint): boolean {

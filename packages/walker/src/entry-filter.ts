@@ -5,7 +5,7 @@ import type { WalkSettings } from './settings.js';
 export type EntryFilter = (name: string, relativePath: string) => boolean;
 
 /**
- * Builds the exclusion test once from the settings, or null when nothing is excluded
+ * Builds the --exclude test once from the settings, or null when nothing is excluded
  * so the scanner can skip the call. A pattern without '/' matches an entry's name at
  * any depth (like `du --exclude` and rsync); a pattern with '/' matches the path
  * relative to the root.
@@ -13,7 +13,6 @@ export type EntryFilter = (name: string, relativePath: string) => boolean;
 export function createEntryFilter(settings: WalkSettings): EntryFilter | null {
   const byName: string[] = settings.exclude.filter((p) => !p.includes('/'));
   const byPath = settings.exclude.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, ''));
-  if (!settings.snapshots) byName.push('.snapshot');
   if (byName.length === 0 && byPath.length === 0) return null;
   const nameMatch = byName.length > 0 ? picomatch(byName, { dot: true }) : null;
   const pathMatch = byPath.length > 0 ? picomatch(byPath, { dot: true }) : null;

@@ -54,7 +54,7 @@ export interface WalkRun {
  */
 export function startWalk(options: WalkOptionsInput): WalkRun {
   const settings = parseSettings(options);
-  checkRoot(settings.root);
+  const rootDev = checkRoot(settings.root);
   prepareOut(settings.out);
 
   const walkId = newWalkId();
@@ -98,6 +98,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
       thread,
       host,
       walkId,
+      rootDev,
       seedsRoot: thread === 0,
       counters: shared.counters,
       control: shared.control,
@@ -167,9 +168,10 @@ function parseSettings(options: WalkOptionsInput): WalkSettings {
   }
 }
 
-function checkRoot(root: string): void {
+/** The root must be there; its device is what --one-file-system keeps to. */
+function checkRoot(root: string): bigint {
   try {
-    lstatSync(root);
+    return lstatSync(root, { bigint: true }).dev;
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;

@@ -6,6 +6,8 @@ export interface WorkerData {
   thread: number;
   host: string;
   walkId: string;
+  /** The root's device (lstat), for --one-file-system. */
+  rootDev: bigint;
   /** The worker that records the root and starts from it. */
   seedsRoot: boolean;
   counters: SharedArrayBuffer;

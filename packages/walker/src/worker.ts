@@ -29,7 +29,7 @@ async function run(): Promise<void> {
       blockCapacity: settings.blockCapacity,
     });
     const files = writer;
-    const scanner = new DirectoryScanner(settings, files.records, createEntryFilter(settings), stack, () => files.errorCount++);
+    const scanner = new DirectoryScanner(settings, files.records, createEntryFilter(settings), stack, () => files.errorCount++, data.rootDev);
     const t = scanner.totals;
     if (data.seedsRoot) {
       const root = scanner.recordRoot();
