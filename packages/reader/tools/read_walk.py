@@ -6,19 +6,27 @@ follows the spec text, not the TypeScript decoder.
 
     python3 read_walk.py WALK_DIR               one JSON object per record, file order
     python3 read_walk.py --manifest WALK_DIR    the manifest as JSON (bytes as base64,
-                                                every key, unknown ones included)
+                                                every key but the `reserve` padding)
     python3 read_walk.py --skip-corrupt WALK_DIR  go on after a corrupt block
 
-Entry record: {"relativePathBase64", "type", "inode", "parentInode", "size",
-"mtime"} plus, when the record has the ATTRS extension, "blocks", "mode", "uid",
-"gid", "nlink", "dev", "atime", "ctime". Error record: {"relativePathBase64",
-"error": {"syscall", "code"}}. 64-bit values are printed as exact JSON integers.
+Thread files read (FORMAT.md section 1): every file of the folder named
+thread_<id>.bin in natural order, then any file the manifest's `files` names
+that is not among them (a lost file: opening it is an I/O error). Every file's
+header is checked before any record is printed, and all of them must carry the
+same walk id (the manifest's when there is one).
 
-Problems go to stderr as "read_walk: CODE: message (file at byte N)".
-Exit status: 0 read (a truncated tail of a walk that is not 'complete' is only
-reported); 1 usage; 2 the walk could not be read whole (bad manifest or header,
-unsupported version, corrupt block or record without --skip-corrupt, truncated
-tail of a 'complete' walk, I/O error).
+Every record: {"relativePathBase64", "pathBase64" (the full path: root joined
+with the relative path, section 3.6), "depth", "type", "inode", "parentInode"}.
+Entry records add "size", "mtime" and "blocks", "mode", "uid", "gid", "nlink",
+"dev", "atime", "ctime" (null without the ATTRS extension). Error records add
+"error": {"syscall", "code"}. 64-bit values are printed as exact JSON integers.
+
+Problems go to stderr as "read_walk: CODE: message (file at byte N)", in the
+order met; when the walk cannot be read whole, the last line is the error that
+stopped it. Exit status: 0 read (a truncated tail of a walk that is not
+'complete' is only reported); 1 usage; 2 the walk could not be read whole (bad
+manifest or header, unsupported version, corrupt block or record without
+--skip-corrupt, truncated tail of a 'complete' walk, I/O error).
 """
 
 import base64
@@ -179,6 +187,14 @@ def _ext(buf, pos, n):
     return _Ext(type_, bytes(data)), pos
 
 
+MANIFEST_PADDING_KEY = "reserve"  # padding in a running manifest (section 5): ignored
+
+
+def manifest_json(manifest):
+    """The manifest as JSON, without its padding."""
+    return to_json_value({k: v for k, v in manifest.items() if k != MANIFEST_PADDING_KEY})
+
+
 def to_json_value(v):
     """Manifest value as JSON: bytes as base64, integral floats as integers (JS numbers)."""
     if isinstance(v, dict):
@@ -244,7 +260,7 @@ def _array_of(test):
 
 def _file_summary(v):
     try:
-        _check(v, {"name": lambda s: _is_str(s) and re.match(r"^[^/\x00]+\Z", s) is not None,
+        _check(v, {"name": lambda s: _is_str(s) and THREAD_FILE_RE.match(s) is not None,
                    "thread": _is_count, "host": _is_str, "records": _is_count,
                    "errors": _is_count, "blocks": _is_count, "bytes": _is_count}, "")
         return True
@@ -304,19 +320,33 @@ def read_manifest(walk_dir):
 
 
 def natural_key(name):
-    return [(0, int(part), part) if part.isdigit() else (1, 0, part)
-            for part in re.split(r"(\d+)", name) if part != ""]
+    """Natural order (section 1): digit runs compare as numbers, the rest as text."""
+    parts = [(0, int(part), "") if part.isdigit() else (1, 0, part)
+             for part in re.split(r"(\d+)", name) if part != ""]
+    return parts, name
 
 
-def thread_files(walk_dir, manifest):
-    if manifest is not None and manifest["status"] != "running":
-        return [f["name"] for f in manifest["files"]]
-    names = [n for n in os.listdir(walk_dir) if THREAD_FILE_RE.match(n)]
-    return sorted(names, key=natural_key)
+def thread_file_names(walk_dir, manifest):
+    """Section 1: the folder's thread files in natural order, then the manifest's lost ones."""
+    try:
+        listed = sorted((n for n in os.listdir(walk_dir) if THREAD_FILE_RE.match(n)), key=natural_key)
+    except OSError as e:
+        raise WalkError("PWALK_IO", "cannot list the walk folder: %s" % e, walk_dir)
+    names = list(listed)
+    if manifest is not None:
+        for f in manifest["files"]:
+            if f["name"] not in names:
+                names.append(f["name"])
+    return names
 
 
-def read_file_header(f, path, manifest):
-    head = f.read(FILE_HEADER.size)
+def read_file_header(path, manifest):
+    """Section 2.1, checks in the order given there."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(FILE_HEADER.size)
+    except OSError as e:
+        raise WalkError("PWALK_IO", "cannot read thread file: %s" % e, path)
     if len(head) < FILE_HEADER.size:
         raise WalkError("PWALK_BAD_HEADER", "file is %d bytes, shorter than the 64-byte header" % len(head), path, 0)
     magic, version, header_size, layout, walk_id, thread, capacity, _reserved = FILE_HEADER.unpack(head)
@@ -339,19 +369,39 @@ def read_file_header(f, path, manifest):
             "walkId": walk_id.hex(), "thread": thread, "blockCapacity": capacity}
 
 
+def full_path(root, rel):
+    """Section 3.6."""
+    if not rel:
+        return root
+    if root.endswith(b"/"):
+        return root + rel
+    return root + b"/" + rel
+
+
+def depth_of(rel):
+    return 0 if not rel else 1 + rel.count(b"/")
+
+
+def _b64(b):
+    return base64.b64encode(b).decode("ascii")
+
+
 class _Short(Exception):
     """A record does not fit in what is left of a truncated payload."""
 
 
-def decode_records(payload, count, path, payload_offset, partial):
-    """Records of one payload. With partial, stop quietly at the first record that does not fit."""
+ZERO_FIXED = bytes(FIXED.size)
+
+
+def decode_records(payload, count, root, path, payload_offset, partial):
+    """Records of one payload (section 3). With partial (a cut block, section 2.3), stop
+    quietly at the first record that does not fit whole or whose fixed part is all zeros."""
     out = []
     end = len(payload)
     off = 0
     for n in range(count):
-        def corrupt(what, at=None):
-            return WalkError("PWALK_CORRUPT_RECORD", "record %d: %s" % (n, what), path,
-                             payload_offset + (off if at is None else at))
+        def corrupt(what):
+            return WalkError("PWALK_CORRUPT_RECORD", "record %d: %s" % (n, what), path, payload_offset + off)
 
         def need(pos, size, what):
             if pos + size > end:
@@ -361,6 +411,8 @@ def decode_records(payload, count, path, payload_offset, partial):
 
         try:
             need(off, FIXED.size, "fixed part")
+            if partial and payload[off:off + FIXED.size] == ZERO_FIXED:
+                raise _Short()
             inode, parent, size, mtime, path_len, type_code, flags = FIXED.unpack_from(payload, off)
             if flags & RESERVED_FLAGS:
                 raise corrupt("unknown flags 0x%02x" % flags)
@@ -385,7 +437,9 @@ def decode_records(payload, count, path, payload_offset, partial):
                 pos += code_len
                 need(pos, path_len, "path")
                 rel = bytes(payload[pos:pos + path_len])
-                out.append({"relativePathBase64": base64.b64encode(rel).decode("ascii"),
+                out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
+                            "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,
+                            "parentInode": parent,
                             "error": {"syscall": SYSCALL_NAMES.get(syscall, "unknown"), "code": code}})
                 off = pos + path_len
                 continue
@@ -397,100 +451,108 @@ def decode_records(payload, count, path, payload_offset, partial):
                 need(pos, 8, "mtime extension")
                 mtime = I64.unpack_from(payload, pos)[0]
                 pos += 8
-            attrs = None
+            attrs = (None,) * 8
             if flags & HAS_ATTRS:
                 need(pos, ATTRS.size, "attribute extension")
                 attrs = ATTRS.unpack_from(payload, pos)
                 pos += ATTRS.size
             need(pos, path_len, "path")
             rel = bytes(payload[pos:pos + path_len])
-            rec = {"relativePathBase64": base64.b64encode(rel).decode("ascii"),
-                   "type": TYPE_NAMES[type_code], "inode": inode, "parentInode": parent,
-                   "size": size, "mtime": mtime}
-            if attrs is not None:
-                uid, gid, mode, nlink, blocks, dev, atime, ctime = attrs
-                rec.update(blocks=blocks, mode=mode, uid=uid, gid=gid, nlink=nlink,
-                           dev=dev, atime=atime, ctime=ctime)
-            out.append(rec)
+            uid, gid, mode, nlink, blocks, dev, atime, ctime = attrs
+            out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
+                        "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,
+                        "parentInode": parent, "size": size, "mtime": mtime,
+                        "blocks": blocks, "mode": mode, "uid": uid, "gid": gid, "nlink": nlink,
+                        "dev": dev, "atime": atime, "ctime": ctime})
             off = pos + path_len
         except _Short:
-            return out, True
+            return out
     if not partial and off != end:
         raise WalkError("PWALK_CORRUPT_RECORD", "block holds %d bytes past its last record" % (end - off),
                         path, payload_offset + off)
-    return out, False
+    return out
 
 
-def read_thread_file(path, manifest, problems, skip_corrupt, emit):
-    """Emits the records of one thread file; pushes non-fatal problems; raises fatal ones."""
+def read_thread_file(path, root, problems, skip_corrupt, emit):
+    """Emits the records of one thread file (section 2.3); pushes non-fatal problems; raises fatal ones."""
     try:
         f = open(path, "rb")
     except OSError as e:
         raise WalkError("PWALK_IO", "cannot open thread file: %s" % e, path)
+
+    def problem(err):
+        if not skip_corrupt:
+            raise err
+        problems.append(err)
+
     with f:
-        file_size = os.fstat(f.fileno()).st_size
-        read_file_header(f, path, manifest)
-        offset = FILE_HEADER.size
-
-        def problem(err):
-            if not skip_corrupt:
-                raise err
-            problems.append(err)
-
-        while offset < file_size:
-            remaining = file_size - offset
-            if remaining < BLOCK_HEADER.size:
-                problems.append(WalkError("PWALK_TRUNCATED", "file ends %d bytes into a block header" % remaining,
-                                          path, offset))
-                return
-            f.seek(offset)
-            head = f.read(BLOCK_HEADER.size)
-            if len(head) < BLOCK_HEADER.size:
-                raise WalkError("PWALK_IO", "short read of a block header", path, offset)
-            magic, length, count, crc = BLOCK_HEADER.unpack(head)
-            if magic != BLOCK_MAGIC or length > MAX_BLOCK_PAYLOAD:
-                problem(WalkError("PWALK_CORRUPT_BLOCK", "block header is corrupt", path, offset))
-                return
-            payload_offset = offset + BLOCK_HEADER.size
-            available = min(length, file_size - payload_offset)
-            payload = f.read(available)
-            if len(payload) < available:
-                raise WalkError("PWALK_IO", "short read of a block payload", path, payload_offset)
-            if available < length:
-                try:
-                    records, _ = decode_records(payload, count, path, payload_offset, True)
-                except WalkError as err:
-                    # A malformed record in an unverified tail: the records of this block are lost.
-                    problem(err)
-                    records = []
-                for r in records:
-                    emit(r)
-                problems.append(WalkError(
-                    "PWALK_TRUNCATED",
-                    "file ends %d of %d bytes into a block; %d of its %d records were whole (not CRC-checked)"
-                    % (available, length, len(records), count), path, offset))
-                return
-            if zlib.crc32(payload) & 0xFFFFFFFF != crc:
-                problem(WalkError("PWALK_CORRUPT_BLOCK",
-                                  "block checksum mismatch (%d records lost)" % count, path, offset))
-            else:
-                try:
-                    records, _ = decode_records(payload, count, path, payload_offset, False)
-                except WalkError as err:
-                    problem(err)
-                else:
+        try:
+            file_size = os.fstat(f.fileno()).st_size
+            offset = FILE_HEADER.size
+            while offset < file_size:
+                remaining = file_size - offset
+                if remaining < BLOCK_HEADER.size:
+                    problems.append(WalkError("PWALK_TRUNCATED", "file ends %d bytes into a block header" % remaining,
+                                              path, offset))
+                    return
+                f.seek(offset)
+                head = f.read(BLOCK_HEADER.size)
+                if len(head) < BLOCK_HEADER.size:
+                    # The file shrank since its size was taken: it now ends inside this header.
+                    problems.append(WalkError("PWALK_TRUNCATED", "file shrank while being read", path, offset))
+                    return
+                magic, length, count, crc = BLOCK_HEADER.unpack(head)
+                if magic != BLOCK_MAGIC or length > MAX_BLOCK_PAYLOAD:
+                    problem(WalkError("PWALK_CORRUPT_BLOCK", "block header is corrupt", path, offset))
+                    return
+                payload_offset = offset + BLOCK_HEADER.size
+                payload = f.read(min(length, file_size - payload_offset))
+                if len(payload) < length:
+                    try:
+                        records = decode_records(payload, count, root, path, payload_offset, True)
+                    except WalkError as err:
+                        # A malformed record in an unverified tail: the records of this block are lost,
+                        # and the file is still truncated.
+                        problem(err)
+                        records = []
                     for r in records:
                         emit(r)
-            offset = payload_offset + length
+                    problems.append(WalkError(
+                        "PWALK_TRUNCATED",
+                        "file ends %d of %d bytes into a block; %d of its %d records were whole (not CRC-checked)"
+                        % (len(payload), length, len(records), count), path, offset))
+                    return
+                if zlib.crc32(payload) & 0xFFFFFFFF != crc:
+                    problem(WalkError("PWALK_CORRUPT_BLOCK",
+                                      "block checksum mismatch (%d records lost)" % count, path, offset))
+                else:
+                    try:
+                        records = decode_records(payload, count, root, path, payload_offset, False)
+                    except WalkError as err:
+                        problem(err)
+                    else:
+                        for r in records:
+                            emit(r)
+                offset = payload_offset + length
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            raise WalkError("PWALK_IO", "read failed: %s" % e, path)
 
 
 def open_walk(walk_dir):
+    """The manifest (or None), the thread file names and their headers, all checked (section 1)."""
     if not os.path.isdir(walk_dir):
         raise WalkError("PWALK_NOT_A_WALK", "not a folder", walk_dir)
     manifest = read_manifest(walk_dir) if os.path.exists(os.path.join(walk_dir, MANIFEST_FILE)) else None
-    names = thread_files(walk_dir, manifest)
+    names = thread_file_names(walk_dir, manifest)
     if manifest is None and not names:
         raise WalkError("PWALK_NOT_A_WALK", "no %s and no thread_*.bin files" % MANIFEST_FILE, walk_dir)
+    headers = [read_file_header(os.path.join(walk_dir, name), manifest) for name in names]
+    for name, header in zip(names, headers):
+        if header["walkId"] != headers[0]["walkId"]:
+            raise WalkError("PWALK_BAD_HEADER", "thread files of two walks in one folder (%s and %s)"
+                            % (headers[0]["walkId"], header["walkId"]), os.path.join(walk_dir, name), 16)
     return manifest, names
 
 
@@ -506,18 +568,22 @@ def main(argv):
     out = sys.stdout
     problems = []
     try:
-        manifest, names = open_walk(walk_dir)
         if show_manifest:
-            if manifest is None:
+            if not os.path.isdir(walk_dir):
+                raise WalkError("PWALK_NOT_A_WALK", "not a folder", walk_dir)
+            if not os.path.exists(os.path.join(walk_dir, MANIFEST_FILE)):
                 raise WalkError("PWALK_NOT_A_WALK", "no %s" % MANIFEST_FILE, walk_dir)
-            out.write(json.dumps(to_json_value(manifest)) + "\n")
+            out.write(json.dumps(manifest_json(read_manifest(walk_dir))) + "\n")
             return 0
+        manifest, names = open_walk(walk_dir)
+        # Without a manifest the root is unknown: paths are relative to '.' (section 3.6).
+        root = manifest["root"] if manifest is not None else b"."
 
         def emit(record):
             out.write(json.dumps(record) + "\n")
 
         for name in names:
-            read_thread_file(os.path.join(walk_dir, name), manifest, problems, skip_corrupt, emit)
+            read_thread_file(os.path.join(walk_dir, name), root, problems, skip_corrupt, emit)
     except WalkError as err:
         out.flush()
         for p in problems:
@@ -528,11 +594,13 @@ def main(argv):
     for p in problems:
         sys.stderr.write("read_walk: %s\n" % p)
     complete = manifest is not None and manifest["status"] == "complete"
-    if complete and any(p.code == "PWALK_TRUNCATED" for p in problems):
-        sys.stderr.write("read_walk: the manifest says complete, so a truncated thread file is damage\n")
+    truncated = [p for p in problems if p.code == "PWALK_TRUNCATED"]
+    if complete and truncated:
+        # Section 2.3: the walk says it is whole, so a cut file is damage.
+        sys.stderr.write("read_walk: %s\n" % WalkError(
+            "PWALK_TRUNCATED", "the manifest says complete, so a truncated thread file is damage"))
         return 2
     return 0
-
 
 if __name__ == "__main__":
     try:
