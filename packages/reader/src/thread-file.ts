@@ -126,19 +126,20 @@ export async function* readThreadFile(
       const payload = Buffer.allocUnsafe(available);
       const got = await readFully(handle, payload, payloadOffset, file);
       if (got < payloadLength) {
-        let partial: DecodedBlock;
+        let whole = 0;
         try {
-          partial = decodeBlock(payload.subarray(0, got), recordCount, root, { file, offset: payloadOffset }, true);
+          const partial = decodeBlock(payload.subarray(0, got), recordCount, root, { file, offset: payloadOffset }, true);
+          whole = partial.entries.length + partial.errors.length;
+          if (whole > 0) yield partial;
         } catch (err) {
           if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
           addProblem(options.problems, err);
-          return;
         }
-        if (partial.entries.length + partial.errors.length > 0) yield partial;
-        addProblem(options.problems, 
+        addProblem(
+          options.problems,
           new WalkFormatError(
             WalkErrorCode.TRUNCATED,
-            `file ends ${got} of ${payloadLength} bytes into a block; ${partial.entries.length + partial.errors.length} of its ${recordCount} records were whole`,
+            `file ends ${got} of ${payloadLength} bytes into a block; ${whole} of its ${recordCount} records were whole`,
             { file, offset },
           ),
         );

@@ -680,12 +680,9 @@ describe('damaged copies', () => {
     expect(py.problems).toEqual(['PWALK_CORRUPT_RECORD thread_0.bin@198', 'PWALK_TRUNCATED thread_0.bin@64']);
   });
 
-  // Known disagreement, reported rather than fixed here: FORMAT.md 2.3 says a malformed record in
-  // a cut block loses the block's records "and the file is still reported truncated"; in lenient
-  // mode src/thread-file.ts returns after the CORRUPT_RECORD problem without adding TRUNCATED
-  // (the test above pins the Python side). When the TS reader follows the spec this test
-  // starts passing, and vitest reports it: make it a plain `it` then.
-  it.fails('a malformed record in a cut block, read leniently: the file is still reported truncated', async () => {
+  // FORMAT.md 2.3: a malformed record in a cut block loses the block's records "and the file is
+  // still reported truncated", in lenient mode too.
+  it('a malformed record in a cut block, read leniently: the file is still reported truncated', async () => {
     const bytes = craftedBlock((p) => (p[flagsAt(REC[2])]! |= 0x40));
     const cut = bytes.subarray(0, FILE_HEADER_SIZE + BLOCK_HEADER_SIZE + REC[2] + RECORD_FIXED_SIZE + 4);
     await crossCheck(folder('cut-malformed-lenient', { 'thread_0.bin': cut }, null), 'skip');
