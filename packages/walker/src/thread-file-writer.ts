@@ -15,6 +15,7 @@ export class ThreadFileWriter {
   private bytes = 0;
   private blocks = 0;
   private recordCount = 0;
+  private closed = false;
   errorCount = 0;
 
   constructor(
@@ -42,7 +43,7 @@ export class ThreadFileWriter {
       this.records.flush();
       fsyncSync(this.fd);
     } finally {
-      closeSync(this.fd);
+      this.release();
     }
     return {
       name: this.name,
@@ -58,10 +59,17 @@ export class ThreadFileWriter {
   /** Closes without flushing, after a write already failed. */
   abandon(): void {
     try {
-      closeSync(this.fd);
+      this.release();
     } catch {
       // The descriptor is already unusable; the failure that brought us here is what gets reported.
     }
+  }
+
+  /** Closes the descriptor once: a second close could hit a number another thread has reopened since. */
+  private release(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 
   private writeAll(data: Uint8Array): void {

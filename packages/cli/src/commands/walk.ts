@@ -93,8 +93,7 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
   const elapsed = (result.manifest.endTime ?? Date.now()) - result.manifest.startTime;
   const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
   if (result.status === 'failed') {
-    io.stderr.write(`pwalk-ts: walk failed: ${result.message}\n`);
-    io.stderr.write(`pwalk-ts: ${out} is marked failed; the records written before the failure read with: pwalk-ts cat ${out}\n`);
+    io.stderr.write(`pwalk-ts: walk failed: ${result.message}; ${out} is marked failed (what was written reads with pwalk-ts cat)\n`);
     return ExitCode.FATAL;
   }
   if (!args.quiet || result.status !== 'complete' || result.errors > 0) {
