@@ -118,20 +118,28 @@ function machine(dir) {
 
 // ---- measuring -------------------------------------------------------------------------
 
+// CPU time the whole machine has spent busy since boot, in seconds (/proc/stat counts
+// USER_HZ ticks, 100 a second on Linux; idle and iowait are the columns left out).
+function busyS() {
+  const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
 function measure(cmd, root, scratch) {
   const out = cmd.out ? fs.mkdtempSync(path.join(scratch, 'out-')) : undefined;
   const timeFile = path.join(scratch, 'time.txt');
   const started = process.hrtime.bigint();
-  const r = spawnSync(GNU_TIME, ['-f', '%M', '-o', timeFile, ...cmd.argv(root, out)], {
+  const r = spawnSync(GNU_TIME, ['-f', '%M %U %S', '-o', timeFile, ...cmd.argv(root, out)], {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'pipe'], // find's listing goes to /dev/null, as in the brief
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });
   const wallS = Number(process.hrtime.bigint() - started) / 1e9;
-  // GNU time puts "Command exited with non-zero status N" before %M when the command fails.
-  const rssKiB = Number(fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop());
-  const run = { id: cmd.id, wallS, rssKiB, status: r.status, signal: r.signal, entries: null, errors: null };
+  // GNU time puts "Command exited with non-zero status N" before its line when the command fails.
+  const [rssKiB, userS, sysS] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  const run = { id: cmd.id, wallS, cpuS: userS + sysS, rssKiB, status: r.status, signal: r.signal, entries: null, errors: null };
   const counted = /entries=(\d+)(?: errors=(\d+))?/.exec(r.stderr);
   if (counted) [run.entries, run.errors] = [Number(counted[1]), Number(counted[2] ?? 0)];
   if (out) {
@@ -210,6 +218,7 @@ function summarize(cases, runs) {
       entries: ok[0].entries,
       errors: ok[0].errors,
       wallS: spread(ok.map((r) => r.wallS)),
+      cpuS: spread(ok.map((r) => r.cpuS)),
       rssMiB: spread(ok.map((r) => r.rssKiB / 1024)),
       vsFind: c.key !== 'find' && ratios.length ? spread(ratios) : null,
     };
@@ -229,15 +238,15 @@ function markdown(report) {
     `- machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, corpus on ${m.fs}`,
     `- corpus: ${num(corpus.entries)} entries (shape ${corpus.shape}, seed ${corpus.seed}) in ${corpus.dir}`,
     `- ${report.conditions}; ${repeat} round${repeat === 1 ? '' : 's'}, commands alternated round-robin`,
-    `- load average (1 min) at start: ${m.loadAtStart.toFixed(2)}: work already competing for the ${m.cores} cores, which inflates the times`,
-    '- wall: median and min-max over rounds; x find: median (min-max) of wall / find\'s wall in the same round; RSS: peak resident set (GNU time %M)',
+    `- ${scenario === 'slowfs' ? 'the slowfs server and other' : 'other'} processes used ${fixed(report.otherCpuS, 1)} CPU-seconds of the ${fixed(report.elapsedS * m.cores, 1)} the ${m.cores} cores had during the measurements (${fixed((100 * report.otherCpuS) / (report.elapsedS * m.cores), 1)}%): the higher, the more the times are inflated`,
+    '- wall: median and min-max over rounds; x find: median (min-max) of wall / find\'s wall in the same round; CPU: median user + system seconds; RSS: peak resident set (GNU time %M)',
     '',
-    '| command | root | entries (errors) | wall median s | wall min-max s | entries/s | x find | x find min-max | peak RSS MiB | RSS min-max MiB |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| command | root | entries (errors) | wall median s | wall min-max s | entries/s | x find | x find min-max | CPU s | peak RSS MiB | RSS min-max MiB |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
     if (!r.runs) {
-      lines.push(`| ${r.label} | ${r.rootLabel} | failed: ${r.failure.split('\n').pop().replaceAll('|', '/')} | | | | | | | |`);
+      lines.push(`| ${r.label} | ${r.rootLabel} | failed: ${r.failure.split('\n').pop().replaceAll('|', '/')} | | | | | | | | |`);
       continue;
     }
     const counted = r.entries === null ? '-' : `${num(r.entries)} (${num(r.errors)})`;
@@ -245,7 +254,7 @@ function markdown(report) {
     const vs = r.vsFind ? [`${fixed(r.vsFind.median, 2)}x`, range(r.vsFind, 2)] : ['-', '-'];
     lines.push(
       `| ${r.label} | ${r.rootLabel} | ${counted} | ${fixed(r.wallS.median, 3)} | ${range(r.wallS, 3)} | ${rate} | ${vs[0]} | ${vs[1]} | ` +
-        `${fixed(r.rssMiB.median, 1)} | ${range(r.rssMiB, 1)} |`,
+        `${fixed(r.cpuS.median, 2)} | ${fixed(r.rssMiB.median, 1)} | ${range(r.rssMiB, 1)} |`,
     );
   }
   return lines.join('\n') + '\n';
@@ -253,8 +262,6 @@ function markdown(report) {
 
 // ---- main ------------------------------------------------------------------------------
 
-// Taken before this script adds load of its own: other work on the machine skews the times.
-const loadAtStart = os.loadavg()[0];
 const { values: opts } = parseArgs({
   options: {
     scenario: { type: 'string', default: 'local' },
@@ -335,6 +342,11 @@ try {
   console.error('bench: warming the cache');
   spawnSync('find', [corpus.dir], { stdio: 'ignore' });
 
+  // The machine's busy CPU time over the measurements, less what the measured commands and
+  // this script used, is other work competing with them: the report says how much.
+  const busyAtStart = busyS();
+  const startedAt = process.hrtime.bigint();
+  const ownAtStart = process.cpuUsage();
   const runs = [];
   for (let round = 1; round <= repeat && !stopping; round++) {
     for (const c of cases) {
@@ -347,10 +359,15 @@ try {
     }
   }
 
+  const elapsedS = Number(process.hrtime.bigint() - startedAt) / 1e9;
+  const own = process.cpuUsage(ownAtStart);
+  const ownCpuS = (own.user + own.system) / 1e6 + runs.reduce((sum, r) => sum + r.cpuS, 0);
   const report = {
     scenario: opts.scenario,
     date: new Date().toISOString(),
-    machine: { ...machine(corpus.dir), loadAtStart },
+    machine: machine(corpus.dir),
+    elapsedS,
+    otherCpuS: Math.max(0, busyS() - busyAtStart - ownCpuS),
     corpus: { dir: path.relative(REPO, corpus.dir) || '.', entries: corpus.entries, shape: scenario.shape, seed: Number(opts.seed) },
     conditions,
     repeat,
