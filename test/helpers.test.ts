@@ -1,7 +1,7 @@
 // The test helpers themselves: a comparison that cannot fail would make every walk
 // test pass vacuously, so the parsers and the differ are checked against known input.
 import { describe, expect, it } from 'vitest';
-import { diffRecords, orderProblems, type Rec } from './helpers/records.js';
+import { diffRecords, expectSortedEntries, orderProblems, type Rec } from './helpers/records.js';
 import { parseCsv, parseJsonExact, parseNdjson } from './helpers/run-cli.js';
 
 function rec(path: string, over: Partial<Rec> = {}): Rec {
@@ -92,5 +92,14 @@ describe('diffRecords', () => {
     expect(orderProblems([rec('/r/a'), rec('/r/a')])).toHaveLength(1);
     // '/' (0x2f) sorts after '-' (0x2d): byte order, not "directory first"
     expect(orderProblems([rec('/r/a-b'), rec('/r/a/b')])).toEqual([]);
+  });
+
+  it('expectSortedEntries fails on records out of order, duplicated, or not in the contract shape', () => {
+    const line = (path: string, inode = 10): string =>
+      `{"path":"${path}","type":"file","size":1,"blocks":8,"mode":33188,"uid":0,"gid":0,"nlink":1,"inode":${inode},"parentInode":2,"dev":5,"atime":1,"mtime":2,"ctime":3,"depth":1}\n`;
+    expect(expectSortedEntries(line('/r/a') + line('/r/b')).map((r) => r.path)).toEqual(['/r/a', '/r/b']);
+    expect(() => expectSortedEntries(line('/r/b') + line('/r/a'))).toThrow();
+    expect(() => expectSortedEntries(line('/r/a') + line('/r/a'))).toThrow();
+    expect(() => expectSortedEntries(line('/r/a').replace('"depth":1', '"depth":1.5'))).toThrow();
   });
 });

@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, diffRecords, groundTruth, INT_KEYS, settleAtimes, type Rec } from './helpers/records.js';
 import { runCliOk } from './helpers/run-cli.js';
-import { openWalk } from './helpers/sdk.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
 
 const BIGINT_FIELDS = ['size', 'blocks', 'inode', 'parentInode', 'dev'] as const;

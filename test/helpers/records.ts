@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { nobodyPrefix, parseNdjson } from './run-cli.js';
 import { PYTHON } from './trees.js';
 
@@ -112,6 +113,19 @@ export function fromCliEntry(obj: Record<string, unknown>, problems: string[], c
 /** Parses `cat --format ndjson` output; shape problems go to `problems`. */
 export function cliEntries(stdout: string, problems: string[], compact = false): Rec[] {
   return parseNdjson(stdout).map((o) => fromCliEntry(o, problems, compact));
+}
+
+/**
+ * Parses `cat --sort path` ndjson and expects every record in the contract's shape and
+ * the paths strictly increasing by bytes (no duplicates); returns the records. Each
+ * list of problems is cut to its first 20 in the failure message.
+ */
+export function expectSortedEntries(stdout: string, compact = false): Rec[] {
+  const problems: string[] = [];
+  const recs = cliEntries(stdout, problems, compact);
+  expect(problems.slice(0, 20)).toEqual([]);
+  expect(orderProblems(recs).slice(0, 20)).toEqual([]);
+  return recs;
 }
 
 export function cliErrors(stdout: string, problems: string[]): ErrRec[] {
