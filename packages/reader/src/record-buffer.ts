@@ -59,11 +59,68 @@ export class RecordBuffer {
    * far more than the ~15% a bigint stat costs up front.
    */
   appendBigStats(st: BigIntStats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
+    this.encodeEntry(
+      prefix,
+      name,
+      st.ino,
+      parentIno,
+      type,
+      st.size,
+      secondsOf(st.mtimeMs, st.mtimeNs),
+      Number(st.uid),
+      Number(st.gid),
+      Number(st.mode),
+      Number(st.nlink),
+      st.blocks,
+      st.dev,
+      secondsOf(st.atimeMs, st.atimeNs),
+      secondsOf(st.ctimeMs, st.ctimeNs),
+    );
+  }
+
+  /** Re-encodes a decoded entry (external sort runs); the layout must match the entry's. */
+  appendEntry(e: WalkEntry): void {
+    this.encodeEntry(
+      EMPTY,
+      e.relativePathBytes,
+      e.inode,
+      e.parentInode,
+      EntryType[e.type],
+      e.size,
+      e.mtime,
+      e.uid ?? 0,
+      e.gid ?? 0,
+      e.mode ?? 0,
+      e.nlink ?? 0,
+      e.blocks ?? 0n,
+      e.dev ?? 0n,
+      e.atime ?? 0,
+      e.ctime ?? 0,
+    );
+  }
+
+  /** The one entry encoder; the attribute arguments are ignored in a compact layout. */
+  private encodeEntry(
+    prefix: Uint8Array,
+    name: string | Uint8Array,
+    ino: bigint,
+    parentIno: number | bigint,
+    type: number,
+    size: bigint,
+    mtime: number,
+    uid: number,
+    gid: number,
+    mode: number,
+    nlink: number,
+    blocks: bigint,
+    dev: bigint,
+    atime: number,
+    ctime: number,
+  ): void {
     const off = this.reserve(prefix, name);
     const view = this.view;
-    const mtime = secondsOf(st.mtimeMs, st.mtimeNs);
     let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
-    view.setBigUint64(off + RecordOffset.inode, st.ino, true);
+    view.setBigUint64(off + RecordOffset.inode, ino, true);
     writeU64(view, off + RecordOffset.parentInode, parentIno);
     view.setUint8(off + RecordOffset.type, type);
     let ext = off + RECORD_FIXED_SIZE;
@@ -72,13 +129,13 @@ export class RecordBuffer {
       flags |= RecordFlag.PATH32;
       ext += 4;
     }
-    if (st.size >= U32_MAX_BIG) {
+    if (size >= U32_MAX_BIG) {
       flags |= RecordFlag.SIZE64;
       view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
-      view.setBigUint64(ext, st.size, true);
+      view.setBigUint64(ext, size, true);
       ext += 8;
     } else {
-      view.setUint32(off + RecordOffset.size, Number(st.size), true);
+      view.setUint32(off + RecordOffset.size, Number(size), true);
     }
     if (mtime >= 0 && mtime <= 0xffffffff) {
       view.setUint32(off + RecordOffset.mtime, mtime, true);
@@ -89,64 +146,18 @@ export class RecordBuffer {
       ext += 8;
     }
     if (this.fullAttrs) {
-      view.setUint32(ext + AttrsOffset.uid, Number(st.uid), true);
-      view.setUint32(ext + AttrsOffset.gid, Number(st.gid), true);
-      view.setUint32(ext + AttrsOffset.mode, Number(st.mode), true);
-      view.setUint32(ext + AttrsOffset.nlink, Number(st.nlink), true);
-      view.setBigUint64(ext + AttrsOffset.blocks, st.blocks, true);
-      view.setBigUint64(ext + AttrsOffset.dev, st.dev, true);
-      writeI64(view, ext + AttrsOffset.atime, secondsOf(st.atimeMs, st.atimeNs));
-      writeI64(view, ext + AttrsOffset.ctime, secondsOf(st.ctimeMs, st.ctimeNs));
+      view.setUint32(ext + AttrsOffset.uid, uid, true);
+      view.setUint32(ext + AttrsOffset.gid, gid, true);
+      view.setUint32(ext + AttrsOffset.mode, mode, true);
+      view.setUint32(ext + AttrsOffset.nlink, nlink, true);
+      view.setBigUint64(ext + AttrsOffset.blocks, blocks, true);
+      view.setBigUint64(ext + AttrsOffset.dev, dev, true);
+      writeI64(view, ext + AttrsOffset.atime, atime);
+      writeI64(view, ext + AttrsOffset.ctime, ctime);
       ext += ATTRS_SIZE;
     }
     view.setUint8(off + RecordOffset.flags, flags);
     this.commit(off, this.writePath(ext, prefix, name), long);
-  }
-
-  /** Re-encodes a decoded entry (external sort runs); the layout must match the entry's. */
-  appendEntry(e: WalkEntry): void {
-    const empty = EMPTY;
-    const off = this.reserve(empty, e.relativePathBytes);
-    const view = this.view;
-    let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
-    view.setBigUint64(off + RecordOffset.inode, e.inode, true);
-    view.setBigUint64(off + RecordOffset.parentInode, e.parentInode, true);
-    view.setUint8(off + RecordOffset.type, EntryType[e.type]);
-    let ext = off + RECORD_FIXED_SIZE;
-    const long = this.longPath(off, empty, e.relativePathBytes);
-    if (long) {
-      flags |= RecordFlag.PATH32;
-      ext += 4;
-    }
-    if (e.size >= U32_MAX_BIG) {
-      flags |= RecordFlag.SIZE64;
-      view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
-      view.setBigUint64(ext, e.size, true);
-      ext += 8;
-    } else {
-      view.setUint32(off + RecordOffset.size, Number(e.size), true);
-    }
-    if (e.mtime >= 0 && e.mtime <= 0xffffffff) {
-      view.setUint32(off + RecordOffset.mtime, e.mtime, true);
-    } else {
-      flags |= RecordFlag.MTIME64;
-      view.setUint32(off + RecordOffset.mtime, 0, true);
-      writeI64(view, ext, e.mtime);
-      ext += 8;
-    }
-    if (this.fullAttrs) {
-      view.setUint32(ext + AttrsOffset.uid, e.uid ?? 0, true);
-      view.setUint32(ext + AttrsOffset.gid, e.gid ?? 0, true);
-      view.setUint32(ext + AttrsOffset.mode, e.mode ?? 0, true);
-      view.setUint32(ext + AttrsOffset.nlink, e.nlink ?? 0, true);
-      view.setBigUint64(ext + AttrsOffset.blocks, e.blocks ?? 0n, true);
-      view.setBigUint64(ext + AttrsOffset.dev, e.dev ?? 0n, true);
-      writeI64(view, ext + AttrsOffset.atime, e.atime ?? 0);
-      writeI64(view, ext + AttrsOffset.ctime, e.ctime ?? 0);
-      ext += ATTRS_SIZE;
-    }
-    view.setUint8(off + RecordOffset.flags, flags);
-    this.commit(off, this.writePath(ext, empty, e.relativePathBytes), long);
   }
 
   /**
