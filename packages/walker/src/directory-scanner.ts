@@ -204,16 +204,7 @@ export class DirectoryScanner {
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
       if (this.excluded(ctx, name)) continue;
-      const full = base + name;
-      let st: BigIntStats | undefined;
-      try {
-        st = lstatSync(full, LSTAT_BIGINT);
-      } catch (err) {
-        this.statFailed(ctx, err, name);
-        continue;
-      }
-      if (st === undefined) this.vanished(ctx, name);
-      else this.record(st, ctx, name);
+      this.statAndRecord(ctx, base + name, name);
     }
   }
 
@@ -229,16 +220,7 @@ export class DirectoryScanner {
     const ctx = this.context(dir, base);
     for (const name of names) {
       if (this.filter !== null && this.filter(name.toString('utf8'), Buffer.concat([ctx.prefix, name]).toString('utf8'))) continue;
-      const full = Buffer.concat([base, name]);
-      let st: BigIntStats | undefined;
-      try {
-        st = lstatSync(full, LSTAT_BIGINT);
-      } catch (err) {
-        this.statFailed(ctx, err, name);
-        continue;
-      }
-      if (st === undefined) this.vanished(ctx, name);
-      else this.record(st, ctx, name);
+      this.statAndRecord(ctx, Buffer.concat([base, name]), name);
     }
   }
 
@@ -261,6 +243,18 @@ export class DirectoryScanner {
     } finally {
       closeSync(fd);
     }
+  }
+
+  private statAndRecord(ctx: DirectoryContext, full: string | Buffer, name: string | Buffer): void {
+    let st: BigIntStats | undefined;
+    try {
+      st = lstatSync(full, LSTAT_BIGINT);
+    } catch (err) {
+      this.statFailed(ctx, err, name);
+      return;
+    }
+    if (st === undefined) this.vanished(ctx, name);
+    else this.record(st, ctx, name);
   }
 
   /** Records one stat'ed entry and stacks it when it is a directory to descend. */
