@@ -16,12 +16,16 @@ import {
   U16_SENTINEL,
   U32_SENTINEL,
 } from './format.js';
+import { RAW_STAT_HEAD, RawStatOffset } from './raw-stat.js';
 import type { WalkEntry } from './record.js';
 import { floorDivNs, floorSecondsFromMs } from './time.js';
 
 const TWO_32 = 4294967296;
+/** A u64 whose high word is below this is exact as a number (below 2^53). */
+const EXACT_HIGH_WORD = 0x200000;
 const EMPTY = new Uint8Array(0);
-const U32_MAX_BIG = 0xffffffffn;
+/** Names up to this many bytes are copied by a loop: cheaper than making a subarray for set(). */
+const SHORT_COPY = 48;
 
 /** Receives each sealed block; the bytes are only valid during the call. */
 export type BlockSink = (block: Uint8Array, recordCount: number) => void;
@@ -62,6 +66,8 @@ export class RecordBuffer {
     this.encodeEntry(
       prefix,
       name,
+      0,
+      typeof name === 'string' ? 0 : name.length,
       st.ino,
       parentIno,
       type,
@@ -83,6 +89,8 @@ export class RecordBuffer {
     this.encodeEntry(
       EMPTY,
       e.relativePathBytes,
+      0,
+      e.relativePathBytes.length,
       e.inode,
       e.parentInode,
       EntryType[e.type],
@@ -99,40 +107,77 @@ export class RecordBuffer {
     );
   }
 
-  /** The one entry encoder; the attribute arguments are ignored in a compact layout. */
+  /**
+   * Appends an entry from the packed stat entry at `offset` of `raw` (the layout in
+   * raw-stat.ts, which the walker's native addon writes); `view` is a DataView over
+   * the same bytes as `raw`. The entry's name is its own bytes there. The caller has
+   * checked that the entry's errno is 0. Perf: no BigInt and no subarray for values
+   * and names that do not need one.
+   */
+  appendRawStat(raw: Uint8Array, view: DataView, offset: number, type: number, parentIno: number | bigint, prefix: Uint8Array): void {
+    const name = offset + RAW_STAT_HEAD;
+    this.encodeEntry(
+      prefix,
+      raw,
+      name,
+      name + view.getUint16(offset + RawStatOffset.nameLength, true),
+      readU64(view, offset + RawStatOffset.ino),
+      parentIno,
+      type,
+      readU64(view, offset + RawStatOffset.size),
+      readI64(view, offset + RawStatOffset.mtime),
+      view.getUint32(offset + RawStatOffset.uid, true),
+      view.getUint32(offset + RawStatOffset.gid, true),
+      view.getUint32(offset + RawStatOffset.mode, true),
+      view.getUint32(offset + RawStatOffset.nlink, true),
+      readU64(view, offset + RawStatOffset.blocks),
+      readU64(view, offset + RawStatOffset.dev),
+      readI64(view, offset + RawStatOffset.atime),
+      readI64(view, offset + RawStatOffset.ctime),
+    );
+  }
+
+  /**
+   * The one entry encoder; the attribute arguments are ignored in a compact layout.
+   * The name is `name` when it is a string, else its bytes [nameFrom, nameTo).
+   * 64-bit values come as bigints or as exact numbers.
+   */
   private encodeEntry(
     prefix: Uint8Array,
     name: string | Uint8Array,
-    ino: bigint,
+    nameFrom: number,
+    nameTo: number,
+    ino: number | bigint,
     parentIno: number | bigint,
     type: number,
-    size: bigint,
+    size: number | bigint,
     mtime: number,
     uid: number,
     gid: number,
     mode: number,
     nlink: number,
-    blocks: bigint,
-    dev: bigint,
+    blocks: number | bigint,
+    dev: number | bigint,
     atime: number,
     ctime: number,
   ): void {
-    const off = this.reserve(prefix, name);
+    const off = this.reserve(prefix, name, nameFrom, nameTo);
     const view = this.view;
     let flags = this.fullAttrs ? RecordFlag.ATTRS : 0;
-    view.setBigUint64(off + RecordOffset.inode, ino, true);
+    writeU64(view, off + RecordOffset.inode, ino);
     writeU64(view, off + RecordOffset.parentInode, parentIno);
     view.setUint8(off + RecordOffset.type, type);
     let ext = off + RECORD_FIXED_SIZE;
-    const long = this.longPath(off, prefix, name);
+    const long = this.longPath(off, prefix, name, nameFrom, nameTo);
     if (long) {
       flags |= RecordFlag.PATH32;
       ext += 4;
     }
-    if (size >= U32_MAX_BIG) {
+    // A bigint compares with a number exactly.
+    if (size >= U32_SENTINEL) {
       flags |= RecordFlag.SIZE64;
       view.setUint32(off + RecordOffset.size, U32_SENTINEL, true);
-      view.setBigUint64(ext, size, true);
+      writeU64(view, ext, size);
       ext += 8;
     } else {
       view.setUint32(off + RecordOffset.size, Number(size), true);
@@ -150,14 +195,14 @@ export class RecordBuffer {
       view.setUint32(ext + AttrsOffset.gid, gid, true);
       view.setUint32(ext + AttrsOffset.mode, mode, true);
       view.setUint32(ext + AttrsOffset.nlink, nlink, true);
-      view.setBigUint64(ext + AttrsOffset.blocks, blocks, true);
-      view.setBigUint64(ext + AttrsOffset.dev, dev, true);
+      writeU64(view, ext + AttrsOffset.blocks, blocks);
+      writeU64(view, ext + AttrsOffset.dev, dev);
       writeI64(view, ext + AttrsOffset.atime, atime);
       writeI64(view, ext + AttrsOffset.ctime, ctime);
       ext += ATTRS_SIZE;
     }
     view.setUint8(off + RecordOffset.flags, flags);
-    this.commit(off, this.writePath(ext, prefix, name), long);
+    this.commit(off, this.writePath(ext, prefix, name, nameFrom, nameTo), long);
   }
 
   /**
@@ -174,7 +219,8 @@ export class RecordBuffer {
     name: string | Uint8Array,
   ): void {
     const codeBytes = Buffer.from(code.slice(0, MAX_ERROR_CODE_LENGTH), 'latin1');
-    const off = this.reserve(prefix, name, codeBytes.length);
+    const nameTo = typeof name === 'string' ? 0 : name.length;
+    const off = this.reserve(prefix, name, 0, nameTo, codeBytes.length);
     const view = this.view;
     let flags: number = RecordFlag.ERROR;
     writeU64(view, off + RecordOffset.inode, inode);
@@ -183,7 +229,7 @@ export class RecordBuffer {
     view.setUint32(off + RecordOffset.mtime, 0, true);
     view.setUint8(off + RecordOffset.type, type);
     let ext = off + RECORD_FIXED_SIZE;
-    const long = this.longPath(off, prefix, name);
+    const long = this.longPath(off, prefix, name, 0, nameTo);
     if (long) {
       flags |= RecordFlag.PATH32;
       ext += 4;
@@ -193,7 +239,7 @@ export class RecordBuffer {
     this.buf.set(codeBytes, ext + 2);
     ext += 2 + codeBytes.length;
     view.setUint8(off + RecordOffset.flags, flags);
-    this.commit(off, this.writePath(ext, prefix, name), long);
+    this.commit(off, this.writePath(ext, prefix, name, 0, nameTo), long);
   }
 
   /** Writes out whatever is buffered as a final, possibly short, block. */
@@ -211,13 +257,23 @@ export class RecordBuffer {
     this.sink(this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength), count);
   }
 
-  /** The one bounds check of an append: room for the worst case of this record, flushing or growing first. */
-  private reserve(prefix: Uint8Array, name: string | Uint8Array, extra = 0): number {
-    // Perf: a UTF-16 unit never needs more than 3 UTF-8 bytes, so this bound needs no byteLength scan.
-    const worst = MAX_RECORD_HEAD + extra + prefix.length + (typeof name === 'string' ? name.length * 3 : name.length);
+  /**
+   * The one bounds check of an append: room for the worst case of this record, flushing or growing first.
+   * A block ends where the record's bound with the name's exact byte length no longer fits, so a name
+   * given as a string and the same name given as bytes end a block at the same record (the walker's
+   * routes write byte-identical files).
+   */
+  private reserve(prefix: Uint8Array, name: string | Uint8Array, nameFrom: number, nameTo: number, extra = 0): number {
+    const head = MAX_RECORD_HEAD + extra + prefix.length;
+    // Perf: a UTF-16 unit never needs more than 3 UTF-8 bytes, so the common bound needs no byteLength scan;
+    // only a record near the end of the block measures its name.
+    let worst = head + (typeof name === 'string' ? name.length * 3 : nameTo - nameFrom);
     if (this.pos + worst > this.buf.length) {
-      this.flush();
-      if (BLOCK_HEADER_SIZE + worst > this.buf.length) this.grow(BLOCK_HEADER_SIZE + worst);
+      if (typeof name === 'string') worst = head + Buffer.byteLength(name, 'utf8');
+      if (this.pos + worst > this.buf.length) {
+        this.flush();
+        if (BLOCK_HEADER_SIZE + worst > this.buf.length) this.grow(BLOCK_HEADER_SIZE + worst);
+      }
     }
     return this.pos;
   }
@@ -227,13 +283,19 @@ export class RecordBuffer {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
-  private writePath(off: number, prefix: Uint8Array, name: string | Uint8Array): number {
+  private writePath(off: number, prefix: Uint8Array, name: string | Uint8Array, nameFrom: number, nameTo: number): number {
+    const buf = this.buf;
     this.pathStart = off;
-    this.buf.set(prefix, off);
+    buf.set(prefix, off);
     off += prefix.length;
-    if (typeof name === 'string') return off + this.buf.write(name, off, 'utf8');
-    this.buf.set(name, off);
-    return off + name.length;
+    if (typeof name === 'string') return off + buf.write(name, off, 'utf8');
+    const n = nameTo - nameFrom;
+    if (n <= SHORT_COPY) {
+      for (let i = nameFrom; i < nameTo; i++) buf[off++] = name[i]!;
+      return off;
+    }
+    buf.set(nameFrom === 0 && nameTo === name.length ? name : name.subarray(nameFrom, nameTo), off);
+    return off + n;
   }
 
   /**
@@ -241,10 +303,10 @@ export class RecordBuffer {
    * scan, since commit() stores the length the write produced; only a path that might
    * reach 64 KiB is measured up front to place the u32 length.
    */
-  private longPath(off: number, prefix: Uint8Array, name: string | Uint8Array): boolean {
-    const worst = prefix.length + (typeof name === 'string' ? name.length * 3 : name.length);
+  private longPath(off: number, prefix: Uint8Array, name: string | Uint8Array, nameFrom: number, nameTo: number): boolean {
+    const worst = prefix.length + (typeof name === 'string' ? name.length * 3 : nameTo - nameFrom);
     if (worst < U16_SENTINEL) return false;
-    const exact = prefix.length + (typeof name === 'string' ? Buffer.byteLength(name, 'utf8') : name.length);
+    const exact = prefix.length + (typeof name === 'string' ? Buffer.byteLength(name, 'utf8') : nameTo - nameFrom);
     if (exact < U16_SENTINEL) return false;
     this.view.setUint16(off + RecordOffset.pathLength, U16_SENTINEL, true);
     this.view.setUint32(off + RECORD_FIXED_SIZE, exact, true);
@@ -278,6 +340,17 @@ function writeU64(view: DataView, off: number, v: number | bigint): void {
 function secondsOf(ms: bigint, ns: bigint): number {
   const m = Number(ms);
   return m > 0 ? floorSecondsFromMs(m) : Number(floorDivNs(ns));
+}
+
+/** A u64 as an exact number when below 2^53 (no allocation), else a bigint. */
+function readU64(view: DataView, off: number): number | bigint {
+  const hi = view.getUint32(off + 4, true);
+  return hi < EXACT_HIGH_WORD ? hi * TWO_32 + view.getUint32(off, true) : view.getBigUint64(off, true);
+}
+
+/** An i64 of whole seconds as a number (exact for any time a filesystem holds: |t| < 2^53). */
+function readI64(view: DataView, off: number): number {
+  return view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
 }
 
 /** Writes a signed 64-bit value held as an exact number. */
