@@ -5,8 +5,8 @@ import type { EntryFilter } from './entry-filter.js';
 import type { WalkSettings } from './settings.js';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 
-const EMPTY = Buffer.alloc(0);
-const SLASH = Buffer.from('/');
+export const EMPTY = Buffer.alloc(0);
+export const SLASH = Buffer.from('/');
 const REPLACEMENT_CHAR = '\uFFFD';
 /** 2^52: byte sums below it plus one size below it stay exact in a double. */
 const EXACT_SUM_LIMIT = 2 ** 52;
@@ -14,7 +14,7 @@ const EXACT_SUM_LIMIT = 2 ** 52;
  * A directory whose path is longer than this is read through a descriptor instead
  * of by path: its entries' paths (plus a 255-byte name) would pass PATH_MAX (4096).
  */
-const LONG_PATH_BYTES = 4096 - 256 - 64;
+export const LONG_PATH_BYTES = 4096 - 256 - 64;
 /** Opening a long path goes this many bytes of components at a time. */
 const OPEN_CHUNK_BYTES = 2048;
 
@@ -90,17 +90,17 @@ export interface ScanTotals {
  */
 export class DirectoryScanner {
   readonly totals: ScanTotals = { entries: 0, dirs: 0, files: 0, dirEntries: 0, errors: 0, bytesBig: 0n, bytesSmall: 0 };
-  private readonly baseBytes: number;
-  private readonly skipSnapshots: boolean;
+  protected readonly baseBytes: number;
+  protected readonly skipSnapshots: boolean;
 
   constructor(
-    private readonly settings: WalkSettings,
-    private readonly out: RecordBuffer,
-    private readonly filter: EntryFilter | null,
-    private readonly stack: DirectoryItem[],
+    protected readonly settings: WalkSettings,
+    protected readonly out: RecordBuffer,
+    protected readonly filter: EntryFilter | null,
+    protected readonly stack: DirectoryItem[],
     private readonly onError: () => void,
     /** The root's device, for --one-file-system: every worker compares against it. */
-    private readonly rootDev: bigint,
+    protected readonly rootDev: bigint,
   ) {
     this.skipSnapshots = !settings.snapshots;
     this.baseBytes = Buffer.byteLength(settings.base);
@@ -274,7 +274,8 @@ export class DirectoryScanner {
     this.stack.push({ rel, ino: st.ino, dev: st.dev, depth: ctx.childDepth, up: ctx.up });
   }
 
-  private count(size: bigint, type: number): void {
+  /** Counts one recorded entry; `size` is a bigint or an exact number. */
+  protected count(size: number | bigint, type: number): void {
     const t = this.totals;
     t.entries++;
     if (type === EntryType.file) t.files++;
@@ -288,7 +289,7 @@ export class DirectoryScanner {
         t.bytesSmall = 0;
       }
     } else {
-      t.bytesBig += size;
+      t.bytesBig += typeof size === 'bigint' ? size : BigInt(size);
     }
   }
 
@@ -309,7 +310,7 @@ export class DirectoryScanner {
     this.error(0, ctx.dir.ino, EntryType.unknown, Syscall.lstat, 'ENOENT', ctx.prefix, name);
   }
 
-  private error(
+  protected error(
     ino: number | bigint,
     parentIno: number | bigint,
     type: number,
@@ -325,14 +326,14 @@ export class DirectoryScanner {
 }
 
 const SNAPSHOT = '.snapshot';
-const SNAPSHOT_BYTES = Buffer.from(SNAPSHOT);
+export const SNAPSHOT_BYTES = Buffer.from(SNAPSHOT);
 
 /** `.snapshot` directories (NetApp, Isilon, GPFS) hold copies of the tree: --no-snapshots leaves them out. */
 function isSnapshotName(name: string | Buffer): boolean {
   return typeof name === 'string' ? name === SNAPSHOT : SNAPSHOT_BYTES.equals(name);
 }
 
-function isAncestor(up: Ancestor | null, dev: number | bigint, ino: number | bigint): boolean {
+export function isAncestor(up: Ancestor | null, dev: number | bigint, ino: number | bigint): boolean {
   for (let a = up; a !== null; a = a.up) {
     // Loose equality: one side may be a bigint from an exact re-stat.
     if (a.ino == ino && a.dev == dev) return true;
@@ -341,7 +342,7 @@ function isAncestor(up: Ancestor | null, dev: number | bigint, ino: number | big
 }
 
 /** Opens base+rel as a directory without handing the kernel a path longer than OPEN_CHUNK_BYTES at once. */
-function openLongPath(base: Buffer, rel: Buffer): number {
+export function openLongPath(base: Buffer, rel: Buffer): number {
   let fd = -1;
   let start = 0;
   let first = true;

@@ -6,6 +6,7 @@ import { AsyncDirectoryEngine } from './async-engine.js';
 import { DirectoryScanner } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
 import { createEntryFilter } from './entry-filter.js';
+import { loadNativeBinding, NativeDirectoryScanner } from './native-scanner.js';
 import { CounterSlot, Control } from './progress-counters.js';
 import { ThreadFileWriter } from './thread-file-writer.js';
 import { PortWorkSource, type WorkerMessage } from './work-queue.js';
@@ -29,7 +30,17 @@ async function run(): Promise<void> {
       blockCapacity: settings.blockCapacity,
     });
     const files = writer;
-    const scanner = new DirectoryScanner(settings, files.records, createEntryFilter(settings), stack, () => files.errorCount++, data.rootDev);
+    const filter = createEntryFilter(settings);
+    const onError = (): void => void files.errorCount++;
+    // Perf: the route is chosen here, once per worker (fdir style): the native
+    // addon when it is built and loads (and PWALK_NATIVE is not 0), else the
+    // TypeScript routes. The scanner's hot loop then carries no test of which
+    // route it is on, and V8 sees one scanner class per worker.
+    const native = loadNativeBinding();
+    const scanner =
+      native !== null
+        ? new NativeDirectoryScanner(native, settings, files.records, filter, stack, onError, data.rootDev)
+        : new DirectoryScanner(settings, files.records, filter, stack, onError, data.rootDev);
     const t = scanner.totals;
     if (data.seedsRoot) {
       const root = scanner.recordRoot();

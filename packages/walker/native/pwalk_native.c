@@ -1,0 +1,336 @@
+/*
+ * pwalk_native: the optional fast path of the synchronous engine (Node-API 8, C).
+ *
+ * One call reads one directory: open, getdents64 until the end, sort the names
+ * the way libuv's scandir (readdirSync) does (strcmp), then
+ * fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW) for every name, relative to the
+ * directory's descriptor (no path is built per entry, so path length does not
+ * matter). Every entry's stat fields and name go into ONE packed buffer; no JS
+ * object is made per entry.
+ *
+ *   scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array): number | Buffer
+ *
+ * opens the directory base+rel (bytes, not necessarily UTF-8; base+rel must be
+ * shorter than PATH_MAX) and returns
+ *   - n >= 0: the entries fill out[0, n);
+ *   - a new Buffer holding the entries when they do not fit in `out`;
+ *   - -errno when the directory cannot be opened or listed (nothing else is
+ *     returned then, as readdirSync throws).
+ *
+ * Entry layout: all integers little-endian, 80 bytes then the name; the next
+ * entry follows the name directly (no padding). @pwalk-ts/reader's
+ * RawStatOffset (src/raw-stat.ts) holds the same offsets; the two change together
+ * (bump PWALK_RAW_LAYOUT).
+ *
+ *   off size type field
+ *     0   2  u16  name length (bytes)
+ *     2   2  u16  reserved, 0
+ *     4   4  i32  errno of fstatat, 0 when it succeeded (then 8..79 are the
+ *                 stat fields, else they are 0: ENOENT is an entry that vanished
+ *                 between listing and stat)
+ *     8   8  u64  st_ino
+ *    16   8  u64  st_dev
+ *    24   8  u64  st_size
+ *    32   8  u64  st_blocks (512-byte units)
+ *    40   4  u32  st_mode (type bits included)
+ *    44   4  u32  st_uid
+ *    48   4  u32  st_gid
+ *    52   4  u32  st_nlink (low 32 bits)
+ *    56   8  i64  atime seconds (floor, i.e. tv_sec: negative before 1970)
+ *    64   8  i64  mtime seconds
+ *    72   8  i64  ctime seconds
+ *    80   n  name bytes, no terminator
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <node_api.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+#define PWALK_RAW_LAYOUT 1
+#define ENTRY_HEAD 80
+#define DENTS_CHUNK (64 * 1024)
+
+#ifndef AT_NO_AUTOMOUNT
+#define AT_NO_AUTOMOUNT 0
+#endif
+
+static void put_u16(uint8_t* p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+
+static void put_u32(uint8_t* p, uint32_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(p, &v, 4);
+#else
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+#endif
+}
+
+static void put_u64(uint8_t* p, uint64_t v) {
+  put_u32(p, (uint32_t)v);
+  put_u32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Names as offsets into the listing arena; sorted in place. */
+typedef struct {
+  char* arena;
+  size_t used;
+  size_t cap;
+  uint32_t* names; /* offset of each name (NUL-terminated in the arena) */
+  uint16_t* lens;
+  size_t count;
+  size_t names_cap;
+} listing_t;
+
+static void listing_free(listing_t* l) {
+  free(l->arena);
+  free(l->names);
+  free(l->lens);
+}
+
+static int arena_reserve(listing_t* l, size_t want) {
+  if (l->cap - l->used >= want) return 0;
+  size_t cap = l->cap == 0 ? DENTS_CHUNK : l->cap;
+  while (cap - l->used < want) cap *= 2;
+  char* p = realloc(l->arena, cap);
+  if (p == NULL) return ENOMEM;
+  l->arena = p;
+  l->cap = cap;
+  return 0;
+}
+
+static int add_name(listing_t* l, size_t off, size_t len) {
+  if (l->count == l->names_cap) {
+    size_t cap = l->names_cap == 0 ? 256 : l->names_cap * 2;
+    uint32_t* n = realloc(l->names, cap * sizeof(uint32_t));
+    if (n == NULL) return ENOMEM;
+    l->names = n;
+    uint16_t* s = realloc(l->lens, cap * sizeof(uint16_t));
+    if (s == NULL) return ENOMEM;
+    l->lens = s;
+    l->names_cap = cap;
+  }
+  l->names[l->count] = (uint32_t)off;
+  l->lens[l->count] = (uint16_t)len;
+  l->count++;
+  return 0;
+}
+
+static int is_dot(const char* name) {
+  return name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0));
+}
+
+#ifdef __linux__
+struct dirent64_raw {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+/* Reads every entry of fd with getdents64 into the arena. Returns 0 or an errno. */
+static int list_dir(int fd, listing_t* l) {
+  for (;;) {
+    int err = arena_reserve(l, DENTS_CHUNK);
+    if (err != 0) return err;
+    long n = syscall(SYS_getdents64, fd, l->arena + l->used, l->cap - l->used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (n == 0) break;
+    l->used += (size_t)n;
+  }
+  if (l->used > UINT32_MAX) return ENOMEM;
+  size_t pos = 0;
+  while (pos < l->used) {
+    struct dirent64_raw* d = (struct dirent64_raw*)(l->arena + pos);
+    size_t name_off = pos + offsetof(struct dirent64_raw, d_name);
+    pos += d->d_reclen;
+    if (is_dot(d->d_name)) continue;
+    int err = add_name(l, name_off, strlen(d->d_name));
+    if (err != 0) return err;
+  }
+  return 0;
+}
+#else
+/* Portable fallback: readdir on a duplicate of fd (closedir closes the duplicate). */
+static int list_dir(int fd, listing_t* l) {
+  int dup_fd = dup(fd);
+  if (dup_fd < 0) return errno;
+  DIR* dir = fdopendir(dup_fd);
+  if (dir == NULL) {
+    int err = errno;
+    close(dup_fd);
+    return err;
+  }
+  for (;;) {
+    errno = 0;
+    struct dirent* d = readdir(dir);
+    if (d == NULL) {
+      int err = errno;
+      closedir(dir);
+      return err;
+    }
+    if (is_dot(d->d_name)) continue;
+    size_t len = strlen(d->d_name);
+    int err = arena_reserve(l, len + 1);
+    if (err == 0) {
+      memcpy(l->arena + l->used, d->d_name, len + 1);
+      err = add_name(l, l->used, len);
+      l->used += len + 1;
+    }
+    if (err != 0) {
+      closedir(dir);
+      return err;
+    }
+  }
+}
+#endif
+
+/* The listing being sorted (qsort has no context argument everywhere). */
+static _Thread_local const char* sort_arena;
+
+static int by_name(const void* a, const void* b) {
+  return strcmp(sort_arena + *(const uint32_t*)a, sort_arena + *(const uint32_t*)b);
+}
+
+/* Sorts names (and their lengths) by strcmp, the order readdirSync returns. */
+static int sort_names(listing_t* l) {
+  if (l->count < 2) return 0;
+  /* Sort offsets, then recompute lengths: lengths are cheap to look up again. */
+  sort_arena = l->arena;
+  qsort(l->names, l->count, sizeof(uint32_t), by_name);
+  sort_arena = NULL;
+  for (size_t i = 0; i < l->count; i++) l->lens[i] = (uint16_t)strlen(l->arena + l->names[i]);
+  return 0;
+}
+
+static void write_entry(uint8_t* p, int dirfd, const char* name, uint16_t len) {
+  struct stat st;
+  memset(p, 0, ENTRY_HEAD);
+  put_u16(p, len);
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT) != 0) {
+    put_u32(p + 4, (uint32_t)errno);
+  } else {
+    put_u64(p + 8, (uint64_t)st.st_ino);
+    put_u64(p + 16, (uint64_t)st.st_dev);
+    put_u64(p + 24, (uint64_t)st.st_size);
+    put_u64(p + 32, (uint64_t)st.st_blocks);
+    put_u32(p + 40, (uint32_t)st.st_mode);
+    put_u32(p + 44, (uint32_t)st.st_uid);
+    put_u32(p + 48, (uint32_t)st.st_gid);
+    put_u32(p + 52, (uint32_t)st.st_nlink);
+    put_u64(p + 56, (uint64_t)(int64_t)st.st_atime);
+    put_u64(p + 64, (uint64_t)(int64_t)st.st_mtime);
+    put_u64(p + 72, (uint64_t)(int64_t)st.st_ctime);
+  }
+  memcpy(p + ENTRY_HEAD, name, len);
+}
+
+#define CHECK(call)                                  \
+  do {                                               \
+    if ((call) != napi_ok) return NULL;              \
+  } while (0)
+
+static napi_value make_int(napi_env env, int64_t v) {
+  napi_value out;
+  if (napi_create_int64(env, v, &out) != napi_ok) return NULL;
+  return out;
+}
+
+static int get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
+  bool is_typed = false;
+  if (napi_is_typedarray(env, v, &is_typed) != napi_ok || !is_typed) return 0;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t offset;
+  void* raw;
+  if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &offset) != napi_ok) return 0;
+  if (type != napi_uint8_array) return 0;
+  *data = raw;
+  return 1;
+}
+
+static napi_value scan(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint8_t *base, *rel, *out;
+  size_t base_len, rel_len, out_len;
+  if (argc < 3 || !get_bytes(env, argv[0], &base, &base_len) || !get_bytes(env, argv[1], &rel, &rel_len) ||
+      !get_bytes(env, argv[2], &out, &out_len)) {
+    napi_throw_type_error(env, NULL, "scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array)");
+    return NULL;
+  }
+  if (base_len + rel_len == 0) return make_int(env, -ENOENT);
+  if (base_len + rel_len >= PATH_MAX) return make_int(env, -ENAMETOOLONG);
+  char path[PATH_MAX];
+  memcpy(path, base, base_len);
+  memcpy(path + base_len, rel, rel_len);
+  path[base_len + rel_len] = 0;
+  if (memchr(path, 0, base_len + rel_len) != NULL) return make_int(env, -ENOENT);
+
+  /* The flags opendir(3) uses, as readdirSync does through libuv's scandir. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return make_int(env, -errno);
+  listing_t l = {0};
+  int err = list_dir(fd, &l);
+  if (err == 0) err = sort_names(&l);
+  if (err != 0) {
+    close(fd);
+    listing_free(&l);
+    return make_int(env, -err);
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < l.count; i++) total += ENTRY_HEAD + l.lens[i];
+
+  napi_value result = NULL;
+  uint8_t* dst = out;
+  if (total > out_len) {
+    void* data = NULL;
+    if (napi_create_buffer(env, total, &data, &result) != napi_ok) {
+      close(fd);
+      listing_free(&l);
+      return NULL;
+    }
+    dst = data;
+  }
+  uint8_t* p = dst;
+  for (size_t i = 0; i < l.count; i++) {
+    write_entry(p, fd, l.arena + l.names[i], l.lens[i]);
+    p += ENTRY_HEAD + l.lens[i];
+  }
+  close(fd);
+  listing_free(&l);
+  return result != NULL ? result : make_int(env, (int64_t)total);
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn, layout, head;
+  CHECK(napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &fn));
+  CHECK(napi_set_named_property(env, exports, "scan", fn));
+  CHECK(napi_create_uint32(env, PWALK_RAW_LAYOUT, &layout));
+  CHECK(napi_set_named_property(env, exports, "layout", layout));
+  CHECK(napi_create_uint32(env, ENTRY_HEAD, &head));
+  CHECK(napi_set_named_property(env, exports, "entryHead", head));
+  return exports;
+}

@@ -1,0 +1,222 @@
+import { closeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { getSystemErrorMap } from 'node:util';
+import { EntryType, RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
+import type { Ancestor, DirectoryItem } from './directory-item.js';
+import {
+  DirectoryScanner,
+  EMPTY,
+  LONG_PATH_BYTES,
+  SLASH,
+  SNAPSHOT_BYTES,
+  entryErrorCode,
+  isAncestor,
+  openLongPath,
+} from './directory-scanner.js';
+import type { EntryFilter } from './entry-filter.js';
+import type { WalkSettings } from './settings.js';
+
+/** The addon (native/pwalk_native.c): one directory per call, every entry's stat in one packed buffer. */
+export interface NativeBinding {
+  /**
+   * Lists and stats the directory base+rel. Returns the bytes of packed entries
+   * written to `out` (reader/raw-stat.ts), a new Buffer of them when `out` is too
+   * small, or -errno when the directory cannot be opened or listed.
+   */
+  scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array): number | Buffer;
+  readonly layout: number;
+  readonly entryHead: number;
+}
+
+/** Where node-gyp puts the addon, from dist/. */
+const ADDON_PATH = '../native/build/Release/pwalk_native.node';
+
+/**
+ * The addon, or null when the TypeScript routes are to be used: it is not built
+ * (its install step never fails an install), it does not load, or PWALK_NATIVE=0.
+ * PWALK_NATIVE=1 makes an addon that does not load an error (tests use it to be
+ * sure which route they measure).
+ */
+export function loadNativeBinding(env: NodeJS.ProcessEnv = process.env): NativeBinding | null {
+  const want = env.PWALK_NATIVE;
+  if (want === '0') return null;
+  try {
+    const binding = createRequire(import.meta.url)(ADDON_PATH) as NativeBinding;
+    if (binding.layout !== RAW_STAT_LAYOUT || binding.entryHead !== RAW_STAT_HEAD) {
+      throw new Error(`the addon writes layout ${binding.layout} (${binding.entryHead}-byte heads); the reader expects ${RAW_STAT_LAYOUT} (${RAW_STAT_HEAD})`);
+    }
+    return binding;
+  } catch (err) {
+    if (want === '1') throw new Error(`PWALK_NATIVE=1 but the native fast path does not load: ${(err as Error).message}`, { cause: err });
+    return null;
+  }
+}
+
+/** A listing of up to this size is written into the scanner's reused buffer; a larger one arrives in its own Buffer. */
+const SCRATCH_BYTES = 1 << 20;
+/** A larger listing's Buffer replaces the scratch one up to this size (the next huge directory reuses it). */
+const MAX_SCRATCH_BYTES = 16 << 20;
+const SYSTEM_ERRORS = getSystemErrorMap();
+
+/** The Error Node's fs calls throw for `errno` (code, message and all), for the entry-error filter and fatal reports. */
+function errnoError(errno: number, syscall: string, path: Buffer): NodeJS.ErrnoException {
+  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`Unknown system error -${errno}`, `Unknown system error -${errno}`];
+  const shown = path.toString('utf8');
+  return Object.assign(new Error(`${code}: ${text}, ${syscall} '${shown}'`), { errno: -errno, code, syscall, path: shown });
+}
+
+function viewOf(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/**
+ * The native route of the synchronous engine: one addon call per directory
+ * lists it and stats every entry relative to the directory's descriptor
+ * (fstatat), returning all of it in one packed buffer, and RecordBuffer encodes
+ * each entry straight from those bytes. No Stats object, BigInt, name string or
+ * path string is made per entry; names are bytes, so UTF-8 and other names take
+ * the same route, and a path past PATH_MAX is opened through openLongPath as the
+ * TypeScript route does. Records, error records (syscall and code), filters and
+ * counters are those of the TypeScript routes, in the same order: a walk with
+ * --threads 1 writes byte-identical thread files on both routes.
+ */
+export class NativeDirectoryScanner extends DirectoryScanner {
+  private scratch: Buffer = Buffer.allocUnsafe(SCRATCH_BYTES);
+  private scratchView: DataView = viewOf(this.scratch);
+  private readonly rootPath: Buffer;
+  private readonly basePath: Buffer;
+
+  constructor(
+    private readonly native: NativeBinding,
+    settings: WalkSettings,
+    out: RecordBuffer,
+    filter: EntryFilter | null,
+    stack: DirectoryItem[],
+    onError: () => void,
+    rootDev: bigint,
+  ) {
+    super(settings, out, filter, stack, onError, rootDev);
+    this.rootPath = Buffer.from(settings.root);
+    this.basePath = Buffer.from(settings.base);
+  }
+
+  override scanRoute(dir: DirectoryItem): void {
+    const rel = dir.rel;
+    let base = this.basePath;
+    let path = rel;
+    let fd = -1;
+    if (rel.length === 0) {
+      base = this.rootPath;
+    } else if (this.baseBytes + rel.length > LONG_PATH_BYTES) {
+      try {
+        fd = openLongPath(this.basePath, rel);
+      } catch (err) {
+        this.readFailed(dir, err, Syscall.open);
+        return;
+      }
+      base = Buffer.from(`/proc/self/fd/${fd}`);
+      path = EMPTY;
+    }
+    let result: number | Buffer;
+    try {
+      result = this.native.scan(base, path, this.scratch);
+    } finally {
+      if (fd !== -1) closeSync(fd);
+    }
+    let raw = this.scratch;
+    let view = this.scratchView;
+    let end: number;
+    if (typeof result === 'number') {
+      if (result < 0) {
+        this.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([base, path])));
+        return;
+      }
+      end = result;
+    } else {
+      raw = result;
+      view = viewOf(raw);
+      end = raw.length;
+      if (end <= MAX_SCRATCH_BYTES) {
+        this.scratch = raw;
+        this.scratchView = view;
+      }
+    }
+    this.recordListing(dir, raw, view, end);
+  }
+
+  /** Records every entry of a listing: the per-entry loop. */
+  private recordListing(dir: DirectoryItem, raw: Buffer, view: DataView, end: number): void {
+    const out = this.out;
+    const filter = this.filter;
+    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
+    const parentIno = dir.ino;
+    const childDepth = dir.depth + 1;
+    const descend = childDepth < this.settings.maxDepth;
+    const relBase = filter === null ? '' : dir.rel.length === 0 ? '' : dir.rel.toString('utf8') + '/';
+    let up: Ancestor | null = null;
+    let off = 0;
+    while (off < end) {
+      const nameStart = off + RAW_STAT_HEAD;
+      const next = nameStart + view.getUint16(off + RawStatOffset.nameLength, true);
+      if (filter !== null) {
+        const name = raw.toString('utf8', nameStart, next);
+        if (filter(name, relBase + name)) {
+          off = next;
+          continue;
+        }
+      }
+      const errno = view.getInt32(off + RawStatOffset.errno, true);
+      if (errno !== 0) {
+        this.entryFailed(dir, prefix, errno, raw.subarray(nameStart, next));
+        off = next;
+        continue;
+      }
+      const type = entryTypeFromMode(view.getUint32(off + RawStatOffset.mode, true));
+      if (type === EntryType.dir) {
+        if (this.skipSnapshots && next - nameStart === SNAPSHOT_BYTES.length && raw.compare(SNAPSHOT_BYTES, 0, SNAPSHOT_BYTES.length, nameStart, next) === 0) {
+          off = next;
+          continue;
+        }
+        out.appendRawStat(raw, view, off, type, parentIno, prefix);
+        this.count(u64(view, off + RawStatOffset.size), type);
+        if (descend) {
+          up ??= { ino: dir.ino, dev: dir.dev, up: dir.up };
+          this.stackDirectory(dir, prefix, up, childDepth, raw, view, off, nameStart, next);
+        }
+      } else {
+        out.appendRawStat(raw, view, off, type, parentIno, prefix);
+        this.count(u64(view, off + RawStatOffset.size), type);
+      }
+      off = next;
+    }
+  }
+
+  /** A subdirectory to descend: the --one-file-system and bind-mount loop checks, then onto the stack. */
+  private stackDirectory(dir: DirectoryItem, prefix: Buffer, up: Ancestor, depth: number, raw: Buffer, view: DataView, off: number, nameStart: number, next: number): void {
+    const dev = u64(view, off + RawStatOffset.dev);
+    // Loose equality: the root's device is a bigint.
+    if (this.settings.oneFileSystem && dev != this.rootDev) return;
+    const ino = u64(view, off + RawStatOffset.ino);
+    const rel = Buffer.concat([prefix, raw.subarray(nameStart, next)]);
+    if (isAncestor(up, dev, ino)) {
+      // A bind mount of an ancestor inside itself: descending would never end.
+      this.error(ino, dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
+      return;
+    }
+    this.stack.push({ rel, ino, dev, depth, up });
+  }
+
+  /** fstatat failed: an error record as the TypeScript routes write it, or a fatal error. */
+  private entryFailed(dir: DirectoryItem, prefix: Buffer, errno: number, name: Buffer): void {
+    const err = errnoError(errno, 'lstat', Buffer.concat([this.basePath, prefix, name]));
+    const code = entryErrorCode(err);
+    if (code === null) throw err;
+    this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, code, prefix, name);
+  }
+}
+
+/** A u64 as an exact number when below 2^53, else a bigint. */
+function u64(view: DataView, off: number): number | bigint {
+  const hi = view.getUint32(off + 4, true);
+  return hi < 0x200000 ? hi * 4294967296 + view.getUint32(off, true) : view.getBigUint64(off, true);
+}
