@@ -8,8 +8,8 @@
 // slowfs: a 2.5k-entry tree behind a FUSE mount whose every metadata call sleeps
 //         --delay-ms (default 5), freshly mounted for each run so no run finds the
 //         kernel's cache warm; pwalk-ts at 1..64 threads against find (R default 3).
-// memory: peak RSS of pwalk-ts over the 1 M corpus and over 10 M entries (ten bind
-//         mounts of it under one folder); R default 1.
+// memory: peak RSS of pwalk-ts (one thread per core) over the 1 M corpus and over 10 M
+//         entries (ten bind mounts of it under one folder); R default 1.
 // --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
 // e.g. --only find,cref-2), handy while pwalk-ts is not built. Prints a markdown table on stdout; --json FILE keeps every raw number.
 //
@@ -38,7 +38,8 @@ const GNU_TIME = '/usr/bin/time';
 const SCENARIOS = {
   local: { shape: 'local', repeat: 5, ids: ['pwalk-1', 'pwalk-2', 'pwalk-4', 'find', 'du', 'fdir', 'cref-1', 'cref-2'] },
   slowfs: { shape: 'shallow', repeat: 3, ids: ['pwalk-1', 'pwalk-4', 'pwalk-16', 'pwalk-64', 'find', 'cref-64'] },
-  memory: { shape: 'local', repeat: 1, ids: ['pwalk-4'] },
+  // One thread per core: the configuration meant for a local disk.
+  memory: { shape: 'local', repeat: 1, ids: [`pwalk-${os.availableParallelism()}`] },
 };
 
 // Every command we know, by id. `out`: pwalk-ts writes a walk folder, given fresh per run.
