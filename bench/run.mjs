@@ -11,12 +11,15 @@
 // memory: peak RSS of pwalk-ts (one thread per core) over the 1 M corpus and over 10 M
 //         entries (ten bind mounts of it under one folder); R default 1.
 // --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
-// e.g. --only find,cref-2), handy while pwalk-ts is not built. Prints a markdown table on stdout; --json FILE keeps every raw number.
+// e.g. --only find,cref-2), handy while pwalk-ts is not built. Prints a markdown table on
+// stdout, progress on stderr; --json FILE keeps every raw number.
+// CPU is user + system seconds and peak RSS comes from GNU time (%M), which sees worker
+// threads as they share the process; the report also says how much CPU other processes
+// took meanwhile, since a busy machine inflates every time.
 //
 // Commands of one scenario run round-robin (all once, then all again, ...), so a slow
 // spell of the machine hits every command alike; "x find" is the median of per-round
-// ratios against find's run in the same round. Wall time is measured here with hrtime,
-// peak RSS by GNU time (%M), which sees worker threads as they share the process.
+// ratios against find's run in the same round. Wall time is measured here with hrtime.
 
 import fs from 'node:fs';
 import os from 'node:os';
