@@ -48,6 +48,8 @@ export const WalkOptionsRecord = z.object({
   oneFileSystem: z.boolean(),
   snapshots: z.boolean(),
   maxDepth: count.nullable(),
+  /** The engine the walker chose and why, e.g. 'sync', 'async (nfs)'. */
+  engine: z.string().optional(),
 });
 export type WalkOptionsRecord = z.infer<typeof WalkOptionsRecord>;
 

@@ -12,6 +12,7 @@ import {
 } from '@pwalk-ts/reader';
 import { MANIFEST_FILE } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
+import { filesystemKind } from './filesystem-kind.js';
 import { Control, createSharedState, readTotals, type ProgressTotals } from './progress-counters.js';
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
@@ -157,7 +158,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
 
 function parseSettings(options: WalkOptionsInput): WalkSettings {
   try {
-    return resolveSettings(options);
+    return resolveSettings(options, filesystemKind(typeof options.root === 'string' && options.root !== '' ? options.root : '.'));
   } catch (cause) {
     if (cause instanceof ZodError) {
       const issue = cause.issues[0];
@@ -236,6 +237,7 @@ function baseManifest(settings: WalkSettings, walkId: string, host: string, star
       oneFileSystem: settings.oneFileSystem,
       snapshots: settings.snapshots,
       maxDepth: Number.isFinite(settings.maxDepth) ? settings.maxDepth : null,
+      engine: settings.engine,
     },
     startTime,
     endTime: null,

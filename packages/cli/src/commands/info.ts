@@ -89,7 +89,7 @@ function toText(walk: Walk, v: Verification | null): string {
       `walk id   ${m.walkId}`,
       `host      ${m.host}, user ${m.user.name || m.user.uid}, pwalk-ts ${m.tool.version} on Node ${m.tool.node}`,
       `started   ${new Date(m.startTime).toISOString()}, took ${duration}`,
-      `options   threads ${opts.threads}${opts.compact ? ', compact' : ''}${opts.oneFileSystem ? ', one-file-system' : ''}` +
+      `options   threads ${opts.threads}${opts.engine === undefined ? '' : `, engine ${opts.engine}`}${opts.compact ? ', compact' : ''}${opts.oneFileSystem ? ', one-file-system' : ''}` +
         `${opts.snapshots ? '' : ', no-snapshots'}${opts.maxDepth === null ? '' : `, max-depth ${opts.maxDepth}`}` +
         `${opts.exclude.length ? `, exclude ${opts.exclude.join(' ')}` : ''}`,
       `entries   ${humanCount(m.totals.entries)} (${humanCount(m.totals.files)} files, ${humanCount(m.totals.dirs)} dirs)`,

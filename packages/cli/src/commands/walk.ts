@@ -23,6 +23,9 @@ Options:
   --no-snapshots       leave out .snapshot directories
   --max-depth N        record entries down to depth N (ROOT is depth 0)
   --compact            record only type, size, mtime, inodes and path
+  --engine E           auto (default): threads beyond the cores keep calls in
+                       flight only on network filesystems (NFS, Lustre, GPFS,
+                       CIFS, Ceph, FUSE, ...); sync or async force the choice
   --quiet              print nothing but errors
 `;
 
@@ -34,6 +37,7 @@ const options = {
   snapshots: { type: 'boolean' },
   'max-depth': { type: 'string' },
   compact: { type: 'boolean' },
+  engine: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -49,6 +53,7 @@ const schema = z.object({
   snapshots: z.boolean().default(true),
   'max-depth': integerFlag('max-depth', 0, 1_000_000).optional(),
   compact: z.boolean().default(false),
+  engine: z.enum(['auto', 'sync', 'async'], { message: 'engine must be auto, sync or async' }).default('auto'),
   quiet: z.boolean().default(false),
 });
 
@@ -67,6 +72,7 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
       snapshots: args.snapshots,
       maxDepth: args['max-depth'] ?? null,
       compact: args.compact,
+      engine: args.engine,
     });
   } catch (err) {
     if (err instanceof WalkerError && err.code === WalkerErrorCode.BAD_OPTIONS) throw new UsageError(err.message);
