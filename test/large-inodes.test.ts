@@ -1,12 +1,14 @@
 // Inode numbers past 2^53: a small tree is mounted through slowfs (a FUSE mirror,
 // ../shared/tools/slowfs.py from the repo root) with every inode offset by 2^60, then
 // walked with 1, 2 and 8 threads. Inodes and parent inodes must come out exact in
-// the CLI's ndjson and csv and as bigints from the SDK.
+// the CLI's ndjson and csv and as bigints from the SDK, on the native and the
+// TypeScript scanner routes.
 import { mkdirSync, symlinkSync, linkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
+import { ACTIVE_ENGINES, describeEngines, type Engine } from './helpers/engines.js';
 import { parseCsv, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
 import { makeTempBase, py, removeTempBase } from './helpers/trees.js';
@@ -17,7 +19,11 @@ const THREADS = [1, 2, 8] as const;
 let base: string | undefined;
 let mount: SlowfsMount | undefined;
 let truth: Rec[];
-const walks = new Map<number, { out: string; walk: CliResult }>();
+const walks = new Map<string, { out: string; walk: CliResult }>();
+
+function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult } {
+  return walks.get(`${engine}/${threads}`)!;
+}
 
 const skipReason = slowfsSkipReason();
 if (skipReason !== null) console.warn(`skipping the large-inode (FUSE) tests: ${skipReason}`);
@@ -54,10 +60,12 @@ os.utime(p, ns=(-315359999999999877, -315359999999999877))
   settleAtimes(src);
   mount = await mountSlowfs(src, mnt, ['--ino-offset', String(OFFSET), '--delay-ms', '0']);
   truth = groundTruth(mnt).entries;
-  for (const threads of THREADS) {
-    const out = join(base, `out-${threads}`);
-    const walk = await runCli([mnt, '--out', out, '--threads', String(threads), '--quiet']);
-    walks.set(threads, { out, walk });
+  for (const engine of ACTIVE_ENGINES) {
+    for (const threads of THREADS) {
+      const out = join(base, `out-${engine}-${threads}`);
+      const walk = await runCli([mnt, '--out', out, '--threads', String(threads), '--quiet'], { engine });
+      walks.set(`${engine}/${threads}`, { out, walk });
+    }
   }
 });
 
@@ -74,50 +82,52 @@ describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', 
     expect(truth.every((r) => r.inode! > BigInt(Number.MAX_SAFE_INTEGER))).toBe(true);
   });
 
-  describe.each(THREADS)('--threads %i', (threads) => {
-    it('exits 0 and matches the ground truth field by field (inodes exact)', async () => {
-      const { walk, out } = walks.get(threads)!;
-      expect(walk.stderr).toBe('');
-      expect(walk.code).toBe(0);
-      const cat = await runCliOk(['cat', out, '--sort', 'path']);
-      expect(diffRecords(expectSortedEntries(cat.stdout), truth)).toEqual([]);
-      // The ndjson text holds the exact digits (a double would print ...976 as ...000 etc.).
-      const rootInode = truth[0]!.inode!;
-      expect(cat.stdout).toContain(`"inode":${rootInode},`);
-      expect(cat.stdout).toContain(`"parentInode":${rootInode},`);
-    });
+  describeEngines((engine) => {
+    describe.each(THREADS)('--threads %i', (threads) => {
+      it('exits 0 and matches the ground truth field by field (inodes exact)', async () => {
+        const { walk, out } = walkOf(engine, threads);
+        expect(walk.stderr).toBe('');
+        expect(walk.code).toBe(0);
+        const cat = await runCliOk(['cat', out, '--sort', 'path']);
+        expect(diffRecords(expectSortedEntries(cat.stdout), truth)).toEqual([]);
+        // The ndjson text holds the exact digits (a double would print ...976 as ...000 etc.).
+        const rootInode = truth[0]!.inode!;
+        expect(cat.stdout).toContain(`"inode":${rootInode},`);
+        expect(cat.stdout).toContain(`"parentInode":${rootInode},`);
+      });
 
-    it('csv holds the exact inode digits', async () => {
-      const { out } = walks.get(threads)!;
-      const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
-      const rows = parseCsv(csv.stdoutBytes).slice(1);
-      const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
-      const bad: string[] = [];
-      for (const row of rows) {
-        const t = byPath.get(row[0]!.toString('base64'));
-        if (t === undefined) bad.push(`unexpected ${row[0]!.toString('latin1')}`);
-        else if (row[8]!.toString() !== String(t.inode) || row[9]!.toString() !== String(t.parentInode)) {
-          bad.push(`${t.path}: csv inode ${row[8]!.toString()} parent ${row[9]!.toString()}, expected ${t.inode} ${t.parentInode}`);
+      it('csv holds the exact inode digits', async () => {
+        const { out } = walkOf(engine, threads);
+        const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
+        const rows = parseCsv(csv.stdoutBytes).slice(1);
+        const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
+        const bad: string[] = [];
+        for (const row of rows) {
+          const t = byPath.get(row[0]!.toString('base64'));
+          if (t === undefined) bad.push(`unexpected ${row[0]!.toString('latin1')}`);
+          else if (row[8]!.toString() !== String(t.inode) || row[9]!.toString() !== String(t.parentInode)) {
+            bad.push(`${t.path}: csv inode ${row[8]!.toString()} parent ${row[9]!.toString()}, expected ${t.inode} ${t.parentInode}`);
+          }
         }
-      }
-      expect(bad).toEqual([]);
-      expect(rows).toHaveLength(truth.length);
-    });
+        expect(bad).toEqual([]);
+        expect(rows).toHaveLength(truth.length);
+      });
 
-    it('the SDK yields the exact inodes as bigints', async () => {
-      const walk = await openWalk(walks.get(threads)!.out);
-      const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
-      const bad: string[] = [];
-      let n = 0;
-      for await (const e of walk.records({ sort: 'path' })) {
-        n++;
-        const t = byPath.get(Buffer.from(e.pathBytes).toString('base64'));
-        if (typeof e.inode !== 'bigint' || typeof e.parentInode !== 'bigint') bad.push(`${e.path}: not bigint`);
-        else if (t === undefined) bad.push(`unexpected ${e.path}`);
-        else if (e.inode !== t.inode || e.parentInode !== t.parentInode) bad.push(`${e.path}: ${e.inode}/${e.parentInode} vs ${t.inode}/${t.parentInode}`);
-      }
-      expect(bad).toEqual([]);
-      expect(n).toBe(truth.length);
+      it('the SDK yields the exact inodes as bigints', async () => {
+        const walk = await openWalk(walkOf(engine, threads).out);
+        const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
+        const bad: string[] = [];
+        let n = 0;
+        for await (const e of walk.records({ sort: 'path' })) {
+          n++;
+          const t = byPath.get(Buffer.from(e.pathBytes).toString('base64'));
+          if (typeof e.inode !== 'bigint' || typeof e.parentInode !== 'bigint') bad.push(`${e.path}: not bigint`);
+          else if (t === undefined) bad.push(`unexpected ${e.path}`);
+          else if (e.inode !== t.inode || e.parentInode !== t.parentInode) bad.push(`${e.path}: ${e.inode}/${e.parentInode} vs ${t.inode}/${t.parentInode}`);
+        }
+        expect(bad).toEqual([]);
+        expect(n).toBe(truth.length);
+      });
     });
   });
 });

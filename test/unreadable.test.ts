@@ -1,12 +1,14 @@
 // Permission failures, walked as `nobody`: a directory with no permission at all, one
 // that can be listed but not searched (r--), one that can be searched but not listed
 // (--x). Every other entry must be present, and each failure must be an error record
-// with path, syscall and EACCES; the walk exits 1.
+// with path, syscall and EACCES; the walk exits 1. On the native and the
+// TypeScript scanner routes.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, cliErrors, diffRecords, errorKeys, expectSortedEntries, groundTruth, showPath, type ErrRec, type Rec } from './helpers/records.js';
+import { ACTIVE_ENGINES, describeEngines, type Engine } from './helpers/engines.js';
 import { parseCsv, parseJsonExact, REPO, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { makeTempBase, removeTempBase } from './helpers/trees.js';
 
@@ -18,7 +20,11 @@ let base: string;
 let tree: string;
 let outs: string;
 let truth: { entries: Rec[]; errors: ErrRec[] };
-const walks = new Map<number, { out: string; walk: CliResult }>();
+const walks = new Map<string, { out: string; walk: CliResult }>();
+
+function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult } {
+  return walks.get(`${engine}/${threads}`)!;
+}
 let skipReason: string | null = null;
 
 /** The failures the tree is built to produce, written out by hand. */
@@ -68,10 +74,12 @@ beforeAll(async () => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   groundTruth(tree);
   truth = groundTruth(tree, { asNobody: true, cwd: base });
-  for (const threads of THREADS) {
-    const out = join(outs, `out-${threads}`);
-    const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { asNobody: true, cwd: base });
-    walks.set(threads, { out, walk });
+  for (const engine of ACTIVE_ENGINES) {
+    for (const threads of THREADS) {
+      const out = join(outs, `out-${engine}-${threads}`);
+      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { asNobody: true, cwd: base, engine });
+      walks.set(`${engine}/${threads}`, { out, walk });
+    }
   }
 });
 
@@ -88,70 +96,72 @@ describe('as nobody', () => {
     expect(truth.errors.every((e) => e.code === 'EACCES')).toBe(true);
   });
 
-  describe.each(THREADS)('--threads %i', (threads) => {
-    it('exits 1, says how many errors on stderr, no stack trace', (ctx) => {
+  describeEngines((engine) => {
+    describe.each(THREADS)('--threads %i', (threads) => {
+      it('exits 1, says how many errors on stderr, no stack trace', (ctx) => {
+        if (skipReason !== null) ctx.skip();
+        const { walk, out } = walkOf(engine, threads);
+        expect(walk.code, walk.stderr).toBe(1);
+        expect(walk.stderr).toMatch(/\b7 errors\b/);
+        expect(walk.stderr).toContain(`pwalk-ts cat ${out} --errors`);
+        expect(walk.stderr).not.toMatch(/\n\s+at |internal error/);
+      });
+
+      it('records every other entry, matching the ground truth', async (ctx) => {
+        if (skipReason !== null) ctx.skip();
+        const cat = await runCliOk(['cat', walkOf(engine, threads).out, '--sort', 'path']);
+        const actual = expectSortedEntries(cat.stdout);
+        expect(diffRecords(actual, truth.entries)).toEqual([]);
+        // the unreadable directories themselves are entries; what is inside them is not
+        const rels = actual.map((r) => r.path.slice(tree.length));
+        for (const p of ['/noperm', '/listonly', '/searchonly', '/deep/ok2/noperm2', '/ok/sub/f2', '/deep/ok2/f3', '/fine.txt']) expect(rels).toContain(p);
+        for (const p of ['/noperm/hidden1', '/listonly/a', '/searchonly/c', '/deep/ok2/noperm2/inner']) expect(rels).not.toContain(p);
+      });
+
+      it('has one error record per failure: path, syscall, EACCES (ndjson and csv)', async (ctx) => {
+        if (skipReason !== null) ctx.skip();
+        const { out } = walkOf(engine, threads);
+        const nd = await runCliOk(['cat', out, '--errors', '--sort', 'path']);
+        const problems: string[] = [];
+        const errors = cliErrors(nd.stdout, problems);
+        expect(problems).toEqual([]);
+        expect(errorKeys(errors)).toEqual(expectedErrors(tree));
+        expect(errorKeys(errors)).toEqual(errorKeys(truth.errors));
+        const csv = await runCliOk(['cat', out, '--errors', '--format', 'csv', '--sort', 'path']);
+        const rows = parseCsv(csv.stdoutBytes);
+        expect(rows[0]!.map((f) => f.toString())).toEqual(['path', 'syscall', 'code']);
+        expect(rows.slice(1).map((r) => `${showPath(r[0]!)} ${r[1]!.toString()} ${r[2]!.toString()}`).sort()).toEqual(expectedErrors(tree));
+      });
+
+      it('info --json counts the errors and the entries', async (ctx) => {
+        if (skipReason !== null) ctx.skip();
+        const r = await runCliOk(['info', walkOf(engine, threads).out, '--json']);
+        const j = parseJsonExact(r.stdout) as { status: string; manifest: { totals: { entries: bigint; errors: bigint } }; verified: { entries: bigint; errors: bigint } };
+        expect(j.status).toBe('complete');
+        expect(j.manifest.totals.errors).toBe(7n);
+        expect(j.manifest.totals.entries).toBe(BigInt(truth.entries.length));
+        expect(j.verified.errors).toBe(7n);
+        expect(j.verified.entries).toBe(BigInt(truth.entries.length));
+      });
+    });
+
+    it('a root that cannot be read: its own record plus one scandir error, exit 1', async (ctx) => {
       if (skipReason !== null) ctx.skip();
-      const { walk, out } = walks.get(threads)!;
+      const root = join(tree, 'noperm');
+      const out = join(outs, `out-root-${engine}`);
+      const walk = await runCli([root, '--out', out, '--threads', '2', '--quiet'], { asNobody: true, cwd: base, engine });
       expect(walk.code, walk.stderr).toBe(1);
-      expect(walk.stderr).toMatch(/\b7 errors\b/);
-      expect(walk.stderr).toContain(`pwalk-ts cat ${out} --errors`);
-      expect(walk.stderr).not.toMatch(/\n\s+at |internal error/);
-    });
-
-    it('records every other entry, matching the ground truth', async (ctx) => {
-      if (skipReason !== null) ctx.skip();
-      const cat = await runCliOk(['cat', walks.get(threads)!.out, '--sort', 'path']);
-      const actual = expectSortedEntries(cat.stdout);
-      expect(diffRecords(actual, truth.entries)).toEqual([]);
-      // the unreadable directories themselves are entries; what is inside them is not
-      const rels = actual.map((r) => r.path.slice(tree.length));
-      for (const p of ['/noperm', '/listonly', '/searchonly', '/deep/ok2/noperm2', '/ok/sub/f2', '/deep/ok2/f3', '/fine.txt']) expect(rels).toContain(p);
-      for (const p of ['/noperm/hidden1', '/listonly/a', '/searchonly/c', '/deep/ok2/noperm2/inner']) expect(rels).not.toContain(p);
-    });
-
-    it('has one error record per failure: path, syscall, EACCES (ndjson and csv)', async (ctx) => {
-      if (skipReason !== null) ctx.skip();
-      const { out } = walks.get(threads)!;
-      const nd = await runCliOk(['cat', out, '--errors', '--sort', 'path']);
+      const cat = await runCliOk(['cat', out, '--sort', 'path']);
       const problems: string[] = [];
-      const errors = cliErrors(nd.stdout, problems);
+      const entries = cliEntries(cat.stdout, problems);
       expect(problems).toEqual([]);
-      expect(errorKeys(errors)).toEqual(expectedErrors(tree));
-      expect(errorKeys(errors)).toEqual(errorKeys(truth.errors));
-      const csv = await runCliOk(['cat', out, '--errors', '--format', 'csv', '--sort', 'path']);
-      const rows = parseCsv(csv.stdoutBytes);
-      expect(rows[0]!.map((f) => f.toString())).toEqual(['path', 'syscall', 'code']);
-      expect(rows.slice(1).map((r) => `${showPath(r[0]!)} ${r[1]!.toString()} ${r[2]!.toString()}`).sort()).toEqual(expectedErrors(tree));
+      const expected = groundTruth(root, { asNobody: true, cwd: base });
+      expect(diffRecords(entries, expected.entries)).toEqual([]);
+      expect(entries).toHaveLength(1);
+      const errs = cliErrors((await runCliOk(['cat', out, '--errors'])).stdout, problems);
+      expect(errorKeys(errs)).toEqual([`${showPath(Buffer.from(root))} scandir EACCES`]);
+      expect(errorKeys(errs)).toEqual(errorKeys(expected.errors));
     });
-
-    it('info --json counts the errors and the entries', async (ctx) => {
-      if (skipReason !== null) ctx.skip();
-      const r = await runCliOk(['info', walks.get(threads)!.out, '--json']);
-      const j = parseJsonExact(r.stdout) as { status: string; manifest: { totals: { entries: bigint; errors: bigint } }; verified: { entries: bigint; errors: bigint } };
-      expect(j.status).toBe('complete');
-      expect(j.manifest.totals.errors).toBe(7n);
-      expect(j.manifest.totals.entries).toBe(BigInt(truth.entries.length));
-      expect(j.verified.errors).toBe(7n);
-      expect(j.verified.entries).toBe(BigInt(truth.entries.length));
-    });
-  });
-
-  it('a root that cannot be read: its own record plus one scandir error, exit 1', async (ctx) => {
-    if (skipReason !== null) ctx.skip();
-    const root = join(tree, 'noperm');
-    const out = join(outs, 'out-root');
-    const walk = await runCli([root, '--out', out, '--threads', '2', '--quiet'], { asNobody: true, cwd: base });
-    expect(walk.code, walk.stderr).toBe(1);
-    const cat = await runCliOk(['cat', out, '--sort', 'path']);
-    const problems: string[] = [];
-    const entries = cliEntries(cat.stdout, problems);
-    expect(problems).toEqual([]);
-    const expected = groundTruth(root, { asNobody: true, cwd: base });
-    expect(diffRecords(entries, expected.entries)).toEqual([]);
-    expect(entries).toHaveLength(1);
-    const errs = cliErrors((await runCliOk(['cat', out, '--errors'])).stdout, problems);
-    expect(errorKeys(errs)).toEqual([`${showPath(Buffer.from(root))} scandir EACCES`]);
-    expect(errorKeys(errs)).toEqual(errorKeys(expected.errors));
   });
 
   it('a root nobody cannot reach (inside a 0700 folder): exit 2, one line naming it', async (ctx) => {
