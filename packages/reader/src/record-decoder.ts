@@ -31,6 +31,7 @@ interface BlockData {
  * field nobody reads). The entry keeps its block's payload alive while referenced.
  */
 class DecodedEntry implements WalkEntry {
+  private relativeCache: Uint8Array | undefined;
   private pathBytesCache: Uint8Array | undefined;
   private pathCache: string | undefined;
   constructor(
@@ -44,7 +45,8 @@ class DecodedEntry implements WalkEntry {
     private readonly flags: number,
   ) {}
   get relativePathBytes(): Uint8Array {
-    return this.block.payload.subarray(this.pathAt, this.pathAt + this.pathLength);
+    // Cached: sorting compares each entry's path many times.
+    return (this.relativeCache ??= this.block.payload.subarray(this.pathAt, this.pathAt + this.pathLength));
   }
   get pathBytes(): Uint8Array {
     return (this.pathBytesCache ??= this.block.root.join(this.relativePathBytes));

@@ -92,43 +92,33 @@ export async function* readThreadFile(
   } catch (cause) {
     throw new WalkFormatError(WalkErrorCode.IO, `cannot open thread file: ${(cause as Error).message}`, { file, cause });
   }
+  let pending: Promise<RawBlock> | null = null;
   try {
     const size = (await handle.stat()).size;
     const head = Buffer.alloc(FILE_HEADER_SIZE);
     decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
-    let offset = FILE_HEADER_SIZE;
-    const blockHead = Buffer.alloc(BLOCK_HEADER_SIZE);
-    const headView = new DataView(blockHead.buffer, blockHead.byteOffset, blockHead.byteLength);
-    while (offset < size) {
-      if (size - offset < BLOCK_HEADER_SIZE) {
-        addProblem(options.problems, 
-          new WalkFormatError(WalkErrorCode.TRUNCATED, `file ends ${size - offset} bytes into a block header`, { file, offset }),
-        );
+    const fh = handle;
+    pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
+    for (;;) {
+      const raw: RawBlock = await pending;
+      pending = null;
+      if (raw.kind === 'end') return;
+      if (raw.kind === 'cut-header') {
+        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
         return;
       }
-      if ((await readFully(handle, blockHead, offset, file)) < BLOCK_HEADER_SIZE) {
-        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, 'file shrank while being read', { file, offset }));
-        return;
-      }
-      const magic = headView.getUint32(BlockHeaderOffset.magic, true);
-      const payloadLength = headView.getUint32(BlockHeaderOffset.payloadLength, true);
-      const recordCount = headView.getUint32(BlockHeaderOffset.recordCount, true);
-      const checksum = headView.getUint32(BlockHeaderOffset.crc32, true);
-      if (magic !== BLOCK_MAGIC || payloadLength > MAX_BLOCK_PAYLOAD) {
+      if (raw.kind === 'bad-header') {
         // Without a trustworthy length there is no next block to resync on.
-        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset });
+        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset: raw.offset });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
         return;
       }
-      const payloadOffset = offset + BLOCK_HEADER_SIZE;
-      const available = Math.min(payloadLength, size - payloadOffset);
-      const payload = Buffer.allocUnsafe(available);
-      const got = await readFully(handle, payload, payloadOffset, file);
-      if (got < payloadLength) {
+      const payloadOffset = raw.offset + BLOCK_HEADER_SIZE;
+      if (raw.payload.length < raw.payloadLength) {
         let whole = 0;
         try {
-          const partial = decodeBlock(payload.subarray(0, got), recordCount, root, { file, offset: payloadOffset }, true);
+          const partial = decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, true);
           whole = partial.entries.length + partial.errors.length;
           if (whole > 0) yield partial;
         } catch (err) {
@@ -139,32 +129,67 @@ export async function* readThreadFile(
           options.problems,
           new WalkFormatError(
             WalkErrorCode.TRUNCATED,
-            `file ends ${got} of ${payloadLength} bytes into a block; ${whole} of its ${recordCount} records were whole`,
-            { file, offset },
+            `file ends ${raw.payload.length} of ${raw.payloadLength} bytes into a block; ${whole} of its ${raw.recordCount} records were whole`,
+            { file, offset: raw.offset },
           ),
         );
         return;
       }
-      offset = payloadOffset + payloadLength;
-      if (crc32(payload) !== checksum) {
-        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, `block checksum mismatch (${recordCount} records lost)`, {
+      // Perf: the next block is read while this one is checked, decoded and consumed.
+      pending = readRawBlock(fh, payloadOffset + raw.payloadLength, size, file);
+      if (crc32(raw.payload) !== raw.checksum) {
+        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, `block checksum mismatch (${raw.recordCount} records lost)`, {
           file,
-          offset: payloadOffset - BLOCK_HEADER_SIZE,
+          offset: raw.offset,
         });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
         continue;
       }
       try {
-        yield decodeBlock(payload, recordCount, root, { file, offset: payloadOffset }, false);
+        yield decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, false);
       } catch (err) {
         if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
         addProblem(options.problems, err);
       }
     }
   } finally {
+    // A read-ahead still in flight when the consumer stops early must settle before the close.
+    if (pending !== null) await pending.catch(() => undefined);
     await handle.close();
   }
+}
+
+/** One block as read from disk, before any check of its payload. */
+type RawBlock =
+  | { kind: 'end' }
+  | { kind: 'cut-header'; offset: number; message: string }
+  | { kind: 'bad-header'; offset: number }
+  | { kind: 'block'; offset: number; payloadLength: number; recordCount: number; checksum: number; payload: Buffer };
+
+async function readRawBlock(handle: FileHandle, offset: number, size: number, file: string): Promise<RawBlock> {
+  if (offset >= size) return { kind: 'end' };
+  if (size - offset < BLOCK_HEADER_SIZE) return { kind: 'cut-header', offset, message: `file ends ${size - offset} bytes into a block header` };
+  const head = Buffer.allocUnsafe(BLOCK_HEADER_SIZE);
+  if ((await readFully(handle, head, offset, file)) < BLOCK_HEADER_SIZE) {
+    return { kind: 'cut-header', offset, message: 'file shrank while being read' };
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const payloadLength = view.getUint32(BlockHeaderOffset.payloadLength, true);
+  if (view.getUint32(BlockHeaderOffset.magic, true) !== BLOCK_MAGIC || payloadLength > MAX_BLOCK_PAYLOAD) {
+    return { kind: 'bad-header', offset };
+  }
+  const payloadOffset = offset + BLOCK_HEADER_SIZE;
+  const payload = Buffer.allocUnsafe(Math.min(payloadLength, size - payloadOffset));
+  const got = await readFully(handle, payload, payloadOffset, file);
+  return {
+    kind: 'block',
+    offset,
+    payloadLength,
+    recordCount: view.getUint32(BlockHeaderOffset.recordCount, true),
+    checksum: view.getUint32(BlockHeaderOffset.crc32, true),
+    payload: got < payload.length ? payload.subarray(0, got) : payload,
+  };
 }
 
 /** Reads until `buf` is full or the file ends; returns the bytes read. */

@@ -50,19 +50,25 @@ export class Walk {
 
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
-    const all = this.entriesInFileOrder(options.onCorrupt ?? 'throw');
-    if (options.sort !== 'path') return all;
-    return sortEntriesByPath(all, { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true }, options);
+    const batches = this.batches(options.onCorrupt ?? 'throw', (block) => block.entries);
+    if (options.sort !== 'path') return flattenBatches(batches);
+    const layout = { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true };
+    return flattenBatches(sortEntriesByPath(batches, layout, options));
+  }
+
+
+  /**
+   * Every entry, a block's worth (thousands) at a time, in file order: the fastest
+   * way through a walk, since the loop over each array is synchronous.
+   */
+  recordBatches(options: Pick<RecordsOptions, 'onCorrupt'> = {}): AsyncIterable<readonly WalkEntry[]> {
+    return this.batches(options.onCorrupt ?? 'throw', (block) => block.entries);
   }
 
   /** Every per-entry failure recorded during the walk. */
   errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
     const all = this.errorsInFileOrder(options.onCorrupt ?? 'throw');
     return options.sort === 'path' ? sortErrorsByPath(all) : all;
-  }
-
-  private entriesInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncIterable<WalkEntry> {
-    return flattenBatches(this.batches(onCorrupt, (block) => block.entries));
   }
 
   private errorsInFileOrder(onCorrupt: 'throw' | 'skip'): AsyncIterable<WalkEntryError> {
