@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
-import { ACTIVE_ENGINES, describeEngines, type Engine } from './helpers/engines.js';
+import { ACTIVE_ROUTES, describeRoutes, type Route } from './helpers/routes.js';
 import { parseCsv, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
 import { makeTempBase, py, removeTempBase } from './helpers/trees.js';
@@ -21,8 +21,8 @@ let mount: SlowfsMount | undefined;
 let truth: Rec[];
 const walks = new Map<string, { out: string; walk: CliResult }>();
 
-function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult } {
-  return walks.get(`${engine}/${threads}`)!;
+function walkOf(route: Route, threads: number): { out: string; walk: CliResult } {
+  return walks.get(`${route}/${threads}`)!;
 }
 
 const skipReason = slowfsSkipReason();
@@ -60,11 +60,11 @@ os.utime(p, ns=(-315359999999999877, -315359999999999877))
   settleAtimes(src);
   mount = await mountSlowfs(src, mnt, ['--ino-offset', String(OFFSET), '--delay-ms', '0']);
   truth = groundTruth(mnt).entries;
-  for (const engine of ACTIVE_ENGINES) {
+  for (const route of ACTIVE_ROUTES) {
     for (const threads of THREADS) {
-      const out = join(base, `out-${engine}-${threads}`);
-      const walk = await runCli([mnt, '--out', out, '--threads', String(threads), '--quiet'], { engine });
-      walks.set(`${engine}/${threads}`, { out, walk });
+      const out = join(base, `out-${route}-${threads}`);
+      const walk = await runCli([mnt, '--out', out, '--threads', String(threads), '--quiet'], { route });
+      walks.set(`${route}/${threads}`, { out, walk });
     }
   }
 });
@@ -82,10 +82,10 @@ describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', 
     expect(truth.every((r) => r.inode! > BigInt(Number.MAX_SAFE_INTEGER))).toBe(true);
   });
 
-  describeEngines((engine) => {
+  describeRoutes((route) => {
     describe.each(THREADS)('--threads %i', (threads) => {
       it('exits 0 and matches the ground truth field by field (inodes exact)', async () => {
-        const { walk, out } = walkOf(engine, threads);
+        const { walk, out } = walkOf(route, threads);
         expect(walk.stderr).toBe('');
         expect(walk.code).toBe(0);
         const cat = await runCliOk(['cat', out, '--sort', 'path']);
@@ -97,7 +97,7 @@ describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', 
       });
 
       it('csv holds the exact inode digits', async () => {
-        const { out } = walkOf(engine, threads);
+        const { out } = walkOf(route, threads);
         const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
         const rows = parseCsv(csv.stdoutBytes).slice(1);
         const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
@@ -114,7 +114,7 @@ describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', 
       });
 
       it('the SDK yields the exact inodes as bigints', async () => {
-        const walk = await openWalk(walkOf(engine, threads).out);
+        const walk = await openWalk(walkOf(route, threads).out);
         const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
         const bad: string[] = [];
         let n = 0;

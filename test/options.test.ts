@@ -15,7 +15,7 @@ import {
   settleAtimes,
   type Rec,
 } from './helpers/records.js';
-import { describeEngines, type Engine } from './helpers/engines.js';
+import { describeRoutes, type Route } from './helpers/routes.js';
 import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
 import { buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';
 
@@ -43,17 +43,17 @@ function segments(r: Rec): string[] {
 type WalkOutcome = { recs: Rec[]; code: number | null; stderr: string; out: string };
 
 /** Walks `tree` with extra flags and returns the sorted records (and the walk's outcome). */
-async function walkWith(flags: string[], root = tree, cwd?: string, engine?: Engine): Promise<WalkOutcome> {
+async function walkWith(flags: string[], root = tree, cwd?: string, route?: Route): Promise<WalkOutcome> {
   const out = nextOut();
-  const walk = await runCli([root, '--out', out, '--quiet', ...flags], { cwd, engine });
+  const walk = await runCli([root, '--out', out, '--quiet', ...flags], { cwd, route });
   const cat = await runCliOk(['cat', out, '--sort', 'path']);
   const recs = expectSortedEntries(cat.stdout, flags.includes('--compact'));
   return { recs, code: walk.code, stderr: walk.stderr, out };
 }
 
 /** walkWith on one scanner route. */
-function walkerOn(engine: Engine): (flags: string[], root?: string, cwd?: string) => Promise<WalkOutcome> {
-  return (flags, root = tree, cwd) => walkWith(flags, root, cwd, engine);
+function walkerOn(route: Route): (flags: string[], root?: string, cwd?: string) => Promise<WalkOutcome> {
+  return (flags, root = tree, cwd) => walkWith(flags, root, cwd, route);
 }
 
 function touch(path: string, data = ''): void {
@@ -93,8 +93,8 @@ beforeAll(() => {
 afterAll(() => removeTempBase(base));
 
 describe('--exclude', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it('a pattern without / matches names at any depth (*.tmp)', async () => {
       const { recs, code } = await walkWith(['--exclude', '*.tmp', '--threads', '2']);
       expect(code).toBe(0);
@@ -140,8 +140,8 @@ describe('--exclude', () => {
 });
 
 describe('--max-depth', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it.each([0, 1, 2, 4])('--max-depth %i records entries down to that depth only', async (depth) => {
       const { recs, code } = await walkWith(['--max-depth', String(depth), '--threads', '2']);
       expect(code).toBe(0);
@@ -153,8 +153,8 @@ describe('--max-depth', () => {
 });
 
 describe('--compact', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it('records path, type, size, mtime and inodes exactly; the other fields are null', async () => {
       const { recs, code, out } = await walkWith(['--compact', '--threads', '2']);
       expect(code).toBe(0);
@@ -173,8 +173,8 @@ describe('--compact', () => {
 });
 
 describe('--no-snapshots', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it('without the flag, .snapshot directories are walked', async () => {
       const { recs, code } = await walkWith(['--threads', '2']);
       expect(code).toBe(0);
@@ -227,8 +227,8 @@ describe('--one-file-system', () => {
 
   let wideTruth: Rec[] | undefined;
 
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it.each([1, 2, 8])('on one filesystem, --threads %i records every entry', async (threads) => {
       // A tree wide enough that workers other than the first one read directories.
       const wide = join(base, 'wide');
@@ -263,8 +263,8 @@ describe('--one-file-system', () => {
 });
 
 describe('the root argument', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     async function compareRoot(root: string, cwd: string): Promise<void> {
       const expected = groundTruth(root, { cwd }).entries;
       const { recs, code } = await walkWith(['--threads', '2'], root, cwd);
@@ -317,12 +317,12 @@ describe('the root argument', () => {
 });
 
 describe('output', () => {
-  describeEngines((engine) => {
-    const walkWith = walkerOn(engine);
+  describeRoutes((route) => {
+    const walkWith = walkerOn(route);
     it('--out may be an existing empty folder', async () => {
       const out = nextOut();
       mkdirSync(out);
-      const walk = await runCli([tree, '--out', out, '--threads', '2', '--quiet'], { engine });
+      const walk = await runCli([tree, '--out', out, '--threads', '2', '--quiet'], { route });
       expect(walk.stderr).toBe('');
       expect(walk.code).toBe(0);
       const cat = await runCliOk(['cat', out, '--sort', 'path']);
@@ -332,7 +332,7 @@ describe('output', () => {
 
     it('without --quiet: a one-line summary on stderr with the entry count, nothing on stdout', async () => {
       const out = nextOut();
-      const walk = await runCli([tree, '--out', out, '--threads', '2'], { engine });
+      const walk = await runCli([tree, '--out', out, '--threads', '2'], { route });
       expect(walk.code).toBe(0);
       expect(walk.stdout).toBe('');
       const lines = walk.stderr.trimEnd().split('\n');

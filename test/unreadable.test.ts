@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, cliErrors, diffRecords, errorKeys, expectSortedEntries, groundTruth, showPath, type ErrRec, type Rec } from './helpers/records.js';
-import { ACTIVE_ENGINES, describeEngines, type Engine } from './helpers/engines.js';
+import { ACTIVE_ROUTES, describeRoutes, type Route } from './helpers/routes.js';
 import { parseCsv, parseJsonExact, REPO, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { makeTempBase, removeTempBase } from './helpers/trees.js';
 
@@ -22,8 +22,8 @@ let outs: string;
 let truth: { entries: Rec[]; errors: ErrRec[] };
 const walks = new Map<string, { out: string; walk: CliResult }>();
 
-function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult } {
-  return walks.get(`${engine}/${threads}`)!;
+function walkOf(route: Route, threads: number): { out: string; walk: CliResult } {
+  return walks.get(`${route}/${threads}`)!;
 }
 let skipReason: string | null = null;
 
@@ -74,11 +74,11 @@ beforeAll(async () => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   groundTruth(tree);
   truth = groundTruth(tree, { asNobody: true, cwd: base });
-  for (const engine of ACTIVE_ENGINES) {
+  for (const route of ACTIVE_ROUTES) {
     for (const threads of THREADS) {
-      const out = join(outs, `out-${engine}-${threads}`);
-      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { asNobody: true, cwd: base, engine });
-      walks.set(`${engine}/${threads}`, { out, walk });
+      const out = join(outs, `out-${route}-${threads}`);
+      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { asNobody: true, cwd: base, route });
+      walks.set(`${route}/${threads}`, { out, walk });
     }
   }
 });
@@ -96,11 +96,11 @@ describe('as nobody', () => {
     expect(truth.errors.every((e) => e.code === 'EACCES')).toBe(true);
   });
 
-  describeEngines((engine) => {
+  describeRoutes((route) => {
     describe.each(THREADS)('--threads %i', (threads) => {
       it('exits 1, says how many errors on stderr, no stack trace', (ctx) => {
         if (skipReason !== null) ctx.skip();
-        const { walk, out } = walkOf(engine, threads);
+        const { walk, out } = walkOf(route, threads);
         expect(walk.code, walk.stderr).toBe(1);
         expect(walk.stderr).toMatch(/\b7 errors\b/);
         expect(walk.stderr).toContain(`pwalk-ts cat ${out} --errors`);
@@ -109,7 +109,7 @@ describe('as nobody', () => {
 
       it('records every other entry, matching the ground truth', async (ctx) => {
         if (skipReason !== null) ctx.skip();
-        const cat = await runCliOk(['cat', walkOf(engine, threads).out, '--sort', 'path']);
+        const cat = await runCliOk(['cat', walkOf(route, threads).out, '--sort', 'path']);
         const actual = expectSortedEntries(cat.stdout);
         expect(diffRecords(actual, truth.entries)).toEqual([]);
         // the unreadable directories themselves are entries; what is inside them is not
@@ -120,7 +120,7 @@ describe('as nobody', () => {
 
       it('has one error record per failure: path, syscall, EACCES (ndjson and csv)', async (ctx) => {
         if (skipReason !== null) ctx.skip();
-        const { out } = walkOf(engine, threads);
+        const { out } = walkOf(route, threads);
         const nd = await runCliOk(['cat', out, '--errors', '--sort', 'path']);
         const problems: string[] = [];
         const errors = cliErrors(nd.stdout, problems);
@@ -135,7 +135,7 @@ describe('as nobody', () => {
 
       it('info --json counts the errors and the entries', async (ctx) => {
         if (skipReason !== null) ctx.skip();
-        const r = await runCliOk(['info', walkOf(engine, threads).out, '--json']);
+        const r = await runCliOk(['info', walkOf(route, threads).out, '--json']);
         const j = parseJsonExact(r.stdout) as { status: string; manifest: { totals: { entries: bigint; errors: bigint } }; verified: { entries: bigint; errors: bigint } };
         expect(j.status).toBe('complete');
         expect(j.manifest.totals.errors).toBe(7n);
@@ -148,8 +148,8 @@ describe('as nobody', () => {
     it('a root that cannot be read: its own record plus one scandir error, exit 1', async (ctx) => {
       if (skipReason !== null) ctx.skip();
       const root = join(tree, 'noperm');
-      const out = join(outs, `out-root-${engine}`);
-      const walk = await runCli([root, '--out', out, '--threads', '2', '--quiet'], { asNobody: true, cwd: base, engine });
+      const out = join(outs, `out-root-${route}`);
+      const walk = await runCli([root, '--out', out, '--threads', '2', '--quiet'], { asNobody: true, cwd: base, route });
       expect(walk.code, walk.stderr).toBe(1);
       const cat = await runCliOk(['cat', out, '--sort', 'path']);
       const problems: string[] = [];

@@ -1,20 +1,19 @@
 // The shapes that stress the work sharing and the path handling: a directory of
 // 100 000 entries, a chain 300 directories deep, and paths longer than PATH_MAX
 // (4096 bytes). Walked with 1, 2 and 8 threads on the TypeScript routes and with 1
-// and 8 on the native route (to keep the suite short; 8 is the async engine on a
-// small machine, which reads the long paths through the native route), compared
-// with ground_truth.py. With --threads 1 both routes write byte-identical files.
+// and 8 on the native route (fewer walks keep the suite short), compared with
+// ground_truth.py. With --threads 1 both routes write byte-identical files.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, cliErrors, diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
-import { ACTIVE_ENGINES, describeEngines, nativeSkipReason, type Engine } from './helpers/engines.js';
+import { ACTIVE_ROUTES, describeRoutes, nativeSkipReason, type Route } from './helpers/routes.js';
 import { runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { buildDeepChain, buildHugeDir, buildLongPath, makeTempBase, removeTempBase } from './helpers/trees.js';
 
 const THREADS = [1, 2, 8] as const;
 /** The thread counts each route walks with. */
-const ENGINE_THREADS: Record<Engine, readonly number[]> = { native: [1, 8], ts: THREADS };
+const ROUTE_THREADS: Record<Route, readonly number[]> = { native: [1, 8], ts: THREADS };
 const HUGE = 100_000;
 const CHAIN = 300;
 
@@ -24,8 +23,8 @@ let truth: Rec[];
 let longInfo: { levels: number; deepestBytes: number };
 const walks = new Map<string, { out: string; walk: CliResult; cat: CliResult }>();
 
-function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult; cat: CliResult } {
-  return walks.get(`${engine}/${threads}`)!;
+function walkOf(route: Route, threads: number): { out: string; walk: CliResult; cat: CliResult } {
+  return walks.get(`${route}/${threads}`)!;
 }
 
 beforeAll(async () => {
@@ -36,12 +35,12 @@ beforeAll(async () => {
   longInfo = buildLongPath(join(tree, 'long'));
   settleAtimes(tree);
   truth = groundTruth(tree).entries;
-  for (const engine of ACTIVE_ENGINES) {
-    for (const threads of ENGINE_THREADS[engine]) {
-      const out = join(base, `out-${engine}-${threads}`);
-      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { engine });
+  for (const route of ACTIVE_ROUTES) {
+    for (const threads of ROUTE_THREADS[route]) {
+      const out = join(base, `out-${route}-${threads}`);
+      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { route });
       const cat = await runCli(['cat', out, '--sort', 'path']);
-      walks.set(`${engine}/${threads}`, { out, walk, cat });
+      walks.set(`${route}/${threads}`, { out, walk, cat });
     }
   }
 });
@@ -55,23 +54,23 @@ it('fixture: the ground truth has the huge directory, the chain and paths past 4
   expect(longInfo.levels).toBeGreaterThan(20);
 });
 
-describeEngines((engine) => {
-  describe.each(ENGINE_THREADS[engine])('--threads %i', (threads) => {
+describeRoutes((route) => {
+  describe.each(ROUTE_THREADS[route])('--threads %i', (threads) => {
     it('exits 0 with nothing on stderr', () => {
-      const { walk } = walkOf(engine, threads);
+      const { walk } = walkOf(route, threads);
       expect(walk.stderr).toBe('');
       expect(walk.code).toBe(0);
     });
 
     it('matches the ground truth field by field, in path byte order', () => {
-      const { cat } = walkOf(engine, threads);
+      const { cat } = walkOf(route, threads);
       expect(cat.stderr).toBe('');
       expect(cat.code).toBe(0);
       expect(diffRecords(expectSortedEntries(cat.stdout), truth)).toEqual([]);
     });
 
     it('records the paths past PATH_MAX without errors, byte-exact', async () => {
-      const { out, cat } = walkOf(engine, threads);
+      const { out, cat } = walkOf(route, threads);
       const problems: string[] = [];
       const actual = cliEntries(cat.stdout, problems);
       const long = actual.filter((r) => r.pathBytes.length > 4096);
@@ -87,7 +86,7 @@ describeEngines((engine) => {
     });
 
     it('info --json counts every entry', async () => {
-      const { out } = walkOf(engine, threads);
+      const { out } = walkOf(route, threads);
       const r = await runCliOk(['info', out, '--json']);
       const j = JSON.parse(r.stdout) as { manifest: { totals: { entries: number; dirs: number; files: number; errors: number } } };
       expect(j.manifest.totals).toMatchObject({
@@ -100,7 +99,7 @@ describeEngines((engine) => {
   });
 
   it('prints byte-identical sorted output for every thread count', () => {
-    const [a, ...others] = ENGINE_THREADS[engine].map((t) => walkOf(engine, t).cat.stdout);
+    const [a, ...others] = ROUTE_THREADS[route].map((t) => walkOf(route, t).cat.stdout);
     expect(a!.length).toBeGreaterThan(HUGE * 100);
     for (const b of others) expect(b === a).toBe(true);
   });
@@ -108,8 +107,8 @@ describeEngines((engine) => {
 
 describe.skipIf(nativeSkipReason !== null)('the native and the TypeScript routes', () => {
   it('write byte-identical thread files with --threads 1 (several blocks; all but the walk id)', () => {
-    const read = (engine: Engine): Buffer => {
-      const bytes = readFileSync(join(walkOf(engine, 1).out, 'thread_0.bin'));
+    const read = (route: Route): Buffer => {
+      const bytes = readFileSync(join(walkOf(route, 1).out, 'thread_0.bin'));
       bytes.fill(0, 16, 32); // the walk id (FORMAT.md 2.1)
       return bytes;
     };

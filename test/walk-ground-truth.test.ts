@@ -19,7 +19,7 @@ import {
   sortedByPath,
   type Rec,
 } from './helpers/records.js';
-import { ACTIVE_ENGINES, describeEngines, nativeSkipReason, type Engine } from './helpers/engines.js';
+import { ACTIVE_ROUTES, describeRoutes, nativeSkipReason, type Route } from './helpers/routes.js';
 import { parseCsv, parseJsonExact, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase, TIMES, type EdgeTreeInfo } from './helpers/trees.js';
 
@@ -31,8 +31,8 @@ let info: EdgeTreeInfo;
 let truth: Rec[];
 const walks = new Map<string, { out: string; walk: CliResult; cat: CliResult }>();
 
-function walkOf(engine: Engine, threads: number): { out: string; walk: CliResult; cat: CliResult } {
-  return walks.get(`${engine}/${threads}`)!;
+function walkOf(route: Route, threads: number): { out: string; walk: CliResult; cat: CliResult } {
+  return walks.get(`${route}/${threads}`)!;
 }
 
 function floorSeconds(ns: bigint): bigint {
@@ -62,12 +62,12 @@ beforeAll(async () => {
   info = buildEdgeTree(join(tree, 'edge'));
   settleAtimes(tree);
   truth = groundTruth(tree).entries;
-  for (const engine of ACTIVE_ENGINES) {
+  for (const route of ACTIVE_ROUTES) {
     for (const threads of THREADS) {
-      const out = join(base, `out-${engine}-${threads}`);
-      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { engine });
+      const out = join(base, `out-${route}-${threads}`);
+      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { route });
       const cat = await runCli(['cat', out, '--format', 'ndjson', '--sort', 'path']);
-      walks.set(`${engine}/${threads}`, { out, walk, cat });
+      walks.set(`${route}/${threads}`, { out, walk, cat });
     }
   }
 });
@@ -91,16 +91,16 @@ describe('fixture sanity (the ground truth sees what the builders made)', () => 
   });
 });
 
-describeEngines((engine) => {
+describeRoutes((route) => {
   describe.each(THREADS)('walk with --threads %i', (threads) => {
     it('exits 0 and prints nothing with --quiet', () => {
-      const { walk } = walkOf(engine, threads);
+      const { walk } = walkOf(route, threads);
       expect(walk.stderr).toBe('');
       expect(walk.code).toBe(0);
     });
 
     it('cat --sort path matches the ground truth field by field', () => {
-      const { cat } = walkOf(engine, threads);
+      const { cat } = walkOf(route, threads);
       expect(cat.stderr).toBe('');
       expect(cat.code).toBe(0);
       const actual = expectSortedEntries(cat.stdout);
@@ -110,7 +110,7 @@ describeEngines((engine) => {
 
     it('has the root record: path as given, depth 0, parentInode 0', () => {
       const problems: string[] = [];
-      const actual = cliEntries(walkOf(engine, threads).cat.stdout, problems);
+      const actual = cliEntries(walkOf(route, threads).cat.stdout, problems);
       const root = actual[0]!;
       expect(root.path).toBe(tree);
       expect(root.depth).toBe(0n);
@@ -122,7 +122,7 @@ describeEngines((engine) => {
 
     it('links every record to its directory: parentInode and depth agree with the path', () => {
       const problems: string[] = [];
-      const actual = cliEntries(walkOf(engine, threads).cat.stdout, problems);
+      const actual = cliEntries(walkOf(route, threads).cat.stdout, problems);
       const byPath = new Map(actual.map((r) => [r.pathBytes.toString('base64'), r]));
       const bad: string[] = [];
       for (const r of actual) {
@@ -139,7 +139,7 @@ describeEngines((engine) => {
     });
 
     it('csv parses back (RFC 4180, CRLF, exact path bytes) to the ndjson values', async () => {
-      const { out, cat } = walkOf(engine, threads);
+      const { out, cat } = walkOf(route, threads);
       const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
       const rows = parseCsv(csv.stdoutBytes);
       expect(rows[0]!.map((f) => f.toString('utf8'))).toEqual([...ENTRY_KEYS]);
@@ -170,7 +170,7 @@ describeEngines((engine) => {
     });
 
     it('cat without --sort holds the same records', async () => {
-      const { out } = walkOf(engine, threads);
+      const { out } = walkOf(route, threads);
       const r = await runCliOk(['cat', out]);
       const problems: string[] = [];
       const actual = cliEntries(r.stdout, problems);
@@ -179,7 +179,7 @@ describeEngines((engine) => {
     });
 
     it('info --json exits 0 and counts what the ground truth counts', async () => {
-      const { out } = walkOf(engine, threads);
+      const { out } = walkOf(route, threads);
       const r = await runCliOk(['info', out, '--json']);
       const j = parseJsonExact(r.stdout) as {
         status: string;
@@ -204,7 +204,7 @@ describeEngines((engine) => {
     });
 
     it('info (text) exits 0 and reports the entry counts', async () => {
-      const { out } = walkOf(engine, threads);
+      const { out } = walkOf(route, threads);
       const r = await runCliOk(['info', out]);
       const m = /^entries\s+([\d,]+) \(([\d,]+) files, ([\d,]+) dirs\)$/m.exec(r.stdout);
       expect(m, r.stdout).not.toBeNull();
@@ -217,7 +217,7 @@ describeEngines((engine) => {
     });
 
     it('records no errors (ndjson and csv)', async () => {
-      const { out } = walkOf(engine, threads);
+      const { out } = walkOf(route, threads);
       const nd = await runCliOk(['cat', out, '--errors']);
       const problems: string[] = [];
       expect(cliErrors(nd.stdout, problems)).toEqual([]);
@@ -228,7 +228,7 @@ describeEngines((engine) => {
 
   describe('across thread counts', () => {
     it('cat --sort path prints byte-identical output for 1, 2 and 8 threads', () => {
-      const outputs = THREADS.map((t) => walkOf(engine, t).cat.stdout);
+      const outputs = THREADS.map((t) => walkOf(route, t).cat.stdout);
       expect(outputs[0]!.length).toBeGreaterThan(0);
       expect(outputs[1]).toBe(outputs[0]);
       expect(outputs[2]).toBe(outputs[0]);
@@ -238,7 +238,7 @@ describeEngines((engine) => {
   describe('exact values, checked against numbers computed here (not by python)', () => {
     const entries = (): Rec[] => {
       const problems: string[] = [];
-      return cliEntries(walkOf(engine, 2).cat.stdout, problems);
+      return cliEntries(walkOf(route, 2).cat.stdout, problems);
     };
 
     it.each(Object.entries(TIMES))('times/%s: mtime and atime are floor(ns / 1e9)', (name, ns) => {
@@ -328,8 +328,8 @@ describeEngines((engine) => {
 
 describe.skipIf(nativeSkipReason !== null)('the native and the TypeScript routes', () => {
   it('write byte-identical thread files with --threads 1 (all but the walk id in the header)', () => {
-    const read = (engine: Engine): Buffer => {
-      const bytes = readFileSync(join(walkOf(engine, 1).out, 'thread_0.bin'));
+    const read = (route: Route): Buffer => {
+      const bytes = readFileSync(join(walkOf(route, 1).out, 'thread_0.bin'));
       bytes.fill(0, 16, 32); // the walk id (FORMAT.md 2.1)
       return bytes;
     };

@@ -22,16 +22,16 @@ export interface CliResult {
  * fails rather than quietly falling back when the addon does not load) or 'ts' (the
  * TypeScript routes; PWALK_NATIVE=0). Unset: the walker's own choice.
  */
-export type Engine = 'native' | 'ts';
+export type Route = 'native' | 'ts';
 
-/** The environment that selects `engine`. */
-export function engineEnv(engine: Engine | undefined): Record<string, string> {
-  return engine === undefined ? {} : { PWALK_NATIVE: engine === 'native' ? '1' : '0' };
+/** The environment that selects `route`. */
+export function routeEnv(route: Route | undefined): Record<string, string> {
+  return route === undefined ? {} : { PWALK_NATIVE: route === 'native' ? '1' : '0' };
 }
 
 export interface RunOptions {
   cwd?: string;
-  engine?: Engine;
+  route?: Route;
   /** Run as nobody:nogroup with no supplementary groups (setpriv). */
   asNobody?: boolean;
   timeoutMs?: number;
@@ -56,7 +56,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
         encoding: 'buffer',
         maxBuffer: 1024 * 1024 * 1024,
         timeout: options.timeoutMs ?? 180_000,
-        env: { ...process.env, NODE_OPTIONS: '', ...engineEnv(options.engine) },
+        env: { ...process.env, NODE_OPTIONS: '', ...routeEnv(options.route) },
       },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null }) | null;
