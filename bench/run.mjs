@@ -39,8 +39,9 @@ const SLOWFS = path.join(REPO, '../shared/tools/slowfs.py');
 const GNU_TIME = '/usr/bin/time';
 
 const SCENARIOS = {
-  local: { shape: 'local', repeat: 5, ids: ['pwalk-1', 'pwalk-2', 'pwalk-4', 'find', 'du', 'fdir', 'cref-1', 'cref-2'] },
-  slowfs: { shape: 'shallow', repeat: 3, ids: ['pwalk-1', 'pwalk-4', 'pwalk-16', 'pwalk-64', 'find', 'cref-64'] },
+  local: { shape: 'local', repeat: 5, ids: ['pwalk-1', 'pwalk-2', 'pwalk-4', 'pwalkts-1', 'pwalkts-2', 'find', 'du', 'fdir', 'cref-1', 'cref-2'] },
+  // cref-16 is the C walker with pwalk-ts's call budget at 16: how far the FUSE server lets 16 calls in flight go.
+  slowfs: { shape: 'shallow', repeat: 3, ids: ['pwalk-1', 'pwalk-4', 'pwalk-16', 'pwalk-64', 'find', 'cref-16', 'cref-64'] },
   // One thread per core: the configuration meant for a local disk.
   memory: { shape: 'local', repeat: 1, ids: [`pwalk-${os.availableParallelism()}`] },
 };
@@ -54,6 +55,12 @@ function command(id) {
       return {
         id, label: `pwalk-ts --threads ${n}`, out: true, finished: [0, 1],
         argv: (root, out) => [process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
+      };
+    // The pure TypeScript scanner: the native fast path switched off.
+    case 'pwalkts':
+      return {
+        id, label: `pwalk-ts --threads ${n}, TypeScript path`, out: true, finished: [0, 1],
+        argv: (root, out) => ['env', 'PWALK_NATIVE=0', process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
       };
     case 'find':
       return { id, label: "find -printf '%i %s %T@ %p\\n'", finished: [0], argv: (root) => ['find', root, '-printf', '%i %s %T@ %p\n'] };
@@ -81,7 +88,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 function available(commands) {
   return commands.filter((cmd) => {
     const tool = cmd.id.split('-')[0];
-    if (tool === 'pwalk' && !fs.existsSync(path.join(REPO, 'packages/cli/dist/main.js'))) {
+    if (tool.startsWith('pwalk') && !fs.existsSync(path.join(REPO, 'packages/cli/dist/main.js'))) {
       console.error(`bench: skipping ${cmd.label}: the CLI is not built (pnpm run build)`);
       return false;
     }
