@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEntries, diffRecords, groundTruth, settleAtimes, showPath, type Rec } from './helpers/records.js';
-import { CLI, parseJsonExact, REPO, runCli } from './helpers/run-cli.js';
-import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
-import { makeTempBase, removeTempBase } from './helpers/trees.js';
+import { cliEntries, diffRecords, groundTruth, settleAtimes, showPath, type Rec } from '../helpers/records.js';
+import { CLI, parseJsonExact, REPO, runCli } from '../helpers/run-cli.js';
+import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from '../helpers/slowfs.js';
+import { makeTempBase, removeTempBase } from '../helpers/trees.js';
 
 const skipReason = slowfsSkipReason();
 if (skipReason !== null) console.warn(`skipping the interrupt tests: ${skipReason}`);

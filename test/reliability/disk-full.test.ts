@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
-import { parseJsonExact, runCli, type CliResult } from './helpers/run-cli.js';
-import { makeTempBase, py, removeTempBase } from './helpers/trees.js';
+import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
+import { parseJsonExact, runCli, type CliResult } from '../helpers/run-cli.js';
+import { makeTempBase, py, removeTempBase } from '../helpers/trees.js';
 
 let base: string;
 let full: string | null = null;

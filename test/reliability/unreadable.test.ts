@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEntries, cliErrors, diffRecords, errorKeys, expectSortedEntries, groundTruth, showPath, type ErrRec, type Rec } from './helpers/records.js';
-import { ACTIVE_ROUTES, describeRoutes, type Route } from './helpers/routes.js';
-import { parseCsv, parseJsonExact, REPO, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
-import { makeTempBase, removeTempBase } from './helpers/trees.js';
+import { cliEntries, cliErrors, diffRecords, errorKeys, expectSortedEntries, groundTruth, showPath, type ErrRec, type Rec } from '../helpers/records.js';
+import { ACTIVE_ROUTES, describeRoutes, type Route } from '../helpers/routes.js';
+import { parseCsv, parseJsonExact, REPO, runCli, runCliOk, type CliResult } from '../helpers/run-cli.js';
+import { makeTempBase, removeTempBase } from '../helpers/trees.js';
 
 const NOBODY_UID = 65534;
 const NOBODY_GID = 65534;
