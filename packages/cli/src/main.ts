@@ -1,6 +1,7 @@
 import { WalkFormatError } from '@pwalk-ts/reader';
 import { TOOL_VERSION, WalkerError } from '@pwalk-ts/walker';
 import { catCommand, CAT_HELP } from './commands/cat.js';
+import { duCommand, DU_HELP } from './commands/du.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
 import { walkCommand, WALK_HELP } from './commands/walk.js';
 import { UsageError } from './errors.js';
@@ -13,6 +14,7 @@ Usage:
   pwalk-ts ROOT [options]          walk ROOT into a walk folder (see pwalk-ts walk --help)
   pwalk-ts info WALK               summary and verification of a walk folder
   pwalk-ts cat WALK [options]      every record, as ndjson or csv
+  pwalk-ts du WALK [options]       space below each directory, hard links once
 
 Exit codes: 0 ok; 1 finished with entry errors (or the walk read is incomplete or
 damaged); 2 usage or fatal error; 130/143 interrupted by SIGINT/SIGTERM.
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   walk: { run: walkCommand, help: WALK_HELP },
   info: { run: infoCommand, help: INFO_HELP },
   cat: { run: catCommand, help: CAT_HELP },
+  du: { run: duCommand, help: DU_HELP },
 };
 
 /**

@@ -15,3 +15,4 @@ export {
 } from './manifest.js';
 export { RootPath } from './root-path.js';
 export { depthOf } from './record-decoder.js';
+export { directoryTotals, type DirectoryTotal } from './directory-totals.js';
