@@ -145,7 +145,7 @@ export function parseNdjson(text: string): Record<string, unknown>[] {
  * them) or quoted with doubled quotes inside; every record ends with CRLF. Fields are
  * returned as Buffers so quoted paths keep their exact bytes.
  */
-export function parseCsv(buf: Buffer): Buffer[][] {
+export function parseCsv(buf: Buffer, lineEnd: 'crlf' | 'lf' = 'crlf'): Buffer[][] {
   const rows: Buffer[][] = [];
   let row: Buffer[] = [];
   let i = 0;
@@ -187,14 +187,14 @@ export function parseCsv(buf: Buffer): Buffer[][] {
       field = buf.subarray(start, i);
     }
     row.push(field);
-    if (i >= buf.length) fail('record does not end with CRLF');
+    if (i >= buf.length) fail('record does not end with a line end');
     if (buf[i] === COMMA) {
       i++;
-      if (i >= buf.length) fail('record does not end with CRLF');
+      if (i >= buf.length) fail('record does not end with a line end');
       continue;
     }
-    if (buf[i] === CR && buf[i + 1] === LF) {
-      i += 2;
+    if (lineEnd === 'crlf' ? buf[i] === CR && buf[i + 1] === LF : buf[i] === LF) {
+      i += lineEnd === 'crlf' ? 2 : 1;
       rows.push(row);
       row = [];
       continue;

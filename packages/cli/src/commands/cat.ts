@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { openWalk } from '@pwalk-ts/reader';
+import { directoryTotals, openWalk, type WalkEntry } from '@pwalk-ts/reader';
+import { UsageError } from '../errors.js';
+import { entryToPwalk, PWALK_HEADER } from '../output/pwalk-format.js';
 import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
@@ -13,13 +15,15 @@ import {
 } from '../output/record-formats.js';
 import { reportProblems } from './walk-problems.js';
 
-export const CAT_HELP = `Usage: pwalk-ts cat WALK [--format ndjson|csv] [--sort path] [--errors]
+export const CAT_HELP = `Usage: pwalk-ts cat WALK [--format ndjson|csv|pwalk] [--header] [--sort path] [--errors]
 
 Prints every record of a walk folder, streamed.
 
 Options:
   --format F   ndjson (default): one JSON object per entry, integers exact;
-               csv: RFC 4180 with a header row, paths as their exact bytes
+               csv: RFC 4180 with a header row, paths as their exact bytes;
+               pwalk: rows of pwalk 3.0's CSV, for existing pwalk pipelines
+  --header     with --format pwalk: print pwalk's column line first
   --sort path  canonical order: byte order of paths, the same for any thread count
   --errors     print the error records (path, syscall, code) instead of entries
 `;
@@ -28,13 +32,15 @@ const options = {
   format: { type: 'string' },
   sort: { type: 'string' },
   errors: { type: 'boolean' },
+  header: { type: 'boolean' },
 } as const;
 
 const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts cat WALK'),
-  format: z.enum(['ndjson', 'csv'], { message: 'format must be ndjson or csv' }).default('ndjson'),
+  format: z.enum(['ndjson', 'csv', 'pwalk'], { message: 'format must be ndjson, csv or pwalk' }).default('ndjson'),
   sort: z.enum(['none', 'path'], { message: 'sort must be path (or none)' }).default('none'),
   errors: z.boolean().default(false),
+  header: z.boolean().default(false),
 });
 
 /** Output is gathered into chunks of about this size before a write. */
@@ -44,7 +50,16 @@ export async function catCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
   const walk = await openWalk(args.positionals[0]!);
   const csv = args.format === 'csv';
-  if (args.errors) {
+  if (args.format === 'pwalk') {
+    if (args.errors) throw new UsageError('--format pwalk has no error rows: use --errors with ndjson or csv');
+    if (walk.files[0]?.header.fullAttrs === false) throw new UsageError('a --compact walk lacks the owner, mode and time columns pwalk rows need');
+    // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
+    const totals = new Map((await directoryTotals(walk)).map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), t]));
+    const rows = walk.records({ sort: args.sort, onCorrupt: 'skip' });
+    const format = (e: WalkEntry): Buffer =>
+      entryToPwalk(e, e.type === 'dir' ? totals.get(Buffer.from(e.relativePathBytes).toString('latin1')) : undefined);
+    await stream(io, rows, args.header ? PWALK_HEADER : null, format);
+  } else if (args.errors) {
     await stream(io, walk.errors({ sort: args.sort, onCorrupt: 'skip' }), csv ? CSV_ERROR_HEADER : null, csv ? errorToCsv : errorToNdjson);
   } else {
     await stream(io, walk.records({ sort: args.sort, onCorrupt: 'skip' }), csv ? CSV_ENTRY_HEADER : null, csv ? entryToCsv : entryToNdjson);

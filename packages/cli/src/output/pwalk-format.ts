@@ -1,0 +1,52 @@
+import type { DirectoryTotal, WalkEntry } from '@pwalk-ts/reader';
+
+/**
+ * Rows byte-compatible with pwalk 3.0's CSV (fizwit/filesystem-reporting-tools), so
+ * pwalk pipelines keep working. Deliberate differences, all fixes of pwalk bugs:
+ * a name's newlines stay inside its quoted field (pwalk deletes them), every row
+ * computes its own extension (pwalk could repeat the previous row's), and paths
+ * have no length limit.
+ */
+export const PWALK_HEADER =
+  'inode,parent-inode,directory-depth,"filename","fileExtension",UID,GID,st_size,st_dev,st_blocks,st_nlink,"st_mode",st_atime,st_mtime,st_ctime,pw_fcount,pw_dirsum\n';
+
+const QUOTE = 0x22;
+
+/** The bytes between double quotes, quotes doubled. */
+function quoted(bytes: Uint8Array): Buffer {
+  let quotes = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUOTE) quotes++;
+  const out = Buffer.allocUnsafe(bytes.length + quotes + 2);
+  let o = 0;
+  out[o++] = QUOTE;
+  for (let i = 0; i < bytes.length; i++) {
+    out[o++] = bytes[i]!;
+    if (bytes[i] === QUOTE) out[o++] = QUOTE;
+  }
+  out[o] = QUOTE;
+  return out;
+}
+
+/** pwalk's extension: what follows the last '.' of the name (a leading dot included), empty for directories. */
+function extension(e: WalkEntry): Uint8Array {
+  if (e.type === 'dir') return new Uint8Array(0);
+  const rel = e.relativePathBytes;
+  let start = rel.length;
+  while (start > 0 && rel[start - 1] !== 0x2f) start--;
+  for (let i = rel.length - 1; i >= start; i--) if (rel[i] === 0x2e) return rel.subarray(i + 1);
+  return new Uint8Array(0);
+}
+
+/**
+ * One pwalk row. `dir` holds the totals of the entry when it is a directory:
+ * pw_fcount is the count of its direct entries and pw_dirsum their st_size sum;
+ * -1 and 0 for everything else, as pwalk writes. The root's row has depth -1 and
+ * parent inode 0.
+ */
+export function entryToPwalk(e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntries' | 'directBytes'> | undefined): Buffer {
+  const head = `${e.inode},${e.parentInode},${e.depth - 1},`;
+  const tail =
+    `,${e.uid},${e.gid},${e.size},${e.dev},${e.blocks},${e.nlink},"${e.mode!.toString(8).padStart(7, '0')}",` +
+    `${e.atime},${e.mtime},${e.ctime},${dir === undefined ? -1 : dir.directEntries},${dir === undefined ? 0 : dir.directBytes}\n`;
+  return Buffer.concat([Buffer.from(head), quoted(e.pathBytes), Buffer.from(','), quoted(extension(e)), Buffer.from(tail)]);
+}
