@@ -187,10 +187,10 @@ export function parseCsv(buf: Buffer, lineEnd: 'crlf' | 'lf' = 'crlf'): Buffer[]
       field = buf.subarray(start, i);
     }
     row.push(field);
-    if (i >= buf.length) fail('record does not end with a line end');
+    if (i >= buf.length) fail(`record does not end with ${lineEnd === 'crlf' ? 'CRLF' : 'LF'}`);
     if (buf[i] === COMMA) {
       i++;
-      if (i >= buf.length) fail('record does not end with a line end');
+      if (i >= buf.length) fail(`record does not end with ${lineEnd === 'crlf' ? 'CRLF' : 'LF'}`);
       continue;
     }
     if (lineEnd === 'crlf' ? buf[i] === CR && buf[i + 1] === LF : buf[i] === LF) {
