@@ -1,4 +1,5 @@
 import type { DirectoryTotal, WalkEntry } from '@pwalk-ts/reader';
+import { quotedField } from './record-formats.js';
 
 /**
  * Rows byte-compatible with pwalk 3.0's CSV (fizwit/filesystem-reporting-tools), so
@@ -9,23 +10,6 @@ import type { DirectoryTotal, WalkEntry } from '@pwalk-ts/reader';
  */
 export const PWALK_HEADER =
   'inode,parent-inode,directory-depth,"filename","fileExtension",UID,GID,st_size,st_dev,st_blocks,st_nlink,"st_mode",st_atime,st_mtime,st_ctime,pw_fcount,pw_dirsum\n';
-
-const QUOTE = 0x22;
-
-/** The bytes between double quotes, quotes doubled. */
-function quoted(bytes: Uint8Array): Buffer {
-  let quotes = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUOTE) quotes++;
-  const out = Buffer.allocUnsafe(bytes.length + quotes + 2);
-  let o = 0;
-  out[o++] = QUOTE;
-  for (let i = 0; i < bytes.length; i++) {
-    out[o++] = bytes[i]!;
-    if (bytes[i] === QUOTE) out[o++] = QUOTE;
-  }
-  out[o] = QUOTE;
-  return out;
-}
 
 /** pwalk's extension: what follows the last '.' of the name (a leading dot included), empty for directories. */
 function extension(e: WalkEntry): Uint8Array {
@@ -48,5 +32,5 @@ export function entryToPwalk(e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntr
   const tail =
     `,${e.uid},${e.gid},${e.size},${e.dev},${e.blocks},${e.nlink},"${e.mode!.toString(8).padStart(7, '0')}",` +
     `${e.atime},${e.mtime},${e.ctime},${dir === undefined ? -1 : dir.directEntries},${dir === undefined ? 0 : dir.directBytes}\n`;
-  return Buffer.concat([Buffer.from(head), quoted(e.pathBytes), Buffer.from(','), quoted(extension(e)), Buffer.from(tail)]);
+  return Buffer.concat([Buffer.from(head), quotedField(e.pathBytes), Buffer.from(','), quotedField(extension(e)), Buffer.from(tail)]);
 }

@@ -50,8 +50,8 @@ export function errorToNdjson(e: WalkEntryError): string {
 
 const QUOTE = 0x22;
 
-/** RFC 4180 field holding the exact path bytes: always quoted, quotes doubled; newlines stay inside the quotes. */
-function csvPath(bytes: Uint8Array): Buffer {
+/** An RFC 4180 field holding exact bytes: always quoted, quotes doubled; newlines stay inside the quotes. */
+export function quotedField(bytes: Uint8Array): Buffer {
   let quotes = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUOTE) quotes++;
   const out = Buffer.allocUnsafe(bytes.length + quotes + 2);
@@ -77,9 +77,9 @@ export function entryToCsv(e: WalkEntry): Buffer {
   const rest =
     `,${e.type},${e.size},${csvInt(e.blocks)},${csvInt(e.mode)},${csvInt(e.uid)},${csvInt(e.gid)},${csvInt(e.nlink)},` +
     `${e.inode},${e.parentInode},${csvInt(e.dev)},${csvInt(e.atime)},${e.mtime},${csvInt(e.ctime)},${e.depth}\r\n`;
-  return Buffer.concat([csvPath(e.pathBytes), Buffer.from(rest)]);
+  return Buffer.concat([quotedField(e.pathBytes), Buffer.from(rest)]);
 }
 
 export function errorToCsv(e: WalkEntryError): Buffer {
-  return Buffer.concat([csvPath(e.pathBytes), Buffer.from(`,${e.syscall},${e.code}\r\n`)]);
+  return Buffer.concat([quotedField(e.pathBytes), Buffer.from(`,${e.syscall},${e.code}\r\n`)]);
 }
