@@ -2,7 +2,9 @@ import { WalkFormatError } from '@pwalk-ts/reader';
 import { TOOL_VERSION, WalkerError } from '@pwalk-ts/walker';
 import { catCommand, CAT_HELP } from './commands/cat.js';
 import { duCommand, DU_HELP } from './commands/du.js';
+import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
+import { sqlCommand, SQL_HELP } from './commands/sql.js';
 import { walkCommand, WALK_HELP } from './commands/walk.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -15,6 +17,8 @@ Usage:
   pwalk-ts info WALK               summary and verification of a walk folder
   pwalk-ts cat WALK [options]      every record, as ndjson or csv
   pwalk-ts du WALK [options]       space below each directory, hard links once
+  pwalk-ts export WALK -o FILE     every entry to a Parquet file (typed, exact)
+  pwalk-ts sql WALK "QUERY"        a SQL query (DuckDB) over the views entries, errors
 
 Exit codes: 0 ok; 1 finished with entry errors (or the walk read is incomplete or
 damaged); 2 usage or fatal error; 130/143 interrupted by SIGINT/SIGTERM.
@@ -26,6 +30,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   info: { run: infoCommand, help: INFO_HELP },
   cat: { run: catCommand, help: CAT_HELP },
   du: { run: duCommand, help: DU_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
+  sql: { run: sqlCommand, help: SQL_HELP },
 };
 
 /**
