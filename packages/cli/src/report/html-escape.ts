@@ -1,0 +1,20 @@
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Text for HTML or SVG, in element content or a quoted attribute. File, user and
+ * group names are hostile input: a name like `<script>` must show as text, never
+ * run. Control characters (a newline in a name) show as U+FFFD-free visible escapes
+ * so one name stays on one line.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * JSON text made safe inside a `<script type="application/json">` element: `<`
+ * cannot open `</script>` or `<!--`, and U+2028/U+2029 cannot end a line of script.
+ * JSON.parse of the element's text gives back the same value.
+ */
+export function scriptSafeJson(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}

@@ -1,0 +1,65 @@
+import { isUtf8 } from 'node:buffer';
+import { z } from 'zod';
+
+/**
+ * An exact integer. The JSON holds every integer as a plain integer of any size; a
+ * parser that makes bigints of them passes, and so does JSON.parse below 2^53. Past
+ * that, JSON.parse would have rounded it: rejected rather than passed on wrong.
+ */
+export const ExactInteger = z.union([
+  z.bigint(),
+  z.number().int().refine(Number.isSafeInteger, 'integer past 2^53 read as a float: parse with a bigint-aware JSON parser'),
+]);
+
+/** A count or other integer that cannot be negative. */
+export const Count = ExactInteger.refine((v) => v >= 0, 'must not be negative');
+
+/** The document's version number, as a number or a bigint (whichever the parser makes). */
+export const Version = z.union([z.literal(1), z.literal(1n)]);
+
+/** Text of a name or path (lossy UTF-8 decoding) and, when the bytes are not UTF-8, the exact bytes in base64. */
+export const PathFields = {
+  path: z.string(),
+  pathBase64: z.string().optional(),
+};
+
+/** `{ path, pathBase64? }` for exact name bytes (`pathBase64` only when they are not UTF-8). */
+export function pathFields(text: string, bytes: Uint8Array): { path: string; pathBase64?: string } {
+  if (isUtf8(bytes)) return { path: text };
+  return { path: text, pathBase64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+}
+
+/** One walk folder a report was made from. */
+export const WalkReference = z.object({
+  /** The walk folder as given on the command line. */
+  walk: z.string(),
+  walkId: z.string().nullable(),
+  /** The walk's root argument (lossy text) and its exact bytes when they are not UTF-8. */
+  root: z.string(),
+  rootBase64: z.string().optional(),
+  /** 'complete', 'interrupted', 'failed' or 'incomplete' (the walker did not finish). */
+  status: z.enum(['complete', 'interrupted', 'failed', 'incomplete']),
+  /** Milliseconds since 1970; null without a manifest. */
+  startTime: ExactInteger.nullable(),
+  endTime: ExactInteger.nullable(),
+});
+
+/** Entries, regular files, directories and bytes (sum of st_size) of a set of entries. */
+export const Tally = z.object({
+  entries: Count,
+  files: Count,
+  dirs: Count,
+  bytes: ExactInteger,
+});
+
+/** A group's size and counts in the old and the new walk and the change (new - old). */
+export const GrowthFields = {
+  oldBytes: ExactInteger,
+  newBytes: ExactInteger,
+  deltaBytes: ExactInteger,
+  oldFiles: Count,
+  newFiles: Count,
+  deltaFiles: ExactInteger,
+  oldEntries: Count,
+  newEntries: Count,
+};

@@ -1,0 +1,100 @@
+import { escapeHtml } from './html-escape.js';
+
+/** One bar: `value` sets its length, `text` is what a person reads, `tooltip` the exact figures. */
+export interface ChartBar {
+  readonly label: string;
+  readonly value: number;
+  readonly text: string;
+  readonly tooltip: string;
+  /** A CSS class for its colour: cold data, growth, shrinkage. */
+  readonly tone?: 'cold' | 'grow' | 'shrink';
+}
+
+const WIDTH = 760;
+const LABEL_WIDTH = 270;
+const VALUE_WIDTH = 100;
+const ROW = 22;
+const BAR = 15;
+
+/** Long labels keep their end (the part of a path that names the directory); the tooltip has the whole. */
+export function shortLabel(label: string, max = 44): string {
+  return label.length <= max ? label : `…${label.slice(label.length - max + 1)}`;
+}
+
+function barClass(bar: ChartBar): string {
+  return bar.tone === undefined ? 'bar' : `bar ${bar.tone}`;
+}
+
+function svgOpen(height: number, label: string): string {
+  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}" xmlns="http://www.w3.org/2000/svg">`;
+}
+
+function emptyChart(label: string): string {
+  return `${svgOpen(ROW * 2, label)}<text class="muted" x="0" y="${ROW}">nothing to show</text></svg>`;
+}
+
+/** Horizontal bars, one per row, scaled to the largest value. */
+export function barChart(bars: readonly ChartBar[], label: string): string {
+  if (bars.length === 0) return emptyChart(label);
+  const max = Math.max(...bars.map((b) => b.value), 1);
+  const span = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
+  const rows = bars.map((b, i) => {
+    const y = i * ROW;
+    const w = Math.max(1, (b.value / max) * span);
+    return (
+      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<text class="label" x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escapeHtml(shortLabel(b.label))}</text>` +
+      `<rect class="${barClass(b)}" x="${LABEL_WIDTH}" y="${y + 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"/>` +
+      `<text class="value" x="${(LABEL_WIDTH + w + 6).toFixed(1)}" y="${y + BAR - 3}">${escapeHtml(b.text)}</text></g>`
+    );
+  });
+  return `${svgOpen(bars.length * ROW + 4, label)}${rows.join('')}</svg>`;
+}
+
+/**
+ * Bars that grow right for positive values and left for negative ones, from a
+ * middle axis: growth and shrinkage on one scale.
+ */
+export function divergingBarChart(bars: readonly ChartBar[], label: string): string {
+  if (bars.length === 0) return emptyChart(label);
+  const max = Math.max(...bars.map((b) => Math.abs(b.value)), 1);
+  const axis = LABEL_WIDTH + (WIDTH - LABEL_WIDTH) / 2;
+  const half = (WIDTH - LABEL_WIDTH) / 2 - VALUE_WIDTH * 0.75;
+  const rows = bars.map((b, i) => {
+    const y = i * ROW;
+    const w = Math.max(1, (Math.abs(b.value) / max) * half);
+    const x = b.value < 0 ? axis - w : axis;
+    const textX = b.value < 0 ? axis - w - 6 : axis + w + 6;
+    return (
+      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<text class="label" x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escapeHtml(shortLabel(b.label))}</text>` +
+      `<rect class="${barClass(b)}" x="${x.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"/>` +
+      `<text class="value" x="${textX.toFixed(1)}" y="${y + BAR - 3}" text-anchor="${b.value < 0 ? 'end' : 'start'}">${escapeHtml(b.text)}</text></g>`
+    );
+  });
+  const height = bars.length * ROW + 4;
+  return `${svgOpen(height, label)}<line class="axis" x1="${axis}" y1="0" x2="${axis}" y2="${height}"/>${rows.join('')}</svg>`;
+}
+
+const COLUMN_HEIGHT = 150;
+const COLUMN_WIDTH = 360;
+
+/** Vertical columns with their labels below: a histogram of a few buckets (ages). */
+export function columnChart(bars: readonly ChartBar[], label: string): string {
+  if (bars.length === 0) return emptyChart(label);
+  const max = Math.max(...bars.map((b) => b.value), 1);
+  const slot = COLUMN_WIDTH / bars.length;
+  const top = 18;
+  const cols = bars.map((b, i) => {
+    const h = Math.max(b.value > 0 ? 1 : 0, (b.value / max) * COLUMN_HEIGHT);
+    const x = i * slot + slot * 0.15;
+    const cx = i * slot + slot / 2;
+    return (
+      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<rect class="${barClass(b)}" x="${x.toFixed(1)}" y="${(top + COLUMN_HEIGHT - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" rx="2"/>` +
+      `<text class="value" x="${cx.toFixed(1)}" y="${(top + COLUMN_HEIGHT - h - 4).toFixed(1)}" text-anchor="middle">${escapeHtml(b.text)}</text>` +
+      `<text class="label" x="${cx.toFixed(1)}" y="${top + COLUMN_HEIGHT + 16}" text-anchor="middle">${escapeHtml(b.label)}</text></g>`
+    );
+  });
+  return `<svg class="chart column" viewBox="0 0 ${COLUMN_WIDTH} ${top + COLUMN_HEIGHT + 24}" role="img" aria-label="${escapeHtml(label)}" xmlns="http://www.w3.org/2000/svg">${cols.join('')}</svg>`;
+}
