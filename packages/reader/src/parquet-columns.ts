@@ -116,7 +116,7 @@ export function parquetSchema<T>(columns: readonly ParquetColumn<T>[]): SchemaEl
 
 /** Rows gathered column by column until they make a row group. */
 export class ColumnBuffers<T> {
-  private data: unknown[][];
+  private readonly data: unknown[][];
   private count = 0;
 
   constructor(private readonly columns: readonly ParquetColumn<T>[]) {
@@ -137,16 +137,15 @@ export class ColumnBuffers<T> {
     this.count += batch.length;
   }
 
-  /** The gathered rows as hyparquet-writer column data; the buffers start empty again. */
-  take(): ColumnSource[] {
+  /** The first `count` gathered rows as hyparquet-writer column data; the rest stay gathered. */
+  take(count: number): ColumnSource[] {
     const out = this.columns.map((c, i): ColumnSource => ({
       name: c.element.name,
-      data: this.data[i]!,
+      data: this.data[i]!.splice(0, count),
       nullable: c.element.repetition_type !== 'REQUIRED',
       ...(c.encoding === undefined ? {} : { encoding: c.encoding }),
     }));
-    this.data = this.columns.map(() => []);
-    this.count = 0;
+    this.count -= out[0]?.data.length ?? 0;
     return out;
   }
 }

@@ -7,8 +7,9 @@ import type { Walk } from './walk.js';
 
 export interface ParquetExportOptions {
   /**
-   * Rows per row group (default 100 000). Memory is bounded by one row group's
-   * column arrays, whatever the walk's size; DuckDB reads row groups in parallel.
+   * Rows per row group (default 100 000; the last group holds the rest). Memory is
+   * bounded by one row group's column arrays plus one block of records, whatever the
+   * walk's size; DuckDB reads row groups in parallel.
    */
   rowGroupSize?: number;
   /** Replace an existing file (default false: the export refuses with ExportError EXISTS). */
@@ -74,19 +75,18 @@ async function writeTable<T>(
     const writer = new ParquetWriter({ writer: sink, schema: parquetSchema(columns), kvMetadata: walkMetadata(walk, table), createdBy: CREATED_BY });
     const buffers = new ColumnBuffers(columns);
     let rows = 0;
-    const writeGroup = (): void => {
-      const groupRows = buffers.rows;
+    const writeGroup = (groupRows: number): void => {
       rows += groupRows;
       // The sink writes synchronously, so write() returns no promise to wait for.
-      void writer.write({ columnData: buffers.take(), rowGroupSize: groupRows });
+      void writer.write({ columnData: buffers.take(groupRows), rowGroupSize: groupRows });
     };
     for await (const batch of batches) {
       throwIfAborted(options.signal, file);
       buffers.add(batch);
-      if (buffers.rows >= rowGroupSize) writeGroup();
+      while (buffers.rows >= rowGroupSize) writeGroup(rowGroupSize);
     }
     throwIfAborted(options.signal, file);
-    if (buffers.rows > 0) writeGroup();
+    if (buffers.rows > 0) writeGroup(buffers.rows);
     void writer.finish();
     sink.commit();
     return { file, rows, bytes: sink.offset };
