@@ -4,8 +4,10 @@ import { catCommand, CAT_HELP } from './commands/cat.js';
 import { duCommand, DU_HELP } from './commands/du.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
+import { largestCommand, LARGEST_HELP } from './commands/largest.js';
 import { sqlCommand, SQL_HELP } from './commands/sql.js';
 import { walkCommand, WALK_HELP } from './commands/walk.js';
+import { usageCommand, USAGE_HELP } from './commands/usage.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
@@ -17,6 +19,8 @@ Usage:
   pwalk-ts info WALK               summary and verification of a walk folder
   pwalk-ts cat WALK [options]      every record, as ndjson or csv
   pwalk-ts du WALK [options]       space below each directory, hard links once
+  pwalk-ts usage WALK --by KEY     space by user, group, ext, mtime, atime or depth
+  pwalk-ts largest WALK [--top N]  the largest files
   pwalk-ts export WALK -o FILE     every entry to a Parquet file (typed, exact)
   pwalk-ts sql WALK "QUERY"        a SQL query (DuckDB) over the views entries, errors
 
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   info: { run: infoCommand, help: INFO_HELP },
   cat: { run: catCommand, help: CAT_HELP },
   du: { run: duCommand, help: DU_HELP },
+  usage: { run: usageCommand, help: USAGE_HELP },
+  largest: { run: largestCommand, help: LARGEST_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
 };

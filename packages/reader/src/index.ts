@@ -18,3 +18,18 @@ export { depthOf } from './record-decoder.js';
 export { directoryTotals, type DirectoryTotal } from './directory-totals.js';
 export { exportParquet, exportErrorsParquet, type ParquetExportOptions, type ParquetExportResult } from './parquet-export.js';
 export { ExportError, ExportErrorCode } from './export-error.js';
+export {
+  usageSummary,
+  OTHER_EXTENSIONS_KEY,
+  type UsageSummary,
+  type UsageSummaryOptions,
+  type UsageGroup,
+  type OwnerUsage,
+  type ExtensionUsage,
+} from './usage-summary.js';
+export { sumTallies, type UsageTally } from './usage-tally.js';
+export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './age-buckets.js';
+export { extensionName, type ExtensionName } from './extension.js';
+export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames } from './owner-names.js';
+export { topDirectories, type DirectoryRanking } from './top-directories.js';
+export type { LargestFile } from './largest-files.js';

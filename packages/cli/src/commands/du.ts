@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryTotals, openWalk, type DirectoryTotal } from '@pwalk-ts/reader';
+import { directoryTotals, openWalk, topDirectories, type DirectoryTotal } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -7,7 +7,7 @@ import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { reportProblems } from './walk-problems.js';
 
-export const DU_HELP = `Usage: pwalk-ts du WALK [--depth N] [--top N] [--apparent|--allocated] [--json]
+export const DU_HELP = `Usage: pwalk-ts du WALK [--depth N] [--top N [--by size|files|entries]] [--apparent|--allocated] [--json]
 
 Space used below each directory of a walk, like du, from the walk folder alone:
 recursive size (hard links counted once), file count and entry count.
@@ -15,6 +15,7 @@ recursive size (hard links counted once), file count and entry count.
 Options:
   --depth N     directories down to depth N (the root is 0; default 1)
   --top N       instead, the N largest directories at any depth
+  --by WHAT     with --top: rank by size (default), files (regular files below) or entries
   --apparent    sizes are the sum of st_size (default)
   --allocated   sizes are st_blocks x 512 (what the disk holds)
   --json        one JSON object per directory, every integer exact
@@ -23,6 +24,7 @@ Options:
 const options = {
   depth: { type: 'string' },
   top: { type: 'string' },
+  by: { type: 'string' },
   apparent: { type: 'boolean' },
   allocated: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -32,6 +34,7 @@ const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts du WALK'),
   depth: integerFlag('depth', 0, 1_000_000).optional(),
   top: integerFlag('top', 1, 1_000_000_000).optional(),
+  by: z.enum(['size', 'files', 'entries'], { error: 'use one of size, files, entries' }).optional(),
   apparent: z.boolean().default(false),
   allocated: z.boolean().default(false),
   json: z.boolean().default(false),
@@ -41,16 +44,15 @@ export async function duCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
   if (args.apparent && args.allocated) throw new UsageError('--apparent and --allocated exclude each other');
   if (args.top !== undefined && args.depth !== undefined) throw new UsageError('--top and --depth exclude each other');
+  if (args.by !== undefined && args.top === undefined) throw new UsageError('--by ranks the --top directories: give --top N too');
   const walk = await openWalk(args.positionals[0]!);
   const totals = await directoryTotals(walk);
   if (args.allocated && totals.some((t) => t.allocatedBytes === null)) {
     throw new UsageError('this walk was made with --compact and has no block counts: use --apparent');
   }
   const size = (t: DirectoryTotal): bigint => (args.allocated ? t.allocatedBytes! : t.apparentBytes);
-  const shown =
-    args.top !== undefined
-      ? [...totals].sort((a, b) => (size(a) < size(b) ? 1 : size(a) > size(b) ? -1 : 0)).slice(0, args.top)
-      : totals.filter((t) => t.depth <= (args.depth ?? 1));
+  const by = args.by === undefined || args.by === 'size' ? (args.allocated ? 'allocated' : 'apparent') : args.by;
+  const shown = args.top !== undefined ? topDirectories(totals, args.top, by) : totals.filter((t) => t.depth <= (args.depth ?? 1));
   const lines = shown.map((t) =>
     args.json
       ? `{"path":${JSON.stringify(t.path)},"depth":${t.depth},"bytes":${size(t)},"apparentBytes":${t.apparentBytes},` +

@@ -27,7 +27,7 @@ function int(v: number | bigint | null): string {
 }
 
 /** `"path":...` plus `"pathBase64"` when the bytes are not UTF-8 (the string is then a lossy rendering). */
-function jsonPath(e: { path: string; pathBytes: Uint8Array }): { path: string; extra: string } {
+export function jsonPath(e: { path: string; pathBytes: Uint8Array }): { path: string; extra: string } {
   const bytes = e.pathBytes;
   if (isUtf8(bytes)) return { path: JSON.stringify(e.path), extra: '' };
   const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');

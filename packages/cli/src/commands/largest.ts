@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { openWalk, resolveOwnerNames, usageSummary } from '@pwalk-ts/reader';
+import { integerFlag, parseCommand } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { humanBytes } from '../format-units.js';
+import { writeChunk, type CliIo } from '../io.js';
+import { jsonPath } from '../output/record-formats.js';
+import { reportProblems } from './walk-problems.js';
+
+export const LARGEST_HELP = `Usage: pwalk-ts largest WALK [--top N] [--json]
+
+The largest regular files of a walk, largest first (equal sizes in path byte
+order); a file with several hard links is listed once, under its smallest path.
+
+Options:
+  --top N       how many (default 20)
+  --json        one JSON object per file, every integer exact; pathBase64 when the
+                path is not UTF-8
+`;
+
+const options = {
+  top: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const schema = z.object({
+  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts largest WALK'),
+  top: integerFlag('top', 1, 1_000_000).default(20),
+  json: z.boolean().default(false),
+});
+
+export async function largestCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseCommand(argv, options, schema);
+  const walk = await openWalk(args.positionals[0]!);
+  const names = await resolveOwnerNames();
+  const { largestFiles } = await usageSummary(walk, { largest: args.top, names });
+  const owner = (id: number | null, name: (n: number) => string): string => (id === null ? '-' : name(id));
+  const int = (v: number | bigint | null): string => (v === null ? 'null' : String(v));
+  const lines = largestFiles.map((f) => {
+    const user = owner(f.uid, names.user);
+    const group = owner(f.gid, names.group);
+    if (args.json) {
+      const p = jsonPath(f);
+      return (
+        `{"path":${p.path},"size":${f.size},"allocatedBytes":${int(f.allocatedBytes)},"uid":${int(f.uid)},"gid":${int(f.gid)},` +
+        `"user":${JSON.stringify(user)},"group":${JSON.stringify(group)},"mtime":${f.mtime},"atime":${int(f.atime)}${p.extra}}\n`
+      );
+    }
+    const modified = new Date(f.mtime * 1000).toISOString().slice(0, 10);
+    return `${humanBytes(f.size).padStart(10)}  ${String(f.size).padStart(16)}  ${user.padEnd(12)}  ${modified}  ${f.path}\n`;
+  });
+  const header = args.json ? '' : `${'size'.padStart(10)}  ${'bytes'.padStart(16)}  ${'user'.padEnd(12)}  ${'modified'.padEnd(10)}  path\n`;
+  await writeChunk(io.stdout, header + lines.join(''));
+  return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { openWalk, sumTallies, usageSummary, type OwnerUsage, type UsageGroup, type UsageTally } from '@pwalk-ts/reader';
+import { integerFlag, parseCommand } from '../args.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { humanBytes, humanCount } from '../format-units.js';
+import { writeChunk, type CliIo } from '../io.js';
+import { reportProblems } from './walk-problems.js';
+
+export const USAGE_HELP = `Usage: pwalk-ts usage WALK [--by user|group|ext|mtime|atime|depth] [--top N] [--json]
+
+Who uses the space, in what kind of file, and since when, from a walk folder: one
+row per owner, extension, age bucket or depth, with a file's hard links counted once.
+
+Options:
+  --by KEY      user (default) or group: by owner, named through getent (else the number);
+                ext: regular files by extension (archive.tar.gz is tar.gz, .bashrc has none);
+                mtime, atime: by age before the walk's start
+                (future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y);
+                depth: by depth below the root (the root is 0)
+  --top N       user, group, ext: the N largest rows, the rest summed into one '(other)' row
+  --json        one JSON object per row, every integer exact
+`;
+
+const BY = ['user', 'group', 'ext', 'mtime', 'atime', 'depth'] as const;
+type By = (typeof BY)[number];
+
+const options = {
+  by: { type: 'string' },
+  top: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const schema = z.object({
+  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts usage WALK'),
+  by: z.enum(BY, { error: `use one of ${BY.join(', ')}` }).default('user'),
+  top: integerFlag('top', 1, 1_000_000_000).optional(),
+  json: z.boolean().default(false),
+});
+
+/** Row key of the rows beyond --top, summed ('/' is in no extension, and owner keys are uid:N or gid:N). */
+const OTHER_KEY = '/other';
+
+/** The cold part of an owner's data for the table: not read for more than a year. */
+function coldBytes(owner: OwnerUsage): bigint {
+  return owner.atime['1to3y'].apparentBytes + owner.atime.gt3y.apparentBytes;
+}
+
+export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
+  const args = parseCommand(argv, options, schema);
+  const ranked = args.by === 'user' || args.by === 'group' || args.by === 'ext';
+  if (args.top !== undefined && !ranked) throw new UsageError(`--top applies to --by user, group or ext, not ${args.by}`);
+  const walk = await openWalk(args.positionals[0]!);
+  const summary = await usageSummary(walk, { largest: 0 });
+  if (summary.compact && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {
+    throw new UsageError(`this walk was made with --compact and has no ${args.by === 'atime' ? 'atimes' : 'owners'}`);
+  }
+  const all = rowsFor(args.by, summary);
+  const rows: UsageGroup[] =
+    args.top !== undefined && all.length > args.top
+      ? [...all.slice(0, args.top), { key: OTHER_KEY, label: `(other: ${all.length - args.top})`, ...sumTallies(all.slice(args.top)) }]
+      : all;
+  const owners = args.by === 'user' || args.by === 'group';
+  const text = args.json
+    ? rows.map((r) => jsonRow(r)).join('')
+    : table(args.by, rows, summary.totals, owners);
+  await writeChunk(io.stdout, text);
+  return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+}
+
+function rowsFor(by: By, s: Awaited<ReturnType<typeof usageSummary>>): UsageGroup[] {
+  switch (by) {
+    case 'user':
+      return s.byUser;
+    case 'group':
+      return s.byGroup;
+    case 'ext':
+      return s.byExtension;
+    case 'mtime':
+      return s.byMtimeAge;
+    case 'atime':
+      return s.byAtimeAge;
+    case 'depth':
+      return s.byDepth;
+  }
+}
+
+function tallyJson(t: UsageTally): string {
+  return `"entries":${t.entries},"files":${t.files},"dirs":${t.dirs},"apparentBytes":${t.apparentBytes},"allocatedBytes":${t.allocatedBytes ?? 'null'}`;
+}
+
+function jsonRow(r: UsageGroup): string {
+  const owner = 'atime' in r ? (r as OwnerUsage) : undefined;
+  const atime =
+    owner === undefined
+      ? ''
+      : `,"id":${owner.id},"atime":{${Object.entries(owner.atime).map(([bucket, t]) => `"${bucket}":{${tallyJson(t)}}`).join(',')}}`;
+  return `{"key":${JSON.stringify(r.key)},"label":${JSON.stringify(r.label)},${tallyJson(r)}${atime}}\n`;
+}
+
+function table(by: By, rows: readonly UsageGroup[], totals: UsageTally, owners: boolean): string {
+  const header = ['apparent', 'allocated', 'files', 'entries', ...(owners ? ['not read 1 y+'] : []), by];
+  const line = (cells: string[]): string => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(i < 2 ? 10 : 14))).join('  ') + '\n';
+  const cells = (t: UsageTally, label: string, cold: bigint | undefined): string[] => [
+    humanBytes(t.apparentBytes),
+    t.allocatedBytes === null ? '-' : humanBytes(t.allocatedBytes),
+    humanCount(t.files),
+    humanCount(t.entries),
+    ...(owners ? [cold === undefined ? '' : humanBytes(cold)] : []),
+    label,
+  ];
+  return (
+    line(header) +
+    rows.map((r) => line(cells(r, r.label, 'atime' in r ? coldBytes(r as OwnerUsage) : undefined))).join('') +
+    line(cells(totals, 'total', undefined))
+  );
+}
