@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DuckDBTimestampTZValue, type DuckDBValue } from '@duckdb/node-api';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { duckRows, parquetRecs, parquetTypes, sqlPath } from './helpers/duckdb.js';
+import { duckRows, ENTRY_COLUMN_TYPES, ERROR_COLUMN_TYPES, parquetRecs, parquetTypes, sqlPath } from './helpers/duckdb.js';
 import { COMPACT_NULL_KEYS, diffRecords, groundTruth, settleAtimes, showPath, type Rec } from './helpers/records.js';
 import { runCli, runCliOk } from './helpers/run-cli.js';
 import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
@@ -19,39 +19,6 @@ import { buildEdgeTree, buildSkewedTree, makeTempBase, py, removeTempBase, TIMES
 
 const THREADS = [1, 2, 8] as const;
 
-/** The column types DuckDB must report for an entries file (README "Parquet export"). */
-const ENTRY_TYPES = {
-  path: 'VARCHAR',
-  path_bytes: 'BLOB',
-  type: 'VARCHAR',
-  depth: 'INTEGER',
-  size: 'BIGINT',
-  blocks: 'BIGINT',
-  allocated: 'BIGINT',
-  inode: 'UBIGINT',
-  parent_inode: 'UBIGINT',
-  dev: 'UBIGINT',
-  mode: 'UINTEGER',
-  uid: 'UINTEGER',
-  gid: 'UINTEGER',
-  nlink: 'UINTEGER',
-  mtime: 'TIMESTAMP WITH TIME ZONE',
-  atime: 'TIMESTAMP WITH TIME ZONE',
-  ctime: 'TIMESTAMP WITH TIME ZONE',
-  mtime_s: 'BIGINT',
-  atime_s: 'BIGINT',
-  ctime_s: 'BIGINT',
-};
-const ERROR_TYPES = {
-  path: 'VARCHAR',
-  path_bytes: 'BLOB',
-  type: 'VARCHAR',
-  depth: 'INTEGER',
-  inode: 'UBIGINT',
-  parent_inode: 'UBIGINT',
-  syscall: 'VARCHAR',
-  code: 'VARCHAR',
-};
 /** floor((2^63 - 1) / 10^6): the last second a microsecond timestamp holds. */
 const MAX_TIMESTAMP_SECONDS = 9_223_372_036_854n;
 
@@ -124,7 +91,7 @@ describe.each(THREADS)('a walk with --threads %i, exported', (threads) => {
 
 describe('the exported file', () => {
   it('has the documented column types (DESCRIBE in DuckDB)', async () => {
-    expect(await parquetTypes(exported.get(1)!)).toEqual(ENTRY_TYPES);
+    expect(await parquetTypes(exported.get(1)!)).toEqual(ENTRY_COLUMN_TYPES);
   });
 
   it('holds each time as a UTC timestamp equal to its exact seconds, before 1970 and after 2106 too', async () => {
@@ -253,7 +220,7 @@ describe('export command', () => {
     const r = await runCliOk(['export', walk, '-o', errors, '--errors']);
     expect(r.stderr).toMatch(/^pwalk-ts: 0 error records -> /);
     expect(await duckRows(`SELECT count(*) AS n FROM read_parquet(${sqlPath(errors)})`)).toEqual([{ n: 0n }]);
-    expect(await parquetTypes(errors)).toEqual(ERROR_TYPES);
+    expect(await parquetTypes(errors)).toEqual(ERROR_COLUMN_TYPES);
   });
 
   it('a --compact walk: the attributes it lacks are NULL, the rest as the ground truth', async () => {
@@ -268,7 +235,7 @@ describe('export command', () => {
       `SELECT count(*) FILTER (allocated IS NOT NULL OR atime IS NOT NULL OR ctime IS NOT NULL) AS filled, count(*) FILTER (mtime IS NULL) AS no_mtime FROM read_parquet(${sqlPath(file)})`,
     );
     expect(nulls).toEqual({ filled: 0n, no_mtime: 0n });
-    expect(await parquetTypes(file)).toEqual(ENTRY_TYPES);
+    expect(await parquetTypes(file)).toEqual(ENTRY_COLUMN_TYPES);
   });
 
   it('times past what a microsecond timestamp holds: NULL there, exact in the *_s columns', async (ctx) => {

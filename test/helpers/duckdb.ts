@@ -3,6 +3,41 @@
 import { DuckDBBlobValue, DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Rec } from './records.js';
 
+/** The column types DuckDB must report for an entries file (README "Parquet export"). */
+export const ENTRY_COLUMN_TYPES = {
+  path: 'VARCHAR',
+  path_bytes: 'BLOB',
+  type: 'VARCHAR',
+  depth: 'INTEGER',
+  size: 'BIGINT',
+  blocks: 'BIGINT',
+  allocated: 'BIGINT',
+  inode: 'UBIGINT',
+  parent_inode: 'UBIGINT',
+  dev: 'UBIGINT',
+  mode: 'UINTEGER',
+  uid: 'UINTEGER',
+  gid: 'UINTEGER',
+  nlink: 'UINTEGER',
+  mtime: 'TIMESTAMP WITH TIME ZONE',
+  atime: 'TIMESTAMP WITH TIME ZONE',
+  ctime: 'TIMESTAMP WITH TIME ZONE',
+  mtime_s: 'BIGINT',
+  atime_s: 'BIGINT',
+  ctime_s: 'BIGINT',
+};
+/** ... and for an errors file. */
+export const ERROR_COLUMN_TYPES = {
+  path: 'VARCHAR',
+  path_bytes: 'BLOB',
+  type: 'VARCHAR',
+  depth: 'INTEGER',
+  inode: 'UBIGINT',
+  parent_inode: 'UBIGINT',
+  syscall: 'VARCHAR',
+  code: 'VARCHAR',
+};
+
 let connection: Promise<DuckDBConnection> | undefined;
 
 /** One in-memory DuckDB for the test file. */
