@@ -11,7 +11,7 @@ export function humanBytes(bytes: bigint | number): string {
   return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-export function humanCount(n: number): string {
+export function humanCount(n: number | bigint): string {
   return n.toLocaleString('en-US');
 }
 
@@ -22,4 +22,20 @@ export function humanDuration(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   return h > 0 ? `${h}h${String(m).padStart(2, '0')}m${String(sec).padStart(2, '0')}s` : `${m}m${String(sec).padStart(2, '0')}s`;
+}
+
+/** A change in bytes for people: "+1.50 GiB", "-12.0 KiB", "0 B". */
+export function humanSignedBytes(delta: bigint): string {
+  if (delta === 0n) return '0 B';
+  return delta < 0n ? `-${humanBytes(-delta)}` : `+${humanBytes(delta)}`;
+}
+
+/** A change in a count: "+1,234", "-5", "0". */
+export function humanSignedCount(delta: number | bigint): string {
+  return delta > 0 ? `+${humanCount(delta)}` : humanCount(delta);
+}
+
+/** The exact figure behind a human one, for tooltips: "1,610,612,736 bytes". */
+export function exactBytes(bytes: bigint | number): string {
+  return `${BigInt(bytes).toLocaleString('en-US')} bytes`;
 }

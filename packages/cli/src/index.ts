@@ -1,3 +1,5 @@
 export { run, main } from './main.js';
 export { ExitCode } from './exit-codes.js';
 export type { CliIo } from './io.js';
+export { ReportJson } from './report/report-schema.js';
+export { DiffJson } from './report/diff-schema.js';

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { Count, ExactInteger, PathFields, Version, WalkReference } from './schema-parts.js';
+
+/** Counts and sizes of a set of entries; allocatedBytes (st_blocks x 512) is null in a --compact walk. */
+const UsageFields = {
+  entries: Count,
+  files: Count,
+  dirs: Count,
+  apparentBytes: ExactInteger,
+  allocatedBytes: ExactInteger.nullable(),
+};
+export const UsageTallyJson = z.object(UsageFields);
+
+export const AgeBucketJson = z.enum(['future', 'lt30d', '30to90d', '90dto1y', '1to3y', 'gt3y']);
+
+export const DirectoryRow = z.object({ ...PathFields, depth: Count, ...UsageFields });
+
+export const OwnerRow = z.object({
+  id: ExactInteger,
+  /** The name on the machine that made the report, or the number when it has none. */
+  name: z.string(),
+  ...UsageFields,
+  /** The same entries by last access time. */
+  atime: z.record(AgeBucketJson, UsageTallyJson),
+});
+
+export const ColdRow = z.object({
+  id: ExactInteger,
+  name: z.string(),
+  /** Not accessed for a year or more (atime buckets 1to3y and gt3y). */
+  ...UsageFields,
+  /** Cold apparent bytes over all of the owner's apparent bytes, 0 to 1. */
+  share: z.number(),
+});
+
+/** A top-level directory (depth 1) and its largest subdirectories: what the treemap draws. */
+export const TopLevelRow = z.object({
+  ...PathFields,
+  apparentBytes: ExactInteger,
+  files: Count,
+  children: z.array(z.object({ ...PathFields, apparentBytes: ExactInteger, files: Count })),
+});
+
+/**
+ * `pwalk-ts report --json`: who uses the space of one walk, where and since when.
+ * Totals and group-bys count each hard-linked file once (as du does).
+ */
+export const ReportJson = z.object({
+  format: z.literal('pwalk-ts-report'),
+  version: Version,
+  generatedAt: z.string(),
+  top: Count,
+  walk: WalkReference,
+  /** A --compact walk has no owners, atimes or block counts: those parts are empty or null. */
+  compact: z.boolean(),
+  headline: z.object({
+    ...UsageFields,
+    /** Error records of the walk (entries that could not be read). */
+    errors: Count,
+    /** Walk duration in ms and entries walked per second; null when the walk did not finish. */
+    durationMs: ExactInteger.nullable(),
+    entriesPerSecond: z.number().nullable(),
+  }),
+  topDirectoriesBySize: z.array(DirectoryRow),
+  topDirectoriesByFiles: z.array(DirectoryRow),
+  topLevels: z.array(TopLevelRow),
+  users: z.array(OwnerRow),
+  groups: z.array(OwnerRow),
+  coldUsers: z.array(ColdRow),
+  coldGroups: z.array(ColdRow),
+  /** Every bucket in order (future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y), ages from the walk's start. */
+  mtimeAge: z.array(z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields })),
+  /** As mtimeAge; empty in a --compact walk. */
+  atimeAge: z.array(z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields })),
+  /** Regular files by extension, largest first; the last row '/other' sums the rest. */
+  extensions: z.array(z.object({ extension: z.string(), label: z.string(), ...UsageFields })),
+  largestFiles: z.array(
+    z.object({
+      ...PathFields,
+      size: ExactInteger,
+      allocatedBytes: ExactInteger.nullable(),
+      uid: ExactInteger.nullable(),
+      user: z.string(),
+      gid: ExactInteger.nullable(),
+      group: z.string(),
+      mtime: ExactInteger,
+      atime: ExactInteger.nullable(),
+    }),
+  ),
+  errors: z.object({
+    total: Count,
+    byCode: z.array(z.object({ code: z.string(), syscall: z.string(), count: Count })),
+    /** The first errors in path byte order. */
+    samples: z.array(z.object({ ...PathFields, syscall: z.string(), code: z.string() })),
+  }),
+});
+export type ReportJson = z.infer<typeof ReportJson>;

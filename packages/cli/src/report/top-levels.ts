@@ -1,0 +1,20 @@
+import type { DirectoryTotal } from '@pwalk-ts/reader';
+
+function byApparentDesc(a: DirectoryTotal, b: DirectoryTotal): number {
+  return a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : Buffer.compare(a.relativePathBytes, b.relativePathBytes);
+}
+
+/**
+ * The root's largest subdirectories and, inside each, its largest subdirectories:
+ * the two levels a treemap draws. At most `top` of each, largest first.
+ */
+export function topLevels(totals: readonly DirectoryTotal[], top: number): { dir: DirectoryTotal; children: DirectoryTotal[] }[] {
+  const firsts = totals.filter((t) => t.depth === 1).sort(byApparentDesc).slice(0, top);
+  const wanted = new Map(firsts.map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), [] as DirectoryTotal[]]));
+  for (const t of totals) {
+    if (t.depth !== 2) continue;
+    const rel = Buffer.from(t.relativePathBytes).toString('latin1');
+    wanted.get(rel.slice(0, rel.indexOf('/')))?.push(t);
+  }
+  return firsts.map((dir) => ({ dir, children: wanted.get(Buffer.from(dir.relativePathBytes).toString('latin1'))!.sort(byApparentDesc).slice(0, top) }));
+}
