@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import type { WalkEntry, WalkEntryError } from './record.js';
 
@@ -64,11 +65,21 @@ function allocated(e: WalkEntry): bigint | null {
   return blocks === null ? null : signed64(blocks * 512n, 'allocated', e);
 }
 
+/**
+ * The path as UTF-8 bytes. Perf: when the exact bytes are UTF-8 (nearly always) they
+ * are the column's value as they are, so a row costs no path string and no re-encoding;
+ * otherwise the lossy decoding (U+FFFD for each bad sequence) is encoded.
+ */
+function utf8Path(e: WalkEntry | WalkEntryError): Uint8Array {
+  const bytes = e.pathBytes;
+  return isUtf8(bytes) ? bytes : Buffer.from(e.path);
+}
+
 /** The columns both tables start with: where the entry is and what it is. */
 function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[] {
   return [
     // Perf: paths are (nearly) all distinct, so the dictionary attempt would be wasted work.
-    { element: string('path', 'REQUIRED'), encoding: 'PLAIN', value: (e) => e.path },
+    { element: string('path', 'REQUIRED'), encoding: 'PLAIN', value: utf8Path },
     { element: binary('path_bytes', 'REQUIRED'), encoding: 'PLAIN', value: (e) => e.pathBytes },
     { element: string('type', 'REQUIRED'), value: (e) => e.type },
     { element: int32('depth', 'REQUIRED'), value: (e) => e.depth },
