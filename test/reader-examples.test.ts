@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { duckRows, sqlPath } from './helpers/duckdb.js';
 import { REPO, runCliOk } from './helpers/run-cli.js';
 import { makeTempBase, py, removeTempBase } from './helpers/trees.js';
 
@@ -16,8 +17,8 @@ let base: string;
 let tree: string;
 let walk: string;
 
-function example(name: string, arg = walk): string {
-  return execFileSync(process.execPath, [join(EXAMPLES, name), arg], { encoding: 'utf8', cwd: REPO });
+function example(name: string, arg = walk, ...more: string[]): string {
+  return execFileSync(process.execPath, [join(EXAMPLES, name), arg, ...more], { encoding: 'utf8', cwd: REPO });
 }
 
 beforeAll(async () => {
@@ -115,6 +116,13 @@ describe('packages/reader/examples', () => {
       rest.map(([size, uid, rel]) => `${size} bytes (N allocated) uid ${uid}  ${tree}/${rel}`),
     );
     expect(BigInt(allocated) < GIB3).toBe(true);
+  });
+
+  it('parquet-export: every entry, read back by DuckDB', async () => {
+    const file = join(base, 'walk.parquet');
+    expect(example('parquet-export.mjs', walk, file)).toBe(`11 entries -> ${file}\n`);
+    const [row] = await duckRows(`SELECT count(*) AS n, count(DISTINCT path) AS paths, sum(size) FILTER (type = 'file') AS bytes FROM read_parquet(${sqlPath(file)})`);
+    expect(row).toEqual({ n: 11n, paths: 11n, bytes: GIB3 + 5000n + 300n + 200n + 1000n + 1000n });
   });
 
   it('error-handling: a folder that is not a walk', () => {
