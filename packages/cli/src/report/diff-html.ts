@@ -47,14 +47,12 @@ function growthSection<R extends GrowthLike>(
   nameHead: string,
   name: (r: R) => string,
   explain: string,
+  /** Long names (paths) get full-width tables, one above the other. */
+  wide = false,
 ): Section {
-  const body =
-    note(explain) +
-    divergingBarChart(growthBars(rows, name), `${title}: growth and shrinkage`) +
-    pair(
-      subheading('Grew most') + table([nameHead, ...GROWTH_HEAD], rows.grown.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing grew'),
-      subheading('Shrank most') + table([nameHead, ...GROWTH_HEAD], rows.shrunk.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing shrank'),
-    );
+  const grown = subheading('Grew most') + table([nameHead, ...GROWTH_HEAD], rows.grown.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing grew');
+  const shrunk = subheading('Shrank most') + table([nameHead, ...GROWTH_HEAD], rows.shrunk.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing shrank');
+  const body = note(explain) + divergingBarChart(growthBars(rows, name), `${title}: growth and shrinkage`) + (wide ? grown + shrunk : pair(grown, shrunk));
   return { id, title, body };
 }
 
@@ -96,7 +94,7 @@ export function diffHtml(d: DiffJson): string {
     );
   const sections: Section[] = [
     { id: 'summary', title: 'Summary', body: summary },
-    growthSection('directories', 'Directories', d.directories, 'directory', (r) => r.path, 'Recursive size change of each directory (everything below it), top ' + d.top + ' each way.'),
+    growthSection('directories', 'Directories', d.directories, 'directory', (r) => r.path, 'Recursive size change of each directory (everything below it), top ' + d.top + ' each way.', true),
     growthSection('users', 'Users', d.users, 'user', (r) => r.name, 'Space by file owner.'),
     growthSection('groups', 'Groups', d.groups, 'group', (r) => r.name, 'Space by group.'),
     growthSection('extensions', 'Extensions', d.extensions, 'extension', (r) => r.label, 'Regular files by extension.'),

@@ -106,7 +106,7 @@ export function reportHtml(r: ReportJson): string {
         cell(c.name, `id ${c.id}`),
         cell(humanBytes(c.apparentBytes), exactBytes(c.apparentBytes), String(c.apparentBytes)),
         cell(humanCount(c.files), undefined, String(c.files)),
-        cell(`${(c.share * 100).toFixed(1)}%`, undefined, String(Math.round(c.share * 1e6))),
+        cell(`${(Number(c.share) * 100).toFixed(1)}%`, undefined, String(Math.round(Number(c.share) * 1e6))),
       ]),
       r.compact ? 'this walk was made with --compact: no access times recorded' : 'no data unread for a year or more',
     );

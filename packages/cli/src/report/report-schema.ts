@@ -29,8 +29,8 @@ export const ColdRow = z.object({
   name: z.string(),
   /** Not accessed for a year or more (atime buckets 1to3y and gt3y). */
   ...UsageFields,
-  /** Cold apparent bytes over all of the owner's apparent bytes, 0 to 1. */
-  share: z.number(),
+  /** Cold apparent bytes over all of the owner's apparent bytes, 0 to 1 (0 and 1 may read as integers). */
+  share: z.union([z.number(), z.bigint()]),
 });
 
 /** A top-level directory (depth 1) and its largest subdirectories: what the treemap draws. */
@@ -57,9 +57,9 @@ export const ReportJson = z.object({
     ...UsageFields,
     /** Error records of the walk (entries that could not be read). */
     errors: Count,
-    /** Walk duration in ms and entries walked per second; null when the walk did not finish. */
+    /** Walk duration in ms and entries walked per second (rounded); null when the walk did not finish. */
     durationMs: ExactInteger.nullable(),
-    entriesPerSecond: z.number().nullable(),
+    entriesPerSecond: ExactInteger.nullable(),
   }),
   topDirectoriesBySize: z.array(DirectoryRow),
   topDirectoriesByFiles: z.array(DirectoryRow),

@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export const ExactInteger = z.union([
   z.bigint(),
-  z.number().int().refine(Number.isSafeInteger, 'integer past 2^53 read as a float: parse with a bigint-aware JSON parser'),
+  z.number().refine(Number.isSafeInteger, 'not an exact integer (past 2^53 JSON.parse rounds: parse with a bigint-aware JSON parser)'),
 ]);
 
 /** A count or other integer that cannot be negative. */
