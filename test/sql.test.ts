@@ -4,7 +4,7 @@
 // and 8 threads; exact integers past 2^53; the `errors` view of a walk made as nobody
 // over a directory it cannot read; a bad query is one line and exit 2; the staging
 // folder is removed after every run, a failed or interrupted one too.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,26 @@ describe('sql failures', () => {
     const notWalk = await sql(tree, 'SELECT 1');
     expect(notWalk.code).toBe(2);
     expect(notWalk.stderr).toMatch(/^pwalk-ts: not a walk folder: [^\n]*\n$/);
+  });
+
+  it('staging on a full disk: one line naming ENOSPC and --temp-dir, exit 2, nothing left there', async (ctx) => {
+    const full = join(base, 'full');
+    mkdirSync(full);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'pwalk-test-sql', full], { stdio: 'pipe' });
+    } catch (err) {
+      console.warn(`skipping the full staging disk test: cannot mount a tmpfs (${(err as Error).message.split('\n')[0]})`);
+      ctx.skip();
+    }
+    try {
+      const r = await runCli(['sql', walks.get(1)!, 'SELECT 1', '--temp-dir', full]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^pwalk-ts: sql: staging the walk: cannot write \S+: no space left on device \(ENOSPC\) \(choose another place with --temp-dir\)\n$/);
+      expect(r.stdout).toBe('');
+      expect(readdirSync(full)).toEqual([]);
+    } finally {
+      execFileSync('umount', [full]);
+    }
   });
 
   it('SIGINT during a query: exit 130 and the staging folder is removed', async () => {

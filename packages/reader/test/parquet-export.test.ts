@@ -1,0 +1,78 @@
+// exportParquet on walks forged with the encoder, for the values no filesystem here
+// gives: 64-bit extremes (read back exact by DuckDB), a size past INT64 (a damaged
+// walk: ExportError, no file), an aborted export, a target that exists.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeFileHeader, EntryType, RecordBuffer } from '../src/format-entry.js';
+import { ExportError, ExportErrorCode, exportParquet, newWalkId, openWalk } from '../src/index.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pwalk-pq-sdk-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function stats(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
+  return { ino: 1n, size: 0n, mode: 0o100644n, uid: 0n, gid: 0n, nlink: 1n, blocks: 0n, dev: 1n, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n, ...over } as unknown as BigIntStats;
+}
+
+/** A walk folder without a manifest (as a killed walk leaves it): one thread file holding `entries`, named f0, f1, ... */
+function forgeWalk(name: string, entries: BigIntStats[]): string {
+  const out = join(dir, name);
+  mkdirSync(out);
+  const fd = openSync(join(out, 'thread_0.bin'), 'w');
+  writeSync(fd, encodeFileHeader({ walkId: newWalkId(), thread: 0, fullAttrs: true, blockCapacity: 1 << 20 }));
+  const rb = new RecordBuffer((block) => void writeSync(fd, block), { capacity: 1 << 20, fullAttrs: true });
+  entries.forEach((st, i) => rb.appendBigStats(st, EntryType.file, 2n, Buffer.alloc(0), `f${i}`));
+  rb.flush();
+  closeSync(fd);
+  return out;
+}
+
+const MAX_U64 = 2n ** 64n - 1n;
+const MAX_I64 = 2n ** 63n - 1n;
+
+describe('exportParquet', () => {
+  it('keeps 64-bit extremes exact: inode and dev up to 2^64 - 1, size and blocks up to INT64', async () => {
+    const walk = await openWalk(
+      forgeWalk('extremes', [
+        stats({ ino: MAX_U64, dev: MAX_U64, size: MAX_I64, blocks: MAX_I64 / 512n, uid: 4_294_967_295n, gid: 4_000_000_000n, nlink: 4_294_967_295n }),
+        stats({ ino: 2n ** 63n, dev: 0n, size: 2n ** 53n + 1n, mtimeNs: -(2n ** 53n) * 1_000_000_000n }),
+      ]),
+    );
+    const file = join(dir, 'extremes.parquet');
+    expect(await exportParquet(walk, file)).toMatchObject({ file, rows: 2 });
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const reader = await db.runAndReadAll(
+      `SELECT inode, dev, size, blocks, allocated, uid, gid, nlink, mtime_s, mtime FROM read_parquet('${file}') ORDER BY path`,
+    );
+    expect(reader.getRowObjects()).toEqual([
+      { inode: MAX_U64, dev: MAX_U64, size: MAX_I64, blocks: MAX_I64 / 512n, allocated: (MAX_I64 / 512n) * 512n, uid: 4_294_967_295, gid: 4_000_000_000, nlink: 4_294_967_295, mtime_s: 0n, mtime: expect.anything() },
+      { inode: 2n ** 63n, dev: 0n, size: 2n ** 53n + 1n, blocks: 0n, allocated: 0n, uid: 0, gid: 0, nlink: 1, mtime_s: -(2n ** 53n), mtime: null },
+    ]);
+  });
+
+  it('refuses a size past INT64 (only a damaged walk has one): ExportError VALUE_RANGE, no file left', async () => {
+    const walk = await openWalk(forgeWalk('too-big', [stats({ size: 2n ** 63n })]));
+    const file = join(dir, 'too-big.parquet');
+    const err = await exportParquet(walk, file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExportError);
+    expect(err).toMatchObject({ code: ExportErrorCode.VALUE_RANGE, file, message: expect.stringContaining(`size ${2n ** 63n} of ./f0 is past 2^63 - 1`) });
+    expect(readdirSync(dir).filter((n) => n.includes('too-big.parquet'))).toEqual([]);
+  });
+
+  it('stops on an aborted signal and refuses an existing target, leaving no file behind', async () => {
+    const walk = await openWalk(forgeWalk('small', [stats({ size: 1n })]));
+    const file = join(dir, 'small.parquet');
+    const aborted = await exportParquet(walk, file, { signal: AbortSignal.abort('test') }).catch((e: unknown) => e);
+    expect(aborted).toMatchObject({ code: ExportErrorCode.ABORTED, cause: 'test' });
+    writeFileSync(file, 'mine');
+    const exists = await exportParquet(walk, file).catch((e: unknown) => e);
+    expect(exists).toMatchObject({ code: ExportErrorCode.EXISTS, message: `${file} exists` });
+    expect(readdirSync(dir).filter((n) => n.includes('small.parquet'))).toEqual(['small.parquet']);
+    expect(await exportParquet(walk, file, { overwrite: true })).toMatchObject({ rows: 1 });
+  });
+});
