@@ -175,6 +175,11 @@ describe('usageSummary against Python and du', () => {
     expect(s.totals.allocatedBytes).toBeNull();
     const perName = BigInt(py(`import os,sys\nprint(sum(os.lstat(os.path.join(d,n)).st_size for d,ds,fs in os.walk(sys.argv[1]) for n in ds+fs)+os.lstat(sys.argv[1]).st_size)`, tree).trim());
     expect(s.totals.apparentBytes).toBe(perName);
+    const owners = await runCli(['usage', out, '--by', 'user']);
+    expect([owners.code, owners.stderr.trim().split('\n').length]).toEqual([2, 1]);
+    expect(owners.stderr).toMatch(/--compact and has no owners/);
+    const exts = (await runCliOk(['usage', out, '--by', 'ext'])).stdout.trimEnd().split('\n');
+    expect(exts.at(-1)).toMatch(/^\s*\S+ \S+\s+-\s+\d+\s+[\d,]+\s+total$/);
   });
 
   it('is identical through records of every thread file in one pass (no second read)', async () => {
