@@ -63,6 +63,16 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.json && args.csv) throw new UsageError('--json and --csv exclude each other');
   const [walkDir, query] = args.positionals as [string, string];
   const walk = await openWalk(walkDir);
+  // Loaded here, not at startup: DuckDB's native binding costs every other command ~0.3 s.
+  let duckdb: typeof import('@duckdb/node-api');
+  let results: typeof import('../output/sql-results.js');
+  try {
+    [duckdb, results] = await Promise.all([import('@duckdb/node-api'), import('../output/sql-results.js')]);
+  } catch (cause) {
+    throw new UsageError(`sql: DuckDB does not load on this platform: ${(cause as Error).message.split('\n')[0]}`);
+  }
+  const { DuckDBInstance } = duckdb;
+  const { writeResult, SqlQueryError } = results;
   let staging: string;
   try {
     staging = mkdtempSync(join(args['temp-dir'] ?? tmpdir(), 'pwalk-sql-'));
@@ -70,9 +80,6 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`sql: cannot create a temporary folder: ${(cause as Error).message}`);
   }
   const abort = abortOnSignals(io);
-  // Loaded here, not at startup: DuckDB's native binding costs every other command ~0.3 s.
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const { writeResult, SqlQueryError } = await import('../output/sql-results.js');
   let instance: InstanceType<typeof DuckDBInstance> | undefined;
   let connection: Awaited<ReturnType<InstanceType<typeof DuckDBInstance>['connect']>> | undefined;
   try {
