@@ -12,6 +12,8 @@ export const WalkerErrorCode = {
   WRITE_FAILED: 'PWALK_WRITE_FAILED',
   /** A worker thread failed while walking. */
   WORKER_FAILED: 'PWALK_WORKER_FAILED',
+  /** The Redis server of a multi-host walk (--queue) does not answer, or no longer does. */
+  QUEUE_UNREACHABLE: 'PWALK_QUEUE_UNREACHABLE',
 } as const;
 export type WalkerErrorCode = (typeof WalkerErrorCode)[keyof typeof WalkerErrorCode];
 

@@ -3,3 +3,4 @@ export { WalkOptions, resolveSettings, type WalkOptionsInput, type WalkSettings 
 export { WalkerError, WalkerErrorCode } from './errors.js';
 export type { WorkSource } from './work-queue.js';
 export type { DirectoryItem } from './directory-item.js';
+export { startMultiHostWalk, joinMultiHostWalk, type JoinedWalk, type JoinOptions, type HostOutcome } from './multi-host.js';

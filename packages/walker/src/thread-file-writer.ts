@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordBuffer, encodeFileHeader, threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
@@ -23,8 +23,10 @@ export class ThreadFileWriter {
     private readonly thread: number,
     private readonly host: string,
     header: { walkId: string; fullAttrs: boolean; blockCapacity: number },
+    /** Multi-host walks name files by host as well as thread. */
+    name: string = threadFileName(thread),
   ) {
-    this.name = threadFileName(thread);
+    this.name = name;
     this.fd = openSync(join(dir, this.name), 'wx', 0o644);
     this.writeAll(encodeFileHeader({ ...header, thread }));
     this.records = new RecordBuffer(
@@ -45,6 +47,10 @@ export class ThreadFileWriter {
     } finally {
       this.release();
     }
+    return this.summary();
+  }
+
+  private summary(): ThreadFileSummary {
     return {
       name: this.name,
       thread: this.thread,
@@ -54,6 +60,30 @@ export class ThreadFileWriter {
       blocks: this.blocks,
       bytes: this.bytes,
     };
+  }
+
+  /**
+   * A multi-host job's commit point: the buffered records become a block and reach
+   * the disk, so the summary returned can be committed in Redis as this file's
+   * durable extent. The file stays open.
+   */
+  checkpoint(): ThreadFileSummary {
+    this.records.flush();
+    fdatasyncSync(this.fd);
+    return this.summary();
+  }
+
+  /**
+   * Cuts the file back to an earlier checkpoint, right after a later checkpoint (the
+   * buffer is empty then): the job's records are not this file's to keep, because
+   * another attempt committed the job or the walk ended first.
+   */
+  rollback(to: ThreadFileSummary): void {
+    ftruncateSync(this.fd, to.bytes);
+    this.bytes = to.bytes;
+    this.blocks = to.blocks;
+    this.recordCount = to.records;
+    this.errorCount = to.errors;
   }
 
   /** Closes without flushing, after a write already failed. */
@@ -74,7 +104,8 @@ export class ThreadFileWriter {
 
   private writeAll(data: Uint8Array): void {
     let done = 0;
-    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done);
+    // Positioned writes: after a rollback the file ends where `bytes` says, not where the descriptor's offset was left.
+    while (done < data.length) done += writeSync(this.fd, data, done, data.length - done, this.bytes + done);
     this.bytes += data.length;
   }
 }

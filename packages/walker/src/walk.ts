@@ -17,6 +17,7 @@ import { Control, createSharedState, readTotals, type ProgressTotals } from './p
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
+import { failureMessage } from './worker-failure.js';
 
 export const TOOL_VERSION = '0.1.0';
 
@@ -54,22 +55,10 @@ export interface WalkRun {
  * with status 'failed' after every worker has flushed what it had.
  */
 export function startWalk(options: WalkOptionsInput): WalkRun {
-  const settings = parseSettings(options);
-  const rootDev = checkRoot(settings.root);
-  prepareOut(settings.out);
-
-  const walkId = newWalkId();
-  const startTime = Date.now();
-  const host = hostname();
+  // Room for the final manifest (its file list grows with the workers), so a walk that fills the disk can still say so.
+  const { settings, rootDev, walkId, startTime, host, manifest } = beginWalk(options, (s) => 16_384 + 512 * s.workers);
   const shared = createSharedState(settings.workers);
   const control = new Int32Array(shared.control);
-  const manifest = baseManifest(settings, walkId, host, startTime);
-  try {
-    // Room for the final manifest (its file list grows with the workers), so a walk that fills the disk can still say so.
-    writeManifest(settings.out, manifest, { reserveBytes: 16_384 + 512 * settings.workers });
-  } catch (cause) {
-    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${(cause as Error).message}`, { cause });
-  }
 
   const workers: Worker[] = [];
   const summaries: (WorkerSummary | null)[] = new Array(settings.workers).fill(null);
@@ -126,7 +115,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
           break;
         case 'fatal':
           reported = true;
-          fail(fatalMessage(msg));
+          fail(failureMessage(msg));
           void worker.terminate();
           break;
       }
@@ -156,7 +145,38 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   };
 }
 
-function parseSettings(options: WalkOptionsInput): WalkSettings {
+/** A walk about to start: checked, its folder made, its 'running' manifest written. */
+export interface BegunWalk {
+  readonly settings: WalkSettings;
+  readonly rootDev: bigint;
+  readonly walkId: string;
+  readonly startTime: number;
+  readonly host: string;
+  readonly manifest: WalkManifestInput;
+}
+
+/**
+ * The checks and first manifest every walk starts with (single- or multi-host):
+ * options, root and output folder, then the 'running' manifest with
+ * `reserveBytes(settings)` of padding for the final one.
+ */
+export function beginWalk(options: WalkOptionsInput, reserveBytes: (settings: WalkSettings) => number): BegunWalk {
+  const settings = parseSettings(options);
+  const rootDev = checkRoot(settings.root);
+  prepareOut(settings.out);
+  const walkId = newWalkId();
+  const startTime = Date.now();
+  const host = hostname();
+  const manifest = baseManifest(settings, walkId, host, startTime);
+  try {
+    writeManifest(settings.out, manifest, { reserveBytes: reserveBytes(settings) });
+  } catch (cause) {
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${(cause as Error).message}`, { cause });
+  }
+  return { settings, rootDev, walkId, startTime, host, manifest };
+}
+
+export function parseSettings(options: WalkOptionsInput): WalkSettings {
   try {
     return resolveSettings(options, filesystemKind(typeof options.root === 'string' && options.root !== '' ? options.root : '.'));
   } catch (cause) {
@@ -170,7 +190,7 @@ function parseSettings(options: WalkOptionsInput): WalkSettings {
 }
 
 /** The root must be there; its device is what --one-file-system keeps to. */
-function checkRoot(root: string): bigint {
+export function checkRoot(root: string): bigint {
   try {
     return lstatSync(root, { bigint: true }).dev;
   } catch (cause) {
@@ -204,12 +224,6 @@ function prepareOut(out: string): void {
   } catch (cause) {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create output folder ${out}: ${(cause as Error).message}`, { cause });
   }
-}
-
-function fatalMessage(msg: Extract<WorkerMessage, { type: 'fatal' }>): string {
-  const where = msg.directory === null ? '' : ` while reading ${msg.directory}`;
-  if (msg.code === 'ENOSPC') return `output disk is full${where} (ENOSPC): ${msg.message}`;
-  return `${msg.message}${where}`;
 }
 
 function baseManifest(settings: WalkSettings, walkId: string, host: string, startTime: number): WalkManifestInput {

@@ -2,6 +2,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { Control } from './progress-counters.js';
 import type { DirectoryItem } from './directory-item.js';
+import type { WorkerFailure } from './worker-failure.js';
 
 /**
  * A worker's side of the directory queue. Workers run depth-first from a private
@@ -23,7 +24,7 @@ export type WorkerMessage =
   | { type: 'give'; items: DirectoryItem[] }
   | { type: 'idle' }
   | { type: 'done'; summary: WorkerSummary }
-  | { type: 'fatal'; message: string; code: string | null; directory: string | null };
+  | ({ type: 'fatal' } & WorkerFailure);
 
 /** Messages from the main thread to a worker. */
 export type DispatchMessage = { type: 'work'; items: DirectoryItem[] } | { type: 'finish' };

@@ -1,7 +1,6 @@
 // Worker thread entry: one per --threads. Reads directories from its own stack,
 // refills it from the shared queue, and writes its own thread file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { isUtf8 } from 'node:buffer';
 import { AsyncDirectoryEngine } from './async-engine.js';
 import { DirectoryScanner } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
@@ -11,6 +10,7 @@ import { CounterSlot, Control } from './progress-counters.js';
 import { ThreadFileWriter } from './thread-file-writer.js';
 import { PortWorkSource, type WorkerMessage } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
+import { workerFailure } from './worker-failure.js';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -84,20 +84,8 @@ async function run(): Promise<void> {
     });
   } catch (err) {
     writer?.abandon();
-    const e = err as NodeJS.ErrnoException;
-    post({
-      type: 'fatal',
-      message: e?.message ?? String(err),
-      code: typeof e?.code === 'string' ? e.code : null,
-      directory: current === null ? null : describe(current.rel),
-    });
+    post({ type: 'fatal', ...workerFailure(err, data.settings, current) });
   }
-}
-
-function describe(rel: Buffer): string {
-  const base = data.settings.base;
-  if (rel.length === 0) return data.settings.root;
-  return base + (isUtf8(rel) ? rel.toString('utf8') : rel.toString('latin1'));
 }
 
 function post(msg: WorkerMessage): void {

@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { startWalk, WalkerError, WalkerErrorCode } from '@pwalk-ts/walker';
+import { startMultiHostWalk, startWalk, WalkerError, WalkerErrorCode } from '@pwalk-ts/walker';
 import { integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -26,6 +26,13 @@ Options:
   --engine E           auto (default): threads beyond the cores keep calls in
                        flight only on network filesystems (NFS, Lustre, GPFS,
                        CIFS, Ceph, FUSE, ...); sync or async force the choice
+  --queue URL          walk together with other hosts through the Redis at URL
+                       (redis://[user:password@]host[:port][/db]): this host
+                       seeds ROOT and walks; hosts running
+                       'pwalk-ts worker --queue URL' join in. --out must be on
+                       a filesystem every host sees at the same path. Exit 2
+                       when Redis cannot be reached or is lost mid-walk (the
+                       walk folder is then marked failed)
   --quiet              print nothing but errors
 `;
 
@@ -38,6 +45,7 @@ const options = {
   'max-depth': { type: 'string' },
   compact: { type: 'boolean' },
   engine: { type: 'string' },
+  queue: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -54,6 +62,7 @@ const schema = z.object({
   'max-depth': integerFlag('max-depth', 0, 1_000_000).optional(),
   compact: z.boolean().default(false),
   engine: z.enum(['auto', 'sync', 'async'], { message: 'engine must be auto, sync or async' }).default('auto'),
+  queue: z.string().optional(),
   quiet: z.boolean().default(false),
 });
 
@@ -63,7 +72,7 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
   const out = resolve(io.cwd, args.out ?? defaultOut(root, new Date()));
   let run;
   try {
-    run = startWalk({
+    const walkOptions = {
       root,
       out,
       threads: args.threads,
@@ -73,7 +82,9 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
       maxDepth: args['max-depth'] ?? null,
       compact: args.compact,
       engine: args.engine,
-    });
+    };
+    // Perf: a single-host walk never loads the multi-host code (BullMQ, the Redis client).
+    run = args.queue === undefined ? startWalk(walkOptions) : await startMultiHostWalk(walkOptions, args.queue);
   } catch (err) {
     if (err instanceof WalkerError && err.code === WalkerErrorCode.BAD_OPTIONS) throw new UsageError(err.message);
     throw err;

@@ -1,0 +1,118 @@
+import { statSync } from 'node:fs';
+import { Queue } from 'bullmq';
+import { WalkerError, WalkerErrorCode } from '../errors.js';
+import { checkRoot, parseSettings } from '../walk.js';
+import type { WalkProgress } from '../walk.js';
+import { HostRunner, type HostOutcome } from './host-runner.js';
+import { bullConnection, connectRedis } from './redis-connect.js';
+import type { RespRedisClient } from './redis-client.js';
+import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
+import { WalkInfo } from './walk-info.js';
+import { WalkProgressPoller } from './walk-progress.js';
+import { parseQueue } from './seed-walk.js';
+
+export interface JoinOptions {
+  queue: string;
+  threads?: number | undefined;
+  /** Called once when no walk is in progress and the worker starts waiting for one. */
+  onWaiting?: (queue: string) => void;
+}
+
+/** A host's part in a walk it joined. */
+export interface JoinedWalk {
+  readonly walkId: string;
+  readonly info: WalkInfo;
+  progress(): WalkProgress;
+  /** Finishes the jobs in hand, commits them and leaves; the walk goes on without this host. */
+  leave(): void;
+  readonly result: Promise<HostOutcome>;
+}
+
+/**
+ * `pwalk-ts worker`: joins the oldest walk in progress on this Redis (waiting for
+ * one to start if there is none), walks with this host's threads until the walk
+ * ends, and returns how it ended. The walk folder must be visible here at the
+ * path the seeding host gave (a shared filesystem).
+ */
+export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWalk> {
+  const q = parseQueue(options.queue);
+  const redis = await connectRedis(q);
+  try {
+    const info = await findWalk(redis, () => options.onWaiting?.(q.display));
+    const settings = parseSettings({
+      root: info.root,
+      out: info.out,
+      threads: options.threads,
+      exclude: info.exclude,
+      oneFileSystem: info.oneFileSystem,
+      snapshots: info.snapshots,
+      maxDepth: info.maxDepth,
+      compact: info.compact,
+      blockCapacity: info.blockCapacity,
+      engine: info.engine,
+    });
+    if (!isFolder(info.out)) {
+      throw new WalkerError(
+        WalkerErrorCode.OUT_NOT_WRITABLE,
+        `walk ${info.walkId} writes to ${info.out}, which this host cannot see (the walk folder must be on a filesystem every host shares)`,
+      );
+    }
+    const rootDev = checkRoot(settings.root);
+    const keys = walkKeys(info.walkId);
+    const runner = await HostRunner.start({ queue: q, walkId: info.walkId, settings, rootDev, redis });
+    const queue = new Queue(keys.queueName, { connection: bullConnection(q) });
+    const poller = new WalkProgressPoller(redis, keys, queue, info.startTime);
+    const result = runner.finished.then(async (outcome) => {
+      poller.stop();
+      await Promise.race([queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      redis.disconnect();
+      return outcome;
+    });
+    return { walkId: info.walkId, info, progress: () => poller.latest(), leave: () => runner.leave(), result };
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The oldest running walk; subscribes before looking, so a walk that starts meanwhile is not missed. */
+async function findWalk(redis: RespRedisClient, onWaiting: () => void): Promise<WalkInfo> {
+  const listener = redis.duplicate();
+  try {
+    await listener.connect();
+    let started: () => void = () => undefined;
+    listener.on('message', () => started());
+    await listener.subscribe(WALK_STARTED_CHANNEL);
+    let waited = false;
+    for (;;) {
+      const next = new Promise<void>((r) => (started = r));
+      const found = await runningWalks(redis);
+      if (found.length > 0) return found.sort((a, b) => a.startTime - b.startTime)[0]!;
+      if (!waited) onWaiting();
+      waited = true;
+      await Promise.race([next, new Promise((_, reject) => listener.once('end', () => reject(new Error('lost the connection to Redis'))))]);
+    }
+  } finally {
+    listener.disconnect();
+  }
+}
+
+async function runningWalks(redis: RespRedisClient): Promise<WalkInfo[]> {
+  const out: WalkInfo[] = [];
+  for (const walkId of await redis.smembers(ACTIVE_WALKS)) {
+    const keys = walkKeys(walkId);
+    // A walk whose seeding host died without ending it stays 'running': its heartbeat is gone.
+    if ((await redis.get(keys.status)) !== 'running' || (await redis.exists(keys.alive)) === 0) continue;
+    const parsed = WalkInfo.safeParse(JSON.parse((await redis.get(keys.info)) ?? 'null'));
+    if (parsed.success) out.push(parsed.data);
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+import type { JobTotals } from './host-thread-protocol.js';
+import type { RespRedisClient } from './redis-client.js';
+import type { WalkKeys } from './walk-keys.js';
+
+/**
+ * The Lua scripts that make a multi-host walk exactly-once. Each runs atomically
+ * in Redis, so no two hosts can both commit one job, and no commit lands after
+ * the walk has ended.
+ */
+
+/**
+ * Commits a job: its id joins the committed set, its thread file's summary and
+ * the walk totals move forward, its plan is dropped. Returns 1 when committed,
+ * 0 when another attempt of the same job committed first, -1 when the walk is
+ * no longer running. In the last two cases the caller rolls its file back.
+ */
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= 'running' then return -1 end
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+redis.call('HINCRBY', KEYS[4], 'entries', ARGV[4])
+redis.call('HINCRBY', KEYS[4], 'dirs', ARGV[5])
+redis.call('HINCRBY', KEYS[4], 'files', ARGV[6])
+redis.call('HINCRBY', KEYS[4], 'errors', ARGV[7])
+redis.call('HINCRBY', KEYS[4], 'bytes', ARGV[8])
+redis.call('HINCRBY', KEYS[4], 'dirsRead', ARGV[9])
+redis.call('HINCRBY', KEYS[4], 'jobs', 1)
+redis.call('DEL', KEYS[5])
+return 1
+`;
+
+/** Stores a job's plan unless one is there; returns the stored plan (an earlier attempt's) or nil. */
+const PLAN = `
+local old = redis.call('GET', KEYS[1])
+if old then return old end
+redis.call('SET', KEYS[1], ARGV[1])
+return false
+`;
+
+/** Moves the status from 'running' to ARGV[1] once, with its message, and tells every host. Returns 1 if this call ended the walk. */
+const END = `
+if redis.call('GET', KEYS[1]) ~= 'running' then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('SET', KEYS[2], ARGV[2]) end
+redis.call('PUBLISH', KEYS[3], ARGV[1])
+return 1
+`;
+
+export type CommitResult = 'committed' | 'duplicate' | 'walk-ended';
+
+export class WalkScripts {
+  constructor(
+    private readonly redis: RespRedisClient,
+    private readonly keys: WalkKeys,
+  ) {
+    redis.defineCommand('pwalkCommit', { numberOfKeys: 5, lua: COMMIT });
+    redis.defineCommand('pwalkPlan', { numberOfKeys: 1, lua: PLAN });
+    redis.defineCommand('pwalkEnd', { numberOfKeys: 3, lua: END });
+  }
+
+  async commit(jobId: string, fileName: string, fileSummary: string, t: JobTotals): Promise<CommitResult> {
+    const k = this.keys;
+    const r = await this.redis.runCommand('pwalkCommit', [
+      [k.status, k.committed, k.files, k.totals, k.plan(jobId), jobId, fileName, fileSummary, t.entries, t.dirs, t.files, t.errors, String(t.bytes), t.dirsRead],
+    ]);
+    return r === 1 ? 'committed' : r === 0 ? 'duplicate' : 'walk-ended';
+  }
+
+  /** The plan an earlier attempt of this job stored, or null after storing `plan` as this job's. */
+  async plan(jobId: string, plan: string): Promise<string | null> {
+    return (await this.redis.runCommand('pwalkPlan', [[this.keys.plan(jobId), plan]])) as string | null;
+  }
+
+  async end(status: 'complete' | 'failed' | 'interrupted', message: string | null): Promise<boolean> {
+    const k = this.keys;
+    return (await this.redis.runCommand('pwalkEnd', [[k.status, k.message, k.channel, status, message ?? '']])) === 1;
+  }
+}

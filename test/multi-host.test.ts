@@ -1,0 +1,226 @@
+// Multi-host walks (`--queue` and `pwalk-ts worker`) on a real Redis, with separate
+// OS processes standing for hosts: the records equal a single-host walk's and
+// ground_truth.py's; a worker SIGKILLed mid-walk loses nothing and duplicates
+// nothing; Redis unreachable or lost mid-walk is one line, exit 2, a failed walk.
+// The trees are read through slowfs (FUSE) so a walk lasts long enough to join and
+// to kill something in the middle of it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWalk } from '@pwalk-ts/reader';
+import { cliEntries, diffRecords, groundTruth, orderProblems, settleAtimes, type Rec } from './helpers/records.js';
+import { freePort, privateRedis, redisSkipReason, testRedis, type TestRedis } from './helpers/redis.js';
+import { CLI, runCli, runCliOk } from './helpers/run-cli.js';
+import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
+import { buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+
+/** Short locks, so a killed worker's jobs come back within seconds. */
+const QUEUE_ENV = { PWALK_QUEUE_LOCK_MS: '2000' };
+
+const skipReason = redisSkipReason() ?? slowfsSkipReason();
+if (skipReason !== null) console.warn(`multi-host tests skipped: ${skipReason}`);
+
+interface Running {
+  child: ChildProcess;
+  stderr: () => string;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+}
+
+/** Starts the CLI as its own process (a host), without waiting for it. */
+function startCli(args: string[]): Running {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, NODE_OPTIONS: '', ...QUEUE_ENV },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, stderr: () => stderr, done };
+}
+
+async function until(what: string, test: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Workers that have subscribed and wait for a walk (so the walk cannot finish before they join). */
+async function startWorkers(url: string, n: number): Promise<Running[]> {
+  const workers = Array.from({ length: n }, () => startCli(['worker', '--queue', url, '--threads', '4']));
+  await Promise.all(workers.map((w, i) => until(`worker ${i} to wait for a walk`, () => w.stderr().includes('waiting for one to start'))));
+  return workers;
+}
+
+async function sortedEntries(out: string): Promise<Rec[]> {
+  const cat = await runCliOk(['cat', out, '--sort', 'path']);
+  const problems: string[] = [];
+  const entries = cliEntries(cat.stdout, problems);
+  expect(problems).toEqual([]);
+  expect(orderProblems(entries)).toEqual([]);
+  return entries;
+}
+
+/** The pids whose thread files hold records (file names are thread_<host>-<pid>-<thread>.bin). */
+async function pidsWithRecords(out: string): Promise<Set<string>> {
+  const walk = await openWalk(out);
+  const pids = new Set<string>();
+  for (const f of walk.manifest!.files) if (f.records > 0) pids.add(/-(\d+)-\d+\.bin$/.exec(f.name)![1]!);
+  return pids;
+}
+
+describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () => {
+  let base: string;
+  let redis: TestRedis;
+  const mounts: SlowfsMount[] = [];
+
+  async function mount(src: string, name: string, delayMs: number): Promise<string> {
+    const mnt = join(base, name);
+    mkdirSync(mnt);
+    mounts.push(await mountSlowfs(src, mnt, ['--delay-ms', String(delayMs)]));
+    return mnt;
+  }
+
+  beforeAll(async () => {
+    base = makeTempBase('multi-host');
+    redis = await testRedis();
+  });
+
+  afterAll(async () => {
+    for (const m of mounts) await m.unmount();
+    await redis?.stop();
+    if (mounts.every((m) => !m.isMounted())) removeTempBase(base);
+  });
+
+  it('3 worker processes and the seeding host write the same records as a single-host walk and ground_truth.py', async () => {
+    const src = join(base, 'skewed');
+    buildSkewedTree(src);
+    settleAtimes(src);
+    const mnt = await mount(src, 'skewed-mnt', 1);
+    const workers = await startWorkers(redis.url, 3);
+    const out = join(base, 'multi');
+    const seed = await runCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4'], { timeoutMs: 120_000 });
+    expect(seed.stderr).not.toMatch(/internal error/);
+    expect(seed.code, seed.stderr).toBe(0);
+    for (const w of workers) {
+      const r = await w.done;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/complete/);
+    }
+    const walk = await openWalk(out);
+    expect(walk.manifest!.status).toBe('complete');
+    // Every host's files are listed: 4 processes, threads each.
+    const listed = new Set(walk.manifest!.files.map((f) => /-(\d+)-\d+\.bin$/.exec(f.name)![1]));
+    expect(listed.size).toBe(4);
+    expect(readdirSync(out).filter((n) => n.endsWith('.bin')).sort()).toEqual(walk.manifest!.files.map((f) => f.name).sort());
+    // The work really was shared.
+    expect((await pidsWithRecords(out)).size).toBeGreaterThanOrEqual(2);
+
+    const single = join(base, 'single');
+    await runCliOk([mnt, '--out', single, '--threads', '4', '--quiet']);
+    const multi = await sortedEntries(out);
+    expect(diffRecords(multi, await sortedEntries(single))).toEqual([]);
+    expect(diffRecords(multi, groundTruth(mnt).entries)).toEqual([]);
+    const info = JSON.parse((await runCliOk(['info', out, '--json'])).stdout) as { totals?: { entries: number } };
+    expect(walk.manifest!.totals.entries).toBe(multi.length);
+    expect(info).toBeTruthy();
+  }, 180_000);
+
+  it('a worker SIGKILLed mid-walk: the walk completes with nothing missing and nothing twice', async () => {
+    const src = join(base, 'wide');
+    buildWideTree(src, 20, 12);
+    settleAtimes(src);
+    const mnt = await mount(src, 'wide-mnt', 10);
+    const workers = await startWorkers(redis.url, 3);
+    const out = join(base, 'killed');
+    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4', '--quiet']);
+    // Kill the first worker once it has committed a job (its file grew past the header): it is mid-walk.
+    const victim = workers[0]!;
+    const victimFiles = (): string[] => (existsSync(out) ? readdirSync(out).filter((n) => n.includes(`-${victim.child.pid}-`)) : []);
+    await until('the victim to commit a job', () => victimFiles().some((n) => statSync(join(out, n)).size > 64), 60_000);
+    victim.child.kill('SIGKILL');
+    expect((await victim.done).signal).toBe('SIGKILL');
+    const s = await seed.done;
+    expect(s.code, s.stderr).toBe(0);
+    for (const w of workers.slice(1)) expect((await w.done).code).toBe(0);
+
+    const walk = await openWalk(out);
+    expect(walk.manifest!.status).toBe('complete');
+    // The dead host's files are listed, cut at their last commit.
+    for (const name of victimFiles()) {
+      const listed = walk.manifest!.files.find((f) => f.name === name);
+      expect(listed, name).toBeDefined();
+      expect(statSync(join(out, name)).size).toBe(listed!.bytes);
+    }
+    const multi = await sortedEntries(out);
+    const single = join(base, 'killed-single');
+    await runCliOk([mnt, '--out', single, '--threads', '4', '--quiet']);
+    expect(diffRecords(multi, await sortedEntries(single))).toEqual([]);
+    expect(diffRecords(multi, groundTruth(mnt).entries)).toEqual([]);
+    expect(walk.manifest!.totals.entries).toBe(multi.length);
+  }, 180_000);
+
+  it('a bad --queue URL is one line, exit 2, and no walk folder', async () => {
+    const out = join(base, 'bad-url');
+    for (const url of ['http://127.0.0.1:6379', 'not a url', 'redis://127.0.0.1:6379/x']) {
+      const r = await runCli([base, '--queue', url, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^pwalk-ts: --queue .*redis:\/\//);
+      expect(existsSync(out)).toBe(false);
+    }
+    const w = await runCli(['worker']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/^pwalk-ts: --queue: needs the URL of the Redis/);
+  });
+
+  it('Redis unreachable: one line naming it, exit 2, the walk marked failed', async () => {
+    const port = await freePort();
+    const out = join(base, 'unreachable');
+    const r = await runCli([join(base, 'wide'), '--queue', `redis://127.0.0.1:${port}`, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`);
+    const walk = await openWalk(out);
+    expect(walk.manifest!.status).toBe('failed');
+    const w = await runCli(['worker', '--queue', `redis://127.0.0.1:${port}`]);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`);
+  });
+
+  it('Redis lost mid-walk: exit 2 with one line, the walk marked failed, its records still readable', async () => {
+    const own = await privateRedis();
+    try {
+      const src = join(base, 'lost');
+      buildWideTree(src, 20, 12);
+      settleAtimes(src);
+      const mnt = await mount(src, 'lost-mnt', 10);
+      const out = join(base, 'lost-walk');
+      const seed = startCli([mnt, '--queue', own.url, '--out', out, '--threads', '4', '--quiet']);
+      await until('a committed job', () => existsSync(out) && readdirSync(out).some((n) => n.endsWith('.bin') && statSync(join(out, n)).size > 64), 60_000);
+      own.kill();
+      const s = await seed.done;
+      expect(s.code).toBe(2);
+      expect(s.stderr).toMatch(new RegExp(`^pwalk-ts: walk failed: lost the connection to Redis at ${own.url.replace(/[/.]/g, '\\$&')}; .* is marked failed`));
+      expect(s.stderr.trim().split('\n')).toHaveLength(1);
+      const walk = await openWalk(out);
+      expect(walk.manifest!.status).toBe('failed');
+      const cat = await runCli(['cat', out, '--sort', 'path']);
+      const problems: string[] = [];
+      const entries = cliEntries(cat.stdout, problems);
+      expect(problems).toEqual([]);
+      expect(entries.length).toBeGreaterThan(0);
+      // What was written is exact and there once: each record equals the tree's entry (read
+      // from the source, not through the slow mount: only the device number differs).
+      const asMounted = (e: Rec): Rec => ({ ...e, pathBytes: Buffer.concat([Buffer.from(mnt), e.pathBytes.subarray(Buffer.byteLength(src))]) });
+      const truth = new Map(groundTruth(src).entries.map((e) => [asMounted(e).pathBytes.toString('base64'), asMounted(e)]));
+      const expected = entries.map((e) => truth.get(e.pathBytes.toString('base64'))).filter((e): e is Rec => e !== undefined);
+      expect(diffRecords(entries, expected, { ignore: ['dev'] })).toEqual([]);
+    } finally {
+      await own.stop();
+    }
+  }, 120_000);
+});
