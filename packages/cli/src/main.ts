@@ -7,6 +7,7 @@ import { infoCommand, INFO_HELP } from './commands/info.js';
 import { largestCommand, LARGEST_HELP } from './commands/largest.js';
 import { sqlCommand, SQL_HELP } from './commands/sql.js';
 import { walkCommand, WALK_HELP } from './commands/walk.js';
+import { workerCommand, WORKER_HELP } from './commands/worker.js';
 import { usageCommand, USAGE_HELP } from './commands/usage.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -19,6 +20,7 @@ Usage:
   pwalk-ts info WALK               summary and verification of a walk folder
   pwalk-ts cat WALK [options]      every record, as ndjson or csv
   pwalk-ts du WALK [options]       space below each directory, hard links once
+  pwalk-ts worker --queue URL      join a multi-host walk (see pwalk-ts worker --help)
   pwalk-ts usage WALK --by KEY     space by user, group, ext, mtime, atime or depth
   pwalk-ts largest WALK [--top N]  the largest files
   pwalk-ts export WALK -o FILE     every entry to a Parquet file (typed, exact)
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   info: { run: infoCommand, help: INFO_HELP },
   cat: { run: catCommand, help: CAT_HELP },
   du: { run: duCommand, help: DU_HELP },
+  worker: { run: workerCommand, help: WORKER_HELP },
   usage: { run: usageCommand, help: USAGE_HELP },
   largest: { run: largestCommand, help: LARGEST_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
