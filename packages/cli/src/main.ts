@@ -1,9 +1,11 @@
 import { WalkFormatError } from '@pwalk-ts/reader';
 import { TOOL_VERSION, WalkerError } from '@pwalk-ts/walker';
 import { catCommand, CAT_HELP } from './commands/cat.js';
+import { diffCommand, DIFF_HELP } from './commands/diff.js';
 import { duCommand, DU_HELP } from './commands/du.js';
 import { exportCommand, EXPORT_HELP } from './commands/export.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
+import { reportCommand, REPORT_HELP } from './commands/report.js';
 import { largestCommand, LARGEST_HELP } from './commands/largest.js';
 import { sqlCommand, SQL_HELP } from './commands/sql.js';
 import { walkCommand, WALK_HELP } from './commands/walk.js';
@@ -25,6 +27,8 @@ Usage:
   pwalk-ts largest WALK [--top N]  the largest files
   pwalk-ts export WALK -o FILE     every entry to a Parquet file (typed, exact)
   pwalk-ts sql WALK "QUERY"        a SQL query (DuckDB) over the views entries, errors
+  pwalk-ts report WALK [options]   capacity report: HTML with charts, JSON
+  pwalk-ts diff OLD NEW [options]  what changed between two walks (HTML, JSON)
 
 Exit codes: 0 ok; 1 finished with entry errors (or the walk read is incomplete or
 damaged); 2 usage or fatal error; 130/143 interrupted by SIGINT/SIGTERM.
@@ -41,6 +45,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   largest: { run: largestCommand, help: LARGEST_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   sql: { run: sqlCommand, help: SQL_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
+  diff: { run: diffCommand, help: DIFF_HELP },
 };
 
 /**

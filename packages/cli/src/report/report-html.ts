@@ -77,7 +77,8 @@ function treemapNodes(r: ReportJson): TreemapNode[] {
       tooltip: `${c.path}\n${exactBytes(c.apparentBytes)}; ${humanCount(c.files)} files`,
     }));
     const rest = BigInt(t.apparentBytes) - t.children.reduce((s, c) => s + BigInt(c.apparentBytes), 0n);
-    if (rest > 0n) children.push({ label: '(rest)', value: Number(rest), tooltip: exactBytes(rest) });
+    // Only beside subdirectories: a directory without any is one plain box.
+    if (rest > 0n && children.length > 0) children.push({ label: '(rest)', value: Number(rest), tooltip: exactBytes(rest) });
     return {
       label: `${t.path.slice(t.path.lastIndexOf('/') + 1)} ${humanBytes(t.apparentBytes)}`,
       value: Number(t.apparentBytes),

@@ -76,7 +76,7 @@ export function squarify(values: readonly number[], rect: Rect): Rect[] {
 }
 
 const WIDTH = 760;
-const HEIGHT = 380;
+const HEIGHT = 300;
 const HEADER = 16;
 const PALETTE = 8;
 

@@ -1,0 +1,196 @@
+// The report and diff pages in a real browser: headless Chromium (Debian's, driven by
+// playwright-core) opens each HTML file from disk and the test checks that nothing
+// leaves the page (the only request is the file itself), nothing logs an error, no
+// hostile file name runs as script (they include <script> and onerror= names),
+// every headline figure on screen equals the JSON (exactly in its tooltip, within
+// rounding in human units), every chart drew shapes, and the page prints. The
+// screenshots go to test-output/ for a person to look at.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, runCliOk } from './helpers/run-cli.js';
+import { makeTempBase, py, removeTempBase } from './helpers/trees.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OUTPUT = join(REPO, 'test-output');
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`report-browser: skipped: ${CHROMIUM} is not installed (apt-get install chromium)`);
+
+let base: string;
+let browser: Browser;
+
+const TREE = String.raw`
+import os, sys, time
+r = os.fsencode(sys.argv[1]); R = int(time.time()); D = 86400
+def w(rel, n, uid=0, gid=0, age=0):
+    p = os.path.join(r, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f: f.write(b"x" * n)
+    os.chown(p, uid, gid)
+    os.utime(p, (R - age, R - age))
+for i in range(30): w(b"projects/alpha/run%02d/out.dat" % (i % 6), 40_000 * (i + 1), 1234, 1234, (i % 5) * 300 * D)
+for i in range(50): w(b"home/user%d/notes%02d.txt" % (i % 4, i), 900 * i, 65534, 65534, i * 40 * D)
+w(b"scratch/big.iso", 25_000_000, 0, 0, 4 * 365 * D)
+for n in [b"<script>alert(1)", b"<img src=x onerror=alert(2)>", b"q\"uote&amp;'s", b"new\nline", b"bytes\xff\xfe.bin", b"</svg><script>alert(3)"]:
+    w(b"names/" + n.replace(b"/", b"_"), 4096, 65534, 65534, 500 * D)
+w(b"names/<b>dir</b>".replace(b"/", b"_") + b"/inner<script>alert(4)", 123, 0, 0)
+`;
+
+const CHANGE = String.raw`
+import os, shutil, sys
+r = os.fsencode(sys.argv[1])
+shutil.rmtree(os.path.join(r, b"home/user1"))
+with open(os.path.join(r, b"projects/alpha/run00/out.dat"), "ab") as f: f.write(b"y" * 3_000_000)
+with open(os.path.join(r, b"names/<script>alert(5).iso"), "wb") as f: f.write(b"z" * 8_000_000)
+os.makedirs(os.path.join(r, b"projects/beta"))
+with open(os.path.join(r, b"projects/beta/new\xff<i>.bin"), "wb") as f: f.write(b"n" * 2_000_000)
+`;
+
+interface Visit {
+  requests: string[];
+  problems: string[];
+}
+
+/** Opens a file in a fresh page and records every request, console error, page error and dialog. */
+async function open(file: string): Promise<{ page: Page; visit: Visit }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const visit: Visit = { requests: [], problems: [] };
+  page.on('request', (r) => visit.requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') visit.problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => visit.problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    visit.problems.push(`a script ran: ${d.type()} ${d.message()}`);
+    void d.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, visit };
+}
+
+const UNIT = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50 } as Record<string, number>;
+
+/**
+ * A headline figure as shown against the JSON's exact value: the tooltip holds the
+ * exact number; the text is either that number (counts) or the same amount in
+ * binary units, rounded to the three digits the page shows.
+ */
+function expectFigure(metric: string, text: string, title: string, exact: bigint): void {
+  const digits = (s: string) => BigInt(s.replace(/[^\d-]/g, '') || 'NaN');
+  if (/ bytes$/.test(title) || / -> /.test(title)) {
+    const [before, after] = title.split(' -> ');
+    if (after === undefined) expect(digits(title), metric).toBe(exact < 0n ? -exact : exact);
+    else expect(digits(after) - digits(before!), metric).toBe(exact);
+    const m = /^([+-]?)([\d.]+) (B|KiB|MiB|GiB|TiB|PiB)$/.exec(text);
+    expect(m, `${metric}: "${text}"`).not.toBeNull();
+    const shown = Number(m![2]) * UNIT[m![3]!]! * (m![1] === '-' ? -1 : 1);
+    const value = Number(exact);
+    expect(Math.abs(shown - value), `${metric}: "${text}" for ${exact}`).toBeLessThanOrEqual(Math.max(0.5, Math.abs(value) * 0.006));
+    return;
+  }
+  if (metric === 'durationMs') {
+    expect(digits(title)).toBe(exact);
+    return;
+  }
+  expect(digits(text.replace(/\/s$/, '')), `${metric}: "${text}"`).toBe(exact);
+}
+
+async function headline(page: Page): Promise<{ metric: string; text: string; title: string }[]> {
+  return page.$$eval('[data-metric]', (els) =>
+    els.map((e) => ({ metric: e.getAttribute('data-metric')!, text: e.textContent!.trim(), title: e.getAttribute('title')! })),
+  );
+}
+
+/** Every chart drew something: each SVG has shapes, and the shapes have area. */
+async function expectCharts(page: Page, atLeast: number): Promise<void> {
+  const charts = await page.$$eval('svg.chart', (svgs) =>
+    svgs.map((svg) => {
+      const shapes = [...svg.querySelectorAll('rect')].map((r) => (r as SVGGraphicsElement).getBBox());
+      return { label: svg.getAttribute('aria-label'), shapes: shapes.length, drawn: shapes.filter((b) => b.width > 0 && b.height > 0).length, box: svg.getBoundingClientRect().height };
+    }),
+  );
+  expect(charts.length).toBeGreaterThanOrEqual(atLeast);
+  const drawn = charts.filter((c) => c.drawn > 0);
+  expect(drawn.length, JSON.stringify(charts)).toBeGreaterThanOrEqual(atLeast);
+  for (const c of charts) expect(c.box, String(c.label)).toBeGreaterThan(0);
+}
+
+async function expectSafe(page: Page, file: string, visit: Visit): Promise<void> {
+  expect(visit.problems).toEqual([]);
+  expect(visit.requests).toEqual([pathToFileURL(file).href]);
+  // The page's embedded data is the JSON document itself.
+  const embedded = await page.$eval('#pwalk-data', (e) => JSON.parse(e.textContent!) as unknown);
+  expect(embedded).toEqual(JSON.parse(readFileSync(file.replace(/\.html$/, '.json'), 'utf8')));
+  // Hostile names are text on the page, not elements.
+  expect(await page.$$eval('body script', (s) => s.length)).toBe(2);
+  expect(await page.$$eval('img, b, i', (s) => s.length)).toBe(0);
+  const pdf = await page.pdf({ format: 'A4' });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+}
+
+describe.skipIf(!hasChromium)('report and diff pages in Chromium', () => {
+  beforeAll(async () => {
+    base = makeTempBase('report-browser');
+    const tree = join(base, 'tree');
+    py(TREE, tree);
+    await runCliOk([tree, '--out', join(base, 'w1'), '--quiet']);
+    py(CHANGE, tree);
+    execFileSync('find', [tree], { stdio: 'ignore' });
+    await runCliOk([tree, '--out', join(base, 'w2'), '--quiet']);
+    await runCliOk(['report', join(base, 'w2'), '--html', join(base, 'report.html'), '--json', join(base, 'report.json'), '--quiet', '--top', '100']);
+    await runCliOk(['diff', join(base, 'w1'), join(base, 'w2'), '--html', join(base, 'diff.html'), '--json', join(base, 'diff.json'), '--quiet']);
+    mkdirSync(OUTPUT, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    removeTempBase(base);
+  });
+
+  it('the report: no request leaves the page, no error, no script from a name; the headline equals the JSON; charts drawn', async () => {
+    const file = join(base, 'report.html');
+    const { page, visit } = await open(file);
+    const json = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8'), (_k, v: unknown) => v) as { headline: Record<string, number | null> };
+    const exactJson = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as { headline: Record<string, string | null> };
+    const figures = await headline(page);
+    expect(figures.map((f) => f.metric)).toEqual(['files', 'dirs', 'entries', 'apparentBytes', 'allocatedBytes', 'errors', 'durationMs', 'entriesPerSecond']);
+    for (const f of figures) expectFigure(f.metric, f.text, f.title, BigInt(exactJson.headline[f.metric]!));
+    expect(json.headline.files).toBeGreaterThan(40);
+    await expectCharts(page, 12);
+    await expectSafe(page, file, visit);
+    await expect(page.getByText('names/<script>alert(1)').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUTPUT, 'report.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('the diff: the same checks, growth charts drawn, new hostile names shown as text', async () => {
+    const file = join(base, 'diff.html');
+    const { page, visit } = await open(file);
+    const d = JSON.parse(readFileSync(join(base, 'diff.json'), 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as Record<string, any>;
+    const want: Record<string, string> = {
+      netBytes: d.netBytes,
+      oldBytes: d.old.totals.bytes,
+      newBytes: d.new.totals.bytes,
+      addedFiles: d.added.files,
+      addedBytes: d.added.bytes,
+      deletedFiles: d.deleted.files,
+      deletedBytes: d.deleted.bytes,
+      modifiedFiles: d.modified.files,
+      modifiedDeltaBytes: d.modified.deltaBytes,
+      newFilesTotal: d.new.totals.files,
+    };
+    const figures = await headline(page);
+    expect(figures.map((f) => f.metric)).toEqual(Object.keys(want));
+    for (const f of figures) expectFigure(f.metric, f.text, f.title, BigInt(want[f.metric]!));
+    expect(BigInt(d.added.files)).toBe(2n);
+    expect(BigInt(d.deleted.files)).toBeGreaterThan(0n);
+    await expectCharts(page, 4);
+    await expectSafe(page, file, visit);
+    await expect(page.getByText('<script>alert(5).iso', { exact: false }).count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUTPUT, 'diff.png'), fullPage: true });
+    await page.close();
+  });
+});

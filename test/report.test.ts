@@ -1,0 +1,203 @@
+// `pwalk-ts report --json` against independent ground truth on a tree the test
+// builds: owners, ages and extensions against test/helpers/usage_truth.py (its own
+// lstat walk), cold data per owner summed from that truth's atime buckets,
+// directories against GNU du (sizes) and a Python count (files), the headline
+// against du and the manifest, errors against what a walk as nobody cannot read.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportJson } from '../packages/cli/src/report/report-schema.js';
+import { CLI, parseJsonExact, REPO, runCli, runCliOk } from './helpers/run-cli.js';
+import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
+
+const TRUTH = join(import.meta.dirname, 'helpers/usage_truth.py');
+type Tally = [bigint, bigint, bigint, bigint, bigint];
+const BUCKETS = ['future', 'lt30d', '30to90d', '90dto1y', '1to3y', 'gt3y'];
+
+let base: string;
+let tree: string;
+let report: Record<string, any>;
+let reportText: string;
+
+const BUILD = String.raw`
+import os, sys, time
+r = os.fsencode(sys.argv[1]); R = int(time.time()); D = 86400
+def w(rel, n, uid=0, gid=0, age=None):
+    p = os.path.join(r, rel)
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "wb") as f: f.write(b"x" * n)
+    os.chown(p, uid, gid)
+    if age is not None: os.utime(p, (R - age, R - age))
+owners = [(0, 0), (1234, 1234), (65534, 65534), (1234, 65534)]
+ages = [4 * 365 * D, 2 * 365 * D, 200 * D, 60 * D, 10 * D]
+exts = ["dat", "TXT", "tar.gz", "log", ""]
+for i in range(60):
+    uid, gid = owners[i % 4]
+    ext = exts[i % 5]
+    w(b"proj/%s/f%02d%s" % (b"abc"[i % 3:i % 3 + 1], i, (b"." + ext.encode()) if ext else b""), 1000 + 37 * i, uid, gid, ages[i % 5])
+for i in range(40): w(b"many/small/s%02d.txt" % i, 10, 1234, 1234, 20 * D)
+w(b"archive/old.tar.gz", 3_000_000, 65534, 65534, 5 * 365 * D)
+with open(os.path.join(r, b"archive/disk.raw"), "wb") as f: f.truncate(6 * 2**30)
+os.chown(os.path.join(r, b"archive/disk.raw"), 1234, 1234)
+os.utime(os.path.join(r, b"archive/disk.raw"), (R - 2 * 365 * D, R - 2 * 365 * D))
+w(b"links/orig.bin", 50_000, 1234, 1234, 30 * D)
+os.link(os.path.join(r, b"links/orig.bin"), os.path.join(r, b"links/again.bin"))
+for n in [b"<script>alert(1)", b"quote\"&amp;'.txt", b"new\nline.log", b"bytes\xff\xfe.DAT", b"<img src=x onerror=alert(2)>"]:
+    w(b"names/" + n, 77, 65534, 65534, 100 * D)
+`;
+
+function truth(startMs: bigint): {
+  totals: Tally;
+  users: Record<string, { name: string; tally: Tally; atime: Record<string, Tally> }>;
+  groups: Record<string, { name: string; tally: Tally; atime: Record<string, Tally> }>;
+  mtimeAges: Record<string, Tally>;
+  atimeAges: Record<string, Tally>;
+  extensions: Record<string, Tally>;
+  largest: { pathHex: string; size: bigint }[];
+} {
+  return parseJsonExact(execFileSync(PYTHON, [TRUTH, tree, String(startMs), '10'], { encoding: 'utf8' })) as ReturnType<typeof truth>;
+}
+
+const tally = (u: Record<string, any>): Tally => [u.entries, u.files, u.dirs, u.apparentBytes, u.allocatedBytes];
+
+function pathHex(row: { path: string; pathBase64?: string }): string {
+  return (row.pathBase64 === undefined ? Buffer.from(row.path) : Buffer.from(row.pathBase64, 'base64')).toString('hex');
+}
+
+beforeAll(async () => {
+  base = makeTempBase('report');
+  tree = join(base, 'tree');
+  py(BUILD, tree);
+  // Reading a directory moves its atime once (relatime): after this read, the walk and the truth agree.
+  execFileSync('find', [tree], { stdio: 'ignore' });
+  await runCliOk([tree, '--out', join(base, 'walk'), '--quiet']);
+  reportText = (await runCliOk(['report', join(base, 'walk'), '--json', '-', '--top', '10'])).stdout;
+  report = parseJsonExact(reportText) as Record<string, any>;
+});
+afterAll(() => removeTempBase(base));
+
+describe('pwalk-ts report --json', () => {
+  it('validates against the published schema, also with JSON.parse (every value here is below 2^53)', () => {
+    expect(ReportJson.safeParse(report).error).toBeUndefined();
+    expect(ReportJson.safeParse(JSON.parse(reportText)).error).toBeUndefined();
+    // A value past 2^53 read by JSON.parse is rounded: the schema says so rather than pass it on.
+    const rounded = JSON.parse(reportText.replace(/"apparentBytes": \d+/, '"apparentBytes": 9007199254740993'));
+    expect(ReportJson.safeParse(rounded).error?.issues[0]?.message).toMatch(/bigint-aware/);
+  });
+
+  it('headline, owners, cold data, ages, extensions and largest files equal the truth', () => {
+    const t = truth(report.walk.startTime as bigint);
+    expect(tally(report.headline)).toEqual(t.totals);
+    const owners = (rows: any[]) => Object.fromEntries(rows.map((o) => [String(o.id), { name: o.name, tally: tally(o), atime: Object.fromEntries(BUCKETS.map((b) => [b, tally(o.atime[b])])) }]));
+    expect(owners(report.users)).toEqual(t.users);
+    expect(owners(report.groups)).toEqual(t.groups);
+    for (const [rows, want] of [[report.coldUsers, t.users], [report.coldGroups, t.groups]] as const) {
+      const cold = Object.entries(want)
+        .map(([id, o]) => ({ id, bytes: o.atime['1to3y']![3] + o.atime.gt3y![3], files: o.atime['1to3y']![1] + o.atime.gt3y![1] }))
+        .filter((c) => c.bytes > 0n || c.files > 0n)
+        .sort((a, b) => (a.bytes > b.bytes ? -1 : a.bytes < b.bytes ? 1 : Number(a.id) - Number(b.id)));
+      expect(rows.map((c: any) => [String(c.id), c.apparentBytes, c.files])).toEqual(cold.map((c) => [c.id, c.bytes, c.files]));
+    }
+    expect(report.coldUsers[0].name).toBe('1234');
+    expect(Object.fromEntries(report.mtimeAge.map((r: any) => [r.bucket, tally(r)]))).toEqual(t.mtimeAges);
+    expect(Object.fromEntries(report.atimeAge.map((r: any) => [r.bucket, tally(r)]))).toEqual(t.atimeAges);
+    const exts = Object.entries(t.extensions).sort(([ka, a], [kb, b]) => (a[3] > b[3] ? -1 : a[3] < b[3] ? 1 : Buffer.compare(Buffer.from(ka, 'hex'), Buffer.from(kb, 'hex'))));
+    const hexOf = (key: string) => (key.startsWith('/hex:') ? key.slice(5) : Buffer.from(key).toString('hex'));
+    expect(report.extensions.slice(0, 10).map((e: any) => [hexOf(e.extension), tally(e)])).toEqual(exts.slice(0, 10).map(([k, v]) => [k, v]));
+    expect(report.largestFiles.map((f: any) => [pathHex(f), f.size])).toEqual(t.largest.map((f) => [f.pathHex, f.size]));
+  });
+
+  it('top directories by size equal du, by files a Python count; the treemap levels are their depth-1 and depth-2 rows', () => {
+    const du = new Map(
+      execFileSync('du', ['--apparent-size', '-B1', tree], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((l) => {
+          const [n, p] = l.split('\t');
+          return [p!, BigInt(n!)] as const;
+        }),
+    );
+    const bySize = [...du].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
+    expect(report.topDirectoriesBySize.map((d: any) => [d.path, d.apparentBytes])).toEqual(bySize);
+    const files = parseJsonExact(
+      py(
+        `import os,sys,json,stat\nr=sys.argv[1]\nout={}\nfor dp,dn,fn in os.walk(r):\n  seen=set()\n  for p,ds,fs in os.walk(dp):\n    for f in fs:\n      st=os.lstat(os.path.join(p,f))\n      if stat.S_ISREG(st.st_mode): seen.add((st.st_dev,st.st_ino))\n  out[dp]=len(seen)\nprint(json.dumps(out))`,
+        tree,
+      ),
+    ) as Record<string, bigint>;
+    const byFiles = Object.entries(files).sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
+    expect(report.topDirectoriesByFiles.map((d: any) => [d.path, d.files])).toEqual(byFiles);
+    const depth1 = [...du].filter(([p]) => p.slice(tree.length + 1).split('/').length === 1 && p !== tree);
+    expect(report.topLevels.map((t: any) => [t.path, t.apparentBytes]).sort()).toEqual(depth1.sort());
+    const proj = report.topLevels.find((t: any) => t.path === join(tree, 'proj'));
+    expect(proj.children.map((c: any) => [c.path, c.apparentBytes]).sort()).toEqual(['a', 'b', 'c'].map((x) => [join(tree, 'proj', x), du.get(join(tree, 'proj', x))]));
+  });
+
+  it('the headline has the walk time and rate from the manifest; the summary goes to stdout, --quiet prints nothing', async () => {
+    const info = parseJsonExact((await runCliOk(['info', join(base, 'walk'), '--json'])).stdout) as Record<string, any>;
+    const m = info.manifest;
+    expect(report.headline.durationMs).toBe(m.endTime - m.startTime);
+    expect(report.headline.errors).toBe(0n);
+    const loud = await runCliOk(['report', join(base, 'walk')]);
+    expect(loud.stdout).toMatch(/^files {6}\d/);
+    const quiet = await runCliOk(['report', join(base, 'walk'), '--html', join(base, 'r.html'), '--json', join(base, 'r.json'), '--quiet', '--top', '10']);
+    expect([quiet.stdout, quiet.stderr]).toEqual(['', '']);
+    expect(parseJsonExact(readFileSync(join(base, 'r.json'), 'utf8'))).toEqual({ ...report, generatedAt: expect.any(String) });
+  });
+
+  it('errors: counted by code and call, with the paths, from a walk as nobody', async () => {
+    const locked = join(base, 'locked-tree');
+    for (const d of ['open/ok', 'shut1/inside', 'shut2']) mkdirSync(join(locked, d), { recursive: true });
+    chmodSync(join(locked, 'shut1'), 0o000);
+    chmodSync(join(locked, 'shut2'), 0o000);
+    const outParent = join(base, 'nobody-out');
+    mkdirSync(outParent);
+    chmodSync(outParent, 0o777);
+    const walked = await runCli([locked, '--out', join(outParent, 'w'), '--quiet'], { asNobody: true });
+    expect(walked.code).toBe(1);
+    const r = parseJsonExact((await runCliOk(['report', join(outParent, 'w'), '--json', '-'])).stdout) as Record<string, any>;
+    expect(r.errors.total).toBe(2n);
+    expect(r.headline.errors).toBe(2n);
+    expect(r.errors.byCode.map((c: any) => [c.code, c.count])).toEqual([['EACCES', 2n]]);
+    expect(r.errors.samples.map((e: any) => [e.path, e.code])).toEqual([
+      [join(locked, 'shut1'), 'EACCES'],
+      [join(locked, 'shut2'), 'EACCES'],
+    ]);
+  });
+
+  it('docs/pwalk-nightly.sh (the README cron job): walk, report, diff against the previous walk, keep the last N, silent', async () => {
+    const nightlyTree = join(base, 'nightly-tree');
+    const walks = join(base, 'nightly-walks');
+    mkdirSync(nightlyTree);
+    writeFileSync(join(nightlyTree, 'log'), 'one\n');
+    const seen: string[] = [];
+    for (let night = 0; night < 3; night++) {
+      const out = execFileSync('sh', [join(REPO, 'docs/pwalk-nightly.sh'), nightlyTree, walks, '2'], {
+        env: { ...process.env, PWALK_TS: `${process.execPath} ${CLI}` },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(out).toBe('');
+      seen.push(...readdirSync(walks).filter((n) => !seen.includes(n)));
+      appendFileSync(join(nightlyTree, 'log'), 'more\n');
+      writeFileSync(join(nightlyTree, `new-${night}`), 'x'.repeat(1000 * (night + 1)));
+      // Walk folders are named by the second: the next night must not share one.
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const kept = readdirSync(walks).sort();
+    expect(seen).toHaveLength(3);
+    expect(kept).toEqual(seen.sort().slice(1));
+    for (const k of kept) expect(readdirSync(join(walks, k))).toEqual(expect.arrayContaining(['report.html', 'report.json', 'diff.html', 'diff.json']));
+    const diff = parseJsonExact(readFileSync(join(walks, kept[1]!, 'diff.json'), 'utf8')) as Record<string, any>;
+    expect([diff.added.files, diff.added.bytes, diff.modified.files]).toEqual([1n, 2000n, 1n]);
+  });
+
+  it('bad input is one line and exit 2', async () => {
+    for (const args of [['report'], ['report', join(base, 'missing')], ['report', join(base, 'walk'), '--top', 'x'], ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')]]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    }
+  });
+});
