@@ -5,15 +5,15 @@
 // with newlines, quotes and commas, and times before 1970 and after 2106; then a
 // --compact walk, an empty one, times past the timestamp range (tmpfs), a full output
 // disk (tmpfs), and inodes past 2^63 (FUSE).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBTimestampTZValue, type DuckDBValue } from '@duckdb/node-api';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckRows, ENTRY_COLUMN_TYPES, ERROR_COLUMN_TYPES, parquetRecs, parquetTypes, sqlPath } from './helpers/duckdb.js';
 import { COMPACT_NULL_KEYS, diffRecords, groundTruth, settleAtimes, showPath, type Rec } from './helpers/records.js';
-import { runCli, runCliOk } from './helpers/run-cli.js';
+import { CLI, runCli, runCliOk } from './helpers/run-cli.js';
 import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, py, removeTempBase, TIMES, type EdgeTreeInfo } from './helpers/trees.js';
 
@@ -195,6 +195,31 @@ describe('export command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^pwalk-ts: export: cannot write \S+: no space left on device \(ENOSPC\)\n$/);
     expect(readdirSync(full)).toEqual([]);
+  });
+
+  it('SIGINT mid-export: exit 130, one line, neither the file nor a temporary file is left', async () => {
+    // A walk long enough to interrupt: walk-2 plus its thread files copied 60 times under new names (the reader reads them all).
+    const big = join(base, 'walk-big');
+    cpSync(join(base, 'walk-2'), big, { recursive: true });
+    const threadFiles = readdirSync(big).filter((n) => n.startsWith('thread_'));
+    for (let copy = 0; copy < 60; copy++) {
+      for (const name of threadFiles) copyFileSync(join(big, name), join(big, `thread_copy${copy}_${name.slice('thread_'.length)}`));
+    }
+    const out = join(base, 'interrupted');
+    mkdirSync(out);
+    const file = join(out, 'entries.parquet');
+    const child = spawn(process.execPath, [CLI, 'export', big, '-o', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // interrupt once the temporary file exists, i.e. mid-export
+    const started = Date.now();
+    while (child.exitCode === null && readdirSync(out).length === 0 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(stderr).toBe(`pwalk-ts: export: SIGINT: stopped; ${file} was not written\n`);
+    expect(code).toBe(130);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   it('a usage error is one line and exit 2', async () => {
