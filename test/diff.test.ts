@@ -200,6 +200,19 @@ describe('pwalk-ts diff', () => {
     expect([quiet.stdout, quiet.stderr]).toEqual(['', '']);
   });
 
+  it('walks of two different roots: sameRoot is false and the page says so', async () => {
+    const other = join(base, 'other');
+    py(`import os,sys\nos.makedirs(os.path.join(sys.argv[1],'proj'))\nopen(os.path.join(sys.argv[1],'proj','x.dat'),'wb').write(b'1234')`, other);
+    await runCliOk([other, '--out', join(base, 'w-other'), '--quiet']);
+    const html = join(base, 'other.html');
+    const d = parseJsonExact((await runCliOk(['diff', join(base, 'w1'), join(base, 'w-other'), '--json', '-', '--html', html])).stdout) as Record<string, any>;
+    expect(d.sameRoot).toBe(false);
+    expect(readFileSync(html, 'utf8')).toContain('different roots');
+    // Paths are compared relative to each root: proj/ is in both.
+    expect(d.added.entries).toBe(1n);
+    expect(d.unchanged.dirs).toBe(2n);
+  });
+
   it('bad input is one line and exit 2', async () => {
     for (const args of [
       ['diff', join(base, 'w1')],

@@ -162,6 +162,17 @@ describe.skipIf(!hasChromium)('report and diff pages in Chromium', () => {
     await expectCharts(page, 12);
     await expectSafe(page, file, visit);
     await expect(page.getByText('names/<script>alert(1)').count()).resolves.toBeGreaterThan(0);
+    // A click on a column header sorts the table by the exact figures, then the other way.
+    const largest = page.locator('#largest table');
+    const sizes = () => largest.locator('tbody tr td:nth-child(2)').evaluateAll((tds) => tds.map((td) => BigInt(td.getAttribute('data-sort')!)));
+    await largest.locator('th', { hasText: 'size' }).first().click();
+    const up = await sizes();
+    expect(up).toEqual([...up].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    await largest.locator('th', { hasText: 'size' }).first().click();
+    const down = await sizes();
+    expect(down).toEqual([...down].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    expect(down[0]).toBe(up[up.length - 1]);
+    expect(up.length).toBeGreaterThan(10);
     await page.screenshot({ path: join(OUTPUT, 'report.png'), fullPage: true });
     await page.close();
   });

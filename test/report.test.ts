@@ -4,7 +4,7 @@
 // directories against GNU du (sizes) and a Python count (files), the headline
 // against du and the manifest, errors against what a walk as nobody cannot read.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportJson } from '../packages/cli/src/report/report-schema.js';
@@ -191,6 +191,20 @@ describe('pwalk-ts report --json', () => {
     for (const k of kept) expect(readdirSync(join(walks, k))).toEqual(expect.arrayContaining(['report.html', 'report.json', 'diff.html', 'diff.json']));
     const diff = parseJsonExact(readFileSync(join(walks, kept[1]!, 'diff.json'), 'utf8')) as Record<string, any>;
     expect([diff.added.files, diff.added.bytes, diff.modified.files]).toEqual([1n, 2000n, 1n]);
+  });
+
+  it('an incomplete walk (no manifest): the files are still written, from what was read; exit 1 and one line', async () => {
+    const cut = join(base, 'cut-walk');
+    cpSync(join(base, 'walk'), cut, { recursive: true });
+    rmSync(join(cut, 'manifest.msgpack'));
+    const r = await runCli(['report', cut, '--json', join(base, 'cut.json'), '--html', join(base, 'cut.html'), '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^pwalk-ts: walk .* is incomplete/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const cutReport = parseJsonExact(readFileSync(join(base, 'cut.json'), 'utf8')) as Record<string, any>;
+    expect(cutReport.walk.status).toBe('incomplete');
+    expect(tally(cutReport.headline)).toEqual(tally(report.headline));
+    expect(existsSync(join(base, 'cut.html'))).toBe(true);
   });
 
   it('bad input is one line and exit 2', async () => {

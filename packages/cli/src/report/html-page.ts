@@ -122,7 +122,7 @@ const SCRIPT = `
   }
   document.querySelectorAll('table.sortable').forEach(function(t){
     t.querySelectorAll('th').forEach(function(th,i){
-      var desc=false;
+      var desc=true;
       th.addEventListener('click',function(){
         var body=t.tBodies[0];var rows=Array.prototype.slice.call(body.rows);
         desc=!desc;
