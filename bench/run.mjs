@@ -29,13 +29,12 @@ import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureCorpus } from './corpus.mjs';
+import { SLOWFS, unmount, withSlowfs } from './slowfs-mount.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
 const CLI = path.join(REPO, 'packages/cli/bin/pwalk-ts.js');
 const CREF = path.join(BENCH, 'cref/build/walk');
-// shared/ sits beside the repository, on developer machines and in CI alike.
-const SLOWFS = path.join(REPO, '../shared/tools/slowfs.py');
 const GNU_TIME = '/usr/bin/time';
 
 const SCENARIOS = {
@@ -165,44 +164,6 @@ function measure(cmd, root, scratch) {
   run.ok = cmd.finished.includes(r.status);
   if (!run.ok) run.stderr = r.stderr.trim().split('\n').slice(-8).join('\n');
   return run;
-}
-
-// Mounts `src` through slowfs at `mnt` for the length of `fn`: a fresh mount, so the
-// kernel has cached no name or attribute yet.
-async function withSlowfs(src, mnt, delayMs, scratch, fn) {
-  const log = fs.openSync(path.join(scratch, 'slowfs.log'), 'a');
-  const server = spawn('/usr/bin/python3', [SLOWFS, src, mnt, '--delay-ms', String(delayMs)], {
-    stdio: ['ignore', log, log],
-  });
-  fs.closeSync(log);
-  const exited = once(server, 'exit');
-  try {
-    for (let waited = 0; !mountedAt(mnt); waited += 20) {
-      if (server.exitCode !== null || waited > 15_000) {
-        throw new Error(`slowfs did not mount ${mnt}; see ${path.join(scratch, 'slowfs.log')}`);
-      }
-      await sleep(20);
-    }
-    return fn();
-  } finally {
-    if (mountedAt(mnt)) unmount(['fusermount3', '-u', mnt], mnt);
-    const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
-}
-
-function mountedAt(dir) {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === dir);
-}
-
-// A mount can stay busy for a moment after the walker exits: retry before giving up.
-function unmount(argv, dir) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    if (spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' }).status === 0 || !mountedAt(dir)) return;
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-  }
-  throw new Error(`could not unmount ${dir}`);
 }
 
 // ---- reporting -------------------------------------------------------------------------

@@ -65,11 +65,11 @@ async function sortedEntries(out: string): Promise<Rec[]> {
   return entries;
 }
 
-/** The pids whose thread files hold records (file names are thread_<host>-<pid>-<thread>.bin). */
+/** The pids whose thread files hold records (file names are thread_<host>-<pid>-<thread>.<slot>.bin). */
 async function pidsWithRecords(out: string): Promise<Set<string>> {
   const walk = await openWalk(out);
   const pids = new Set<string>();
-  for (const f of walk.manifest!.files) if (f.records > 0) pids.add(/-(\d+)-\d+\.bin$/.exec(f.name)![1]!);
+  for (const f of walk.manifest!.files) if (f.records > 0) pids.add(/-(\d+)-\d+\.\d+\.bin$/.exec(f.name)![1]!);
   return pids;
 }
 
@@ -114,7 +114,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     const walk = await openWalk(out);
     expect(walk.manifest!.status).toBe('complete');
     // Every host's files are listed: 4 processes, threads each.
-    const listed = new Set(walk.manifest!.files.map((f) => /-(\d+)-\d+\.bin$/.exec(f.name)![1]));
+    const listed = new Set(walk.manifest!.files.map((f) => /-(\d+)-\d+\.\d+\.bin$/.exec(f.name)![1]));
     expect(listed.size).toBe(4);
     expect(readdirSync(out).filter((n) => n.endsWith('.bin')).sort()).toEqual(walk.manifest!.files.map((f) => f.name).sort());
     // The work really was shared.

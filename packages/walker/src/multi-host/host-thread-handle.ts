@@ -10,84 +10,109 @@ export interface ScannedJob {
   totals: JobTotals;
 }
 
-/** The main thread's handle on one host thread: one job at a time, each answered by a commit verdict. */
+type Waiter<T> = { resolve: (v: T) => void; reject: (e: Error) => void };
+
+/** One slot of a host thread: reads one job at a time, each answered by a commit verdict. */
+export class JobSlot {
+  waiting: Waiter<ScannedJob> | null = null;
+
+  constructor(
+    private readonly thread: HostThreadHandle,
+    readonly index: number,
+  ) {}
+
+  /** Reads one job's directories; resolves once its records are on disk, uncommitted. */
+  scan(job: { root: true } | { root: false; dirs: EncodedDirs }): Promise<ScannedJob> {
+    return this.thread.scan(this, job);
+  }
+
+  /** Keeps the scanned job's records (committed) or cuts them off. */
+  verdict(keep: boolean): void {
+    this.thread.send({ type: 'commit', slot: this.index, keep });
+  }
+}
+
+/** The main thread's handle on one host thread and its slots. */
 export class HostThreadHandle {
   private readonly worker: Worker;
-  private waiting: { resolve: (m: HostThreadMessage) => void; reject: (e: Error) => void } | null = null;
+  readonly slots: JobSlot[];
+  private control: Waiter<ThreadFileSummary[]> | null = null;
   private failure: Error | null = null;
-  private exited = false;
   private finishing = false;
-  /** Resolves with the thread's first file summary once its file is open. */
-  readonly ready: Promise<ThreadFileSummary>;
+  private exited = false;
+  /** Resolves with the slots' first file summaries once their files are open. */
+  readonly ready: Promise<ThreadFileSummary[]>;
 
   constructor(
     data: HostThreadData,
     private readonly onFatal: (message: string) => void,
   ) {
+    this.slots = data.fileNames.map((_, i) => new JobSlot(this, i));
     this.worker = new Worker(new URL('./host-thread.js', import.meta.url), {
       workerData: data,
       execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
     });
+    this.ready = this.nextControl();
     this.worker.on('message', (msg: HostThreadMessage) => {
       if (msg.type === 'fatal') {
         this.fail(new Error(failureMessage(msg)));
-        return;
+      } else if (msg.type === 'scanned') {
+        const slot = this.slots[msg.slot]!;
+        const w = slot.waiting;
+        slot.waiting = null;
+        w?.resolve({ chunks: msg.chunks, file: msg.file, totals: msg.totals });
+      } else {
+        const w = this.control;
+        this.control = null;
+        w?.resolve(msg.files);
       }
-      const w = this.waiting;
-      this.waiting = null;
-      w?.resolve(msg);
     });
     this.worker.on('error', (err) => this.fail(new Error(`thread ${data.thread} crashed: ${err.message}`, { cause: err })));
     this.worker.on('exit', () => {
       this.exited = true;
       if (!this.finishing) this.fail(new Error(`thread ${data.thread} exited unexpectedly`));
     });
-    this.ready = this.next().then((m) => (m as Extract<HostThreadMessage, { type: 'ready' }>).file);
   }
 
-  /** Reads one job's directories; resolves once its records are on disk, uncommitted. */
-  async scan(job: Extract<ToHostThread, { type: 'job' }>): Promise<ScannedJob> {
-    const reply = this.next();
-    this.worker.postMessage(job);
-    const m = (await reply) as Extract<HostThreadMessage, { type: 'scanned' }>;
-    return { chunks: m.chunks, file: m.file, totals: m.totals };
+  scan(slot: JobSlot, job: { root: true } | { root: false; dirs: EncodedDirs }): Promise<ScannedJob> {
+    if (this.failure !== null) return Promise.reject(this.failure);
+    const reply = new Promise<ScannedJob>((resolve, reject) => (slot.waiting = { resolve, reject }));
+    this.send({ type: 'job', slot: slot.index, ...job });
+    return reply;
   }
 
-  /** Keeps the scanned job's records (committed) or cuts them off. */
-  verdict(keep: boolean): void {
-    if (this.failure === null) this.worker.postMessage({ type: 'commit', keep } satisfies ToHostThread);
+  send(msg: ToHostThread): void {
+    if (this.failure === null) this.worker.postMessage(msg);
   }
 
-  /** Closes the thread's file; resolves with its final summary, or null when the thread failed. */
-  async finish(): Promise<ThreadFileSummary | null> {
+  /** Closes the thread's files; resolves with their final summaries, or [] when the thread failed. */
+  async finish(): Promise<ThreadFileSummary[]> {
+    this.finishing = true;
     if (this.failure !== null) {
       await this.worker.terminate();
-      return null;
+      return [];
     }
-    this.finishing = true;
-    const reply = this.next();
+    const reply = this.nextControl();
     this.worker.postMessage({ type: 'finish' } satisfies ToHostThread);
     try {
-      const m = (await reply) as Extract<HostThreadMessage, { type: 'done' }>;
-      return m.file;
+      return await reply;
     } catch {
-      return null;
+      return [];
     } finally {
       if (!this.exited) await this.worker.terminate();
     }
   }
 
-  private next(): Promise<HostThreadMessage> {
-    if (this.failure !== null) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  private nextControl(): Promise<ThreadFileSummary[]> {
+    return new Promise((resolve, reject) => (this.control = { resolve, reject }));
   }
 
   private fail(err: Error): void {
     if (this.failure !== null) return;
     this.failure = err;
-    const w = this.waiting;
-    this.waiting = null;
-    w?.reject(err);
+    for (const waiter of [this.control, ...this.slots.map((s) => s.waiting)]) waiter?.reject(err);
+    this.control = null;
+    for (const s of this.slots) s.waiting = null;
     if (!this.finishing) this.onFatal(err.message);
   }
 }

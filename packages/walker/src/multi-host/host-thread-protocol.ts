@@ -3,7 +3,13 @@ import type { WalkSettings } from '../settings.js';
 import type { WorkerFailure } from '../worker-failure.js';
 import type { EncodedDirs } from './job-codec.js';
 
-/** What each thread of a multi-host walk is started with. */
+/**
+ * What each thread of a multi-host walk is started with. A thread reads several
+ * jobs at once, one per slot, when its engine keeps several calls in flight: a job
+ * is a batch of directories, and while one slot's job winds down to its last
+ * directory the others keep the calls going. Each slot writes its own thread file,
+ * so each job's records can be committed, or cut off, alone.
+ */
 export interface HostThreadData {
   settings: WalkSettings;
   thread: number;
@@ -12,8 +18,8 @@ export interface HostThreadData {
   walkId: string;
   /** This host's device number of the root, for --one-file-system. */
   rootDev: bigint;
-  /** thread_<host>-<pid>-<thread>.bin */
-  fileName: string;
+  /** One per slot: thread_<host>-<pid>-<thread>.<slot>.bin */
+  fileNames: string[];
   /** Subdirectories per job enqueued. */
   dirsPerJob: number;
 }
@@ -32,15 +38,15 @@ export interface JobTotals {
 
 /** Main thread to a host thread. */
 export type ToHostThread =
-  | { type: 'job'; root: true }
-  | { type: 'job'; root: false; dirs: EncodedDirs }
-  /** Whether the records of the job just scanned stay in the file (committed) or are cut off. */
-  | { type: 'commit'; keep: boolean }
+  | { type: 'job'; slot: number; root: true }
+  | { type: 'job'; slot: number; root: false; dirs: EncodedDirs }
+  /** Whether the records of the slot's job just scanned stay in its file (committed) or are cut off. */
+  | { type: 'commit'; slot: number; keep: boolean }
   | { type: 'finish' };
 
 /** A host thread to the main thread. */
 export type HostThreadMessage =
-  | { type: 'ready'; file: ThreadFileSummary }
-  | { type: 'scanned'; chunks: EncodedDirs[]; file: ThreadFileSummary; totals: JobTotals }
-  | { type: 'done'; file: ThreadFileSummary }
+  | { type: 'ready'; files: ThreadFileSummary[] }
+  | { type: 'scanned'; slot: number; chunks: EncodedDirs[]; file: ThreadFileSummary; totals: JobTotals }
+  | { type: 'done'; files: ThreadFileSummary[] }
   | ({ type: 'fatal' } & WorkerFailure);

@@ -1,17 +1,18 @@
-// Worker thread entry of a multi-host walk: reads the directories of one job at a
-// time, never descending past them (their subdirectories become new jobs), and
-// checkpoints its thread file at the end of each job so the job can be committed.
+// Worker thread entry of a multi-host walk: reads the directories of one job per
+// slot at a time, never descending past them (their subdirectories become new
+// jobs), and checkpoints the slot's thread file at the end of each job so the job
+// can be committed.
 import { parentPort, workerData } from 'node:worker_threads';
 import { AsyncDirectoryEngine } from '../async-engine.js';
 import { DirectoryScanner, type ScanTotals } from '../directory-scanner.js';
 import type { DirectoryItem } from '../directory-item.js';
-import { createEntryFilter } from '../entry-filter.js';
+import { createEntryFilter, type EntryFilter } from '../entry-filter.js';
 import { loadNativeBinding, NativeDirectoryScanner } from '../native-scanner.js';
 import { ThreadFileWriter } from '../thread-file-writer.js';
 import type { WorkSource } from '../work-queue.js';
 import { workerFailure } from '../worker-failure.js';
 import { decodeDirs, encodeDirs } from './job-codec.js';
-import type { HostThreadData, HostThreadMessage, ToHostThread, JobTotals } from './host-thread-protocol.js';
+import type { HostThreadData, HostThreadMessage, JobTotals, ToHostThread } from './host-thread-protocol.js';
 
 const data = workerData as HostThreadData;
 const port = parentPort!;
@@ -27,14 +28,6 @@ function post(msg: HostThreadMessage): void {
   port.postMessage(msg);
 }
 
-function nextMessage(): Promise<ToHostThread> {
-  return new Promise((resolve) => port.once('message', resolve));
-}
-
-function copyTotals(t: ScanTotals): ScanTotals {
-  return { ...t };
-}
-
 function delta(now: ScanTotals, before: ScanTotals): JobTotals {
   return {
     entries: now.entries - before.entries,
@@ -46,72 +39,115 @@ function delta(now: ScanTotals, before: ScanTotals): JobTotals {
   };
 }
 
-async function run(): Promise<void> {
-  const { settings } = data;
-  let writer: ThreadFileWriter | null = null;
-  let current: DirectoryItem | null = null;
-  try {
-    writer = new ThreadFileWriter(
+type Scanner = DirectoryScanner | NativeDirectoryScanner;
+
+/** One slot: its own file, scanner and engine, reading one job at a time. */
+class Slot {
+  readonly writer: ThreadFileWriter;
+  private readonly jobDirs: DirectoryItem[] = [];
+  private readonly children: DirectoryItem[] = [];
+  private readonly scanner: Scanner;
+  private readonly engine: AsyncDirectoryEngine | null;
+  private committed;
+  private verdict: ((keep: boolean) => void) | null = null;
+  /** The directory being read by the synchronous engine, for a fatal error's message. */
+  current: DirectoryItem | null = null;
+
+  constructor(
+    private readonly index: number,
+    filter: EntryFilter | null,
+    native: ReturnType<typeof loadNativeBinding>,
+    inflight: number,
+  ) {
+    const { settings } = data;
+    this.writer = new ThreadFileWriter(
       settings.out,
       data.thread,
       data.host,
       { walkId: data.walkId, fullAttrs: !settings.compact, blockCapacity: settings.blockCapacity },
-      data.fileName,
+      data.fileNames[index],
     );
-    const files = writer;
-    const jobDirs: DirectoryItem[] = [];
-    const children: DirectoryItem[] = [];
-    const filter = createEntryFilter(settings);
+    const files = this.writer;
     const onError = (): void => void files.errorCount++;
-    const native = loadNativeBinding();
-    const scanner =
+    // Perf: the route is chosen once per slot, as worker.ts does per worker.
+    this.scanner =
       native !== null
-        ? new NativeDirectoryScanner(native, settings, files.records, filter, children, onError, data.rootDev)
-        : new DirectoryScanner(settings, files.records, filter, children, onError, data.rootDev);
-    const engine =
-      settings.inflightPerWorker > 1
-        ? new AsyncDirectoryEngine(scanner, jobDirs, NO_MORE_WORK, new Int32Array(new SharedArrayBuffer(128)), settings.inflightPerWorker, () => undefined)
+        ? new NativeDirectoryScanner(native, settings, files.records, filter, this.children, onError, data.rootDev)
+        : new DirectoryScanner(settings, files.records, filter, this.children, onError, data.rootDev);
+    this.engine =
+      inflight > 1
+        ? new AsyncDirectoryEngine(this.scanner, this.jobDirs, NO_MORE_WORK, new Int32Array(new SharedArrayBuffer(128)), inflight, () => undefined)
         : null;
-    let committed = files.checkpoint();
-    post({ type: 'ready', file: committed });
-    for (;;) {
-      const msg = await nextMessage();
-      if (msg.type === 'finish') break;
-      if (msg.type !== 'job') continue;
-      const before = copyTotals(scanner.totals);
-      if (msg.root) {
-        const root = scanner.recordRoot();
-        if (root !== null) jobDirs.push(root);
-      } else {
-        for (const item of decodeDirs(msg.dirs)) jobDirs.push(item);
-      }
-      if (engine !== null) {
-        await engine.run();
-      } else {
-        while (jobDirs.length > 0) {
-          current = jobDirs.pop()!;
-          scanner.scan(current);
-          current = null;
-        }
-      }
-      const chunks = [];
-      for (let i = 0; i < children.length; i += data.dirsPerJob) chunks.push(encodeDirs(children.slice(i, i + data.dirsPerJob)));
-      children.length = 0;
-      const file = files.checkpoint();
-      post({ type: 'scanned', chunks, file, totals: delta(scanner.totals, before) });
-      const verdict = await nextMessage();
-      if (verdict.type === 'commit' && verdict.keep) {
-        committed = file;
-      } else {
-        files.rollback(committed);
-        Object.assign(scanner.totals, before);
+    this.committed = files.checkpoint();
+  }
+
+  /** Reads the job, checkpoints the file, reports, and keeps or cuts its records as the main thread decides. */
+  async run(job: Extract<ToHostThread, { type: 'job' }>): Promise<void> {
+    const before = { ...this.scanner.totals };
+    if (job.root) {
+      const root = this.scanner.recordRoot();
+      if (root !== null) this.jobDirs.push(root);
+    } else {
+      for (const item of decodeDirs(job.dirs)) this.jobDirs.push(item);
+    }
+    if (this.engine !== null) {
+      await this.engine.run();
+    } else {
+      while (this.jobDirs.length > 0) {
+        this.current = this.jobDirs.pop()!;
+        this.scanner.scan(this.current);
+        this.current = null;
       }
     }
-    post({ type: 'done', file: files.close() });
-  } catch (err) {
-    writer?.abandon();
-    post({ type: 'fatal', ...workerFailure(err, data.settings, current) });
+    const chunks = [];
+    for (let i = 0; i < this.children.length; i += data.dirsPerJob) chunks.push(encodeDirs(this.children.slice(i, i + data.dirsPerJob)));
+    this.children.length = 0;
+    const file = this.writer.checkpoint();
+    const keep = new Promise<boolean>((resolve) => (this.verdict = resolve));
+    post({ type: 'scanned', slot: this.index, chunks, file, totals: delta(this.scanner.totals, before) });
+    if (await keep) {
+      this.committed = file;
+    } else {
+      this.writer.rollback(this.committed);
+      Object.assign(this.scanner.totals, before);
+    }
+  }
+
+  decide(keep: boolean): void {
+    const v = this.verdict;
+    this.verdict = null;
+    v?.(keep);
   }
 }
 
-void run();
+function run(): void {
+  const slots: Slot[] = [];
+  const fatal = (err: unknown): void => {
+    for (const s of slots) s.writer.abandon();
+    post({ type: 'fatal', ...workerFailure(err, data.settings, slots.find((s) => s.current !== null)?.current ?? null) });
+  };
+  try {
+    const filter = createEntryFilter(data.settings);
+    const native = loadNativeBinding();
+    const inflight = Math.max(1, Math.ceil(data.settings.inflightPerWorker / data.fileNames.length));
+    for (let i = 0; i < data.fileNames.length; i++) slots.push(new Slot(i, filter, native, inflight));
+  } catch (err) {
+    fatal(err);
+    return;
+  }
+  post({ type: 'ready', files: slots.map((s) => s.writer.checkpoint()) });
+  port.on('message', (msg: ToHostThread) => {
+    try {
+      if (msg.type === 'job') slots[msg.slot]!.run(msg).catch(fatal);
+      else if (msg.type === 'commit') slots[msg.slot]!.decide(msg.keep);
+      else {
+        post({ type: 'done', files: slots.map((s) => s.writer.close()) });
+        port.close();
+      }
+    } catch (err) {
+      fatal(err);
+    }
+  });
+}
+
+run();

@@ -112,7 +112,7 @@ async function finalize(outcome: HostOutcome, c: FinalizeContext): Promise<WalkR
   let totals: WalkManifestInput['totals'];
   if (lost) {
     // Without Redis only this host's files are known; the reader still finds every thread file in the folder.
-    files = outcome.files.filter((f): f is ThreadFileSummary => f !== null);
+    files = [...outcome.files];
     const p = c.poller.latest();
     totals = { entries: p.entries, dirs: p.dirEntries, files: p.files, errors: p.errors, bytes: p.bytes };
     await Promise.race([c.queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]);
