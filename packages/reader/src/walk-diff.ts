@@ -127,6 +127,7 @@ class TallyCounter {
 /** Everything one side of the diff adds to the space ledgers. */
 class SpaceSide {
   readonly totals = new TallyCounter();
+  /** Every hard-linked inode met; kept to the end (not dropped after nlink names): a tree changing during the walk can show more names than nlink said. */
   private readonly seenLinks = new Set<string>();
 
   constructor(
