@@ -58,8 +58,12 @@ export function barChart(bars: readonly ChartBar[], label: string): string {
 export function divergingBarChart(bars: readonly ChartBar[], label: string): string {
   if (bars.length === 0) return emptyChart(label);
   const max = Math.max(...bars.map((b) => Math.abs(b.value)), 1);
-  const axis = LABEL_WIDTH + (WIDTH - LABEL_WIDTH) / 2;
-  const half = (WIDTH - LABEL_WIDTH) / 2 - VALUE_WIDTH * 0.75;
+  // Growth only (the usual night) uses the whole width; both ways share it from the middle.
+  const both = bars.some((b) => b.value < 0) && bars.some((b) => b.value > 0);
+  const onlyShrink = !both && bars.every((b) => b.value <= 0);
+  const span = WIDTH - LABEL_WIDTH;
+  const axis = both ? LABEL_WIDTH + span / 2 : onlyShrink ? WIDTH - 6 : LABEL_WIDTH;
+  const half = both ? span / 2 - VALUE_WIDTH * 0.75 : span - VALUE_WIDTH - 6;
   const rows = bars.map((b, i) => {
     const y = i * ROW;
     const w = Math.max(1, (Math.abs(b.value) / max) * half);
