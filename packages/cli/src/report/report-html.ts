@@ -140,10 +140,13 @@ export function reportHtml(r: ReportJson): string {
     {
       id: 'owners',
       title: 'Usage by owner',
-      body: pair(
-        subheading('Users') + barChart(sizeBars(r.users.slice(0, top), (o) => o.name), 'users by size') + ownerTable(r.users, 'user'),
-        subheading('Groups') + barChart(sizeBars(r.groups.slice(0, top), (o) => o.name), 'groups by size') + ownerTable(r.groups, 'group'),
-      ),
+      body:
+        subheading('Users') +
+        barChart(sizeBars(r.users.slice(0, top), (o) => o.name), 'users by size') +
+        ownerTable(r.users, 'user') +
+        subheading('Groups') +
+        barChart(sizeBars(r.groups.slice(0, top), (o) => o.name), 'groups by size') +
+        ownerTable(r.groups, 'group'),
     },
     {
       id: 'ages',
@@ -158,10 +161,12 @@ export function reportHtml(r: ReportJson): string {
       title: 'Cold data by owner',
       body:
         note('Data nobody has read for a year or more (atime), per owner: candidates for archive.') +
-        pair(
-          subheading('Users') + barChart(sizeBars(r.coldUsers, (c) => c.name, () => 'cold'), 'cold data by user') + coldTable(r.coldUsers, 'user'),
-          subheading('Groups') + barChart(sizeBars(r.coldGroups, (c) => c.name, () => 'cold'), 'cold data by group') + coldTable(r.coldGroups, 'group'),
-        ),
+        subheading('Users') +
+        barChart(sizeBars(r.coldUsers, (c) => c.name, () => 'cold'), 'cold data by user') +
+        coldTable(r.coldUsers, 'user') +
+        subheading('Groups') +
+        barChart(sizeBars(r.coldGroups, (c) => c.name, () => 'cold'), 'cold data by group') +
+        coldTable(r.coldGroups, 'group'),
     },
     {
       id: 'extensions',
