@@ -7,7 +7,7 @@ import type { CliIo } from '../io.js';
 import { diffHtml } from '../report/diff-html.js';
 import { diffJson } from '../report/diff-model.js';
 import type { DiffJson } from '../report/diff-schema.js';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
+import { checkOutputFlags, OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
 import { reportProblems } from './walk-problems.js';
 
 export const DIFF_HELP = `Usage: pwalk-ts diff OLD_WALK NEW_WALK [--html FILE] [--json FILE] [--top N] [--quiet]
@@ -30,6 +30,7 @@ const schema = z.object({
 
 export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, OUTPUT_OPTIONS, schema);
+  checkOutputFlags(args);
   const [oldWalk, newWalk] = [await openWalk(args.positionals[0]!), await openWalk(args.positionals[1]!)];
   const names = resolveOwnerNames();
   const diff = await diffWalks(oldWalk, newWalk, { top: args.top });

@@ -8,7 +8,7 @@ import { reportHtml } from '../report/report-html.js';
 import { reportJson } from '../report/report-model.js';
 import type { ReportJson } from '../report/report-schema.js';
 import { topLevels } from '../report/top-levels.js';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
+import { checkOutputFlags, OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
 import { reportProblems } from './walk-problems.js';
 
 export const REPORT_HELP = `Usage: pwalk-ts report WALK [--html FILE] [--json FILE] [--top N] [--quiet]
@@ -30,6 +30,7 @@ const schema = z.object({
 
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, OUTPUT_OPTIONS, schema);
+  checkOutputFlags(args);
   const walk = await openWalk(args.positionals[0]!);
   const names = await resolveOwnerNames();
   // Three streaming passes: none holds the entries, memory follows directories and owners.

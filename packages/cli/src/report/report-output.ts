@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integerFlag } from '../args.js';
+import { UsageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { exactJson } from './exact-json.js';
 import { writeOutput } from './write-output.js';
@@ -26,6 +27,11 @@ Without --quiet a short summary goes to stdout (unless --json -).
 Exit codes: 0 done; 1 a walk is incomplete, interrupted, failed or damaged (the
 files are still written); 2 usage or fatal error.
 `;
+
+/** Refuses, before any work, flags that cannot all be honoured. */
+export function checkOutputFlags(args: { html?: string; json?: string }): void {
+  if (args.json === '-' && args.html === '-') throw new UsageError('--html and --json cannot both go to stdout (-)');
+}
 
 /** Writes the JSON and HTML files asked for (each whole or not at all), then the summary unless quiet. */
 export async function writeReportOutputs<T>(
