@@ -154,6 +154,8 @@ export class HostRunner {
       drainDelay: 1,
     });
     this.worker.on('completed', () => void this.checkDone());
+    // Counted for people reading the totals: a redelivery means a host died or stopped renewing its locks.
+    this.worker.on('stalled', () => void this.o.redis.call('HINCRBY', this.keys.totals, 'redelivered', 1).catch(() => undefined));
     this.worker.on('failed', (job, err) => void this.fail(`job ${job?.id ?? '?'} failed: ${err.message}`));
     // Connection errors surface through redisLost; BullMQ reports them here too.
     this.worker.on('error', () => undefined);
