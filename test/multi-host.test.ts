@@ -6,14 +6,16 @@
 // to kill something in the middle of it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWalk } from '@pwalk-ts/reader';
+import { RespRedisClient } from '../packages/walker/dist/multi-host/redis-client.js';
 import { cliEntries, diffRecords, groundTruth, orderProblems, settleAtimes, type Rec } from './helpers/records.js';
 import { freePort, privateRedis, redisSkipReason, testRedis, type TestRedis } from './helpers/redis.js';
 import { CLI, runCli, runCliOk } from './helpers/run-cli.js';
 import { mountSlowfs, slowfsSkipReason, type SlowfsMount } from './helpers/slowfs.js';
-import { buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+import { buildHugeDir, buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';
 
 /** Short locks, so a killed worker's jobs come back within seconds. */
 const QUEUE_ENV = { PWALK_QUEUE_LOCK_MS: '2000' };
@@ -28,9 +30,9 @@ interface Running {
 }
 
 /** Starts the CLI as its own process (a host), without waiting for it. */
-function startCli(args: string[]): Running {
+function startCli(args: string[], env: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, NODE_OPTIONS: '', ...QUEUE_ENV },
+    env: { ...process.env, NODE_OPTIONS: '', ...QUEUE_ENV, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -41,17 +43,20 @@ function startCli(args: string[]): Running {
   return { child, stderr: () => stderr, done };
 }
 
-async function until(what: string, test: () => boolean, timeoutMs = 30_000): Promise<void> {
+/** Waits until `test` holds, running `probe` (if any) before each look. */
+async function until(what: string, test: () => boolean, timeoutMs = 30_000, probe?: () => Promise<unknown>): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!test()) {
+  for (;;) {
+    await probe?.();
+    if (test()) return;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 /** Workers that have subscribed and wait for a walk (so the walk cannot finish before they join). */
-async function startWorkers(url: string, n: number): Promise<Running[]> {
-  const workers = Array.from({ length: n }, () => startCli(['worker', '--queue', url, '--threads', '4']));
+async function startWorkers(url: string, n: number, env: Record<string, string> = {}): Promise<Running[]> {
+  const workers = Array.from({ length: n }, () => startCli(['worker', '--queue', url, '--threads', '4'], env));
   await Promise.all(workers.map((w, i) => until(`worker ${i} to wait for a walk`, () => w.stderr().includes('waiting for one to start'))));
   return workers;
 }
@@ -76,6 +81,8 @@ async function pidsWithRecords(out: string): Promise<Set<string>> {
 describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () => {
   let base: string;
   let redis: TestRedis;
+  /** A connection of the test's own, to see what the hosts keep in Redis. */
+  let admin: RespRedisClient;
   const mounts: SlowfsMount[] = [];
 
   async function mount(src: string, name: string, delayMs: number): Promise<string> {
@@ -88,10 +95,14 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
   beforeAll(async () => {
     base = makeTempBase('multi-host');
     redis = await testRedis();
+    const url = new URL(redis.url);
+    admin = new RespRedisClient({ host: url.hostname, port: Number(url.port || 6379), connectTimeout: 5_000 });
+    await admin.connect();
   });
 
   afterAll(async () => {
     for (const m of mounts) await m.unmount();
+    admin?.disconnect();
     await redis?.stop();
     if (mounts.every((m) => !m.isMounted())) removeTempBase(base);
   });
@@ -138,10 +149,24 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     const workers = await startWorkers(redis.url, 3);
     const out = join(base, 'killed');
     const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4', '--quiet']);
-    // Kill the first worker once it has committed a job (its file grew past the header): it is mid-walk.
+    // Kill the first worker once it has committed a job (its file grew past the header)
+    // and holds another (BullMQ records the taker's name, host-pid, on the job): mid-walk, mid-job.
     const victim = workers[0]!;
     const victimFiles = (): string[] => (existsSync(out) ? readdirSync(out).filter((n) => n.includes(`-${victim.child.pid}-`)) : []);
     await until('the victim to commit a job', () => victimFiles().some((n) => statSync(join(out, n)).size > 64), 60_000);
+    const walkId = (await openWalk(out)).manifest!.walkId;
+    const queue = `bull:pwalk-${walkId}`;
+    const victimTag = `${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-${victim.child.pid}`;
+    const holdsJob = async (): Promise<boolean> => {
+      for (const id of (await admin.call('LRANGE', `${queue}:active`, 0, -1)) as string[]) {
+        if ((await admin.call('HGET', `${queue}:${id}`, 'pb')) === victimTag) return true;
+      }
+      return false;
+    };
+    for (let tries = 0; !(await holdsJob()); tries++) {
+      if (tries > 2000) throw new Error('the victim never held a job');
+      await new Promise((r) => setTimeout(r, 5));
+    }
     victim.child.kill('SIGKILL');
     expect((await victim.done).signal).toBe('SIGKILL');
     const s = await seed.done;
@@ -150,6 +175,8 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
 
     const walk = await openWalk(out);
     expect(walk.manifest!.status).toBe('complete');
+    // Its job was taken from it and read again by another host.
+    expect(Number(await admin.call('HGET', `pwalk:${walkId}:totals`, 'redelivered'))).toBeGreaterThanOrEqual(1);
     // The dead host's files are listed, cut at their last commit.
     for (const name of victimFiles()) {
       const listed = walk.manifest!.files.find((f) => f.name === name);
@@ -161,6 +188,49 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     await runCliOk([mnt, '--out', single, '--threads', '4', '--quiet']);
     expect(diffRecords(multi, await sortedEntries(single))).toEqual([]);
     expect(diffRecords(multi, groundTruth(mnt).entries)).toEqual([]);
+    expect(walk.manifest!.totals.entries).toBe(multi.length);
+  }, 180_000);
+
+  it('a worker SIGKILLed with records written past its last commit: its file is cut there, nothing twice', async () => {
+    // Directories of 15 000 entries fill a 1 MiB block mid-directory, so a host's file
+    // holds records of a job it has not committed yet; one directory per job, so both
+    // hosts get some. The seeding host reads one job at a time (--threads 1), the
+    // worker two: the worker takes big directories as soon as there are two to take.
+    const src = join(base, 'big');
+    for (let i = 0; i < 8; i++) buildHugeDir(join(src, `big${i}`), 15_000);
+    settleAtimes(src);
+    const mnt = await mount(src, 'big-mnt', 0);
+    const perDirectory = { PWALK_QUEUE_DIRS_PER_JOB: '1' };
+    const [victim] = await startWorkers(redis.url, 1, perDirectory);
+    const out = join(base, 'cut');
+    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '1', '--quiet'], perDirectory);
+    await until('the running manifest', () => existsSync(join(out, 'manifest.msgpack')), 30_000);
+    const walkId = (await openWalk(out)).manifest!.walkId;
+    const uncommitted = async (): Promise<Map<string, number>> => {
+      const committed = await admin.hgetall(`pwalk:${walkId}:files`);
+      const past = new Map<string, number>();
+      for (const name of readdirSync(out).filter((n) => n.includes(`-${victim!.child.pid}-`))) {
+        const size = statSync(join(out, name)).size;
+        const extent = committed[name] === undefined ? 64 : (JSON.parse(committed[name]!) as { bytes: number }).bytes;
+        if (size > extent) past.set(name, size);
+      }
+      return past;
+    };
+    let atKill = new Map<string, number>();
+    await until('records past the victim\'s last commit', () => atKill.size > 0, 60_000, async () => (atKill = await uncommitted()));
+    victim!.child.kill('SIGKILL');
+    const s = await seed.done;
+    expect(s.code, s.stderr).toBe(0);
+    const walk = await openWalk(out);
+    expect(walk.manifest!.status).toBe('complete');
+    for (const [name, size] of atKill) {
+      const listed = walk.manifest!.files.find((f) => f.name === name)!;
+      expect(listed.bytes).toBeLessThan(size);
+      expect(statSync(join(out, name)).size).toBe(listed.bytes);
+    }
+    const multi = await sortedEntries(out);
+    const asMounted = (e: Rec): Rec => ({ ...e, pathBytes: Buffer.concat([Buffer.from(mnt), e.pathBytes.subarray(Buffer.byteLength(src))]) });
+    expect(diffRecords(multi, groundTruth(src).entries.map(asMounted), { ignore: ['dev'] })).toEqual([]);
     expect(walk.manifest!.totals.entries).toBe(multi.length);
   }, 180_000);
 

@@ -7,7 +7,7 @@ import type { WalkSettings } from '../settings.js';
 import { HostThreadHandle, type JobSlot, type ScannedJob } from './host-thread-handle.js';
 import { decodeDirs, encodeDirs, type EncodedDirs } from './job-codec.js';
 import type { QueueSettings } from './queue-settings.js';
-import { bullConnection } from './redis-connect.js';
+import { bullConnection, openQueue } from './redis-connect.js';
 import type { RespRedisClient } from './redis-client.js';
 import { walkKeys, type WalkKeys } from './walk-keys.js';
 import { WalkScripts } from './walk-scripts.js';
@@ -88,7 +88,7 @@ export class HostRunner {
     const keys = walkKeys(o.walkId);
     const subscriber = o.redis.duplicate();
     await subscriber.connect();
-    const queue = new Queue(keys.queueName, { connection: bullConnection(o.queue) });
+    const queue = openQueue(keys.queueName, o.queue);
     const tag = hostTag();
     const host = hostname();
     let runner: HostRunner | null = null;
@@ -145,6 +145,8 @@ export class HostRunner {
     if (this.ending !== null) return;
     const q = this.o.queue;
     this.worker = new Worker(this.keys.queueName, (job: Job<WalkJobData>) => this.process(job), {
+      // Stored on each job it takes (BullMQ's processedBy): which host holds a job.
+      name: hostTag(),
       connection: bullConnection(q),
       concurrency: this.threads.reduce((n, t) => n + t.slots.length, 0),
       lockDuration: q.lockMs,

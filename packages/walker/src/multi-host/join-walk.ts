@@ -1,10 +1,9 @@
 import { statSync } from 'node:fs';
-import { Queue } from 'bullmq';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
 import { checkRoot, parseSettings } from '../walk.js';
 import type { WalkProgress } from '../walk.js';
 import { HostRunner, type HostOutcome } from './host-runner.js';
-import { bullConnection, connectRedis } from './redis-connect.js';
+import { connectRedis, openQueue } from './redis-connect.js';
 import type { RespRedisClient } from './redis-client.js';
 import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import { WalkInfo } from './walk-info.js';
@@ -60,7 +59,7 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
     const rootDev = checkRoot(settings.root);
     const keys = walkKeys(info.walkId);
     const runner = await HostRunner.start({ queue: q, walkId: info.walkId, settings, rootDev, redis });
-    const queue = new Queue(keys.queueName, { connection: bullConnection(q) });
+    const queue = openQueue(keys.queueName, q);
     const poller = new WalkProgressPoller(redis, keys, queue, info.startTime);
     const result = runner.finished.then(async (outcome) => {
       poller.stop();

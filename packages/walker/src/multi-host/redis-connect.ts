@@ -1,4 +1,4 @@
-import { RedisConnection, type ConnectionOptions } from 'bullmq';
+import { Queue, RedisConnection, type ConnectionOptions } from 'bullmq';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
 import type { QueueSettings } from './queue-settings.js';
 import { RespRedisClient, type RedisClientOptions } from './redis-client.js';
@@ -46,4 +46,15 @@ export async function connectRedis(q: QueueSettings): Promise<RespRedisClient> {
     throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, `cannot reach Redis at ${q.display}: ${why}`, { cause });
   }
   return client;
+}
+
+/**
+ * A BullMQ Queue on the walk's Redis. Its connection errors are not reported from
+ * here: a lost Redis is noticed once, on the host's own connection (HostRunner), and
+ * an 'error' event without a listener would make BullMQ print a stack trace.
+ */
+export function openQueue(name: string, q: QueueSettings): Queue {
+  const queue = new Queue(name, { connection: bullConnection(q) });
+  queue.on('error', () => undefined);
+  return queue;
 }

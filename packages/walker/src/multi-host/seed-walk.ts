@@ -1,6 +1,6 @@
 import { statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { ZodError } from 'zod';
 import { writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
@@ -8,7 +8,7 @@ import type { WalkOptionsInput } from '../settings.js';
 import { beginWalk, type WalkProgress, type WalkResult, type WalkRun } from '../walk.js';
 import { HostRunner, type HostOutcome, type WalkJobData } from './host-runner.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
-import { bullConnection, connectRedis } from './redis-connect.js';
+import { connectRedis, openQueue } from './redis-connect.js';
 import type { RespRedisClient } from './redis-client.js';
 import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import type { WalkInfo } from './walk-info.js';
@@ -62,7 +62,7 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
     seedHost: host,
     startTime,
   };
-  const queue = new Queue(keys.queueName, { connection: bullConnection(q) });
+  const queue = openQueue(keys.queueName, q);
   await redis.call('SET', keys.info, JSON.stringify(info));
   await redis.call('SET', keys.status, 'running');
   await redis.call('SET', keys.alive, host, 'PX', 3 * HEARTBEAT_MS);
