@@ -234,6 +234,26 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect(walk.manifest!.totals.entries).toBe(multi.length);
   }, 180_000);
 
+  it('the seeding host SIGKILLed: workers leave with one line and exit 2; no new worker joins the dead walk', async () => {
+    const src = join(base, 'seed-killed-tree');
+    buildWideTree(src, 20, 12);
+    const mnt = await mount(src, 'seed-killed-mnt', 10);
+    const [worker] = await startWorkers(redis.url, 1);
+    const out = join(base, 'seed-killed');
+    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4', '--quiet']);
+    await until('a committed job', () => existsSync(out) && readdirSync(out).some((n) => n.endsWith('.bin') && statSync(join(out, n)).size > 64), 60_000);
+    seed.child.kill('SIGKILL');
+    const w = await worker!.done;
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/\npwalk-ts: walk failed: the seeding host of walk [0-9a-f]{32} \(.+\) stopped: no heartbeat for 15 s\n$/);
+    // A worker started now finds no walk to join.
+    const late = startCli(['worker', '--queue', redis.url]);
+    await until('the late worker to wait', () => late.stderr().includes('waiting for one to start'));
+    late.child.kill('SIGTERM');
+    expect((await late.done).code).not.toBe(0);
+    expect((await openWalk(out)).status).toBe('incomplete');
+  }, 120_000);
+
   it('a bad --queue URL is one line, exit 2, and no walk folder', async () => {
     const out = join(base, 'bad-url');
     for (const url of ['http://127.0.0.1:6379', 'not a url', 'redis://127.0.0.1:6379/x']) {

@@ -136,6 +136,11 @@ export class HostRunner {
     return runner;
   }
 
+  /** The walk cannot go on (its seeding host is gone): this host stops as failed, without ending the walk in Redis. */
+  abandon(message: string): void {
+    void this.shutdown({ ending: 'failed', message });
+  }
+
   /** This host stops taking jobs, finishes (and commits) the ones it has, and leaves the walk to the others. */
   leave(): void {
     void this.shutdown({ ending: 'left', message: null });

@@ -5,7 +5,7 @@ import type { WalkProgress } from '../walk.js';
 import { HostRunner, type HostOutcome } from './host-runner.js';
 import { connectRedis, openQueue } from './redis-connect.js';
 import type { RespRedisClient } from './redis-client.js';
-import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
+import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import { WalkInfo } from './walk-info.js';
 import { WalkProgressPoller } from './walk-progress.js';
 import { parseQueue } from './seed-walk.js';
@@ -61,7 +61,18 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
     const runner = await HostRunner.start({ queue: q, walkId: info.walkId, settings, rootDev, redis });
     const queue = openQueue(keys.queueName, q);
     const poller = new WalkProgressPoller(redis, keys, queue, info.startTime);
+    // A seeding host that dies never ends the walk: without its heartbeat, nobody would write the manifest.
+    const watch = setInterval(() => {
+      redis.exists(keys.alive).then(
+        (alive) => {
+          if (alive === 0) runner.abandon(`the seeding host of walk ${info.walkId} (${info.seedHost}) stopped: no heartbeat for ${(3 * SEED_HEARTBEAT_MS) / 1000} s`);
+        },
+        () => undefined,
+      );
+    }, SEED_HEARTBEAT_MS);
+    watch.unref();
     const result = runner.finished.then(async (outcome) => {
+      clearInterval(watch);
       poller.stop();
       await Promise.race([queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
       redis.disconnect();

@@ -10,15 +10,13 @@ import { HostRunner, type HostOutcome, type WalkJobData } from './host-runner.js
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { connectRedis, openQueue } from './redis-connect.js';
 import type { RespRedisClient } from './redis-client.js';
-import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
+import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import type { WalkInfo } from './walk-info.js';
 import { WalkScripts } from './walk-scripts.js';
 import { WalkProgressPoller } from './walk-progress.js';
 
 /** How long the small keys of an ended walk stay, so a worker that starts late learns it is over. */
 const ENDED_WALK_TTL_S = 24 * 3600;
-/** The seeding host renews its heartbeat this often; it expires after three missed renewals. */
-const HEARTBEAT_MS = 5_000;
 
 /** Turns a bad --queue URL into the same one-line error as any bad option. */
 export function parseQueue(url: string): QueueSettings {
@@ -65,8 +63,8 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
   const queue = openQueue(keys.queueName, q);
   await redis.call('SET', keys.info, JSON.stringify(info));
   await redis.call('SET', keys.status, 'running');
-  await redis.call('SET', keys.alive, host, 'PX', 3 * HEARTBEAT_MS);
-  const heartbeat = setInterval(() => void redis.call('SET', keys.alive, host, 'PX', 3 * HEARTBEAT_MS).catch(() => undefined), HEARTBEAT_MS);
+  await redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS).catch(() => undefined), SEED_HEARTBEAT_MS);
   heartbeat.unref();
   await queue.add('root', { root: true } satisfies WalkJobData, { jobId: 'root', removeOnComplete: true });
   await redis.call('SADD', ACTIVE_WALKS, walkId);
