@@ -254,6 +254,42 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect((await openWalk(out)).status).toBe('incomplete');
   }, 120_000);
 
+  it('SIGINT: a worker commits what it reads and leaves (130); the seeding host ends the walk for all as interrupted (130, workers 0), nothing twice', async () => {
+    const src = join(base, 'interrupt-tree');
+    // Big enough (900 directories at 10 ms a call) that the walk is still running when the seeding host is interrupted.
+    buildWideTree(src, 30, 12);
+    settleAtimes(src);
+    const mnt = await mount(src, 'interrupt-mnt', 10);
+    const [leaver, stayer] = await startWorkers(redis.url, 2);
+    const out = join(base, 'interrupted');
+    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4']);
+    const committedBy = (pid: number | undefined): boolean =>
+      existsSync(out) && readdirSync(out).some((n) => n.includes(`-${pid}-`) && statSync(join(out, n)).size > 64);
+    await until('the leaving worker to commit a job', () => committedBy(leaver!.child.pid), 60_000);
+    leaver!.child.kill('SIGINT');
+    const l = await leaver!.done;
+    expect(l.code, l.stderr).toBe(130);
+    expect(l.stderr).toMatch(/SIGINT: committing the directories in progress, then leaving the walk/);
+    seed.child.kill('SIGINT');
+    const s = await seed.done;
+    expect(s.code, s.stderr).toBe(130);
+    const st = await stayer!.done;
+    expect(st.code, st.stderr).toBe(0);
+    expect(st.stderr).toMatch(/interrupted by its seeding host/);
+    const walk = await openWalk(out);
+    expect(walk.manifest!.status).toBe('interrupted');
+    for (const f of walk.manifest!.files) expect(statSync(join(out, f.name)).size, f.name).toBe(f.bytes);
+    const cat = await runCli(['cat', out, '--sort', 'path']);
+    const problems: string[] = [];
+    const entries = cliEntries(cat.stdout, problems);
+    expect(problems).toEqual([]);
+    expect(orderProblems(entries)).toEqual([]);
+    expect(entries.length).toBe(walk.manifest!.totals.entries);
+    const truth = new Map(groundTruth(src).entries.map((e) => [e.pathBytes.subarray(Buffer.byteLength(src)).toString('base64'), e]));
+    const expected = entries.map((e) => truth.get(e.pathBytes.subarray(Buffer.byteLength(mnt)).toString('base64'))!);
+    expect(diffRecords(entries, expected.map((e, i) => ({ ...e, pathBytes: entries[i]!.pathBytes })), { ignore: ['dev'] })).toEqual([]);
+  }, 120_000);
+
   it('a bad --queue URL is one line, exit 2, and no walk folder', async () => {
     const out = join(base, 'bad-url');
     for (const url of ['http://127.0.0.1:6379', 'not a url', 'redis://127.0.0.1:6379/x']) {
