@@ -35,11 +35,11 @@ export interface HostRunnerOptions {
 }
 
 /** File names carry the host and process (several workers may share a host) and the thread. */
-export function hostTag(): string {
+function hostTag(): string {
   return `${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}`;
 }
 
-export function fileSummaryJson(f: ThreadFileSummary): string {
+function fileSummaryJson(f: ThreadFileSummary): string {
   return JSON.stringify(f);
 }
 
@@ -127,7 +127,6 @@ export class HostRunner {
       return runner;
     }
     await o.redis.hset(keys.files, Object.fromEntries(files.map((f) => [f.name, fileSummaryJson(f)])));
-    await o.redis.hset(keys.hosts, { [tag]: JSON.stringify({ host, pid: process.pid, threads: o.settings.threads, joined: Date.now() }) });
     runner.idle.push(...threads.flatMap((t) => t.slots));
     for (const message of pendingFatal) void runner.fail(message);
     const status = await o.redis.get(keys.status);

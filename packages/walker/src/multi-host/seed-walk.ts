@@ -165,5 +165,5 @@ async function forget(c: FinalizeContext): Promise<void> {
   } while (cursor !== '0');
   await c.redis.del(k.committed);
   await c.redis.del(k.alive);
-  for (const key of [k.info, k.status, k.message, k.files, k.totals, k.hosts]) await c.redis.call('EXPIRE', key, ENDED_WALK_TTL_S);
+  for (const key of [k.info, k.status, k.message, k.files, k.totals]) await c.redis.call('EXPIRE', key, ENDED_WALK_TTL_S);
 }

@@ -30,8 +30,6 @@ export function walkKeys(walkId: string) {
     files: `${base}:files`,
     /** Committed totals: entries, dirs, files, errors, bytes. */
     totals: `${base}:totals`,
-    /** Host tag -> JSON {host, pid, threads, joined}. */
-    hosts: `${base}:hosts`,
     /** The subdirectory jobs a job enqueues, kept until it commits so a redelivery enqueues the same ones. */
     plan: (jobId: string) => `${base}:plan:${jobId}`,
     planPattern: `${base}:plan:*`,
