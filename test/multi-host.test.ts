@@ -317,6 +317,25 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect(w.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`);
   });
 
+  it('Redis refusing commands (out of memory): one line, exit 2, the walk marked failed', async () => {
+    const own = await privateRedis();
+    const client = new RespRedisClient({ host: '127.0.0.1', port: own.port, connectTimeout: 5_000 });
+    try {
+      await client.connect();
+      await client.call('CONFIG', 'SET', 'maxmemory', '1');
+      const out = join(base, 'refused');
+      mkdirSync(join(base, 'refused-tree'));
+      const r = await runCli([join(base, 'refused-tree'), '--queue', own.url, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^pwalk-ts: Redis at ${own.url.replace(/[/.]/g, '\\$&')} refused to start the walk: OOM [^\n]*\n$`));
+      const walk = await openWalk(out);
+      expect(walk.manifest!.status).toBe('failed');
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
+  });
+
   it('Redis lost mid-walk: exit 2 with one line, the walk marked failed, its records still readable', async () => {
     const own = await privateRedis();
     try {

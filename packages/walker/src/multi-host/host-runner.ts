@@ -118,20 +118,19 @@ export class HostRunner {
     subscriber.on('message', (_channel: string, status: string) => void runner!.walkEnded(status));
     subscriber.on('end', () => void runner!.redisLost());
     o.redis.on('end', () => void runner!.redisLost());
-    await subscriber.subscribe(keys.channel);
-    let files: ThreadFileSummary[];
     try {
-      files = (await Promise.all(threads.map((t) => t.ready))).flat();
+      await subscriber.subscribe(keys.channel);
+      const files = (await Promise.all(threads.map((t) => t.ready))).flat();
+      await o.redis.hset(keys.files, Object.fromEntries(files.map((f) => [f.name, fileSummaryJson(f)])));
+      runner.idle.push(...threads.flatMap((t) => t.slots));
+      for (const message of pendingFatal) void runner.fail(message);
+      const status = await o.redis.get(keys.status);
+      if (status !== 'running') void runner.walkEnded(status ?? 'complete');
+      else runner.startWorker();
     } catch (err) {
-      await runner.shutdown({ ending: 'failed', message: (err as Error).message });
-      return runner;
+      // A thread that cannot open its file, or Redis refusing a command: the threads must still be stopped.
+      await runner.fail((err as Error).message);
     }
-    await o.redis.hset(keys.files, Object.fromEntries(files.map((f) => [f.name, fileSummaryJson(f)])));
-    runner.idle.push(...threads.flatMap((t) => t.slots));
-    for (const message of pendingFatal) void runner.fail(message);
-    const status = await o.redis.get(keys.status);
-    if (status !== 'running') void runner.walkEnded(status ?? 'complete');
-    else runner.startWorker();
     return runner;
   }
 

@@ -81,7 +81,8 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
     return { walkId: info.walkId, info, progress: () => poller.latest(), leave: () => runner.leave(), result };
   } catch (err) {
     redis.disconnect();
-    throw err;
+    if (err instanceof WalkerError) throw err;
+    throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, `Redis at ${q.display}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -61,14 +61,24 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
     startTime,
   };
   const queue = openQueue(keys.queueName, q);
-  await redis.call('SET', keys.info, JSON.stringify(info));
-  await redis.call('SET', keys.status, 'running');
-  await redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
   const heartbeat = setInterval(() => void redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS).catch(() => undefined), SEED_HEARTBEAT_MS);
   heartbeat.unref();
-  await queue.add('root', { root: true } satisfies WalkJobData, { jobId: 'root', removeOnComplete: true });
-  await redis.call('SADD', ACTIVE_WALKS, walkId);
-  await redis.call('PUBLISH', WALK_STARTED_CHANNEL, walkId);
+  try {
+    await redis.call('SET', keys.info, JSON.stringify(info));
+    await redis.call('SET', keys.status, 'running');
+    await redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
+    await queue.add('root', { root: true } satisfies WalkJobData, { jobId: 'root', removeOnComplete: true });
+    await redis.call('SADD', ACTIVE_WALKS, walkId);
+    await redis.call('PUBLISH', WALK_STARTED_CHANNEL, walkId);
+  } catch (cause) {
+    // Redis answers but refuses (read-only replica, out of memory, ...): nothing was walked yet.
+    clearInterval(heartbeat);
+    const message = `Redis at ${q.display} refused to start the walk: ${(cause as Error).message}`;
+    writeManifest(settings.out, { ...manifest, endTime: Date.now(), status: 'failed', message });
+    await Promise.race([queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]);
+    redis.disconnect();
+    throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, message, { cause });
+  }
 
   const runner = await HostRunner.start({ queue: q, walkId, settings, rootDev, redis });
   const poller = new WalkProgressPoller(redis, keys, queue, startTime);
@@ -105,32 +115,40 @@ interface FinalizeContext {
 }
 
 async function finalize(outcome: HostOutcome, c: FinalizeContext): Promise<WalkResult> {
-  const lost = outcome.ending === 'lost';
-  let files: ThreadFileSummary[];
-  let totals: WalkManifestInput['totals'];
-  if (lost) {
+  let ending = outcome.ending;
+  let message = outcome.message;
+  let files: ThreadFileSummary[] = [];
+  let totals: WalkManifestInput['totals'] | null = null;
+  if (ending !== 'lost') {
+    try {
+      const committed = await c.redis.hgetall(c.keys.files);
+      files = Object.values(committed).map((j) => JSON.parse(j) as ThreadFileSummary);
+      files.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+      for (const f of files) cutToCommitted(c.out, f);
+      const t = await c.redis.hgetall(c.keys.totals);
+      totals = {
+        entries: Number(t.entries ?? 0),
+        dirs: Number(t.dirs ?? 0),
+        files: Number(t.files ?? 0),
+        errors: Number(t.errors ?? 0),
+        bytes: BigInt(t.bytes ?? 0),
+      };
+      await forget(c);
+    } catch (cause) {
+      ending = 'lost';
+      message = `${message === null ? '' : `${message}; `}cannot read the walk's summary from Redis at the end: ${(cause as Error).message}`;
+    }
+  }
+  if (ending === 'lost' || totals === null) {
     // Without Redis only this host's files are known; the reader still finds every thread file in the folder.
     files = [...outcome.files];
     const p = c.poller.latest();
     totals = { entries: p.entries, dirs: p.dirEntries, files: p.files, errors: p.errors, bytes: p.bytes };
     await Promise.race([c.queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]);
-  } else {
-    const committed = await c.redis.hgetall(c.keys.files);
-    files = Object.values(committed).map((j) => JSON.parse(j) as ThreadFileSummary);
-    files.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-    for (const f of files) cutToCommitted(c.out, f);
-    const t = await c.redis.hgetall(c.keys.totals);
-    totals = {
-      entries: Number(t.entries ?? 0),
-      dirs: Number(t.dirs ?? 0),
-      files: Number(t.files ?? 0),
-      errors: Number(t.errors ?? 0),
-      bytes: BigInt(t.bytes ?? 0),
-    };
-    await forget(c);
   }
-  const status = outcome.ending === 'complete' ? 'complete' : outcome.ending === 'interrupted' ? 'interrupted' : 'failed';
-  const message = status === 'complete' ? null : (outcome.message ?? (status === 'interrupted' ? 'interrupted' : 'failed'));
+  const status = ending === 'complete' ? 'complete' : ending === 'interrupted' ? 'interrupted' : 'failed';
+  if (status === 'complete') message = null;
+  else message ??= status === 'interrupted' ? 'interrupted' : 'failed';
   const manifest: WalkManifestInput = { ...c.manifest, endTime: Date.now(), status, message, files, totals };
   try {
     writeManifest(c.out, manifest);
