@@ -91,12 +91,9 @@ export class HostRunner {
     const queue = openQueue(keys.queueName, o.queue);
     const tag = hostTag();
     const host = hostname();
+    // Thread messages arrive asynchronously, so `runner` is set before any can be reported.
     let runner: HostRunner | null = null;
-    const pendingFatal: string[] = [];
-    const onFatal = (message: string): void => {
-      if (runner === null) pendingFatal.push(message);
-      else void runner.fail(message);
-    };
+    const onFatal = (message: string): void => void runner!.fail(message);
     const slots = slotsPerThread(o.settings);
     const threads = Array.from(
       { length: o.settings.workers },
@@ -123,7 +120,6 @@ export class HostRunner {
       const files = (await Promise.all(threads.map((t) => t.ready))).flat();
       await o.redis.hset(keys.files, Object.fromEntries(files.map((f) => [f.name, fileSummaryJson(f)])));
       runner.idle.push(...threads.flatMap((t) => t.slots));
-      for (const message of pendingFatal) void runner.fail(message);
       const status = await o.redis.get(keys.status);
       if (status !== 'running') void runner.walkEnded(status ?? 'complete');
       else runner.startWorker();

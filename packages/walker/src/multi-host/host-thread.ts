@@ -3,6 +3,7 @@
 // jobs), and checkpoints the slot's thread file at the end of each job so the job
 // can be committed.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { AsyncDirectoryEngine } from '../async-engine.js';
 import { DirectoryScanner, type ScanTotals } from '../directory-scanner.js';
 import type { DirectoryItem } from '../directory-item.js';
@@ -48,7 +49,7 @@ class Slot {
   private readonly children: DirectoryItem[] = [];
   private readonly scanner: Scanner;
   private readonly engine: AsyncDirectoryEngine | null;
-  private committed;
+  private committed: ThreadFileSummary;
   private verdict: ((keep: boolean) => void) | null = null;
   /** The directory being read by the synchronous engine, for a fatal error's message. */
   current: DirectoryItem | null = null;
