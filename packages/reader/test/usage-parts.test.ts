@@ -12,6 +12,9 @@ import type { DirectoryTotal } from '../src/directory-totals.js';
 import { extensionKey, extensionName } from '../src/extension.js';
 import { resolveOwnerNames } from '../src/owner-names.js';
 import { topDirectories } from '../src/top-directories.js';
+import type { WalkEntry } from '../src/record.js';
+import { RootPath } from '../src/root-path.js';
+import { UsageAccumulator } from '../src/usage-accumulator.js';
 import { ByteSum } from '../src/usage-tally.js';
 
 const TRUTH = join(import.meta.dirname, '../../../test/helpers/usage_truth.py');
@@ -61,6 +64,50 @@ describe('ByteSum', () => {
     }
     expect(sum.value()).toBe(exact);
     expect(exact > 2n ** 64n).toBe(true);
+  });
+
+  it('switches to a bigint exactly where a double stops being exact: sums landing on 2^53 - 2 .. 2^53 + 2, both signs', () => {
+    const limit = 2n ** 53n;
+    for (const sign of [1n, -1n]) {
+      for (let target = limit - 2n; target <= limit + 2n; target++) {
+        for (const first of [limit - 1n, limit - 2n, target / 2n, 1n]) {
+          const second = target - first;
+          if (second > limit - 1n || second < 0n) continue;
+          const sum = new ByteSum();
+          sum.add(Number(sign * first));
+          sum.add(Number(sign * second));
+          expect(sum.value(), `${sign * first} + ${sign * second}`).toBe(sign * target);
+          // One more past the boundary, and back below it.
+          sum.add(Number(sign));
+          sum.subtract(Number(sign * 3n));
+          expect(sum.value(), `${sign * target} + ${sign} - ${sign * 3n}`).toBe(sign * (target - 2n));
+        }
+      }
+    }
+  });
+});
+
+describe('UsageAccumulator', () => {
+  /** Just the fields the accumulator reads: a regular file, not hard-linked. */
+  const file = (name: string, size: bigint, blocks: bigint | null) =>
+    ({
+      type: 'file', size, blocks, relativePathBytes: Buffer.from(name), pathBytes: Buffer.from(`/r/${name}`), path: `/r/${name}`,
+      depth: 1, mtime: 0, atime: blocks === null ? null : 0, uid: blocks === null ? null : 0, gid: blocks === null ? null : 0,
+      nlink: blocks === null ? null : 1, dev: 1n, inode: 1n,
+    }) as unknown as WalkEntry;
+
+  it('carries sizes and st_blocks x 512 at and past 2^53 exactly into every tally', () => {
+    const sizes = [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 1n, 2n ** 64n - 1n];
+    const maxBlocks = (2n ** 53n - 1n) / 512n;
+    const blocks = [maxBlocks, maxBlocks + 1n, 1n, 2n ** 63n, 0n];
+    const acc = new UsageAccumulator(ageBucketIndex(0), 2);
+    sizes.forEach((size, i) => acc.add(file(`f${i}.bin`, size, blocks[i]!)));
+    const apparent = sizes.reduce((s, v) => s + v, 0n);
+    const allocated = blocks.reduce((s, v) => s + v * 512n, 0n);
+    for (const tally of [acc.totals, acc.extensions.get('bin')!, acc.depths[1]!, acc.users.get(0)!.tally]) {
+      expect(tally.toTally(false)).toMatchObject({ entries: 5, files: 5, apparentBytes: apparent, allocatedBytes: allocated });
+    }
+    expect(acc.largestFiles(new RootPath(Buffer.from('/r'))).map((f) => f.size)).toEqual([2n ** 64n - 1n, 2n ** 53n + 1n]);
   });
 });
 
