@@ -289,3 +289,60 @@ describe('pwalk-ts usage, largest, du --by', () => {
     expect((await runCliOk(['--help'])).stdout).toMatch(/usage WALK[\s\S]*largest WALK/);
   });
 });
+
+describe('hostile names in human and JSON output', () => {
+  // A newline, a tab, ESC (a terminal colour sequence), C1 CSI, '<', quotes and a
+  // non-UTF-8 byte, in directory names, file names and an extension.
+  const NAMES = [Buffer.from('new\nline'), Buffer.from('tab\there'), Buffer.from('esc\x1b[31mred'), Buffer.from('c1\u009b2J'), Buffer.from('<b>"q\'&amp;'), Buffer.from('bad\xff', 'latin1')];
+  let hostile: string;
+  let walkDir: string;
+
+  beforeAll(async () => {
+    hostile = join(base, 'hostile');
+    walkDir = join(base, 'walk-hostile');
+    py(
+      String.raw`import os,sys
+root=os.fsencode(sys.argv[1])
+for i,n in enumerate(bytes.fromhex(h) for h in sys.argv[2:]):
+  d=os.path.join(root,n); os.makedirs(d)
+  with open(os.path.join(d,n+b'.x\ny'),'wb') as f: f.write(b'z'*(1000*(i+1)))
+`,
+      hostile,
+      ...NAMES.map((n) => n.toString('hex')),
+    );
+    await runCliOk([hostile, '--out', walkDir, '--quiet']);
+  });
+
+  /** Printable ASCII and the UTF-8 text names decode to, without a single control character. */
+  const expectNoControls = (text: string): void => expect(text.replace(/\n$/, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+
+  it('du, largest, usage --by ext and the report summary keep one name on one line, controls shown as \\xNN', async () => {
+    const du = (await runCliOk(['du', walkDir])).stdout;
+    expectNoControls(du);
+    expect(du.trimEnd().split('\n')).toHaveLength(NAMES.length + 1);
+    expect(du).toContain('new\\x0aline');
+    expect(du).toContain('esc\\x1b[31mred');
+    expect(du).toContain('c1\\x9b2J');
+    const largest = (await runCliOk(['largest', walkDir])).stdout;
+    expectNoControls(largest);
+    expect(largest.trimEnd().split('\n')).toHaveLength(NAMES.length + 1);
+    expect(largest).toContain('tab\\x09here.x\\x0ay');
+    const exts = (await runCliOk(['usage', walkDir, '--by', 'ext'])).stdout;
+    expectNoControls(exts);
+    // Header, one extension ('x\ny'), total.
+    expect(exts.trimEnd().split('\n')).toHaveLength(3);
+    expect(exts).toMatch(/ x\\x0ay\n/);
+    const summary = (await runCliOk(['report', walkDir])).stdout;
+    expectNoControls(summary);
+    expect(summary).toMatch(/^largest +\S*bad\uFFFD \(/m);
+  });
+
+  it('du --json and largest --json give every path exactly (pathBase64 when not UTF-8)', async () => {
+    const exact = (r: Record<string, unknown>): string =>
+      (r.pathBase64 === undefined ? Buffer.from(r.path as string) : Buffer.from(r.pathBase64 as string, 'base64')).toString('hex');
+    const dirs = parseNdjson((await runCliOk(['du', walkDir, '--json'])).stdout).map(exact);
+    expect(dirs.sort()).toEqual([Buffer.from(hostile), ...NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n]))].map((b) => b.toString('hex')).sort());
+    const files = parseNdjson((await runCliOk(['largest', walkDir, '--json'])).stdout).map(exact);
+    expect(files.sort()).toEqual(NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n, Buffer.from('/'), n, Buffer.from('.x\ny')]).toString('hex')).sort());
+  });
+});

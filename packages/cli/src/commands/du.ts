@@ -5,6 +5,8 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
+import { jsonPath } from '../output/record-formats.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { reportProblems } from './walk-problems.js';
 
 export const DU_HELP = `Usage: pwalk-ts du WALK [--depth N] [--top N [--by size|files|entries]] [--apparent|--allocated] [--json]
@@ -53,13 +55,15 @@ export async function duCommand(argv: string[], io: CliIo): Promise<number> {
   const size = (t: DirectoryTotal): bigint => (args.allocated ? t.allocatedBytes! : t.apparentBytes);
   const by = args.by === undefined || args.by === 'size' ? (args.allocated ? 'allocated' : 'apparent') : args.by;
   const shown = args.top !== undefined ? topDirectories(totals, args.top, by) : totals.filter((t) => t.depth <= (args.depth ?? 1));
-  const lines = shown.map((t) =>
-    args.json
-      ? `{"path":${JSON.stringify(t.path)},"depth":${t.depth},"bytes":${size(t)},"apparentBytes":${t.apparentBytes},` +
-        `"allocatedBytes":${t.allocatedBytes ?? 'null'},"entries":${t.entries},"files":${t.files},"dirs":${t.dirs},` +
-        `"directEntries":${t.directEntries},"directBytes":${t.directBytes}}\n`
-      : `${humanBytes(size(t)).padStart(10)}  ${String(size(t)).padStart(16)}  ${humanCount(t.files).padStart(12)} files  ${t.path}\n`,
-  );
+  const lines = shown.map((t) => {
+    if (!args.json) return `${humanBytes(size(t)).padStart(10)}  ${String(size(t)).padStart(16)}  ${humanCount(t.files).padStart(12)} files  ${escapeControls(t.path)}\n`;
+    const p = jsonPath(t);
+    return (
+      `{"path":${p.path},"depth":${t.depth},"bytes":${size(t)},"apparentBytes":${t.apparentBytes},` +
+      `"allocatedBytes":${t.allocatedBytes ?? 'null'},"entries":${t.entries},"files":${t.files},"dirs":${t.dirs},` +
+      `"directEntries":${t.directEntries},"directBytes":${t.directBytes}${p.extra}}\n`
+    );
+  });
   await writeChunk(io.stdout, lines.join(''));
   return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
 }

@@ -5,6 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { humanBytes } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { jsonPath } from '../output/record-formats.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { reportProblems } from './walk-problems.js';
 
 export const LARGEST_HELP = `Usage: pwalk-ts largest WALK [--top N] [--json]
@@ -47,7 +48,7 @@ export async function largestCommand(argv: string[], io: CliIo): Promise<number>
       );
     }
     const modified = new Date(f.mtime * 1000).toISOString().slice(0, 10);
-    return `${humanBytes(f.size).padStart(10)}  ${String(f.size).padStart(16)}  ${user.padEnd(12)}  ${modified}  ${f.path}\n`;
+    return `${humanBytes(f.size).padStart(10)}  ${String(f.size).padStart(16)}  ${escapeControls(user).padEnd(12)}  ${modified}  ${escapeControls(f.path)}\n`;
   });
   const header = args.json ? '' : `${'size'.padStart(10)}  ${'bytes'.padStart(16)}  ${'user'.padEnd(12)}  ${'modified'.padEnd(10)}  path\n`;
   await writeChunk(io.stdout, header + lines.join(''));

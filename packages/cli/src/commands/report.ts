@@ -4,6 +4,7 @@ import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import type { CliIo } from '../io.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { reportHtml } from '../report/report-html.js';
 import { reportJson } from '../report/report-model.js';
 import type { ReportJson } from '../report/report-schema.js';
@@ -60,6 +61,6 @@ function summaryText(r: ReportJson): string {
     `errors     ${humanCount(h.errors)}`,
   ];
   const biggest = r.topDirectoriesBySize.find((d) => d.depth === 1n || d.depth === 1);
-  if (biggest !== undefined) lines.push(`largest    ${biggest.path} (${humanBytes(biggest.apparentBytes)})`);
+  if (biggest !== undefined) lines.push(`largest    ${escapeControls(biggest.path)} (${humanBytes(biggest.apparentBytes)})`);
   return lines.join('\n') + '\n';
 }

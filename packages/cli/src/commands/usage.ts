@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { reportProblems } from './walk-problems.js';
 
 export const USAGE_HELP = `Usage: pwalk-ts usage WALK [--by user|group|ext|mtime|atime|depth] [--top N] [--json]
@@ -111,7 +112,7 @@ function table(by: By, rows: readonly UsageGroup[], totals: UsageTally, owners: 
   ];
   return (
     line(header) +
-    rows.map((r) => line(cells(r, r.label, 'atime' in r ? coldBytes(r as OwnerUsage) : undefined))).join('') +
+    rows.map((r) => line(cells(r, escapeControls(r.label), 'atime' in r ? coldBytes(r as OwnerUsage) : undefined))).join('') +
     line(cells(totals, 'total', undefined))
   );
 }

@@ -1,13 +1,15 @@
+import { escapeControls } from '../output/terminal-text.js';
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /**
  * Text for HTML or SVG, in element content or a quoted attribute. File, user and
  * group names are hostile input: a name like `<script>` must show as text, never
- * run. Control characters (a newline in a name) show as U+FFFD-free visible escapes
- * so one name stays on one line.
+ * run. Control characters (a newline in a name) show as \xNN, as on a terminal, so
+ * one name stays on one line.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escapeControls(text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!));
 }
 
 /**
