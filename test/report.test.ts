@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DiffJson } from '../packages/cli/src/report/diff-schema.js';
 import { ReportJson } from '../packages/cli/src/report/report-schema.js';
 import { CLI, parseJsonExact, REPO, runCli, runCliOk } from './helpers/run-cli.js';
 import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
@@ -213,5 +214,73 @@ describe('pwalk-ts report --json', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     }
+  });
+});
+
+describe('pwalk-ts report and diff on edge walks', () => {
+  /** Report JSON that the published schema accepts whole: parsing drops nothing (no field the schema does not know). */
+  const reportOf = async (walk: string, code = 0): Promise<Record<string, any>> => {
+    const html = `${walk}.html`;
+    const r = await runCli(['report', walk, '--json', '-', '--html', html]);
+    expect(r.code, r.stderr).toBe(code);
+    const doc = parseJsonExact(r.stdout) as Record<string, any>;
+    expect(ReportJson.parse(doc)).toEqual(doc);
+    expect(readFileSync(html, 'utf8')).toMatch(/<\/html>\n$/);
+    return doc;
+  };
+  /** A walk diffed against itself: every change figure zero, every list empty, unchanged is the whole walk. */
+  const expectSelfDiffZero = async (walk: string): Promise<void> => {
+    const d = parseJsonExact((await runCliOk(['diff', walk, walk, '--json', '-', '--html', `${walk}.diff.html`])).stdout) as Record<string, any>;
+    expect(DiffJson.parse(d)).toEqual(d);
+    expect(d.sameRoot).toBe(true);
+    expect([d.netBytes, d.modified.entries, d.modified.deltaBytes]).toEqual([0n, 0n, 0n]);
+    for (const t of [d.added, d.deleted]) expect(t).toEqual({ entries: 0n, files: 0n, dirs: 0n, bytes: 0n });
+    expect(d.new.totals).toEqual(d.old.totals);
+    expect(d.unchanged).toEqual({ entries: d.old.totals.entries, files: d.old.totals.files, dirs: d.old.totals.dirs, bytes: d.old.totals.bytes });
+    for (const list of ['directories', 'users', 'groups', 'extensions']) expect(d[list], list).toEqual({ grown: [], shrunk: [] });
+    expect(d.largestNew).toEqual([]);
+  };
+  const rootSize = (dir: string): bigint => BigInt(py('import os,sys\nprint(os.lstat(sys.argv[1]).st_size)', dir).trim());
+
+  it('a root with nothing below it: one directory, every group empty or zero', async () => {
+    const empty = join(base, 'edge-empty');
+    mkdirSync(empty);
+    await runCliOk([empty, '--out', join(base, 'w-edge-empty'), '--quiet']);
+    const r = await reportOf(join(base, 'w-edge-empty'));
+    expect(tally(r.headline)).toEqual([1n, 0n, 1n, rootSize(empty), BigInt(execFileSync('du', ['-s', '-B1', empty], { encoding: 'utf8' }).split('\t')[0]!)]);
+    expect([r.topLevels, r.extensions, r.largestFiles, r.coldUsers, r.errors.samples]).toEqual([[], [], [], [], []]);
+    expect(r.topDirectoriesBySize.map((d: any) => d.path)).toEqual([empty]);
+    expect(r.mtimeAge.reduce((n: bigint, b: any) => n + b.entries, 0n)).toBe(1n);
+    await expectSelfDiffZero(join(base, 'w-edge-empty'));
+  });
+
+  it('a --compact walk: no owners, atimes or allocated bytes, the rest as in a full walk', async () => {
+    await runCliOk([tree, '--out', join(base, 'w-edge-compact'), '--compact', '--quiet']);
+    const r = await reportOf(join(base, 'w-edge-compact'));
+    expect(r.compact).toBe(true);
+    expect([r.users, r.groups, r.coldUsers, r.coldGroups, r.atimeAge]).toEqual([[], [], [], [], []]);
+    expect(r.headline.allocatedBytes).toBeNull();
+    // Without link counts a hard-linked file counts once per name: one more file than the full walk.
+    expect([r.headline.entries, r.headline.files, r.headline.apparentBytes]).toEqual([report.headline.entries + 1n, report.headline.files + 1n, report.headline.apparentBytes + 50_000n]);
+    expect(r.largestFiles.length).toBeGreaterThan(0);
+    for (const f of r.largestFiles) expect([f.allocatedBytes, f.uid, f.user, f.atime]).toEqual([null, null, '(not recorded)', null]);
+    for (const d of r.topDirectoriesBySize) expect(d.allocatedBytes).toBeNull();
+    await expectSelfDiffZero(join(base, 'w-edge-compact'));
+  });
+
+  it('a walk of errors only (a root nobody may read): the root and its error, exit 0', async () => {
+    const shut = join(base, 'edge-shut');
+    mkdirSync(join(shut, 'inside'), { recursive: true });
+    chmodSync(shut, 0o000);
+    const outParent = join(base, 'edge-nobody-out');
+    mkdirSync(outParent);
+    chmodSync(outParent, 0o777);
+    expect((await runCli([shut, '--out', join(outParent, 'w'), '--quiet'], { asNobody: true })).code).toBe(1);
+    chmodSync(shut, 0o755);
+    const r = await reportOf(join(outParent, 'w'));
+    expect(tally(r.headline)).toEqual([1n, 0n, 1n, rootSize(shut), r.headline.allocatedBytes]);
+    expect(r.errors).toEqual({ total: 1n, byCode: [{ code: 'EACCES', syscall: 'scandir', count: 1n }], samples: [{ path: shut, syscall: 'scandir', code: 'EACCES' }] });
+    expect(r.headline.errors).toBe(1n);
+    await expectSelfDiffZero(join(outParent, 'w'));
   });
 });
