@@ -135,6 +135,17 @@ describe('pwalk-ts report --json', () => {
     expect(proj.children.map((c: any) => [c.path, c.apparentBytes]).sort()).toEqual(['a', 'b', 'c'].map((x) => [join(tree, 'proj', x), du.get(join(tree, 'proj', x))]));
   });
 
+  it('treemap tooltips: the name, the whole path and the exact figures on lines of their own', async () => {
+    const html = join(base, 'treemap.html');
+    await runCliOk(['report', join(base, 'walk'), '--html', html, '--quiet', '--top', '10']);
+    const svg = /<svg class="chart treemap"[\s\S]*?<\/svg>/.exec(readFileSync(html, 'utf8'))![0];
+    const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]!.split('\n'));
+    const proj = report.topLevels.find((t: any) => t.path === join(tree, 'proj'));
+    expect(titles).toContainEqual([expect.stringMatching(/^proj /), join(tree, 'proj'), `${proj.apparentBytes.toLocaleString('en-US')} bytes; ${proj.files} files`]);
+    expect(titles).toHaveLength(report.topLevels.length);
+    for (const lines of titles) expect(lines.join('\n')).not.toContain('\\x0a');
+  });
+
   it('the headline has the walk time and rate from the manifest; the summary goes to stdout, --quiet prints nothing', async () => {
     const info = parseJsonExact((await runCliOk(['info', join(base, 'walk'), '--json'])).stdout) as Record<string, any>;
     const m = info.manifest;

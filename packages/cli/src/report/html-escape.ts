@@ -13,6 +13,15 @@ export function escapeHtml(text: string): string {
 }
 
 /**
+ * An SVG `<title>` (the tooltip) of several lines. Each line is escaped on its
+ * own and the lines are joined by real line ends: a line end inside a name still
+ * shows as \x0a, but the tooltip's own line breaks are not escaped with it.
+ */
+export function svgTitle(lines: readonly string[]): string {
+  return `<title>${lines.map(escapeHtml).join('\n')}</title>`;
+}
+
+/**
  * JSON text made safe inside a `<script type="application/json">` element: `<`
  * cannot open `</script>` or `<!--`, and U+2028/U+2029 cannot end a line of script.
  * JSON.parse of the element's text gives back the same value.

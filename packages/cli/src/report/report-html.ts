@@ -74,15 +74,15 @@ function treemapNodes(r: ReportJson): TreemapNode[] {
     const children: TreemapNode[] = t.children.map((c) => ({
       label: c.path.slice(c.path.lastIndexOf('/') + 1),
       value: Number(c.apparentBytes),
-      tooltip: `${c.path}\n${exactBytes(c.apparentBytes)}; ${humanCount(c.files)} files`,
+      tooltip: [c.path, `${exactBytes(c.apparentBytes)}; ${humanCount(c.files)} files`],
     }));
     const rest = BigInt(t.apparentBytes) - t.children.reduce((s, c) => s + BigInt(c.apparentBytes), 0n);
     // Only beside subdirectories: a directory without any is one plain box.
-    if (rest > 0n && children.length > 0) children.push({ label: '(rest)', value: Number(rest), tooltip: exactBytes(rest) });
+    if (rest > 0n && children.length > 0) children.push({ label: '(rest)', value: Number(rest), tooltip: [exactBytes(rest)] });
     return {
       label: `${t.path.slice(t.path.lastIndexOf('/') + 1)} ${humanBytes(t.apparentBytes)}`,
       value: Number(t.apparentBytes),
-      tooltip: `${t.path}\n${exactBytes(t.apparentBytes)}; ${humanCount(t.files)} files`,
+      tooltip: [t.path, `${exactBytes(t.apparentBytes)}; ${humanCount(t.files)} files`],
       children,
     };
   });

@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import { escapeHtml, svgTitle } from './html-escape.js';
 
 /** One bar: `value` sets its length, `text` is what a person reads, `tooltip` the exact figures. */
 export interface ChartBar {
@@ -42,7 +42,7 @@ export function barChart(bars: readonly ChartBar[], label: string): string {
     const y = i * ROW;
     const w = Math.max(1, (b.value / max) * span);
     return (
-      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<g>${svgTitle([b.label, b.tooltip])}` +
       `<text class="label" x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escapeHtml(shortLabel(b.label))}</text>` +
       `<rect class="${barClass(b)}" x="${LABEL_WIDTH}" y="${y + 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"/>` +
       `<text class="value" x="${(LABEL_WIDTH + w + 6).toFixed(1)}" y="${y + BAR - 3}">${escapeHtml(b.text)}</text></g>`
@@ -70,7 +70,7 @@ export function divergingBarChart(bars: readonly ChartBar[], label: string): str
     const x = b.value < 0 ? axis - w : axis;
     const textX = b.value < 0 ? axis - w - 6 : axis + w + 6;
     return (
-      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<g>${svgTitle([b.label, b.tooltip])}` +
       `<text class="label" x="${LABEL_WIDTH - 8}" y="${y + BAR - 3}" text-anchor="end">${escapeHtml(shortLabel(b.label))}</text>` +
       `<rect class="${barClass(b)}" x="${x.toFixed(1)}" y="${y + 2}" width="${w.toFixed(1)}" height="${BAR}" rx="2"/>` +
       `<text class="value" x="${textX.toFixed(1)}" y="${y + BAR - 3}" text-anchor="${b.value < 0 ? 'end' : 'start'}">${escapeHtml(b.text)}</text></g>`
@@ -94,7 +94,7 @@ export function columnChart(bars: readonly ChartBar[], label: string): string {
     const x = i * slot + slot * 0.15;
     const cx = i * slot + slot / 2;
     return (
-      `<g><title>${escapeHtml(b.label)}\n${escapeHtml(b.tooltip)}</title>` +
+      `<g>${svgTitle([b.label, b.tooltip])}` +
       `<rect class="${barClass(b)}" x="${x.toFixed(1)}" y="${(top + COLUMN_HEIGHT - h).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${h.toFixed(1)}" rx="2"/>` +
       `<text class="value" x="${cx.toFixed(1)}" y="${(top + COLUMN_HEIGHT - h - 4).toFixed(1)}" text-anchor="middle">${escapeHtml(b.text)}</text>` +
       `<text class="label" x="${cx.toFixed(1)}" y="${top + COLUMN_HEIGHT + 16}" text-anchor="middle">${escapeHtml(b.label)}</text></g>`

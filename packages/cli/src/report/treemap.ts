@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.js';
+import { escapeHtml, svgTitle } from './html-escape.js';
 
 export interface Rect {
   readonly x: number;
@@ -11,7 +11,8 @@ export interface Rect {
 export interface TreemapNode {
   readonly label: string;
   readonly value: number;
-  readonly tooltip: string;
+  /** Lines under the label in the tooltip: exact figures, the whole path. */
+  readonly tooltip: readonly string[];
   readonly children?: readonly TreemapNode[];
 }
 
@@ -113,7 +114,7 @@ export function treemap(nodes: readonly TreemapNode[], ariaLabel: string): strin
         .map((k, j) => {
           const kr = kidRects[j]!;
           return (
-            `<g><title>${escapeHtml(k.label)}\n${escapeHtml(k.tooltip)}</title>` +
+            `<g>${svgTitle([k.label, ...k.tooltip])}` +
             `<rect class="tile inner ${tone}" x="${kr.x.toFixed(1)}" y="${kr.y.toFixed(1)}" width="${kr.w.toFixed(1)}" height="${kr.h.toFixed(1)}"/>` +
             `${label(kr, k.label, 'tile-label small', kr.y + 11)}</g>`
           );
@@ -121,7 +122,7 @@ export function treemap(nodes: readonly TreemapNode[], ariaLabel: string): strin
         .join('');
     }
     return (
-      `<g><title>${escapeHtml(node.label)}\n${escapeHtml(node.tooltip)}</title>` +
+      `<g>${svgTitle([node.label, ...node.tooltip])}` +
       `<rect class="tile ${tone}" x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}"/>` +
       `${label(r, node.label, 'tile-label', r.y + 12)}</g>${inner}`
     );
