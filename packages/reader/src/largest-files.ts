@@ -1,4 +1,5 @@
 import { BoundedHeap } from './bounded-heap.js';
+import type { WalkEntry } from './record.js';
 
 /** One of the largest regular files of a walk. */
 export interface LargestFile {
@@ -16,6 +17,12 @@ export interface LargestFile {
   readonly atime: number | null;
 }
 
+/** What a LargestFile says of an entry besides its path; `size` is the entry's (passed when the caller has read it). */
+export function largestFileFacts(e: WalkEntry, size: bigint = e.size): Omit<LargestFile, 'path' | 'pathBytes'> {
+  const blocks = e.blocks;
+  return { size, allocatedBytes: blocks === null ? null : blocks * 512n, uid: e.uid, gid: e.gid, mtime: e.mtime, atime: e.atime };
+}
+
 /** Larger first; equal sizes in byte order of their paths, so the answer does not depend on thread count. */
 function ahead(a: LargestFile, b: LargestFile): boolean {
   return a.size > b.size || (a.size === b.size && Buffer.compare(a.pathBytes, b.pathBytes) < 0);
@@ -29,14 +36,20 @@ export class LargestFiles {
     this.heap = new BoundedHeap(capacity, ahead);
   }
 
-  /** False when a file of this size cannot get in (not even on a tie): callers then skip building it. */
-  mayTake(size: bigint): boolean {
+  /** False when a file of this size cannot get in (not even on a tie): then nothing is built for it. */
+  private mayTake(size: bigint): boolean {
     const last = this.heap.threshold();
     return last === undefined ? this.heap.capacity > 0 : size >= last.size;
   }
 
   offer(file: LargestFile): void {
     this.heap.offer(file);
+  }
+
+  /** Offers a regular file's entry; `size` is its size when the caller has read it already. */
+  offerEntry(e: WalkEntry, size: bigint = e.size): void {
+    if (!this.mayTake(size)) return;
+    this.heap.offer({ path: e.path, pathBytes: Buffer.from(e.pathBytes), ...largestFileFacts(e, size) });
   }
 
   /** Largest first. */

@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathKey } from './path-key.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RecordBuffer } from './record-buffer.js';
 import type { RootPath } from './root-path.js';
@@ -33,8 +34,7 @@ interface Keyed {
 }
 
 function keyed(entry: WalkEntry): Keyed {
-  const rel = entry.relativePathBytes;
-  return { key: Buffer.from(rel.buffer, rel.byteOffset, rel.byteLength).toString('latin1'), entry };
+  return { key: pathKey(entry.relativePathBytes), entry };
 }
 
 function byKey(a: Keyed, b: Keyed): number {

@@ -1,7 +1,8 @@
 import { AGE_BUCKETS } from './age-buckets.js';
 import { extensionKey } from './extension.js';
-import { LargestFiles, type LargestFile } from './largest-files.js';
+import { largestFileFacts, LargestFiles, type LargestFile } from './largest-files.js';
 import { EntryKind, TallyAccumulator, type ByteAmount } from './usage-tally.js';
+import { keyPaths, pathKey } from './path-key.js';
 import type { WalkEntry } from './record.js';
 import type { RootPath } from './root-path.js';
 
@@ -77,7 +78,7 @@ export class UsageAccumulator {
     const nlink = kind === EntryKind.DIR ? null : e.nlink;
     if (nlink !== null && nlink > 1) {
       const id = `${e.dev}:${e.inode}`;
-      const key = Buffer.from(relative.buffer, relative.byteOffset, relative.byteLength).toString('latin1');
+      const key = pathKey(relative);
       const held = this.links.get(id);
       if (held !== undefined) {
         if (held.key <= key) return;
@@ -96,19 +97,10 @@ export class UsageAccumulator {
         kind,
         size,
         allocated,
-        file: { size: sizeBig, allocatedBytes: blocks === null ? null : blocks * 512n, uid, gid, mtime, atime },
+        file: largestFileFacts(e, sizeBig),
       });
-    } else if (kind === EntryKind.FILE && this.largest.mayTake(sizeBig)) {
-      this.largest.offer({
-        path: e.path,
-        pathBytes: Buffer.from(e.pathBytes),
-        size: sizeBig,
-        allocatedBytes: blocks === null ? null : blocks * 512n,
-        uid,
-        gid,
-        mtime,
-        atime,
-      });
+    } else if (kind === EntryKind.FILE) {
+      this.largest.offerEntry(e, sizeBig);
     }
 
     this.totals.add(kind, size, allocated);
@@ -130,8 +122,8 @@ export class UsageAccumulator {
   largestFiles(root: RootPath): LargestFile[] {
     for (const credit of this.links.values()) {
       if (credit.kind !== EntryKind.FILE) continue;
-      const relative = Buffer.from(credit.key, 'latin1');
-      this.largest.offer({ ...credit.file, path: root.joinString(relative), pathBytes: Buffer.from(root.join(relative)) });
+      const { path, pathBytes } = keyPaths(credit.key, root);
+      this.largest.offer({ ...credit.file, path, pathBytes });
     }
     return this.largest.ranked();
   }

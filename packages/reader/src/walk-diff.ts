@@ -1,6 +1,7 @@
 import { extensionKey } from './extension.js';
 import { GrowthLedger, type DiffSide, type GrowthRow, type Ranked } from './growth-ledger.js';
 import { LargestFiles, type LargestFile } from './largest-files.js';
+import { keyDepth, keyPaths, parentKey, pathKey } from './path-key.js';
 import type { WalkEntry } from './record.js';
 import type { SortOptions } from './sort-by-path.js';
 import type { Walk } from './walk.js';
@@ -71,23 +72,6 @@ export interface WalkDiffOptions extends SortOptions {
   top?: number;
   /** Largest new files kept (default: `top`). */
   largest?: number;
-}
-
-/** Relative path bytes as a latin1 string: one char per byte, so `<` compares in byte order, as the path sort does. */
-function latin1Key(rel: Uint8Array): string {
-  return Buffer.from(rel.buffer, rel.byteOffset, rel.byteLength).toString('latin1');
-}
-
-function parentKey(key: string): string {
-  const slash = key.lastIndexOf('/');
-  return slash < 0 ? '' : key.slice(0, slash);
-}
-
-function offerNew(largest: LargestFiles, e: WalkEntry): void {
-  const size = e.size;
-  if (!largest.mayTake(size)) return;
-  const blocks = e.blocks;
-  largest.offer({ path: e.path, pathBytes: Buffer.from(e.pathBytes), size, allocatedBytes: blocks === null ? null : blocks * 512n, uid: e.uid, gid: e.gid, mtime: e.mtime, atime: e.atime });
 }
 
 function compareStrings(a: string, b: string): number {
@@ -189,8 +173,8 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   try {
     let a = await olds.next();
     let b = await news.next();
-    let aKey = a.done === true ? '' : latin1Key(a.value.relativePathBytes);
-    let bKey = b.done === true ? '' : latin1Key(b.value.relativePathBytes);
+    let aKey = a.done === true ? '' : pathKey(a.value.relativePathBytes);
+    let bKey = b.done === true ? '' : pathKey(b.value.relativePathBytes);
     while (a.done !== true || b.done !== true) {
       const takeOld = b.done === true || (a.done !== true && aKey <= bKey);
       const takeNew = a.done === true || (b.done !== true && bKey <= aKey);
@@ -202,7 +186,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
         if (o.type !== n.type) {
           deleted.count(o);
           added.count(n);
-          if (n.type === 'file') offerNew(largestNew, n);
+          if (n.type === 'file') largestNew.offerEntry(n);
         } else if (o.type !== 'dir' && (o.size !== n.size || o.mtime !== n.mtime)) {
           modified.entries++;
           if (o.type === 'file') modified.files++;
@@ -219,15 +203,15 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
         const n = b.value as WalkEntry;
         newSpace.credit(n, bKey);
         added.count(n);
-        if (n.type === 'file') offerNew(largestNew, n);
+        if (n.type === 'file') largestNew.offerEntry(n);
       }
       if (takeOld) {
         a = await olds.next();
-        if (a.done !== true) aKey = latin1Key(a.value.relativePathBytes);
+        if (a.done !== true) aKey = pathKey(a.value.relativePathBytes);
       }
       if (takeNew) {
         b = await news.next();
-        if (b.done !== true) bKey = latin1Key(b.value.relativePathBytes);
+        if (b.done !== true) bKey = pathKey(b.value.relativePathBytes);
       }
     }
   } finally {
@@ -240,14 +224,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   const side = (t: TallyCounter): SideTotals => ({ ...t.tally(), allocatedBytes: compact ? null : t.allocated });
   const dirs = ledgers.directories.ranked(top, compareStrings);
   const toDirectory = (row: GrowthRow<string>): DirectoryGrowth => {
-    const rel = Buffer.from(row.key, 'latin1');
-    return {
-      ...row,
-      path: newWalk.root.joinString(rel),
-      relativePathBytes: rel,
-      pathBytes: newWalk.root.join(rel),
-      depth: row.key === '' ? 0 : row.key.split('/').length,
-    };
+    return { ...row, ...keyPaths(row.key, newWalk.root), depth: keyDepth(row.key) };
   };
   return {
     old: side(oldSpace.totals),
@@ -271,8 +248,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
 function rollUpDirectories(ledger: GrowthLedger<string>): void {
   const byDepth: string[][] = [];
   for (const key of ledger.keys()) {
-    const depth = key === '' ? 0 : key.split('/').length;
-    (byDepth[depth] ??= []).push(key);
+    (byDepth[keyDepth(key)] ??= []).push(key);
   }
   for (let depth = byDepth.length - 1; depth > 0; depth--) {
     for (const key of byDepth[depth] ?? []) {

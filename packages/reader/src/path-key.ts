@@ -1,0 +1,27 @@
+import type { RootPath } from './root-path.js';
+
+/**
+ * A relative path's bytes as a latin1 string, one char per byte: exact for any
+ * bytes, so it keys a Map, and `<` on two keys is byte order, the order of
+ * `records({ sort: 'path' })`. The empty key is the root.
+ */
+export function pathKey(relative: Uint8Array): string {
+  return Buffer.from(relative.buffer, relative.byteOffset, relative.byteLength).toString('latin1');
+}
+
+/** The key of the directory holding `key` ('' for the root's children). */
+export function parentKey(key: string): string {
+  const slash = key.lastIndexOf('/');
+  return slash < 0 ? '' : key.slice(0, slash);
+}
+
+/** How far below the root a key is: 0 for the root itself. */
+export function keyDepth(key: string): number {
+  return key === '' ? 0 : key.split('/').length;
+}
+
+/** A key back as the three ways a result names a path: text for people, relative and absolute bytes. */
+export function keyPaths(key: string, root: RootPath): { path: string; relativePathBytes: Buffer; pathBytes: Buffer } {
+  const relativePathBytes = Buffer.from(key, 'latin1');
+  return { path: root.joinString(relativePathBytes), relativePathBytes, pathBytes: root.join(relativePathBytes) };
+}
