@@ -16,7 +16,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,7 +40,8 @@ const repeat = Number(opts.repeat);
 const threads = opts.threads;
 if (process.getuid() !== 0) throw new Error('mounts slowfs: run as root');
 
-const { RespRedisClient } = await import(pathToFileURL(path.join(WALKER_DIST, 'multi-host/redis-client.js')).href);
+const { connectRedis, openQueue } = await import(pathToFileURL(path.join(WALKER_DIST, 'multi-host/redis-connect.js')).href);
+const { resolveQueueSettings } = await import(pathToFileURL(path.join(WALKER_DIST, 'multi-host/queue-settings.js')).href);
 const { encodeDirs } = await import(pathToFileURL(path.join(WALKER_DIST, 'multi-host/job-codec.js')).href);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,19 +58,15 @@ function freePort() {
 async function startRedis() {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const client = new RespRedisClient({ host: '127.0.0.1', port, connectTimeout: 1000 });
+  const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
-      await client.connect();
-      await client.call('PING');
-      break;
+      return { url, child, client: await connectRedis(resolveQueueSettings(url)) };
     } catch {
       if (i > 100) throw new Error('redis-server did not start');
       await sleep(50);
-      client.disconnect(true);
     }
   }
-  return { url: `redis://127.0.0.1:${port}`, child, client };
 }
 
 function infoField(info, name) {
@@ -118,9 +114,6 @@ async function walkOnce(mnt, out, processes, redis) {
 
 /** Fills a queue with jobs made of the corpus's own directories; returns bytes per queued directory. */
 async function memoryPerDirectory(redis, corpusDir, dirsPerJob) {
-  // BullMQ as the walker resolves it, and its client factory (the walker's RESP client) set.
-  const { Queue } = await import(pathToFileURL(createRequire(path.join(REPO, 'packages/walker/package.json')).resolve('bullmq')).href);
-  await import(pathToFileURL(path.join(WALKER_DIST, 'multi-host/redis-connect.js')).href);
   const dirs = [];
   const visit = (rel, depth, up) => {
     const full = rel === '' ? corpusDir : path.join(corpusDir, rel);
@@ -131,8 +124,7 @@ async function memoryPerDirectory(redis, corpusDir, dirsPerJob) {
     for (const d of fs.readdirSync(full, { withFileTypes: true })) if (d.isDirectory()) visit(rel === '' ? d.name : `${rel}/${d.name}`, depth + 1, me);
   };
   visit('', 0, null);
-  const [host, port] = redis.url.slice('redis://'.length).split(':');
-  const queue = new Queue('pwalk-memory-probe', { connection: { host, port: Number(port), connectTimeout: 5000 } });
+  const queue = openQueue('pwalk-memory-probe', resolveQueueSettings(redis.url));
   await redis.client.call('FLUSHALL');
   const base = infoField(await redis.client.info('memory'), 'used_memory');
   const ids = [];

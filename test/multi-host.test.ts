@@ -6,11 +6,14 @@
 // to kill something in the middle of it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWalk } from '@pwalk-ts/reader';
-import { RespRedisClient } from '../packages/walker/dist/multi-host/redis-client.js';
+import type { Redis } from 'ioredis';
+import { resolveQueueSettings } from '../packages/walker/dist/multi-host/queue-settings.js';
+import { connectRedis } from '../packages/walker/dist/multi-host/redis-connect.js';
 import { cliEntries, diffRecords, groundTruth, orderProblems, settleAtimes, type Rec } from './helpers/records.js';
 import { freePort, privateRedis, redisSkipReason, testRedis, type TestRedis } from './helpers/redis.js';
 import { CLI, runCli, runCliOk } from './helpers/run-cli.js';
@@ -82,7 +85,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
   let base: string;
   let redis: TestRedis;
   /** A connection of the test's own, to see what the hosts keep in Redis. */
-  let admin: RespRedisClient;
+  let admin: Redis;
   const mounts: SlowfsMount[] = [];
 
   async function mount(src: string, name: string, delayMs: number): Promise<string> {
@@ -95,9 +98,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
   beforeAll(async () => {
     base = makeTempBase('multi-host');
     redis = await testRedis();
-    const url = new URL(redis.url);
-    admin = new RespRedisClient({ host: url.hostname, port: Number(url.port || 6379), connectTimeout: 5_000 });
-    await admin.connect();
+    admin = await connectRedis(resolveQueueSettings(redis.url));
   });
 
   afterAll(async () => {
@@ -158,8 +159,8 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     const queue = `bull:pwalk-${walkId}`;
     const victimTag = `${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}-${victim.child.pid}`;
     const holdsJob = async (): Promise<boolean> => {
-      for (const id of (await admin.call('LRANGE', `${queue}:active`, 0, -1)) as string[]) {
-        if ((await admin.call('HGET', `${queue}:${id}`, 'pb')) === victimTag) return true;
+      for (const id of await admin.lrange(`${queue}:active`, 0, -1)) {
+        if ((await admin.hget(`${queue}:${id}`, 'pb')) === victimTag) return true;
       }
       return false;
     };
@@ -176,7 +177,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     const walk = await openWalk(out);
     expect(walk.manifest!.status).toBe('complete');
     // Its job was taken from it and read again by another host.
-    expect(Number(await admin.call('HGET', `pwalk:${walkId}:totals`, 'redelivered'))).toBeGreaterThanOrEqual(1);
+    expect(Number(await admin.hget(`pwalk:${walkId}:totals`, 'redelivered'))).toBeGreaterThanOrEqual(1);
     // The dead host's files are listed, cut at their last commit.
     for (const name of victimFiles()) {
       const listed = walk.manifest!.files.find((f) => f.name === name);
@@ -317,12 +318,64 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect(w.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`);
   });
 
+  it('a Redis that accepts connections and never answers: one line naming it after the 5 s connect timeout, exit 2, the walk marked failed', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const out = join(base, 'silent');
+      mkdirSync(join(base, 'silent-tree'));
+      const started = Date.now();
+      const r = await runCli([join(base, 'silent-tree'), '--queue', `redis://127.0.0.1:${port}`, '--out', out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: no answer in 5 s\n`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+      expect((await openWalk(out)).manifest!.status).toBe('failed');
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a password and a database number in the URL: the walk runs in that database; a wrong or missing password is one line, exit 2', async () => {
+    const own = await privateRedis(['--requirepass', 'pw:/@x']);
+    try {
+      const src = join(base, 'auth-tree');
+      buildWideTree(src, 4, 3);
+      settleAtimes(src);
+      const at = `127.0.0.1:${own.port}/3`;
+      const url = `redis://:${encodeURIComponent('pw:/@x')}@${at}`;
+      const out = join(base, 'auth-walk');
+      const r = await runCli([src, '--queue', url, '--out', out, '--threads', '2']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('pw:/@x');
+      const walk = await openWalk(out);
+      expect(walk.manifest!.status).toBe('complete');
+      expect(diffRecords(await sortedEntries(out), groundTruth(src).entries)).toEqual([]);
+      // The walk's keys are in database 3, none in database 0.
+      const db3 = await connectRedis(resolveQueueSettings(url));
+      const db0 = await connectRedis(resolveQueueSettings(url.replace(/\/3$/, '')));
+      try {
+        expect(await db3.get(`pwalk:${walk.manifest!.walkId}:status`)).toBe('complete');
+        expect(await db0.dbsize()).toBe(0);
+      } finally {
+        db3.disconnect();
+        db0.disconnect();
+      }
+      for (const [bad, why] of [[`redis://:wrong@${at}`, 'WRONGPASS'], [`redis://${at}`, 'NOAUTH']] as const) {
+        const refused = await runCli([src, '--queue', bad, '--out', join(base, `auth-${why}`)]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(new RegExp(`^pwalk-ts: cannot reach Redis at redis://127\\.0\\.0\\.1:${own.port}/3: ${why} [^\n]*\n$`));
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('Redis refusing commands (out of memory): one line, exit 2, the walk marked failed', async () => {
     const own = await privateRedis();
-    const client = new RespRedisClient({ host: '127.0.0.1', port: own.port, connectTimeout: 5_000 });
+    const client = await connectRedis(resolveQueueSettings(own.url));
     try {
-      await client.connect();
-      await client.call('CONFIG', 'SET', 'maxmemory', '1');
+      await client.config('SET', 'maxmemory', '1');
       const out = join(base, 'refused');
       mkdirSync(join(base, 'refused-tree'));
       const r = await runCli([join(base, 'refused-tree'), '--queue', own.url, '--out', out]);

@@ -47,6 +47,7 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Up when it answers PING, or refuses it for want of a password. */
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
@@ -56,17 +57,17 @@ function answersPing(port: number): Promise<boolean> {
       reply += d.toString();
       if (reply.includes('\r\n')) {
         socket.destroy();
-        resolve(reply.startsWith('+PONG'));
+        resolve(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
       }
     });
     socket.once('connect', () => socket.write('PING\r\n'));
   });
 }
 
-/** A redis-server of this test's own, in memory only. */
-export async function privateRedis(): Promise<TestRedis> {
+/** A redis-server of this test's own, in memory only; `extraArgs` such as ['--requirepass', 'pw']. */
+export async function privateRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -1,4 +1,4 @@
-// The multi-host entry points. They load BullMQ and the Redis client only when
+// The multi-host entry points. They load BullMQ and ioredis only when
 // called (`--queue` or `pwalk-ts worker`): a single-host walk never loads them.
 import type { WalkOptionsInput } from './settings.js';
 import type { WalkRun } from './walk.js';

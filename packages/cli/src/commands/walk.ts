@@ -83,7 +83,7 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
       compact: args.compact,
       engine: args.engine,
     };
-    // Perf: a single-host walk never loads the multi-host code (BullMQ, the Redis client).
+    // Perf: a single-host walk never loads the multi-host code (BullMQ, ioredis).
     run = args.queue === undefined ? startWalk(walkOptions) : await startMultiHostWalk(walkOptions, args.queue);
   } catch (err) {
     if (err instanceof WalkerError && err.code === WalkerErrorCode.BAD_OPTIONS) throw new UsageError(err.message);

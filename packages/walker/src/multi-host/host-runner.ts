@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import type { WalkSettings } from '../settings.js';
 import { HostThreadHandle, type JobSlot, type ScannedJob } from './host-thread-handle.js';
 import { decodeDirs, encodeDirs, type EncodedDirs } from './job-codec.js';
 import type { QueueSettings } from './queue-settings.js';
-import { bullConnection, openQueue } from './redis-connect.js';
-import type { RespRedisClient } from './redis-client.js';
+import { bullConnection, connectRedis, openQueue } from './redis-connect.js';
 import { walkKeys, type WalkKeys } from './walk-keys.js';
 import { WalkScripts } from './walk-scripts.js';
 
@@ -31,7 +31,7 @@ export interface HostRunnerOptions {
   readonly settings: WalkSettings;
   readonly rootDev: bigint;
   /** An open connection for scripts and reads; the runner never closes it. */
-  readonly redis: RespRedisClient;
+  readonly redis: Redis;
 }
 
 /** File names carry the host and process (several workers may share a host) and the thread. */
@@ -77,7 +77,7 @@ export class HostRunner {
     private readonly o: HostRunnerOptions,
     private readonly threads: HostThreadHandle[],
     private readonly queue: Queue,
-    private readonly subscriber: RespRedisClient,
+    private readonly subscriber: Redis,
   ) {
     this.keys = walkKeys(o.walkId);
     this.scripts = new WalkScripts(o.redis, this.keys);
@@ -86,8 +86,8 @@ export class HostRunner {
 
   static async start(o: HostRunnerOptions): Promise<HostRunner> {
     const keys = walkKeys(o.walkId);
-    const subscriber = o.redis.duplicate();
-    await subscriber.connect();
+    // Its own connection: a subscribed one takes no other commands.
+    const subscriber = await connectRedis(o.queue);
     const queue = openQueue(keys.queueName, o.queue);
     const tag = hostTag();
     const host = hostname();
@@ -156,7 +156,7 @@ export class HostRunner {
     });
     this.worker.on('completed', () => void this.checkDone());
     // Counted for people reading the totals: a redelivery means a host died or stopped renewing its locks.
-    this.worker.on('stalled', () => void this.o.redis.call('HINCRBY', this.keys.totals, 'redelivered', 1).catch(() => undefined));
+    this.worker.on('stalled', () => void this.o.redis.hincrby(this.keys.totals, 'redelivered', 1).catch(() => undefined));
     this.worker.on('failed', (job, err) => void this.fail(`job ${job?.id ?? '?'} failed: ${err.message}`));
     // Connection errors surface through redisLost; BullMQ reports them here too.
     this.worker.on('error', () => undefined);
@@ -164,7 +164,7 @@ export class HostRunner {
 
   private async process(job: Job<WalkJobData>): Promise<void> {
     const id = job.id!;
-    if ((await this.o.redis.call('SISMEMBER', this.keys.committed, id)) === 1) return;
+    if ((await this.o.redis.sismember(this.keys.committed, id)) === 1) return;
     const slot = await this.takeSlot();
     try {
       const scanned = await slot.scan(job.data.root ? { root: true } : { root: false, dirs: job.data.dirs });
@@ -211,7 +211,7 @@ export class HostRunner {
     for (let i = 0; i < unseen.length; i += this.o.queue.dirsPerJob) {
       merged.push([newJobId(), encodeDirs(unseen.slice(i, i + this.o.queue.dirsPerJob))]);
     }
-    await this.o.redis.call('SET', this.keys.plan(job.id!), JSON.stringify(merged));
+    await this.o.redis.set(this.keys.plan(job.id!), JSON.stringify(merged));
     return merged;
   }
 

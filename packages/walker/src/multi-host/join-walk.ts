@@ -1,13 +1,14 @@
 import { statSync } from 'node:fs';
+import type { Redis } from 'ioredis';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
 import { checkRoot, parseSettings } from '../walk.js';
 import type { WalkProgress } from '../walk.js';
 import { HostRunner, type HostOutcome } from './host-runner.js';
 import { connectRedis, openQueue } from './redis-connect.js';
-import type { RespRedisClient } from './redis-client.js';
 import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import { WalkInfo } from './walk-info.js';
 import { WalkProgressPoller } from './walk-progress.js';
+import type { QueueSettings } from './queue-settings.js';
 import { parseQueue } from './seed-walk.js';
 
 export interface JoinOptions {
@@ -37,7 +38,7 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
   const q = parseQueue(options.queue);
   const redis = await connectRedis(q);
   try {
-    const info = await findWalk(redis, () => options.onWaiting?.(q.display));
+    const info = await findWalk(redis, q, () => options.onWaiting?.(q.display));
     const settings = parseSettings({
       root: info.root,
       out: info.out,
@@ -95,10 +96,9 @@ function isFolder(path: string): boolean {
 }
 
 /** The oldest running walk; subscribes before looking, so a walk that starts meanwhile is not missed. */
-async function findWalk(redis: RespRedisClient, onWaiting: () => void): Promise<WalkInfo> {
-  const listener = redis.duplicate();
+async function findWalk(redis: Redis, q: QueueSettings, onWaiting: () => void): Promise<WalkInfo> {
+  const listener = await connectRedis(q);
   try {
-    await listener.connect();
     let started: () => void = () => undefined;
     listener.on('message', () => started());
     await listener.subscribe(WALK_STARTED_CHANNEL);
@@ -116,7 +116,7 @@ async function findWalk(redis: RespRedisClient, onWaiting: () => void): Promise<
   }
 }
 
-async function runningWalks(redis: RespRedisClient): Promise<WalkInfo[]> {
+async function runningWalks(redis: Redis): Promise<WalkInfo[]> {
   const out: WalkInfo[] = [];
   for (const walkId of await redis.smembers(ACTIVE_WALKS)) {
     const keys = walkKeys(walkId);

@@ -1,9 +1,14 @@
-import { Queue, RedisConnection, type ConnectionOptions } from 'bullmq';
+import { Queue, RedisConnection, createIORedisClient, type ConnectionOptions, type RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
 import type { QueueSettings } from './queue-settings.js';
-import { RespRedisClient, type RedisClientOptions } from './redis-client.js';
 
-function clientOptions(q: QueueSettings): RedisClientOptions {
+/**
+ * The ioredis options of every connection of a walk, BullMQ's included. Nothing
+ * reconnects: a multi-host walk treats a lost Redis as the end of this host's part
+ * (HostRunner sees 'end'), since jobs and commits cannot be trusted across a gap.
+ */
+function redisOptions(q: QueueSettings): RedisOptions {
   return {
     host: q.host,
     port: q.port,
@@ -11,50 +16,66 @@ function clientOptions(q: QueueSettings): RedisClientOptions {
     ...(q.password !== undefined ? { password: q.password } : {}),
     db: q.db,
     connectTimeout: q.connectTimeoutMs,
+    retryStrategy: () => null,
+    // BullMQ requires it of blocking connections; with no reconnect, no command waits for one anyway.
+    maxRetriesPerRequest: null,
   };
 }
 
-// BullMQ builds its connections through this factory, so it runs on the same client.
-RedisConnection.clientFactory = (opts) => {
-  const o = opts as Partial<RedisClientOptions> & { connectionName?: string };
-  return new RespRedisClient({
-    host: o.host ?? '127.0.0.1',
-    port: o.port ?? 6379,
-    ...(o.username !== undefined ? { username: o.username } : {}),
-    ...(o.password !== undefined ? { password: o.password } : {}),
-    db: o.db ?? 0,
-    connectTimeout: o.connectTimeout ?? 5_000,
-    ...(o.connectionName !== undefined ? { connectionName: o.connectionName } : {}),
-  }) as unknown as ReturnType<NonNullable<typeof RedisConnection.clientFactory>>;
-};
-
-/** Connection options for BullMQ's Queue and Worker. */
-export function bullConnection(q: QueueSettings): ConnectionOptions {
-  return clientOptions(q) as unknown as ConnectionOptions;
+/** Without a listener ioredis prints every socket error with its stack. */
+function quiet(client: Redis): Redis {
+  client.on('error', () => undefined);
+  return client;
 }
 
-/** Opens a connection and checks Redis answers; a failure is one line naming the URL. */
-export async function connectRedis(q: QueueSettings): Promise<RespRedisClient> {
-  const client = new RespRedisClient(clientOptions(q));
+// BullMQ opens its connections (a Worker's blocking one, a Queue's) through this
+// factory: each gets an 'error' listener from birth, so a socket error on one that
+// BullMQ has already closed, or is closing, is never printed. A lost Redis is
+// reported once, on the host's own connection.
+RedisConnection.clientFactory = (opts) => createIORedisClient(quiet(new Redis(opts)));
+
+/** Connection options for BullMQ's Worker: commands issued while its connection opens wait for it. */
+export function bullConnection(q: QueueSettings): ConnectionOptions {
+  return redisOptions(q);
+}
+
+function timeout(ms: number): Promise<never> {
+  return new Promise((_, reject) => {
+    setTimeout(() => reject(Object.assign(new Error(`no answer in ${ms} ms`), { code: 'ETIMEDOUT' })), ms).unref();
+  });
+}
+
+/**
+ * Opens a connection of this host's own (commands, or a subscriber) and checks Redis
+ * answers within the connect timeout; a failure is one line naming the URL. The
+ * caller listens for 'end' to learn the connection was lost.
+ */
+export async function connectRedis(q: QueueSettings): Promise<Redis> {
+  const client = new Redis({ ...redisOptions(q), lazyConnect: true, enableOfflineQueue: false });
+  // ioredis rejects connect() with "Connection is closed."; the socket's own error says why.
+  let socketError: Error | null = null;
+  client.on('error', (err: Error) => (socketError ??= err));
   try {
-    await client.connect();
-    await client.call('PING');
-  } catch (cause) {
+    // ioredis's connectTimeout covers the TCP connection only; a server that accepts and never answers is timed here.
+    await Promise.race([client.connect().then(() => client.ping()), timeout(q.connectTimeoutMs)]);
+  } catch (thrown) {
     client.disconnect();
-    const e = cause as NodeJS.ErrnoException;
-    const why = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ETIMEDOUT' ? `no answer in ${q.connectTimeoutMs / 1000} s` : e.message;
+    const cause = (socketError ?? thrown) as NodeJS.ErrnoException;
+    const why = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ETIMEDOUT' ? `no answer in ${q.connectTimeoutMs / 1000} s` : cause.message;
     throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, `cannot reach Redis at ${q.display}: ${why}`, { cause });
   }
   return client;
 }
 
 /**
- * A BullMQ Queue on the walk's Redis. Its connection errors are not reported from
- * here: a lost Redis is noticed once, on the host's own connection (HostRunner), and
- * an 'error' event without a listener would make BullMQ print a stack trace.
+ * A BullMQ Queue on the walk's Redis. Its commands fail at once rather than wait
+ * for a connection that will not come back. Its connection errors are not reported
+ * from here: a lost Redis is noticed once, on the host's own connection
+ * (HostRunner), and an 'error' event without a listener would make BullMQ print a
+ * stack trace.
  */
 export function openQueue(name: string, q: QueueSettings): Queue {
-  const queue = new Queue(name, { connection: bullConnection(q) });
+  const queue = new Queue(name, { connection: { ...redisOptions(q), enableOfflineQueue: false } });
   queue.on('error', () => undefined);
   return queue;
 }

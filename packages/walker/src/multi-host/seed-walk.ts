@@ -1,6 +1,7 @@
 import { statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
 import { writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
@@ -9,7 +10,6 @@ import { beginWalk, type WalkProgress, type WalkResult, type WalkRun } from '../
 import { HostRunner, type HostOutcome, type WalkJobData } from './host-runner.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { connectRedis, openQueue } from './redis-connect.js';
-import type { RespRedisClient } from './redis-client.js';
 import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import type { WalkInfo } from './walk-info.js';
 import { WalkScripts } from './walk-scripts.js';
@@ -38,7 +38,7 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
   const q = parseQueue(queueUrl);
   // The file list grows with every host's threads: room for a few hundred.
   const { settings, rootDev, walkId, startTime, host, manifest } = beginWalk(options, () => 65_536);
-  let redis: RespRedisClient;
+  let redis: Redis;
   try {
     redis = await connectRedis(q);
   } catch (err) {
@@ -61,15 +61,15 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
     startTime,
   };
   const queue = openQueue(keys.queueName, q);
-  const heartbeat = setInterval(() => void redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS).catch(() => undefined), SEED_HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void redis.set(keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS).catch(() => undefined), SEED_HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    await redis.call('SET', keys.info, JSON.stringify(info));
-    await redis.call('SET', keys.status, 'running');
-    await redis.call('SET', keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
+    await redis.set(keys.info, JSON.stringify(info));
+    await redis.set(keys.status, 'running');
+    await redis.set(keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
     await queue.add('root', { root: true } satisfies WalkJobData, { jobId: 'root', removeOnComplete: true });
-    await redis.call('SADD', ACTIVE_WALKS, walkId);
-    await redis.call('PUBLISH', WALK_STARTED_CHANNEL, walkId);
+    await redis.sadd(ACTIVE_WALKS, walkId);
+    await redis.publish(WALK_STARTED_CHANNEL, walkId);
   } catch (cause) {
     // Redis answers but refuses (read-only replica, out of memory, ...): nothing was walked yet.
     clearInterval(heartbeat);
@@ -105,7 +105,7 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
 
 interface FinalizeContext {
   walkId: string;
-  redis: RespRedisClient;
+  redis: Redis;
   queue: Queue;
   keys: ReturnType<typeof walkKeys>;
   manifest: WalkManifestInput;
@@ -172,16 +172,15 @@ function cutToCommitted(out: string, f: ThreadFileSummary): void {
 /** Drops the walk's queue and bulky keys; the status and summaries stay a day for late workers. */
 async function forget(c: FinalizeContext): Promise<void> {
   const k = c.keys;
-  await c.redis.call('SREM', ACTIVE_WALKS, c.walkId);
+  await c.redis.srem(ACTIVE_WALKS, c.walkId);
   await c.queue.obliterate({ force: true }).catch(() => undefined);
   await c.queue.close();
   let cursor = '0';
   do {
-    const [next, plans] = await c.redis.scan(cursor, { MATCH: k.planPattern, COUNT: 1000 });
+    const [next, plans] = await c.redis.scan(cursor, 'MATCH', k.planPattern, 'COUNT', 1000);
     cursor = next;
     if (plans.length > 0) await c.redis.del(...plans);
   } while (cursor !== '0');
-  await c.redis.del(k.committed);
-  await c.redis.del(k.alive);
-  for (const key of [k.info, k.status, k.message, k.files, k.totals]) await c.redis.call('EXPIRE', key, ENDED_WALK_TTL_S);
+  await c.redis.del(k.committed, k.alive);
+  for (const key of [k.info, k.status, k.message, k.files, k.totals]) await c.redis.expire(key, ENDED_WALK_TTL_S);
 }

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { WalkProgress } from '../walk.js';
-import type { RespRedisClient } from './redis-client.js';
 import type { WalkKeys } from './walk-keys.js';
 
 export interface MultiHostProgress extends WalkProgress {
@@ -19,7 +19,7 @@ export class WalkProgressPoller {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly redis: RespRedisClient,
+    private readonly redis: Redis,
     private readonly keys: WalkKeys,
     private readonly queue: Queue,
     private readonly startTime: number,

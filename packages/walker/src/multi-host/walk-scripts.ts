@@ -1,5 +1,5 @@
+import type { Redis, Result } from 'ioredis';
 import type { JobTotals } from './host-thread-protocol.js';
-import type { RespRedisClient } from './redis-client.js';
 import type { WalkKeys } from './walk-keys.js';
 
 /**
@@ -48,9 +48,18 @@ return 1
 
 export type CommitResult = 'committed' | 'duplicate' | 'walk-ended';
 
+// The commands defineCommand adds (ioredis runs each by EVALSHA, loading it on NOSCRIPT): keys first, then arguments.
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    pwalkCommit(...keysThenArgs: (string | number)[]): Result<number, Context>;
+    pwalkPlan(...keysThenArgs: string[]): Result<string | null, Context>;
+    pwalkEnd(...keysThenArgs: string[]): Result<number, Context>;
+  }
+}
+
 export class WalkScripts {
   constructor(
-    private readonly redis: RespRedisClient,
+    private readonly redis: Redis,
     private readonly keys: WalkKeys,
   ) {
     redis.defineCommand('pwalkCommit', { numberOfKeys: 5, lua: COMMIT });
@@ -60,19 +69,20 @@ export class WalkScripts {
 
   async commit(jobId: string, fileName: string, fileSummary: string, t: JobTotals): Promise<CommitResult> {
     const k = this.keys;
-    const r = await this.redis.runCommand('pwalkCommit', [
-      [k.status, k.committed, k.files, k.totals, k.plan(jobId), jobId, fileName, fileSummary, t.entries, t.dirs, t.files, t.errors, String(t.bytes), t.dirsRead],
-    ]);
+    const r = await this.redis.pwalkCommit(
+      k.status, k.committed, k.files, k.totals, k.plan(jobId),
+      jobId, fileName, fileSummary, t.entries, t.dirs, t.files, t.errors, String(t.bytes), t.dirsRead,
+    );
     return r === 1 ? 'committed' : r === 0 ? 'duplicate' : 'walk-ended';
   }
 
   /** The plan an earlier attempt of this job stored, or null after storing `plan` as this job's. */
   async plan(jobId: string, plan: string): Promise<string | null> {
-    return (await this.redis.runCommand('pwalkPlan', [[this.keys.plan(jobId), plan]])) as string | null;
+    return this.redis.pwalkPlan(this.keys.plan(jobId), plan);
   }
 
   async end(status: 'complete' | 'failed' | 'interrupted', message: string | null): Promise<boolean> {
     const k = this.keys;
-    return (await this.redis.runCommand('pwalkEnd', [[k.status, k.message, k.channel, status, message ?? '']])) === 1;
+    return (await this.redis.pwalkEnd(k.status, k.message, k.channel, status, message ?? '')) === 1;
   }
 }
