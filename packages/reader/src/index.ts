@@ -21,6 +21,7 @@ export { ExportError, ExportErrorCode } from './export-error.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,
+  otherRow,
   type UsageSummary,
   type UsageSummaryOptions,
   type UsageGroup,

@@ -56,8 +56,13 @@ export interface UsageSummaryOptions {
   extensions?: number;
 }
 
-/** Row key of the extensions beyond `options.extensions` ('/' is in no extension). */
+/** Row key of the rows beyond a top N, summed: extensions beyond `options.extensions`, owners beyond `usage --top` ('/' is in no extension, owner keys are uid:N or gid:N). */
 export const OTHER_EXTENSIONS_KEY = '/other';
+
+/** The row that stands for `rest`, the rows beyond a top N: their sum, keyed OTHER_EXTENSIONS_KEY. */
+export function otherRow(rest: readonly UsageGroup[]): UsageGroup {
+  return { key: OTHER_EXTENSIONS_KEY, label: `(other: ${rest.length})`, ...sumTallies(rest) };
+}
 
 export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}): Promise<UsageSummary> {
   const keep = options.largest ?? 20;
@@ -121,6 +126,5 @@ function extensionRowsOf(extensions: Map<string, TallyAccumulator>, compact: boo
     .map(([latin1Key, tally]) => ({ ...extensionName(latin1Key), ...tally.toTally(compact) }))
     .sort((a, b) => byBytesDesc(a, b) || Buffer.compare(a.bytes, b.bytes));
   if (top === undefined || rows.length <= top) return rows;
-  const rest = rows.slice(top);
-  return [...rows.slice(0, top), { key: OTHER_EXTENSIONS_KEY, label: `(other: ${rest.length})`, bytes: new Uint8Array(0), ...sumTallies(rest) }];
+  return [...rows.slice(0, top), { ...otherRow(rows.slice(top)), bytes: new Uint8Array(0) }];
 }

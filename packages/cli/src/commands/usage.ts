@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openWalk, sumTallies, usageSummary, type OwnerUsage, type UsageGroup, type UsageTally } from '@pwalk-ts/reader';
+import { openWalk, otherRow, usageSummary, type OwnerUsage, type UsageGroup, type UsageSummary, type UsageTally } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -39,9 +39,6 @@ const schema = z.object({
   json: z.boolean().default(false),
 });
 
-/** Row key of the rows beyond --top, summed ('/' is in no extension, and owner keys are uid:N or gid:N). */
-const OTHER_KEY = '/other';
-
 /** The cold part of an owner's data for the table: not read for more than a year. */
 function coldBytes(owner: OwnerUsage): bigint {
   return owner.atime['1to3y'].apparentBytes + owner.atime.gt3y.apparentBytes;
@@ -57,10 +54,7 @@ export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`this walk was made with --compact and has no ${args.by === 'atime' ? 'atimes' : 'owners'}`);
   }
   const all = rowsFor(args.by, summary);
-  const rows: UsageGroup[] =
-    args.top !== undefined && all.length > args.top
-      ? [...all.slice(0, args.top), { key: OTHER_KEY, label: `(other: ${all.length - args.top})`, ...sumTallies(all.slice(args.top)) }]
-      : all;
+  const rows: UsageGroup[] = args.top !== undefined && all.length > args.top ? [...all.slice(0, args.top), otherRow(all.slice(args.top))] : all;
   const owners = args.by === 'user' || args.by === 'group';
   const text = args.json
     ? rows.map((r) => jsonRow(r)).join('')
@@ -69,7 +63,7 @@ export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
   return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
 }
 
-function rowsFor(by: By, s: Awaited<ReturnType<typeof usageSummary>>): UsageGroup[] {
+function rowsFor(by: By, s: UsageSummary): UsageGroup[] {
   switch (by) {
     case 'user':
       return s.byUser;

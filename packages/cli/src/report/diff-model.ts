@@ -1,10 +1,8 @@
 import { extensionName, type GrowthRow, type OwnerNames, type Walk, type WalkDiff } from '@pwalk-ts/reader';
 import type { DiffJson } from './diff-schema.js';
+import { ownerLabel } from './owner-label.js';
 import { pathFields } from './schema-parts.js';
 import { walkReference } from './walk-reference.js';
-
-/** The label of an owner a --compact walk did not record. */
-export const UNKNOWN_OWNER = '(not recorded)';
 
 function growth<K>(row: GrowthRow<K>) {
   return {
@@ -26,11 +24,7 @@ function extensionFields(latin1Key: string): { extension: string; label: string 
 
 /** The diff's JSON document (the `--json` output, and the data the HTML page is drawn from). */
 export function diffJson(diff: WalkDiff, oldWalk: Walk, newWalk: Walk, names: OwnerNames, top: number, generatedAt: Date): DiffJson {
-  const owner = (label: (id: number) => string) => (row: GrowthRow<number | null>) => ({
-    id: row.key,
-    name: row.key === null ? UNKNOWN_OWNER : label(row.key),
-    ...growth(row),
-  });
+  const owner = (name: (id: number) => string) => (row: GrowthRow<number | null>) => ({ id: row.key, name: ownerLabel(row.key, name), ...growth(row) });
   const user = owner((id) => names.user(id));
   const group = owner((id) => names.group(id));
   const oldRoot = oldWalk.manifest?.rootAbsolute;
@@ -62,9 +56,9 @@ export function diffJson(diff: WalkDiff, oldWalk: Walk, newWalk: Walk, names: Ow
       ...pathFields(f.path, f.pathBytes),
       size: f.size,
       uid: f.uid,
-      user: f.uid === null ? UNKNOWN_OWNER : names.user(f.uid),
+      user: ownerLabel(f.uid, (id) => names.user(id)),
       gid: f.gid,
-      group: f.gid === null ? UNKNOWN_OWNER : names.group(f.gid),
+      group: ownerLabel(f.gid, (id) => names.group(id)),
       mtime: f.mtime,
     })),
   };

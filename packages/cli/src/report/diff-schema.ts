@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, ExactInteger, GrowthFields, PathFields, Tally, Version, WalkReference } from './schema-parts.js';
+import { Count, ExactInteger, GrowthFields, LargestFileFields, PathFields, Tally, Version, WalkReference } from './schema-parts.js';
 
 const ranked = <T extends z.ZodType>(row: T) => z.object({ grown: z.array(row), shrunk: z.array(row) });
 
@@ -43,16 +43,6 @@ export const DiffJson = z.object({
   users: ranked(OwnerGrowthRow),
   groups: ranked(OwnerGrowthRow),
   extensions: ranked(ExtensionGrowthRow),
-  largestNew: z.array(
-    z.object({
-      ...PathFields,
-      size: ExactInteger,
-      uid: ExactInteger.nullable(),
-      user: z.string(),
-      gid: ExactInteger.nullable(),
-      group: z.string(),
-      mtime: ExactInteger,
-    }),
-  ),
+  largestNew: z.array(z.object(LargestFileFields)),
 });
 export type DiffJson = z.infer<typeof DiffJson>;

@@ -1,5 +1,4 @@
 import {
-  extensionName,
   type DirectoryTotal,
   type ErrorSummary,
   type OwnerNames,
@@ -8,6 +7,7 @@ import {
   type UsageTally,
   type Walk,
 } from '@pwalk-ts/reader';
+import { ownerLabel } from './owner-label.js';
 import type { ReportJson } from './report-schema.js';
 import { pathFields } from './schema-parts.js';
 import { walkReference } from './walk-reference.js';
@@ -72,8 +72,6 @@ export function reportJson(r: ReportInputs): ReportJson {
   const m = r.walk.manifest;
   const durationMs = m === null || m.endTime === null ? null : Math.max(0, Math.round(m.endTime - m.startTime));
   const walked = m?.totals.entries ?? s.totals.entries;
-  const user = (uid: number | null): string => (uid === null ? '(not recorded)' : r.names.user(uid));
-  const group = (gid: number | null): string => (gid === null ? '(not recorded)' : r.names.group(gid));
   return {
     format: 'pwalk-ts-report',
     version: 1,
@@ -101,15 +99,15 @@ export function reportJson(r: ReportInputs): ReportJson {
     coldGroups: cold(s.byGroup, r.top),
     mtimeAge: s.byMtimeAge.map((g) => ({ bucket: g.key as ReportJson['mtimeAge'][number]['bucket'], label: g.label, ...usage(g) })),
     atimeAge: s.byAtimeAge.map((g) => ({ bucket: g.key as ReportJson['atimeAge'][number]['bucket'], label: g.label, ...usage(g) })),
-    extensions: s.byExtension.map((g) => ({ extension: g.key, label: g.key === '' ? extensionName('').label : g.label, ...usage(g) })),
+    extensions: s.byExtension.map((g) => ({ extension: g.key, label: g.label, ...usage(g) })),
     largestFiles: s.largestFiles.map((f) => ({
       ...pathFields(f.path, f.pathBytes),
       size: f.size,
       allocatedBytes: f.allocatedBytes,
       uid: f.uid,
-      user: user(f.uid),
+      user: ownerLabel(f.uid, (id) => r.names.user(id)),
       gid: f.gid,
-      group: group(f.gid),
+      group: ownerLabel(f.gid, (id) => r.names.group(id)),
       mtime: f.mtime,
       atime: f.atime,
     })),

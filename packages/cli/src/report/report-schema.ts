@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Count, ExactInteger, PathFields, Version, WalkReference } from './schema-parts.js';
+import { Count, ExactInteger, LargestFileFields, PathFields, Version, WalkReference } from './schema-parts.js';
 
 /** Counts and sizes of a set of entries; allocatedBytes (st_blocks x 512) is null in a --compact walk. */
 const UsageFields = {
@@ -74,19 +74,7 @@ export const ReportJson = z.object({
   atimeAge: z.array(z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields })),
   /** Regular files by extension, largest first; the last row '/other' sums the rest. */
   extensions: z.array(z.object({ extension: z.string(), label: z.string(), ...UsageFields })),
-  largestFiles: z.array(
-    z.object({
-      ...PathFields,
-      size: ExactInteger,
-      allocatedBytes: ExactInteger.nullable(),
-      uid: ExactInteger.nullable(),
-      user: z.string(),
-      gid: ExactInteger.nullable(),
-      group: z.string(),
-      mtime: ExactInteger,
-      atime: ExactInteger.nullable(),
-    }),
-  ),
+  largestFiles: z.array(z.object({ ...LargestFileFields, allocatedBytes: ExactInteger.nullable(), atime: ExactInteger.nullable() })),
   errors: z.object({
     total: Count,
     byCode: z.array(z.object({ code: z.string(), syscall: z.string(), count: Count })),

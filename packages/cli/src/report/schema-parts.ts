@@ -23,6 +23,17 @@ export const PathFields = {
   pathBase64: z.string().optional(),
 };
 
+/** A row of a largest-files list: path, size, owner (uid, gid, null in a --compact walk; names as on the machine that made the document), mtime. */
+export const LargestFileFields = {
+  ...PathFields,
+  size: ExactInteger,
+  uid: ExactInteger.nullable(),
+  user: z.string(),
+  gid: ExactInteger.nullable(),
+  group: z.string(),
+  mtime: ExactInteger,
+};
+
 /** `{ path, pathBase64? }` for exact name bytes (`pathBase64` only when they are not UTF-8). */
 export function pathFields(text: string, bytes: Uint8Array): { path: string; pathBase64?: string } {
   if (isUtf8(bytes)) return { path: text };
