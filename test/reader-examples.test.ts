@@ -118,6 +118,25 @@ describe('packages/reader/examples', () => {
     expect(BigInt(allocated) < GIB3).toBe(true);
   });
 
+  it('error-summary: counted by code and call, the first paths', () => {
+    expect(example('error-summary.mjs')).toBe(`errors: 1\n1 x EACCES (scandir)\n  EACCES ${tree}/private\n`);
+  });
+
+  it('diff-walks: the walk as nobody against one as root, which reads private/ too', async () => {
+    const asRoot = join(base, 'outs', 'walk-as-root');
+    await runCliOk([tree, '--threads', '1', '--out', asRoot, '--quiet']);
+    // Apparent bytes with each inode once, without and with what is inside private/.
+    const [before, after] = py(
+      `import os,sys\nr=sys.argv[1]\ndef total(skip):\n  seen=set(); n=os.lstat(r).st_size\n  for d,ds,fs in os.walk(r):\n    if skip and d.endswith('/private'): ds[:]=[]; fs=[]\n    for x in ds+fs:\n      st=os.lstat(os.path.join(d,x))\n      if (st.st_dev,st.st_ino) not in seen: seen.add((st.st_dev,st.st_ino)); n+=st.st_size\n  return n\nprint(total(True), total(False))`,
+      tree,
+    ).trim().split(' ');
+    expect(BigInt(after!) - BigInt(before!)).toBe(10n);
+    expect(example('diff-walks.mjs', walk, asRoot)).toBe(
+      `${before} -> ${after} bytes\nnew: 1 files, 10 bytes; deleted: 0 files; modified: 0 files\n` +
+        `grew 10 bytes  ${tree}\ngrew 10 bytes  ${tree}/private\nnew file 10 bytes  ${tree}/private/secret.txt\n`,
+    );
+  });
+
   it('parquet-export: every entry, read back by DuckDB', async () => {
     const file = join(base, 'walk.parquet');
     expect(example('parquet-export.mjs', walk, file)).toBe(`11 entries -> ${file}\n`);
