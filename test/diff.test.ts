@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffWalks, errorSummary, openWalk } from '@pwalk-ts/reader';
 import { DiffJson } from '../packages/cli/src/report/diff-schema.js';
 import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
 import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
@@ -226,5 +227,18 @@ describe('pwalk-ts diff', () => {
       expect(r.stderr).toMatch(/^pwalk-ts: /);
     }
     expect(existsSync(join(base, 'no'))).toBe(false);
+  });
+});
+
+describe('SDK count options', () => {
+  it('diffWalks top and largest, errorSummary samples: a negative, fractional or NaN count is a RangeError before any reading', async () => {
+    const w = await openWalk(join(base, 'w1'));
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await expect(diffWalks(w, w, { top: bad })).rejects.toThrow(new RangeError(`diffWalks: top must be a whole number >= 0, got ${bad}`));
+      await expect(diffWalks(w, w, { largest: bad })).rejects.toThrow(/^diffWalks: largest must be a whole number/);
+      await expect(errorSummary(w, { samples: bad })).rejects.toThrow(new RangeError(`errorSummary: samples must be a whole number >= 0, got ${bad}`));
+    }
+    const none = await diffWalks(w, w, { top: 0 });
+    expect([none.directories.grown, none.largestNew]).toEqual([[], []]);
   });
 });

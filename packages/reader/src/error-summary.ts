@@ -1,4 +1,5 @@
 import { BoundedHeap } from './bounded-heap.js';
+import { countOption } from './count-option.js';
 import type { WalkEntryError } from './record.js';
 import type { Walk } from './walk.js';
 
@@ -24,7 +25,7 @@ export interface ErrorSummary {
  * depend on the thread count.
  */
 export async function errorSummary(walk: Walk, options: { samples?: number } = {}): Promise<ErrorSummary> {
-  const keep = options.samples ?? 20;
+  const keep = countOption('errorSummary', 'samples', options.samples ?? 20);
   const counts = new Map<string, { code: string; syscall: string; count: number }>();
   const samples = new BoundedHeap<WalkEntryError>(keep, (a, b) => Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
   let total = 0;

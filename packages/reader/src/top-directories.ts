@@ -1,4 +1,5 @@
 import { BoundedHeap } from './bounded-heap.js';
+import { countOption } from './count-option.js';
 import type { DirectoryTotal } from './directory-totals.js';
 
 /** What topDirectories ranks by: recursive apparent or allocated bytes, regular files, or entries. */
@@ -10,7 +11,7 @@ export type DirectoryRanking = 'apparent' | 'allocated' | 'files' | 'entries';
  * block counts, which a --compact walk does not record: it throws a RangeError there.
  */
 export function topDirectories(totals: readonly DirectoryTotal[], n: number, by: DirectoryRanking): DirectoryTotal[] {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`topDirectories: n must be a whole number >= 0, got ${n}`);
+  countOption('topDirectories', 'n', n);
   if (by === 'allocated' && totals.some((t) => t.allocatedBytes === null)) {
     throw new RangeError('topDirectories: this walk was made with --compact and has no block counts; rank by apparent size');
   }

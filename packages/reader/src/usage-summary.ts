@@ -1,4 +1,5 @@
 import { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './age-buckets.js';
+import { countOption } from './count-option.js';
 import { extensionName } from './extension.js';
 import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
@@ -65,12 +66,8 @@ export function otherRow(rest: readonly UsageGroup[]): UsageGroup {
 }
 
 export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}): Promise<UsageSummary> {
-  const keep = options.largest ?? 20;
-  if (!Number.isInteger(keep) || keep < 0) throw new RangeError(`usageSummary: largest must be a whole number >= 0, got ${keep}`);
-  const extensionRows = options.extensions;
-  if (extensionRows !== undefined && (!Number.isInteger(extensionRows) || extensionRows < 0)) {
-    throw new RangeError(`usageSummary: extensions must be a whole number >= 0, got ${extensionRows}`);
-  }
+  const keep = countOption('usageSummary', 'largest', options.largest ?? 20);
+  const extensionRows = options.extensions === undefined ? undefined : countOption('usageSummary', 'extensions', options.extensions);
   // Names resolve while the records stream.
   const names = options.names !== undefined ? Promise.resolve(options.names) : resolveOwnerNames();
   const walkStart = options.now ?? walk.manifest?.startTime ?? Date.now();

@@ -1,3 +1,4 @@
+import { countOption } from './count-option.js';
 import { extensionKey } from './extension.js';
 import { GrowthLedger, type DiffSide, type GrowthRow, type Ranked } from './growth-ledger.js';
 import { LargestFiles, type LargestFile } from './largest-files.js';
@@ -152,7 +153,8 @@ interface Ledgers {
  * extensions and hard-linked files, never with the number of entries.
  */
 export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffOptions = {}): Promise<WalkDiff> {
-  const top = options.top ?? 20;
+  const top = countOption('diffWalks', 'top', options.top ?? 20);
+  const largest = countOption('diffWalks', 'largest', options.largest ?? top);
   const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir };
   const ledgers: Ledgers = {
     directories: new GrowthLedger<string>(),
@@ -166,7 +168,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   const deleted = new TallyCounter();
   const unchanged = new TallyCounter();
   const modified = { entries: 0, files: 0, oldBytes: 0n, newBytes: 0n };
-  const largestNew = new LargestFiles(options.largest ?? top);
+  const largestNew = new LargestFiles(largest);
 
   const olds = oldWalk.records(sort)[Symbol.asyncIterator]();
   const news = newWalk.records(sort)[Symbol.asyncIterator]();
