@@ -1,14 +1,25 @@
 import { isUtf8 } from 'node:buffer';
-import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
+import type { SchemaElement } from 'hyparquet-writer';
 import type { WalkEntry, WalkEntryError } from './record.js';
 
-/** One Parquet column: its schema element and how a row's value is read. */
+/**
+ * One Parquet column: its schema element, how it is encoded and how a row's value is read.
+ * Perf: every column names its encoding, so hyparquet-writer never samples a column and
+ * builds a whole dictionary only to throw it away: a dictionary for the few-valued
+ * columns, PLAIN for the (nearly) unique ones. Statistics (min/max per row group) cost a
+ * comparison per value; they are kept only where a query's filter can skip row groups by them.
+ */
 export interface ParquetColumn<T> {
   readonly element: SchemaElement;
-  /** Forced encoding; unset lets hyparquet-writer choose (dictionary when it halves the size). */
-  readonly encoding?: ColumnSource['encoding'];
+  readonly encoding: 'PLAIN' | 'RLE_DICTIONARY';
+  readonly statistics: boolean;
   readonly value: (row: T) => unknown;
 }
+
+const PLAIN = { encoding: 'PLAIN', statistics: false } as const;
+const PLAIN_STATS = { encoding: 'PLAIN', statistics: true } as const;
+const DICTIONARY = { encoding: 'RLE_DICTIONARY', statistics: false } as const;
+const DICTIONARY_STATS = { encoding: 'RLE_DICTIONARY', statistics: true } as const;
 
 type Repetition = 'REQUIRED' | 'OPTIONAL';
 
@@ -78,11 +89,10 @@ function utf8Path(e: WalkEntry | WalkEntryError): Uint8Array {
 /** The columns both tables start with: where the entry is and what it is. */
 function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[] {
   return [
-    // Perf: paths are (nearly) all distinct, so the dictionary attempt would be wasted work.
-    { element: string('path', 'REQUIRED'), encoding: 'PLAIN', value: utf8Path },
-    { element: binary('path_bytes', 'REQUIRED'), encoding: 'PLAIN', value: (e) => e.pathBytes },
-    { element: string('type', 'REQUIRED'), value: (e) => e.type },
-    { element: int32('depth', 'REQUIRED'), value: (e) => e.depth },
+    { element: string('path', 'REQUIRED'), ...PLAIN, value: utf8Path },
+    { element: binary('path_bytes', 'REQUIRED'), ...PLAIN, value: (e) => e.pathBytes },
+    { element: string('type', 'REQUIRED'), ...DICTIONARY, value: (e) => e.type },
+    { element: int32('depth', 'REQUIRED'), ...DICTIONARY_STATS, value: (e) => e.depth },
   ];
 }
 
@@ -93,70 +103,34 @@ function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[
  */
 export const ENTRY_COLUMNS: readonly ParquetColumn<WalkEntry>[] = [
   ...whereColumns<WalkEntry>(),
-  { element: int64('size', 'REQUIRED'), value: (e) => signed64(e.size, 'size', e) },
-  { element: int64('blocks', 'OPTIONAL'), value: (e) => (e.blocks === null ? null : signed64(e.blocks, 'blocks', e)) },
-  { element: int64('allocated', 'OPTIONAL'), value: allocated },
-  { element: uint64('inode', 'REQUIRED'), value: (e) => e.inode },
-  { element: uint64('parent_inode', 'REQUIRED'), value: (e) => e.parentInode },
-  { element: uint64('dev', 'OPTIONAL'), value: (e) => e.dev },
-  { element: uint32('mode', 'OPTIONAL'), value: (e) => e.mode },
-  { element: uint32('uid', 'OPTIONAL'), value: (e) => e.uid },
-  { element: uint32('gid', 'OPTIONAL'), value: (e) => e.gid },
-  { element: uint32('nlink', 'OPTIONAL'), value: (e) => e.nlink },
-  { element: timestamp('mtime'), value: (e) => micros(e.mtime) },
-  { element: timestamp('atime'), value: (e) => micros(e.atime) },
-  { element: timestamp('ctime'), value: (e) => micros(e.ctime) },
-  { element: int64('mtime_s', 'REQUIRED'), value: (e) => BigInt(e.mtime) },
-  { element: int64('atime_s', 'OPTIONAL'), value: (e) => bigSeconds(e.atime) },
-  { element: int64('ctime_s', 'OPTIONAL'), value: (e) => bigSeconds(e.ctime) },
+  { element: int64('size', 'REQUIRED'), ...PLAIN_STATS, value: (e) => signed64(e.size, 'size', e) },
+  { element: int64('blocks', 'OPTIONAL'), ...PLAIN, value: (e) => (e.blocks === null ? null : signed64(e.blocks, 'blocks', e)) },
+  { element: int64('allocated', 'OPTIONAL'), ...PLAIN_STATS, value: allocated },
+  { element: uint64('inode', 'REQUIRED'), ...PLAIN, value: (e) => e.inode },
+  { element: uint64('parent_inode', 'REQUIRED'), ...PLAIN, value: (e) => e.parentInode },
+  { element: uint64('dev', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.dev },
+  { element: uint32('mode', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.mode },
+  { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid },
+  { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid },
+  { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink },
+  { element: timestamp('mtime'), ...PLAIN_STATS, value: (e) => micros(e.mtime) },
+  { element: timestamp('atime'), ...PLAIN, value: (e) => micros(e.atime) },
+  { element: timestamp('ctime'), ...PLAIN, value: (e) => micros(e.ctime) },
+  { element: int64('mtime_s', 'REQUIRED'), ...PLAIN_STATS, value: (e) => BigInt(e.mtime) },
+  { element: int64('atime_s', 'OPTIONAL'), ...PLAIN, value: (e) => bigSeconds(e.atime) },
+  { element: int64('ctime_s', 'OPTIONAL'), ...PLAIN, value: (e) => bigSeconds(e.ctime) },
 ];
 
 /** The `errors` table: one row per error record. */
 export const ERROR_COLUMNS: readonly ParquetColumn<WalkEntryError>[] = [
   ...whereColumns<WalkEntryError>(),
-  { element: uint64('inode', 'REQUIRED'), value: (e) => e.inode },
-  { element: uint64('parent_inode', 'REQUIRED'), value: (e) => e.parentInode },
-  { element: string('syscall', 'REQUIRED'), value: (e) => e.syscall },
-  { element: string('code', 'REQUIRED'), value: (e) => e.code },
+  { element: uint64('inode', 'REQUIRED'), ...PLAIN, value: (e) => e.inode },
+  { element: uint64('parent_inode', 'REQUIRED'), ...PLAIN, value: (e) => e.parentInode },
+  { element: string('syscall', 'REQUIRED'), ...DICTIONARY, value: (e) => e.syscall },
+  { element: string('code', 'REQUIRED'), ...DICTIONARY, value: (e) => e.code },
 ];
 
 /** The file schema: the root group, then the columns. */
 export function parquetSchema<T>(columns: readonly ParquetColumn<T>[]): SchemaElement[] {
   return [{ name: 'schema', num_children: columns.length }, ...columns.map((c) => c.element)];
-}
-
-/** Rows gathered column by column until they make a row group. */
-export class ColumnBuffers<T> {
-  private readonly data: unknown[][];
-  private count = 0;
-
-  constructor(private readonly columns: readonly ParquetColumn<T>[]) {
-    this.data = columns.map(() => []);
-  }
-
-  get rows(): number {
-    return this.count;
-  }
-
-  /** Perf: column by column, so each loop calls one getter (a monomorphic call site) over the whole batch. */
-  add(batch: readonly T[]): void {
-    for (let c = 0; c < this.columns.length; c++) {
-      const value = this.columns[c]!.value;
-      const out = this.data[c]!;
-      for (let i = 0; i < batch.length; i++) out.push(value(batch[i]!));
-    }
-    this.count += batch.length;
-  }
-
-  /** The first `count` gathered rows as hyparquet-writer column data; the rest stay gathered. */
-  take(count: number): ColumnSource[] {
-    const out = this.columns.map((c, i): ColumnSource => ({
-      name: c.element.name,
-      data: this.data[i]!.splice(0, count),
-      nullable: c.element.repetition_type !== 'REQUIRED',
-      ...(c.encoding === undefined ? {} : { encoding: c.encoding }),
-    }));
-    this.count -= out[0]?.data.length ?? 0;
-    return out;
-  }
 }
