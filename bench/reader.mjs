@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Reader benchmark: records decoded per second by the SDK, the path-sorted stream's
-// throughput, and the walk folder's size per entry against pwalk's CSV.
+// throughput, what the report computations (directoryTotals, usageSummary, diffWalks)
+// cost in entries per second, and the walk folder's size per entry against pwalk's CSV.
 //
 //   node bench/reader.mjs [--walk DIR] [--corpus DIR] [--repeat R] [--sort-memory N]
 //
@@ -20,7 +21,7 @@ import { ensureCorpus } from './corpus.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
-const { openWalk } = await import(path.join(REPO, 'packages/reader/dist/index.js'));
+const { openWalk, directoryTotals, usageSummary, diffWalks } = await import(path.join(REPO, 'packages/reader/dist/index.js'));
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,7 +55,7 @@ async function timeIt(fn) {
 }
 
 const walk = await openWalk(walkDir);
-const rows = { plain: [], fields: [], batches: [], sorted: [] };
+const rows = { plain: [], fields: [], batches: [], sorted: [], totals: [], usage: [], diff: [] };
 let entries = 0;
 for (let i = 0; i < repeat; i++) {
   // Iteration alone: what every consumer pays.
@@ -95,6 +96,16 @@ for (let i = 0; i < repeat; i++) {
     return n;
   });
   rows.sorted.push(c.n / c.s);
+  // What `du` and `report` compute; the names are numbers so getent does not count.
+  const t = await timeIt(async () => (await directoryTotals(walk), entries));
+  rows.totals.push(t.n / t.s);
+  const names = { user: (uid) => String(uid), group: (gid) => String(gid) };
+  const u = await timeIt(async () => (await usageSummary(walk, { names }), entries));
+  rows.usage.push(u.n / u.s);
+  // A diff reads and sorts both walks: entries per second counts both sides.
+  const other = await openWalk(walkDir);
+  const f = await timeIt(async () => (await diffWalks(walk, other, { sortMemoryRecords: Number(opts['sort-memory']) }), 2 * entries));
+  rows.diff.push(f.n / f.s);
 }
 
 // Walk folder size per entry, and what pwalk's CSV would take for the same records.
@@ -119,6 +130,9 @@ console.log(`| records(): iterate only, one core | ${fmt(rows.plain)} |`);
 console.log(`| records(): read type, uid, size of each | ${fmt(rows.fields)} |`);
 console.log(`| recordBatches(): read type, uid, size of each | ${fmt(rows.batches)} |`);
 console.log(`| records({ sort: 'path' }), ${Number(opts['sort-memory']).toLocaleString('en-US')} in memory per run | ${fmt(rows.sorted)} |`);
+console.log(`| directoryTotals() (du, report) | ${fmt(rows.totals)} |`);
+console.log(`| usageSummary() (usage, largest, report) | ${fmt(rows.usage)} |`);
+console.log(`| diffWalks() of the walk against itself, entries of both walks | ${fmt(rows.diff)} |`);
 console.log(`| walk folder bytes per entry | ${(folderBytes / entries).toFixed(1)} |`);
 console.log(`| pwalk CSV bytes per entry (same records) | ${(csvBytes / entries).toFixed(1)} |`);
 if (temp !== null) fs.rmSync(temp, { recursive: true, force: true });
