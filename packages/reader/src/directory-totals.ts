@@ -1,7 +1,5 @@
-import { allocatedAmount, entryKey, sizeAmount } from './entry-amounts.js';
-import { ParentCache } from './parent-cache.js';
-import { keyDepth, keyPaths, parentKey } from './path-key.js';
-import { ByteSum, type ByteAmount } from './usage-tally.js';
+import { keyDepth, keyPaths, parentKey, pathKey } from './path-key.js';
+import type { WalkEntry } from './record.js';
 import type { RootPath } from './root-path.js';
 import type { Walk } from './walk.js';
 
@@ -39,27 +37,27 @@ interface Accumulator {
   directEntries: number;
   directFiles: number;
   directDirs: number;
-  readonly directBytes: ByteSum;
+  directBytes: bigint;
   entries: number;
   files: number;
   dirs: number;
-  readonly apparent: ByteSum;
-  readonly allocated: ByteSum;
+  apparent: bigint;
+  allocated: bigint;
 }
 
 /** Where a hard-linked file is counted: the smallest path among its links, so the answer does not depend on file order. */
 interface LinkCredit {
   key: string;
-  dir: Accumulator;
-  size: ByteAmount;
-  allocated: ByteAmount;
+  parent: string;
+  size: bigint;
+  allocated: bigint;
 }
 
 /**
  * Totals for every directory of a walk: direct children, and recursive entry and
  * file counts, apparent and allocated bytes, with hard links counted once per
- * (dev, inode). Exact: byte sums stay exact past 2^53 (ByteSum). Memory grows with
- * the number of directories (and of hard-linked files), not of entries: records stream past.
+ * (dev, inode). Exact: byte sums are bigints. Memory grows with the number of
+ * directories (and of hard-linked files), not of entries: records stream past.
  */
 export async function directoryTotals(walk: Walk): Promise<DirectoryTotal[]> {
   const dirs = new Map<string, Accumulator>();
@@ -67,51 +65,62 @@ export async function directoryTotals(walk: Walk): Promise<DirectoryTotal[]> {
   const get = (key: string): Accumulator => {
     let acc = dirs.get(key);
     if (acc === undefined) {
-      acc = newAccumulator(key);
+      acc = {
+        key,
+        depth: keyDepth(key),
+        inode: 0n,
+        dev: null,
+        directEntries: 0,
+        directFiles: 0,
+        directDirs: 0,
+        directBytes: 0n,
+        entries: 0,
+        files: 0,
+        dirs: 0,
+        apparent: 0n,
+        allocated: 0n,
+      };
       dirs.set(key, acc);
     }
     return acc;
   };
-  const parents = new ParentCache(get);
+  const credit = (acc: Accumulator, e: { type: string }, size: bigint, allocated: bigint, sign: 1 | -1): void => {
+    const n = sign;
+    const s = sign === 1 ? size : -size;
+    acc.entries += n;
+    if (e.type === 'file') acc.files += n;
+    acc.apparent += s;
+    acc.allocated += sign === 1 ? allocated : -allocated;
+  };
   let compact = false;
   for await (const batch of walk.recordBatches()) {
     for (const e of batch) {
-      const type = e.type;
-      const size = sizeAmount(e);
-      let allocated = allocatedAmount(e);
-      if (allocated === null) {
-        compact = true;
-        allocated = 0;
-      }
-      const rel = e.relativePathBytes;
-      if (type === 'dir') {
-        const key = entryKey(e);
+      const key = pathKey(e.relativePathBytes);
+      const size = e.size;
+      if (e.blocks === null) compact = true;
+      const allocated = (e.blocks ?? 0n) * 512n;
+      if (e.type === 'dir') {
         const self = get(key);
         self.inode = e.inode;
         self.dev = e.dev;
         self.dirs += 1;
-        credit(self, type, size, allocated);
-        if (rel.length > 0) countDirect(parents.of(rel), type, size);
+        credit(self, e, size, allocated, 1);
+        if (key !== '') countDirect(get(parentKey(key)), e, size);
         continue;
       }
-      if (rel.length === 0) {
-        // A walk of a single file: the root is that file.
-        credit(get(''), type, size, allocated);
-        continue;
-      }
-      const parent = parents.of(rel);
-      countDirect(parent, type, size);
+      const parent = parentKey(key);
+      if (key !== '') countDirect(get(parent), e, size);
       if (e.nlink !== null && e.nlink > 1) {
         const id = `${e.dev}:${e.inode}`;
-        const key = entryKey(e);
         const held = links.get(id);
         if (held !== undefined) {
           if (held.key <= key) continue;
-          debit(held.dir, type, held.size, held.allocated);
+          credit(get(held.parent), e, held.size, held.allocated, -1);
         }
-        links.set(id, { key, dir: parent, size, allocated });
+        links.set(id, { key, parent, size, allocated });
       }
-      credit(parent, type, size, allocated);
+      if (key === '') credit(get(''), e, size, allocated, 1);
+      else credit(get(parent), e, size, allocated, 1);
     }
   }
   // Children before parents: each directory's recursive totals flow into its parent's.
@@ -123,51 +132,19 @@ export async function directoryTotals(walk: Walk): Promise<DirectoryTotal[]> {
     up.entries += acc.entries;
     up.files += acc.files;
     up.dirs += acc.dirs;
-    up.apparent.add(acc.apparent.value());
-    up.allocated.add(acc.allocated.value());
+    up.apparent += acc.apparent;
+    up.allocated += acc.allocated;
   }
   return ordered
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((acc) => toTotal(acc, walk.root, compact));
 }
 
-function newAccumulator(key: string): Accumulator {
-  return {
-    key,
-    depth: keyDepth(key),
-    inode: 0n,
-    dev: null,
-    directEntries: 0,
-    directFiles: 0,
-    directDirs: 0,
-    directBytes: new ByteSum(),
-    entries: 0,
-    files: 0,
-    dirs: 0,
-    apparent: new ByteSum(),
-    allocated: new ByteSum(),
-  };
-}
-
-function credit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
-  acc.entries++;
-  if (type === 'file') acc.files++;
-  acc.apparent.add(size);
-  acc.allocated.add(allocated);
-}
-
-function debit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
-  acc.entries--;
-  if (type === 'file') acc.files--;
-  acc.apparent.subtract(size);
-  acc.allocated.subtract(allocated);
-}
-
-function countDirect(dir: Accumulator, type: string, size: ByteAmount): void {
+function countDirect(dir: Accumulator, e: WalkEntry, size: bigint): void {
   dir.directEntries++;
-  if (type === 'file') dir.directFiles++;
-  else if (type === 'dir') dir.directDirs++;
-  dir.directBytes.add(size);
+  if (e.type === 'file') dir.directFiles++;
+  else if (e.type === 'dir') dir.directDirs++;
+  dir.directBytes += size;
 }
 
 function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryTotal {
@@ -179,11 +156,11 @@ function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryT
     directEntries: acc.directEntries,
     directFiles: acc.directFiles,
     directDirs: acc.directDirs,
-    directBytes: acc.directBytes.value(),
+    directBytes: acc.directBytes,
     entries: acc.entries,
     files: acc.files,
     dirs: acc.dirs,
-    apparentBytes: acc.apparent.value(),
-    allocatedBytes: compact ? null : acc.allocated.value(),
+    apparentBytes: acc.apparent,
+    allocatedBytes: compact ? null : acc.allocated,
   };
 }
