@@ -1,7 +1,9 @@
-import { keyDepth, keyPaths, parentKey, pathKey } from './path-key.js';
-import type { WalkEntry } from './record.js';
+import { allocatedAmount, entryKey, isRoot, sizeAmount } from './entry-amounts.js';
+import { ParentCache } from './parent-cache.js';
+import { keyDepth, keyPaths, parentKey } from './path-key.js';
+import { ByteSum, type ByteAmount } from './usage-tally.js';
 import type { RootPath } from './root-path.js';
-import type { Walk } from './walk.js';
+import type { RecordsOptions, Walk } from './walk.js';
 
 /** One directory's totals. Recursive figures include the directory itself, as du counts it. */
 export interface DirectoryTotal {
@@ -31,136 +33,171 @@ export interface DirectoryTotal {
 /** Mutable accumulator of one directory, keyed by its relative path (latin1, one char per byte). */
 interface Accumulator {
   readonly key: string;
-  depth: number;
+  readonly depth: number;
+  /** The parent's accumulator, once this directory's own record was read. */
+  parent: Accumulator | undefined;
   inode: bigint;
   dev: bigint | null;
   directEntries: number;
   directFiles: number;
   directDirs: number;
-  directBytes: bigint;
+  readonly directBytes: ByteSum;
   entries: number;
   files: number;
   dirs: number;
-  apparent: bigint;
-  allocated: bigint;
+  readonly apparent: ByteSum;
+  readonly allocated: ByteSum;
 }
 
 /** Where a hard-linked file is counted: the smallest path among its links, so the answer does not depend on file order. */
 interface LinkCredit {
   key: string;
-  parent: string;
-  size: bigint;
-  allocated: bigint;
+  dir: Accumulator;
+  size: ByteAmount;
+  allocated: ByteAmount;
 }
 
 /**
  * Totals for every directory of a walk: direct children, and recursive entry and
  * file counts, apparent and allocated bytes, with hard links counted once per
- * (dev, inode). Exact: byte sums are bigints. Memory grows with the number of
- * directories (and of hard-linked files), not of entries: records stream past.
+ * (dev, inode). Exact: byte sums stay exact past 2^53 (ByteSum). Memory grows with
+ * the number of directories (and of hard-linked files), not of entries: records stream past.
  */
-export async function directoryTotals(walk: Walk): Promise<DirectoryTotal[]> {
+export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt'> = {}): Promise<DirectoryTotal[]> {
   const dirs = new Map<string, Accumulator>();
   const links = new Map<string, LinkCredit>();
   const get = (key: string): Accumulator => {
     let acc = dirs.get(key);
     if (acc === undefined) {
-      acc = {
-        key,
-        depth: keyDepth(key),
-        inode: 0n,
-        dev: null,
-        directEntries: 0,
-        directFiles: 0,
-        directDirs: 0,
-        directBytes: 0n,
-        entries: 0,
-        files: 0,
-        dirs: 0,
-        apparent: 0n,
-        allocated: 0n,
-      };
+      acc = newAccumulator(key);
       dirs.set(key, acc);
     }
     return acc;
   };
-  const credit = (acc: Accumulator, e: { type: string }, size: bigint, allocated: bigint, sign: 1 | -1): void => {
-    const n = sign;
-    const s = sign === 1 ? size : -size;
-    acc.entries += n;
-    if (e.type === 'file') acc.files += n;
-    acc.apparent += s;
-    acc.allocated += sign === 1 ? allocated : -allocated;
-  };
+  const parents = new ParentCache(get);
   let compact = false;
-  for await (const batch of walk.recordBatches()) {
+  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) {
     for (const e of batch) {
-      const key = pathKey(e.relativePathBytes);
-      const size = e.size;
-      if (e.blocks === null) compact = true;
-      const allocated = (e.blocks ?? 0n) * 512n;
-      if (e.type === 'dir') {
+      const type = e.type;
+      const size = sizeAmount(e);
+      let allocated = allocatedAmount(e);
+      if (allocated === null) {
+        compact = true;
+        allocated = 0;
+      }
+      if (type === 'dir') {
+        const key = entryKey(e);
         const self = get(key);
         self.inode = e.inode;
         self.dev = e.dev;
         self.dirs += 1;
-        credit(self, e, size, allocated, 1);
-        if (key !== '') countDirect(get(parentKey(key)), e, size);
+        credit(self, type, size, allocated);
+        if (key !== '') {
+          self.parent = parents.of(e);
+          countDirect(self.parent, type, size);
+        }
         continue;
       }
-      const parent = parentKey(key);
-      if (key !== '') countDirect(get(parent), e, size);
+      if (isRoot(e)) {
+        // A walk of a single file: the root is that file.
+        credit(get(''), type, size, allocated);
+        continue;
+      }
+      const parent = parents.of(e);
+      countDirect(parent, type, size);
       if (e.nlink !== null && e.nlink > 1) {
         const id = `${e.dev}:${e.inode}`;
+        const key = entryKey(e);
         const held = links.get(id);
         if (held !== undefined) {
           if (held.key <= key) continue;
-          credit(get(held.parent), e, held.size, held.allocated, -1);
+          debit(held.dir, type, held.size, held.allocated);
         }
-        links.set(id, { key, parent, size, allocated });
+        links.set(id, { key, dir: parent, size, allocated });
       }
-      if (key === '') credit(get(''), e, size, allocated, 1);
-      else credit(get(parent), e, size, allocated, 1);
+      credit(parent, type, size, allocated);
     }
   }
   // Children before parents: each directory's recursive totals flow into its parent's.
-  const ordered = [...dirs.values()].sort((a, b) => b.depth - a.depth);
-  for (const acc of ordered) {
-    if (acc.key === '') continue;
-    const up = dirs.get(parentKey(acc.key));
-    if (up === undefined) continue;
-    up.entries += acc.entries;
-    up.files += acc.files;
-    up.dirs += acc.dirs;
-    up.apparent += acc.apparent;
-    up.allocated += acc.allocated;
+  // Perf: by depth in buckets, not a comparison sort (6% of the time at 141k directories).
+  const byDepth: Accumulator[][] = [];
+  for (const acc of dirs.values()) (byDepth[acc.depth] ??= []).push(acc);
+  for (let depth = byDepth.length - 1; depth > 0; depth--) {
+    for (const acc of byDepth[depth] ?? []) {
+      // Perf: a directory whose own record was read knows its parent; only one seen
+      // just as a parent is looked up by key.
+      const up = acc.parent ?? dirs.get(parentKey(acc.key));
+      if (up === undefined) continue;
+      up.entries += acc.entries;
+      up.files += acc.files;
+      up.dirs += acc.dirs;
+      up.apparent.add(acc.apparent.value());
+      up.allocated.add(acc.allocated.value());
+    }
   }
-  return ordered
+  return [...dirs.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .map((acc) => toTotal(acc, walk.root, compact));
 }
 
-function countDirect(dir: Accumulator, e: WalkEntry, size: bigint): void {
+function newAccumulator(key: string): Accumulator {
+  return {
+    key,
+    depth: keyDepth(key),
+    parent: undefined,
+    inode: 0n,
+    dev: null,
+    directEntries: 0,
+    directFiles: 0,
+    directDirs: 0,
+    directBytes: new ByteSum(),
+    entries: 0,
+    files: 0,
+    dirs: 0,
+    apparent: new ByteSum(),
+    allocated: new ByteSum(),
+  };
+}
+
+function credit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
+  acc.entries++;
+  if (type === 'file') acc.files++;
+  acc.apparent.add(size);
+  acc.allocated.add(allocated);
+}
+
+function debit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
+  acc.entries--;
+  if (type === 'file') acc.files--;
+  acc.apparent.subtract(size);
+  acc.allocated.subtract(allocated);
+}
+
+function countDirect(dir: Accumulator, type: string, size: ByteAmount): void {
   dir.directEntries++;
-  if (e.type === 'file') dir.directFiles++;
-  else if (e.type === 'dir') dir.directDirs++;
-  dir.directBytes += size;
+  if (type === 'file') dir.directFiles++;
+  else if (type === 'dir') dir.directDirs++;
+  dir.directBytes.add(size);
 }
 
 function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryTotal {
+  // Perf: named fields, not a spread of keyPaths(): the spread made this 34% of directoryTotals (141k directories).
+  const { path, relativePathBytes, pathBytes } = keyPaths(acc.key, root);
   return {
-    ...keyPaths(acc.key, root),
+    path,
+    relativePathBytes,
+    pathBytes,
     depth: acc.depth,
     inode: acc.inode,
     dev: acc.dev,
     directEntries: acc.directEntries,
     directFiles: acc.directFiles,
     directDirs: acc.directDirs,
-    directBytes: acc.directBytes,
+    directBytes: acc.directBytes.value(),
     entries: acc.entries,
     files: acc.files,
     dirs: acc.dirs,
-    apparentBytes: acc.apparent,
-    allocatedBytes: compact ? null : acc.allocated,
+    apparentBytes: acc.apparent.value(),
+    allocatedBytes: compact ? null : acc.allocated.value(),
   };
 }

@@ -17,7 +17,11 @@ export function parentKey(key: string): string {
 
 /** How far below the root a key is: 0 for the root itself. */
 export function keyDepth(key: string): number {
-  return key === '' ? 0 : key.split('/').length;
+  if (key === '') return 0;
+  // Perf: counting, not split(): an array per directory was 3.5% of directoryTotals.
+  let depth = 1;
+  for (let at = key.indexOf('/'); at >= 0; at = key.indexOf('/', at + 1)) depth++;
+  return depth;
 }
 
 /** A key back as the three ways a result names a path: text for people, relative and absolute bytes. */

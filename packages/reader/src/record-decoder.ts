@@ -16,6 +16,10 @@ import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
 
 const TWO_32 = 4294967296;
+/** A u64 whose high word is below this is exact as a number (below 2^53). */
+const EXACT_HIGH_WORD = 0x200000;
+/** A block count whose high word is below this times 512 is below 2^53. */
+const EXACT_BLOCKS_HIGH_WORD = 0x1000;
 
 /** What every record of one block shares: the payload its fields are read from. */
 interface BlockData {
@@ -30,20 +34,47 @@ interface BlockData {
  * that reads three fields does not pay for sixteen (and no BigInt is made for a
  * field nobody reads). The entry keeps its block's payload alive while referenced.
  */
-class DecodedEntry implements WalkEntry {
+export class DecodedEntry implements WalkEntry {
   private relativeCache: Uint8Array | undefined;
   private pathBytesCache: Uint8Array | undefined;
   private pathCache: string | undefined;
   constructor(
     private readonly block: BlockData,
-    /** Offset of the record's fixed part. */
-    private readonly at: number,
+    /** Reader-internal: offset of the record's fixed part in `payload`. */
+    readonly at: number,
     /** Offset of the SIZE64 / MTIME64 / ATTRS extensions (after PATH32). */
     private readonly extAt: number,
-    private readonly pathAt: number,
-    private readonly pathLength: number,
+    /** Reader-internal: offset of the path bytes in `payload`; they end the record. */
+    readonly pathAt: number,
+    readonly pathLength: number,
     private readonly flags: number,
   ) {}
+  /**
+   * Reader-internal (not part of WalkEntry): the block payload this record's bytes are in,
+   * [at, pathAt + pathLength). Perf: the path sort copies a record as it is into a run file,
+   * and hot loops read the path bytes in place, with no subarray or re-encoding.
+   */
+  get payload(): Buffer {
+    return this.block.payload;
+  }
+  /** Reader-internal: the relative path as a latin1 key (see path-key.ts), made from the payload without a subarray. */
+  pathKey(): string {
+    return this.block.payload.toString('latin1', this.pathAt, this.pathAt + this.pathLength);
+  }
+  /** Reader-internal: st_size as an exact number below 2^53, else a bigint. Perf: no BigInt for the usual size. */
+  sizeAmount(): number | bigint {
+    return this.flags & RecordFlag.SIZE64 ? readU64Amount(this.block.view, this.extAt) : this.block.view.getUint32(this.at + RecordOffset.size, true);
+  }
+  /** Reader-internal: st_blocks x 512 as an exact number below 2^53, else a bigint; null in a compact record. */
+  allocatedAmount(): number | bigint | null {
+    const a = this.attrsAt;
+    if (a < 0) return null;
+    const view = this.block.view;
+    const hi = view.getUint32(a + AttrsOffset.blocks + 4, true);
+    // Below 2^44 blocks, blocks x 512 stays below 2^53.
+    if (hi < EXACT_BLOCKS_HIGH_WORD) return (hi * TWO_32 + view.getUint32(a + AttrsOffset.blocks, true)) * 512;
+    return view.getBigUint64(a + AttrsOffset.blocks, true) * 512n;
+  }
   get relativePathBytes(): Uint8Array {
     // Cached: sorting compares each entry's path many times.
     return (this.relativeCache ??= this.block.payload.subarray(this.pathAt, this.pathAt + this.pathLength));
@@ -259,4 +290,10 @@ const PAST_END = Symbol('past end');
 /** Signed 64-bit little-endian as a number: exact for every time a Linux filesystem can hold (|s| < 2^53). */
 function readI64(view: DataView, off: number): number {
   return view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
+}
+
+/** A u64 as an exact number when below 2^53 (no allocation), else a bigint. */
+function readU64Amount(view: DataView, off: number): number | bigint {
+  const hi = view.getUint32(off + 4, true);
+  return hi < EXACT_HIGH_WORD ? hi * TWO_32 + view.getUint32(off, true) : view.getBigUint64(off, true);
 }

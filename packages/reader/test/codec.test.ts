@@ -1,19 +1,12 @@
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordBuffer, encodeFileHeader, EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format-entry.js';
-import { openWalk, writeManifest, newWalkId, WalkFormatError, WalkErrorCode, type WalkEntry } from '../src/index.js';
+import { RecordBuffer, EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format-entry.js';
+import { openWalk, WalkFormatError, WalkErrorCode, type WalkEntry } from '../src/index.js';
 import { floorSecondsFromMs, floorDivNs } from '../src/time.js';
-
-// Hand-made BigIntStats: the encoder reads only these fields.
-function bigStats(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
-  return {
-    ino: 1n, size: 0n, mode: 0o100644n, uid: 0n, gid: 0n, nlink: 1n, blocks: 0n, dev: 1n,
-    atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n, ...over,
-  } as unknown as BigIntStats;
-}
+import { bigStats, forgeWalk } from './helpers/forged-walk.js';
 
 interface Case { name: string; stats: BigIntStats; expect: Partial<Record<keyof WalkEntry, unknown>> }
 
@@ -39,27 +32,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a one-file walk folder from a callback that appends records. */
 function makeWalk(name: string, fill: (rb: RecordBuffer) => void, opts: { capacity?: number; fullAttrs?: boolean } = {}): string {
-  const out = join(dir, name);
-  const walkId = newWalkId();
-  const fullAttrs = opts.fullAttrs ?? true;
-  const capacity = opts.capacity ?? 1 << 20;
-  freshDir(out);
-  const fd = openSync(join(out, 'thread_0.bin'), 'w');
-  writeSync(fd, encodeFileHeader({ walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
-  let records = 0;
-  const rb = new RecordBuffer((block, count) => { writeSync(fd, block); records += count; }, { capacity, fullAttrs });
-  fill(rb);
-  rb.flush();
-  closeSync(fd);
-  writeManifest(out, {
-    formatVersion: 1, walkId, tool: { name: 'pwalk-ts', version: 'test', node: process.version },
-    root: Buffer.from('/r'), rootAbsolute: Buffer.from('/r'), host: 'h', user: { uid: 0, name: 'root' }, pid: 1,
-    options: { threads: 1, compact: !fullAttrs, exclude: [], oneFileSystem: false, snapshots: true, maxDepth: null },
-    startTime: 0, endTime: 1, status: 'complete', message: null,
-    files: [{ name: 'thread_0.bin', thread: 0, host: 'h', records, errors: 0, blocks: 1, bytes: 0 }],
-    totals: { entries: records, dirs: 0, files: 0, errors: 0, bytes: 0n },
-  });
-  return out;
+  return forgeWalk(join(dir, name), fill, opts);
 }
 function freshDir(p: string): void {
   rmSync(p, { recursive: true, force: true });
