@@ -389,21 +389,39 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     }
   });
 
-  it('Redis lost mid-walk: exit 2 with one line, the walk marked failed, its records still readable', async () => {
+  it('Redis lost mid-walk: the seeding host and a worker exit 2 with one line each, the walk marked failed, its records still readable', async () => {
     const own = await privateRedis();
+    const watcher = await connectRedis(resolveQueueSettings(own.url));
     try {
       const src = join(base, 'lost');
       buildWideTree(src, 20, 12);
       settleAtimes(src);
       const mnt = await mount(src, 'lost-mnt', 10);
       const out = join(base, 'lost-walk');
+      const [worker] = await startWorkers(own.url, 1);
       const seed = startCli([mnt, '--queue', own.url, '--out', out, '--threads', '4', '--quiet']);
-      await until('a committed job', () => existsSync(out) && readdirSync(out).some((n) => n.endsWith('.bin') && statSync(join(out, n)).size > 64), 60_000);
+      await until('the running manifest', () => existsSync(join(out, 'manifest.msgpack')), 30_000);
+      const walkId = (await openWalk(out)).manifest!.walkId;
+      // Committed, not just written: a job whose commit Redis never saw is cut from its file.
+      let committed = false;
+      const probe = async (): Promise<void> => {
+        const files = Object.values(await watcher.hgetall(`pwalk:${walkId}:files`));
+        committed = files.some((f) => (JSON.parse(f) as { bytes: number }).bytes > 64);
+      };
+      await until('a committed job', () => committed, 60_000, probe);
       own.kill();
       const s = await seed.done;
       expect(s.code).toBe(2);
-      expect(s.stderr).toMatch(new RegExp(`^pwalk-ts: walk failed: lost the connection to Redis at ${own.url.replace(/[/.]/g, '\\$&')}; .* is marked failed`));
+      const lostLine = `pwalk-ts: walk failed: lost the connection to Redis at ${own.url}`;
+      expect(s.stderr.startsWith(`${lostLine}; `), s.stderr).toBe(true);
+      expect(s.stderr).toMatch(/ is marked failed/);
       expect(s.stderr.trim().split('\n')).toHaveLength(1);
+      // The worker's own lines (waiting, joined), then the one line; nothing else (no stack).
+      const w = await worker!.done;
+      expect(w.code, w.stderr).toBe(2);
+      const lines = w.stderr.trim().split('\n');
+      expect(lines.at(-1)).toBe(lostLine);
+      for (const line of lines) expect(line, w.stderr).toMatch(/^pwalk-ts: /);
       const walk = await openWalk(out);
       expect(walk.manifest!.status).toBe('failed');
       const cat = await runCli(['cat', out, '--sort', 'path']);
@@ -418,6 +436,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
       const expected = entries.map((e) => truth.get(e.pathBytes.toString('base64'))).filter((e): e is Rec => e !== undefined);
       expect(diffRecords(entries, expected, { ignore: ['dev'] })).toEqual([]);
     } finally {
+      watcher.disconnect();
       await own.stop();
     }
   }, 120_000);
