@@ -3,9 +3,12 @@
 // 4 GiB, non-UTF-8 names and names with newlines, quotes and commas, walked with 1, 2
 // and 8 threads; exact integers past 2^53; the `errors` view of a walk made as nobody
 // over a directory it cannot read; a bad query is one line and exit 2; the staging
-// folder is removed after every run, a failed or interrupted one too.
+// folder is removed after every run, a failed or interrupted one too. The cache (here
+// under the test's own XDG_CACHE_HOME): a second query reads the cached files, not the
+// walk, and answers the same (problems included); a walk rewritten in place is staged
+// again and its old entry removed; --no-cache leaves the cache alone.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRY_COLUMN_TYPES } from './helpers/duckdb.js';
@@ -40,6 +43,8 @@ beforeAll(async () => {
   tree = join(base, 'tree');
   staging = join(base, 'staging');
   mkdirSync(staging);
+  // The CLI's default cache folder, for the children this file runs: never the user's own.
+  process.env['XDG_CACHE_HOME'] = join(base, 'xdg-cache');
   buildEdgeTree(tree);
   settleAtimes(tree);
   truth = groundTruth(tree).entries;
@@ -186,7 +191,7 @@ describe('sql failures', () => {
       ctx.skip();
     }
     try {
-      const r = await runCli(['sql', walks.get(1)!, 'SELECT 1', '--temp-dir', full]);
+      const r = await runCli(['sql', walks.get(1)!, 'SELECT 1', '--temp-dir', full, '--no-cache']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^pwalk-ts: sql: staging the walk: cannot write \S+: no space left on device \(ENOSPC\) \(choose another place with --temp-dir\)\n$/);
       expect(r.stdout).toBe('');
@@ -197,7 +202,7 @@ describe('sql failures', () => {
   });
 
   it('SIGINT during a query: exit 130 and the staging folder is removed', async () => {
-    const child = spawn(process.execPath, [CLI, 'sql', walks.get(1)!, 'SELECT count(*) FROM range(1000000000000)', '--temp-dir', staging], {
+    const child = spawn(process.execPath, [CLI, 'sql', walks.get(1)!, 'SELECT count(*) FROM range(1000000000000)', '--temp-dir', staging, '--no-cache'], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -213,6 +218,81 @@ describe('sql failures', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(stderr).toBe('pwalk-ts: sql: SIGINT: stopped\n');
     expect(code).toBe(130);
+  });
+});
+
+describe('the cache', () => {
+  const cacheRoot = (): string => join(base, 'xdg-cache', 'pwalk-ts', 'sql');
+  const entriesFile = (dir: string): string => {
+    const names = readdirSync(dir);
+    expect(names).toHaveLength(1);
+    expect(readdirSync(join(dir, names[0]!)).sort()).toEqual(['entries.parquet', 'errors.parquet', 'walk.json']);
+    return join(dir, names[0]!, 'entries.parquet');
+  };
+
+  it('a second query reads the cached files, not the walk, and answers the same', async () => {
+    const walk = join(base, 'cache-walk');
+    cpSync(walks.get(2)!, walk, { recursive: true });
+    const query = 'SELECT path_bytes, size, inode, mtime_s FROM entries ORDER BY path_bytes';
+    const own = join(base, 'cache-hit');
+    const first = await sql(walk, query, '--csv', '--cache-dir', own);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(parseCsv(first.stdoutBytes).length - 1).toBe(truth.length);
+    const file = entriesFile(own);
+    const staged = statSync(file, { bigint: true });
+    const second = await sql(walk, query, '--csv', '--cache-dir', own);
+    expect([second.code, second.stderr, second.stdout]).toEqual([0, '', first.stdout]);
+    const reread = statSync(file, { bigint: true });
+    expect([reread.ino, reread.mtimeNs]).toEqual([staged.ino, staged.mtimeNs]);
+  });
+
+  it('a walk rewritten in place is staged again, and its old entry removed', async () => {
+    const own = join(base, 'cache-own');
+    const small = join(base, 'cache-tree');
+    mkdirSync(small);
+    writeFileSync(join(small, 'a'), 'a');
+    const walk = join(base, 'cache-rewritten');
+    await runCliOk([small, '--out', walk, '--quiet']);
+    const count = async (): Promise<unknown> => parseJsonExact((await sql(walk, 'SELECT count(*) AS n FROM entries', '--json', '--cache-dir', own)).stdout);
+    expect(await count()).toEqual([{ n: 2n }]);
+    const old = entriesFile(own);
+    writeFileSync(join(small, 'b'), 'b');
+    rmSync(walk, { recursive: true });
+    await runCliOk([small, '--out', walk, '--quiet']);
+    expect(await count()).toEqual([{ n: 3n }]);
+    expect(entriesFile(own)).not.toBe(old);
+  });
+
+  it('a damaged walk: the cached run reports the lost block as the first run did, exit 1 both times', async () => {
+    const damaged = join(base, 'cache-damaged');
+    cpSync(walks.get(1)!, damaged, { recursive: true });
+    const file = join(damaged, 'thread_0.bin');
+    const bytes = readFileSync(file);
+    bytes[bytes.length >> 1] ^= 0xff;
+    writeFileSync(file, bytes);
+    const query = 'SELECT count(*) AS n FROM entries';
+    const first = await sql(damaged, query, '--json');
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/^pwalk-ts: PWALK_CORRUPT_BLOCK: [^\n]*\n$/);
+    const second = await sql(damaged, query, '--json');
+    expect([second.code, second.stderr, second.stdout]).toEqual([1, first.stderr, first.stdout]);
+  });
+
+  it('the default folder is under XDG_CACHE_HOME; --no-cache stages in --temp-dir only; an unusable cache folder is one line, exit 2', async () => {
+    const cachedDirs = (): unknown[] => readdirSync(cacheRoot()).map((n) => (JSON.parse(readFileSync(join(cacheRoot(), n, 'walk.json'), 'utf8')) as { dir: unknown }).dir);
+    expect(cachedDirs()).toContain(realpathSync(walks.get(1)!));
+    const walk = join(base, 'cache-not-used');
+    cpSync(walks.get(8)!, walk, { recursive: true });
+    const r = await sql(walk, 'SELECT count(*) AS n FROM entries', '--json', '--no-cache');
+    expect(parseJsonExact(r.stdout)).toEqual([{ n: BigInt(truth.length) }]);
+    expect(cachedDirs()).not.toContain(realpathSync(walk));
+    const own = join(base, 'cache-unusable');
+    writeFileSync(own, 'a file, not a folder');
+    const bad = await sql(walks.get(8)!, 'SELECT 1', '--cache-dir', join(own, 'sub'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^pwalk-ts: sql: cannot use the cache folder \S+: [^\n]*ENOTDIR[^\n]* \(choose another with --cache-dir, or --no-cache\)\n$/);
+    const both = await sql(walks.get(8)!, 'SELECT 1', '--no-cache', '--cache-dir', own);
+    expect([both.code, both.stderr]).toEqual([2, 'pwalk-ts: --no-cache and --cache-dir exclude each other\n']);
   });
 });
 

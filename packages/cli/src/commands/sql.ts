@@ -2,15 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExportError, ExportErrorCode, exportErrorsParquet, exportParquet, openWalk } from '@pwalk-ts/reader';
+import { ExportError, ExportErrorCode, openWalk } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { abortOnSignals } from '../signal-abort.js';
+import { cachedTables, defaultSqlCacheDir, stageTables, type StagedTables } from '../sql-staging.js';
 import { reportProblems } from './walk-problems.js';
 
-export const SQL_HELP = `Usage: pwalk-ts sql WALK "QUERY" [--json | --csv] [--temp-dir DIR] [--memory-limit SIZE]
+export const SQL_HELP = `Usage: pwalk-ts sql WALK "QUERY" [--json | --csv] [--no-cache | --cache-dir DIR] [--temp-dir DIR] [--memory-limit SIZE]
 
 Runs a SQL query (DuckDB's dialect) over a walk folder. Two views are there:
   entries   one row per entry: path, path_bytes, type, depth, size, blocks,
@@ -23,8 +24,12 @@ e.g.  pwalk-ts sql WALK "SELECT uid, count(*), sum(size) FROM entries GROUP BY u
 Options:
   --json               a JSON array of objects; integers exact at any size, BLOBs base64
   --csv                RFC 4180 with a header row; text quoted, BLOBs as exact bytes
-  --temp-dir DIR       where the walk is staged as Parquet and DuckDB spills
-                       (default: the system temp folder; needs about 40 bytes per entry)
+  --cache-dir DIR      where the walk is kept as Parquet between queries (default
+                       $XDG_CACHE_HOME/pwalk-ts/sql or ~/.cache/pwalk-ts/sql; about
+                       60 bytes per entry, one copy per walk folder; delete it any time)
+  --no-cache           stage the walk in --temp-dir for this query only
+  --temp-dir DIR       where DuckDB spills, and the walk is staged with --no-cache
+                       (default: the system temp folder)
   --memory-limit SIZE  DuckDB's memory limit, e.g. 512MB, 4GB (default 1GB); beyond
                        it large sorts and joins spill to the temp folder
 `;
@@ -33,6 +38,8 @@ const options = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   'temp-dir': { type: 'string' },
+  'cache-dir': { type: 'string' },
+  cache: { type: 'boolean' },
   'memory-limit': { type: 'string' },
 } as const;
 
@@ -41,6 +48,8 @@ const schema = z.object({
   json: z.boolean().default(false),
   csv: z.boolean().default(false),
   'temp-dir': z.string().min(1).optional(),
+  'cache-dir': z.string().min(1).optional(),
+  cache: z.boolean().default(true),
   'memory-limit': z
     .string()
     .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'memory-limit takes a size such as 512MB or 4GB')
@@ -61,6 +70,8 @@ function duckdbMessage(err: unknown): string {
 export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
   if (args.json && args.csv) throw new UsageError('--json and --csv exclude each other');
+  if (!args.cache && args['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other');
+  const cacheDir = args.cache ? (args['cache-dir'] ?? defaultSqlCacheDir()) : null;
   const [walkDir, query] = args.positionals as [string, string];
   const walk = await openWalk(walkDir);
   // Loaded here, not at startup: DuckDB's native binding costs every other command ~0.3 s.
@@ -83,11 +94,15 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   let instance: InstanceType<typeof DuckDBInstance> | undefined;
   let connection: Awaited<ReturnType<InstanceType<typeof DuckDBInstance>['connect']>> | undefined;
   try {
-    const entries = join(staging, 'entries.parquet');
-    const errors = join(staging, 'errors.parquet');
-    const exportOptions = { signal: abort.signal, onCorrupt: 'skip' } as const;
-    await exportParquet(walk, entries, exportOptions);
-    await exportErrorsParquet(walk, errors, exportOptions);
+    let tables: StagedTables;
+    try {
+      tables = cacheDir === null ? await stageTables(walk, staging, abort) : await cachedTables(walk, cacheDir, abort);
+    } catch (err) {
+      if (err instanceof ExportError || cacheDir === null || (err as NodeJS.ErrnoException).code === undefined) throw err;
+      io.stderr.write(`pwalk-ts: sql: cannot use the cache folder ${cacheDir}: ${(err as Error).message} (choose another with --cache-dir, or --no-cache)\n`);
+      return ExitCode.FATAL;
+    }
+    const { entries, errors } = tables;
     // DuckDB's failures (a bad query, an unknown column, a bad setting) are the user's to fix: one line.
     const duck = <T>(step: Promise<T>): Promise<T> => step.catch((cause: unknown) => Promise.reject(new SqlQueryError(duckdbMessage(cause), { cause })));
     try {
@@ -111,7 +126,8 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`pwalk-ts: sql: ${abort.received()}: stopped\n`);
       return abort.exitCode();
     }
-    io.stderr.write(`pwalk-ts: sql: staging the walk: ${err.message} (choose another place with --temp-dir)\n`);
+    const hint = cacheDir === null ? 'choose another place with --temp-dir' : 'choose another place with --cache-dir, or --no-cache';
+    io.stderr.write(`pwalk-ts: sql: staging the walk: ${err.message} (${hint})\n`);
     return ExitCode.FATAL;
   } finally {
     abort.off();
