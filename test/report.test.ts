@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiffJson } from '../packages/cli/src/report/diff-schema.js';
 import { ReportJson } from '../packages/cli/src/report/report-schema.js';
-import { CLI, parseJsonExact, REPO, runCli, runCliOk } from './helpers/run-cli.js';
+import { CLI, parseJsonExact, parseNdjson, REPO, runCli, runCliOk } from './helpers/run-cli.js';
 import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
 
 const TRUTH = join(import.meta.dirname, 'helpers/usage_truth.py');
@@ -217,6 +217,67 @@ describe('pwalk-ts report --json', () => {
     expect(cutReport.walk.status).toBe('incomplete');
     expect(tally(cutReport.headline)).toEqual(tally(report.headline));
     expect(existsSync(join(base, 'cut.html'))).toBe(true);
+  });
+
+  it('a damaged walk (a block whose checksum fails): report, du, usage, largest and diff give what the other blocks hold, one line, exit 1', async () => {
+    // One thread, depth first, names sorted: the root, x, x/'s 13 000 files, then the
+    // records of x/zz (the 13 003rd) and of its only entry x/zz/deep, then deep's 13 000
+    // files. The block that holds zz's record is damaged; the blocks after it hold more of
+    // deep's files, under two directories without a record.
+    const dmgTree = join(base, 'dmg-tree');
+    py(
+      `import os,sys\nfor d,n in (('x',13000),('x/zz',0),('x/zz/deep',13000)):\n  p=os.path.join(sys.argv[1],d); os.makedirs(p)\n  for i in range(n):\n    with open(os.path.join(p,'f%05d'%i),'wb') as f: f.write(b'y'*(i%7))`,
+      dmgTree,
+    );
+    const full = join(base, 'dmg-full');
+    await runCliOk([dmgTree, '--threads', '1', '--out', full, '--quiet']);
+    const damaged = join(base, 'dmg-walk');
+    cpSync(full, damaged, { recursive: true });
+    const file = join(damaged, 'thread_0.bin');
+    const bytes = readFileSync(file);
+    // FORMAT.md 2.2: the file header is 64 bytes, a block header 16 (payloadLength at +4, recordCount at +8).
+    let at = 64;
+    let before = 0;
+    while (before + bytes.readUInt32LE(at + 8) <= 13_002) {
+      before += bytes.readUInt32LE(at + 8);
+      at += 16 + bytes.readUInt32LE(at + 4);
+    }
+    expect(before + bytes.readUInt32LE(at + 8)).toBeLessThan(26_004);
+    bytes[at + 16 + 100] ^= 0xff;
+    writeFileSync(file, bytes);
+
+    const left = parseNdjson((await runCli(['cat', damaged])).stdout);
+    const all = parseNdjson((await runCliOk(['cat', full])).stdout);
+    const zz = join(dmgTree, 'x/zz');
+    // The premise: the records of zz and deep are lost, some of deep's files are not.
+    expect(left.some((e) => e.path === zz || e.path === `${zz}/deep`)).toBe(false);
+    expect(left.some((e) => (e.path as string).startsWith(`${zz}/`))).toBe(true);
+    expect(left.some((e) => e.path === dmgTree)).toBe(true);
+    const lost = BigInt(all.length - left.length);
+    const leftBytes = left.reduce((n, e) => n + (e.size as bigint), 0n);
+
+    const r = await runCli(['report', damaged, '--json', '-']);
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toEqual([`pwalk-ts: PWALK_CORRUPT_BLOCK: block checksum mismatch (${lost} records lost) (${file} at byte ${at})`]);
+    const cut = parseJsonExact(r.stdout) as Record<string, any>;
+    expect(ReportJson.parse(cut)).toEqual(cut);
+    expect([cut.headline.entries, cut.headline.apparentBytes]).toEqual([BigInt(left.length), leftBytes]);
+    // du's root and x/ hold what survived below zz/deep/, though neither zz/ nor deep/ has a record.
+    const dirs = new Map(parseNdjson((await runCli(['du', damaged, '--depth', '9', '--json'])).stdout).map((d) => [d.path, d]));
+    expect([dirs.get(dmgTree)?.entries, dirs.get(dmgTree)?.apparentBytes]).toEqual([BigInt(left.length), leftBytes]);
+    const below = (dir: string) => left.filter((e) => e.path === dir || (e.path as string).startsWith(`${dir}/`));
+    for (const dir of [join(dmgTree, 'x'), zz, `${zz}/deep`]) expect(dirs.get(dir)?.entries, dir).toBe(BigInt(below(dir).length));
+    for (const args of [['du'], ['usage'], ['largest']]) {
+      const other = await runCli([...args, damaged]);
+      expect([other.code, other.stderr], args[0]).toEqual([1, `${lines[0]}\n`]);
+      expect(other.stdout, args[0]).not.toBe('');
+    }
+    const d = await runCli(['diff', full, damaged, '--json', '-']);
+    expect([d.code, d.stderr]).toEqual([1, `${lines[0]}\n`]);
+    const diff = parseJsonExact(d.stdout) as Record<string, any>;
+    expect([diff.deleted.entries, diff.added.entries, diff.modified.entries]).toEqual([lost, 0n, 0n]);
+    expect(diff.new.totals.bytes).toBe(leftBytes);
   });
 
   it('bad input is one line and exit 2', async () => {

@@ -126,8 +126,14 @@ export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 
     for (const acc of byDepth[depth] ?? []) {
       // Perf: a directory whose own record was read knows its parent; only one seen
       // just as a parent is looked up by key.
-      const up = acc.parent ?? dirs.get(parentKey(acc.key));
-      if (up === undefined) continue;
+      let up = acc.parent ?? dirs.get(parentKey(acc.key));
+      if (up === undefined) {
+        // A parent with no record and nothing read directly in it (its block skipped as
+        // damaged, a walk cut before it was written): made here, so what lies below it
+        // still reaches the root.
+        up = get(parentKey(acc.key));
+        (byDepth[depth - 1] ??= []).push(up);
+      }
       up.entries += acc.entries;
       up.files += acc.files;
       up.dirs += acc.dirs;

@@ -1,7 +1,7 @@
 import { BoundedHeap } from './bounded-heap.js';
 import { countOption } from './count-option.js';
 import type { WalkEntryError } from './record.js';
-import type { Walk } from './walk.js';
+import type { RecordsOptions, Walk } from './walk.js';
 
 /** How many error records share one errno code and system call. */
 export interface ErrorCount {
@@ -18,18 +18,23 @@ export interface ErrorSummary {
   readonly samples: WalkEntryError[];
 }
 
+export interface ErrorSummaryOptions extends Pick<RecordsOptions, 'onCorrupt'> {
+  /** How many error records to keep as examples (default 20). */
+  samples?: number;
+}
+
 /**
  * The error records of a walk, counted by code and syscall, with a few examples.
  * Streams: memory is the number of distinct (code, syscall) pairs and `samples`,
  * whatever the number of errors. Examples are the smallest paths, so they do not
  * depend on the thread count.
  */
-export async function errorSummary(walk: Walk, options: { samples?: number } = {}): Promise<ErrorSummary> {
+export async function errorSummary(walk: Walk, options: ErrorSummaryOptions = {}): Promise<ErrorSummary> {
   const keep = countOption('errorSummary', 'samples', options.samples ?? 20);
   const counts = new Map<string, { code: string; syscall: string; count: number }>();
   const samples = new BoundedHeap<WalkEntryError>(keep, (a, b) => Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
   let total = 0;
-  for await (const e of walk.errors()) {
+  for await (const e of walk.errors({ onCorrupt: options.onCorrupt })) {
     total++;
     const id = `${e.code}\u0000${e.syscall}`;
     const held = counts.get(id);

@@ -36,4 +36,4 @@ export { topDirectories, type DirectoryRanking } from './top-directories.js';
 export type { LargestFile } from './largest-files.js';
 export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './walk-diff.js';
 export type { GrowthRow, Ranked, DiffSide } from './growth-ledger.js';
-export { errorSummary, type ErrorSummary, type ErrorCount } from './error-summary.js';
+export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './error-summary.js';

@@ -5,7 +5,7 @@ import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
 import { UsageAccumulator, type OwnerAccumulator } from './usage-accumulator.js';
 import { sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
-import type { Walk } from './walk.js';
+import type { RecordsOptions, Walk } from './walk.js';
 
 /** One row of a group-by: a tally with the group's key (stable, for joins) and label (for people). */
 export interface UsageGroup extends UsageTally {
@@ -46,7 +46,7 @@ export interface UsageSummary {
   readonly largestFiles: LargestFile[];
 }
 
-export interface UsageSummaryOptions {
+export interface UsageSummaryOptions extends Pick<RecordsOptions, 'onCorrupt'> {
   /** How many of the largest files to keep (default 20). */
   largest?: number;
   /** Owner names (default: resolveOwnerNames(), once per call); NUMERIC_OWNER_NAMES for none. */
@@ -73,7 +73,7 @@ export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}
   const walkStart = options.now ?? walk.manifest?.startTime ?? Date.now();
 
   const acc = new UsageAccumulator(ageBucketIndex(walkStart), keep);
-  for await (const batch of walk.recordBatches()) {
+  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) {
     // Perf: one synchronous loop per block (recordBatches is the fastest way through a walk).
     for (const e of batch) acc.add(e);
   }

@@ -5,7 +5,7 @@ import { LargestFiles, type LargestFile } from './largest-files.js';
 import { keyDepth, keyPaths, parentKey, pathKey } from './path-key.js';
 import type { WalkEntry } from './record.js';
 import type { SortOptions } from './sort-by-path.js';
-import type { Walk } from './walk.js';
+import type { RecordsOptions, Walk } from './walk.js';
 
 /** How many entries, regular files, directories and bytes (sum of st_size) a set of entries holds. */
 export interface ChangeTally {
@@ -68,7 +68,7 @@ export interface WalkDiff {
   readonly largestNew: LargestFile[];
 }
 
-export interface WalkDiffOptions extends SortOptions {
+export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCorrupt'> {
   /** Rows in each grown and shrunk list (default 20). */
   top?: number;
   /** Largest new files kept (default: `top`). */
@@ -155,7 +155,7 @@ interface Ledgers {
 export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffOptions = {}): Promise<WalkDiff> {
   const top = countOption('diffWalks', 'top', options.top ?? 20);
   const largest = countOption('diffWalks', 'largest', options.largest ?? top);
-  const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir };
+  const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir, onCorrupt: options.onCorrupt };
   const ledgers: Ledgers = {
     directories: new GrowthLedger<string>(),
     users: new GrowthLedger<number | null>(),

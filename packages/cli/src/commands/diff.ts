@@ -33,7 +33,8 @@ export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   checkOutputFlags(args);
   const [oldWalk, newWalk] = [await openWalk(args.positionals[0]!), await openWalk(args.positionals[1]!)];
   const names = resolveOwnerNames();
-  const diff = await diffWalks(oldWalk, newWalk, { top: args.top });
+  // A damaged block is skipped (and said on stderr, exit 1): its entries count as deleted or new.
+  const diff = await diffWalks(oldWalk, newWalk, { top: args.top, onCorrupt: 'skip' });
   const doc = diffJson(diff, oldWalk, newWalk, await names, args.top, new Date());
   await writeReportOutputs(args, doc, diffHtml, summary, io);
   const oldBad = reportProblems(oldWalk, io);

@@ -48,7 +48,7 @@ export async function duCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.top !== undefined && args.depth !== undefined) throw new UsageError('--top and --depth exclude each other');
   if (args.by !== undefined && args.top === undefined) throw new UsageError('--by ranks the --top directories: give --top N too');
   const walk = await openWalk(args.positionals[0]!);
-  const totals = await directoryTotals(walk);
+  const totals = await directoryTotals(walk, { onCorrupt: 'skip' });
   if (args.allocated && totals.some((t) => t.allocatedBytes === null)) {
     throw new UsageError('this walk was made with --compact and has no block counts: use --apparent');
   }

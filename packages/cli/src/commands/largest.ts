@@ -34,7 +34,7 @@ export async function largestCommand(argv: string[], io: CliIo): Promise<number>
   const args = parseCommand(argv, options, schema);
   const walk = await openWalk(args.positionals[0]!);
   const names = await resolveOwnerNames();
-  const { largestFiles } = await usageSummary(walk, { largest: args.top, names });
+  const { largestFiles } = await usageSummary(walk, { largest: args.top, names, onCorrupt: 'skip' });
   const owner = (id: number | null, name: (n: number) => string): string => (id === null ? '-' : name(id));
   const int = (v: number | bigint | null): string => (v === null ? 'null' : String(v));
   const lines = largestFiles.map((f) => {

@@ -35,9 +35,10 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   const walk = await openWalk(args.positionals[0]!);
   const names = await resolveOwnerNames();
   // Three streaming passes: none holds the entries, memory follows directories and owners.
-  const summary = await usageSummary(walk, { largest: args.top, names, extensions: args.top });
-  const totals = await directoryTotals(walk);
-  const errors = await errorSummary(walk, { samples: args.top });
+  // A damaged block is skipped (and said on stderr, exit 1): the report holds everything else.
+  const summary = await usageSummary(walk, { largest: args.top, names, extensions: args.top, onCorrupt: 'skip' });
+  const totals = await directoryTotals(walk, { onCorrupt: 'skip' });
+  const errors = await errorSummary(walk, { samples: args.top, onCorrupt: 'skip' });
   const doc = reportJson({
     walk,
     summary,

@@ -49,7 +49,7 @@ export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
   const ranked = args.by === 'user' || args.by === 'group' || args.by === 'ext';
   if (args.top !== undefined && !ranked) throw new UsageError(`--top applies to --by user, group or ext, not ${args.by}`);
   const walk = await openWalk(args.positionals[0]!);
-  const summary = await usageSummary(walk, { largest: 0 });
+  const summary = await usageSummary(walk, { largest: 0, onCorrupt: 'skip' });
   if (summary.compact && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {
     throw new UsageError(`this walk was made with --compact and has no ${args.by === 'atime' ? 'atimes' : 'owners'}`);
   }

@@ -12,6 +12,7 @@ export function reportProblems(walk: Walk, io: CliIo): boolean {
     lines.push(`walk ${walk.dir} is ${walk.status}${walk.manifest?.message ? `: ${walk.manifest.message}` : ''}`);
   }
   for (const p of walk.problems) lines.push(`${p.code}: ${p.message}`);
-  for (const line of lines) io.stderr.write(`pwalk-ts: ${line}\n`);
+  // A command that reads the walk more than once (report: three passes) meets each damaged block each time.
+  for (const line of new Set(lines)) io.stderr.write(`pwalk-ts: ${line}\n`);
   return lines.length > 0;
 }
