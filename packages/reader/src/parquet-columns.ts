@@ -11,13 +11,15 @@ import type { WalkEntry, WalkEntryError } from './record.js';
  */
 export interface ParquetColumn<T> {
   readonly element: SchemaElement;
-  readonly encoding: 'PLAIN' | 'RLE_DICTIONARY';
+  /** 'auto': chosen per row group from a sample of the values (parquet-column-buffers.ts). */
+  readonly encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'auto';
   readonly statistics: boolean;
   readonly value: (row: T) => unknown;
 }
 
 const PLAIN = { encoding: 'PLAIN', statistics: false } as const;
-const PLAIN_STATS = { encoding: 'PLAIN', statistics: true } as const;
+const AUTO = { encoding: 'auto', statistics: false } as const;
+const AUTO_STATS = { encoding: 'auto', statistics: true } as const;
 const DICTIONARY = { encoding: 'RLE_DICTIONARY', statistics: false } as const;
 const DICTIONARY_STATS = { encoding: 'RLE_DICTIONARY', statistics: true } as const;
 
@@ -103,29 +105,29 @@ function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[
  */
 export const ENTRY_COLUMNS: readonly ParquetColumn<WalkEntry>[] = [
   ...whereColumns<WalkEntry>(),
-  { element: int64('size', 'REQUIRED'), ...PLAIN_STATS, value: (e) => signed64(e.size, 'size', e) },
-  { element: int64('blocks', 'OPTIONAL'), ...PLAIN, value: (e) => (e.blocks === null ? null : signed64(e.blocks, 'blocks', e)) },
-  { element: int64('allocated', 'OPTIONAL'), ...PLAIN_STATS, value: allocated },
+  { element: int64('size', 'REQUIRED'), ...AUTO_STATS, value: (e) => signed64(e.size, 'size', e) },
+  { element: int64('blocks', 'OPTIONAL'), ...AUTO, value: (e) => (e.blocks === null ? null : signed64(e.blocks, 'blocks', e)) },
+  { element: int64('allocated', 'OPTIONAL'), ...AUTO_STATS, value: allocated },
   { element: uint64('inode', 'REQUIRED'), ...PLAIN, value: (e) => e.inode },
-  { element: uint64('parent_inode', 'REQUIRED'), ...PLAIN, value: (e) => e.parentInode },
+  { element: uint64('parent_inode', 'REQUIRED'), ...AUTO, value: (e) => e.parentInode },
   { element: uint64('dev', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.dev },
   { element: uint32('mode', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.mode },
   { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid },
   { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid },
   { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink },
-  { element: timestamp('mtime'), ...PLAIN_STATS, value: (e) => micros(e.mtime) },
-  { element: timestamp('atime'), ...PLAIN, value: (e) => micros(e.atime) },
-  { element: timestamp('ctime'), ...PLAIN, value: (e) => micros(e.ctime) },
-  { element: int64('mtime_s', 'REQUIRED'), ...PLAIN_STATS, value: (e) => BigInt(e.mtime) },
-  { element: int64('atime_s', 'OPTIONAL'), ...PLAIN, value: (e) => bigSeconds(e.atime) },
-  { element: int64('ctime_s', 'OPTIONAL'), ...PLAIN, value: (e) => bigSeconds(e.ctime) },
+  { element: timestamp('mtime'), ...AUTO_STATS, value: (e) => micros(e.mtime) },
+  { element: timestamp('atime'), ...AUTO, value: (e) => micros(e.atime) },
+  { element: timestamp('ctime'), ...AUTO, value: (e) => micros(e.ctime) },
+  { element: int64('mtime_s', 'REQUIRED'), ...AUTO_STATS, value: (e) => BigInt(e.mtime) },
+  { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.atime) },
+  { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.ctime) },
 ];
 
 /** The `errors` table: one row per error record. */
 export const ERROR_COLUMNS: readonly ParquetColumn<WalkEntryError>[] = [
   ...whereColumns<WalkEntryError>(),
   { element: uint64('inode', 'REQUIRED'), ...PLAIN, value: (e) => e.inode },
-  { element: uint64('parent_inode', 'REQUIRED'), ...PLAIN, value: (e) => e.parentInode },
+  { element: uint64('parent_inode', 'REQUIRED'), ...AUTO, value: (e) => e.parentInode },
   { element: string('syscall', 'REQUIRED'), ...DICTIONARY, value: (e) => e.syscall },
   { element: string('code', 'REQUIRED'), ...DICTIONARY, value: (e) => e.code },
 ];
