@@ -1,11 +1,12 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathKey } from './path-key.js';
+import { entryKey } from './entry-amounts.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RecordBuffer } from './record-buffer.js';
+import { DecodedEntry } from './record-decoder.js';
 import type { RootPath } from './root-path.js';
-import { encodeFileHeader, readThreadFile } from './thread-file.js';
+import { readRun, RunSpill, type RunFile } from './sort-runs.js';
 
 export interface SortOptions {
   /** Entries held in memory before a sorted run is spilled to disk (default 250 000). */
@@ -15,30 +16,12 @@ export interface SortOptions {
 }
 
 const DEFAULT_MEMORY_RECORDS = 250_000;
-/** Small blocks for runs: a merge holds one block per run in memory. */
-const RUN_BLOCK_CAPACITY = 64 * 1024;
-const NO_WALK_ID = '0'.repeat(32);
+/** What a merge holds of its runs' bytes at most, past the smallest read of each run. */
+const MERGE_READ_BUFFER = 32 * 1024 * 1024;
+const MIN_RUN_READ = 64 * 1024;
 
 function byPath(a: { relativePathBytes: Uint8Array }, b: { relativePathBytes: Uint8Array }): number {
   return Buffer.compare(a.relativePathBytes, b.relativePathBytes);
-}
-
-/**
- * An entry with its sort key. Perf: the path bytes as a latin1 string (one char per
- * byte) compare in byte order with `<`, inline in V8, where Buffer.compare is a
- * native call per comparison (measured 0.46 s of a 1 M-entry sort).
- */
-interface Keyed {
-  readonly key: string;
-  readonly entry: WalkEntry;
-}
-
-function keyed(entry: WalkEntry): Keyed {
-  return { key: pathKey(entry.relativePathBytes), entry };
-}
-
-function byKey(a: Keyed, b: Keyed): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 
 /** Sorted output goes out in slices of this many entries (see flattenBatches). */
@@ -49,6 +32,11 @@ const OUTPUT_BATCH = 4096;
  * memory; past that, sorted runs are written in the thread-file format to a temp
  * folder and merged with a heap, so memory stays bounded for any walk size. Input
  * and output are batches, so no step pays an await per entry.
+ *
+ * Perf: each entry's key is its path bytes as a latin1 string (path-key.ts), made
+ * straight from the record; `<` on two keys compares in byte order inline in V8, where
+ * Buffer.compare is a native call per comparison. Keys and entries sit in two arrays
+ * and an index array is sorted, so no object is made per entry.
  */
 export async function* sortEntriesByPath(
   source: AsyncIterable<readonly WalkEntry[]>,
@@ -56,30 +44,75 @@ export async function* sortEntriesByPath(
   options: SortOptions,
 ): AsyncGenerator<WalkEntry[]> {
   const limit = Math.max(1, options.sortMemoryRecords ?? DEFAULT_MEMORY_RECORDS);
-  let chunk: Keyed[] = [];
+  let chunk = new SortChunk();
   let spill: RunSpill | undefined;
   try {
     for await (const batch of source) {
       for (const entry of batch) {
-        chunk.push(keyed(entry));
-        if (chunk.length >= limit) {
+        chunk.add(entry);
+        if (chunk.size >= limit) {
           spill ??= new RunSpill(options.tempDir ?? tmpdir(), layout.fullAttrs);
-          spill.write(chunk.sort(byKey));
-          chunk = [];
+          spill.write((out) => chunk.writeSorted(out));
+          chunk = new SortChunk();
         }
       }
     }
-    chunk.sort(byKey);
     if (spill === undefined) {
-      for (let i = 0; i < chunk.length; i += OUTPUT_BATCH) yield chunk.slice(i, i + OUTPUT_BATCH).map((k) => k.entry);
+      const order = chunk.sortedOrder();
+      for (let i = 0; i < order.length; i += OUTPUT_BATCH) yield chunk.entriesAt(order, i, i + OUTPUT_BATCH);
       return;
     }
-    if (chunk.length > 0) spill.write(chunk);
-    chunk = [];
+    if (chunk.size > 0) spill.write((out) => chunk.writeSorted(out));
+    chunk = new SortChunk();
     yield* mergeRuns(spill.runs, layout.root);
   } finally {
     spill?.dispose();
   }
+}
+
+/** Entries held for one in-memory sort, with their keys. */
+class SortChunk {
+  readonly keys: string[] = [];
+  readonly entries: WalkEntry[] = [];
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  add(entry: WalkEntry): void {
+    this.keys.push(entryKey(entry));
+    this.entries.push(entry);
+  }
+
+  /** Indexes of the entries in key order; ties keep their input order (the sort is stable). */
+  sortedOrder(): number[] {
+    const keys = this.keys;
+    const order = new Array<number>(keys.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    return order.sort((a, b) => compareKeys(keys[a]!, keys[b]!));
+  }
+
+  /** Appends the entries to a run in key order. */
+  writeSorted(out: RecordBuffer): void {
+    const entries = this.entries;
+    for (const i of this.sortedOrder()) {
+      const e = entries[i]!;
+      // Perf: a decoded entry's record is copied as it is, not decoded and re-encoded.
+      if (e instanceof DecodedEntry) out.appendRecord(e.payload, e.at, e.pathAt + e.pathLength);
+      else out.appendEntry(e);
+    }
+  }
+
+  entriesAt(order: readonly number[], from: number, to: number): WalkEntry[] {
+    const end = Math.min(to, order.length);
+    const out = new Array<WalkEntry>(end - from);
+    for (let i = from; i < end; i++) out[i - from] = this.entries[order[i]!]!;
+    return out;
+  }
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Errors are few: they are sorted in memory. */
@@ -89,84 +122,63 @@ export async function* sortErrorsByPath(source: AsyncIterable<WalkEntryError>): 
   yield* all.sort(byPath);
 }
 
-class RunSpill {
-  readonly dir: string;
-  readonly runs: string[] = [];
-
-  constructor(
-    parent: string,
-    private readonly fullAttrs: boolean,
-  ) {
-    this.dir = mkdtempSync(join(parent, 'pwalk-sort-'));
-  }
-
-  write(sorted: readonly Keyed[]): void {
-    const path = join(this.dir, `run_${this.runs.length}.bin`);
-    const fd = openSync(path, 'w');
-    try {
-      writeSync(fd, encodeFileHeader({ fullAttrs: this.fullAttrs, walkId: NO_WALK_ID, thread: this.runs.length, blockCapacity: RUN_BLOCK_CAPACITY }));
-      const out = new RecordBuffer((block) => writeSync(fd, block), { capacity: RUN_BLOCK_CAPACITY, fullAttrs: this.fullAttrs });
-      for (const k of sorted) out.appendEntry(k.entry);
-      out.flush();
-    } finally {
-      closeSync(fd);
-    }
-    this.runs.push(path);
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
+/** One run being merged: its current block's entries and their keys. */
 interface RunCursor {
-  blocks: AsyncGenerator<{ entries: WalkEntry[] }>;
-  entries: Keyed[];
+  blocks: AsyncGenerator<WalkEntry[]>;
+  entries: WalkEntry[];
+  keys: string[];
   index: number;
 }
 
-async function* mergeRuns(runs: string[], root: RootPath): AsyncGenerator<WalkEntry[]> {
-  const problems: never[] = [];
+async function* mergeRuns(runs: readonly RunFile[], root: RootPath): AsyncGenerator<WalkEntry[]> {
+  // Each run holds two reads (one merged, one under way): the buffer is shared out among the runs.
+  const readBytes = Math.max(MIN_RUN_READ, Math.floor(MERGE_READ_BUFFER / (2 * runs.length)));
+  const cursors: RunCursor[] = runs.map((run) => ({ blocks: readRun(run, root, readBytes), entries: [], keys: [], index: 0 }));
   const heap: RunCursor[] = [];
-  for (const run of runs) {
-    const cursor: RunCursor = { blocks: readThreadFile(run, root, { onCorrupt: 'throw', problems }), entries: [], index: 0 };
-    if (await advanceBlock(cursor)) heapPush(heap, cursor);
-  }
-  let out: WalkEntry[] = [];
-  while (heap.length > 0) {
-    const top = heap[0]!;
-    out.push(top.entries[top.index]!.entry);
-    if (out.length === OUTPUT_BATCH) {
-      yield out;
-      out = [];
-    }
-    top.index++;
-    if (top.index < top.entries.length || (await advanceBlock(top))) heapSiftDown(heap, 0);
-    else {
-      const last = heap.pop()!;
-      if (heap.length > 0) {
-        heap[0] = last;
-        heapSiftDown(heap, 0);
+  try {
+    for (const cursor of cursors) if (await advanceBlock(cursor)) heapPush(heap, cursor);
+    let out: WalkEntry[] = [];
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      out.push(top.entries[top.index]!);
+      if (out.length === OUTPUT_BATCH) {
+        yield out;
+        out = [];
+      }
+      top.index++;
+      if (top.index < top.entries.length || (await advanceBlock(top))) heapSiftDown(heap, 0);
+      else {
+        const last = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = last;
+          heapSiftDown(heap, 0);
+        }
       }
     }
+    if (out.length > 0) yield out;
+  } finally {
+    // A consumer that stops early: each run's file is closed before the folder goes.
+    for (const cursor of cursors) await cursor.blocks.return(undefined);
   }
-  if (out.length > 0) yield out;
 }
 
 async function advanceBlock(cursor: RunCursor): Promise<boolean> {
   for (;;) {
     const next = await cursor.blocks.next();
     if (next.done) return false;
-    if (next.value.entries.length > 0) {
-      cursor.entries = next.value.entries.map(keyed);
+    const entries = next.value;
+    if (entries.length > 0) {
+      cursor.entries = entries;
+      cursor.keys = entries.map(entryKey);
       cursor.index = 0;
       return true;
     }
   }
 }
 
-function current(c: RunCursor): Keyed {
-  return c.entries[c.index]!;
+/** Whether cursor a's current key sorts before b's (ties: neither). */
+function before(a: RunCursor, b: RunCursor): boolean {
+  return a.keys[a.index]! < b.keys[b.index]!;
 }
 
 function heapPush(heap: RunCursor[], c: RunCursor): void {
@@ -174,7 +186,7 @@ function heapPush(heap: RunCursor[], c: RunCursor): void {
   let i = heap.length - 1;
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (byKey(current(heap[parent]!), current(heap[i]!)) <= 0) break;
+    if (!before(heap[i]!, heap[parent]!)) break;
     [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
     i = parent;
   }
@@ -186,8 +198,8 @@ function heapSiftDown(heap: RunCursor[], i: number): void {
     const l = 2 * i + 1;
     const r = l + 1;
     let smallest = i;
-    if (l < n && byKey(current(heap[l]!), current(heap[smallest]!)) < 0) smallest = l;
-    if (r < n && byKey(current(heap[r]!), current(heap[smallest]!)) < 0) smallest = r;
+    if (l < n && before(heap[l]!, heap[smallest]!)) smallest = l;
+    if (r < n && before(heap[r]!, heap[smallest]!)) smallest = r;
     if (smallest === i) return;
     [heap[smallest], heap[i]] = [heap[i]!, heap[smallest]!];
     i = smallest;

@@ -193,7 +193,7 @@ async function readRawBlock(handle: FileHandle, offset: number, size: number, fi
 }
 
 /** Reads until `buf` is full or the file ends; returns the bytes read. */
-async function readFully(handle: FileHandle, buf: Buffer, position: number, file: string): Promise<number> {
+export async function readFully(handle: FileHandle, buf: Buffer, position: number, file: string): Promise<number> {
   let done = 0;
   while (done < buf.length) {
     let n: number;
