@@ -281,11 +281,12 @@ describe('pwalk-ts report --json', () => {
   });
 
   it('bad input is one line and exit 2', async () => {
-    for (const args of [['report'], ['report', join(base, 'missing')], ['report', join(base, 'walk'), '--top', 'x'], ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')], ['report', join(base, 'walk'), '--json', '-', '--html', '-']]) {
+    for (const args of [['report'], ['report', join(base, 'missing')], ['report', join(base, 'walk'), '--top', 'x'], ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')], ['report', join(base, 'walk'), '--json', '-', '--html', '-'], ['report', join(base, 'walk'), '--json', join(base, 'same.out'), '--html', `${base}/./same.out`]]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
     }
+    expect(existsSync(join(base, 'same.out'))).toBe(false);
   });
 });
 

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { integerFlag } from '../args.js';
 import { UsageError } from '../errors.js';
@@ -31,6 +32,10 @@ files are still written); 2 usage or fatal error.
 /** Refuses, before any work, flags that cannot all be honoured. */
 export function checkOutputFlags(args: { html?: string; json?: string }): void {
   if (args.json === '-' && args.html === '-') throw new UsageError('--html and --json cannot both go to stdout (-)');
+  // The page would silently replace the JSON written just before it.
+  if (args.json !== undefined && args.html !== undefined && resolve(args.json) === resolve(args.html)) {
+    throw new UsageError(`--html and --json name the same file: ${args.json}`);
+  }
 }
 
 /** Writes the JSON and HTML files asked for (each whole or not at all), then the summary unless quiet. */
