@@ -21,14 +21,14 @@ export interface Ranked<T> {
   readonly shrunk: T[];
 }
 
-interface Cell {
-  oldBytes: bigint;
-  newBytes: bigint;
-  oldFiles: number;
-  newFiles: number;
-  oldEntries: number;
-  newEntries: number;
+/** One side's figures of one key. */
+interface SideTally {
+  bytes: bigint;
+  files: number;
+  entries: number;
 }
+
+type Cell = Record<DiffSide, SideTally>;
 
 /**
  * Old and new totals per key (a directory, an owner, an extension), filled one
@@ -39,29 +39,22 @@ export class GrowthLedger<K> {
   private readonly cells = new Map<K, Cell>();
 
   credit(key: K, side: DiffSide, bytes: bigint, isFile: boolean): void {
-    const cell = this.cell(key);
-    if (side === 'old') {
-      cell.oldBytes += bytes;
-      cell.oldEntries++;
-      if (isFile) cell.oldFiles++;
-    } else {
-      cell.newBytes += bytes;
-      cell.newEntries++;
-      if (isFile) cell.newFiles++;
-    }
+    const tally = this.cell(key)[side];
+    tally.bytes += bytes;
+    tally.entries++;
+    if (isFile) tally.files++;
   }
 
   /** Adds every total of `from` into `into` (rolling a directory up into its parent). */
   addInto(into: K, from: K): void {
-    const a = this.cell(into);
     const b = this.cells.get(from);
     if (b === undefined) return;
-    a.oldBytes += b.oldBytes;
-    a.newBytes += b.newBytes;
-    a.oldFiles += b.oldFiles;
-    a.newFiles += b.newFiles;
-    a.oldEntries += b.oldEntries;
-    a.newEntries += b.newEntries;
+    const a = this.cell(into);
+    for (const side of SIDES) {
+      a[side].bytes += b[side].bytes;
+      a[side].files += b[side].files;
+      a[side].entries += b[side].entries;
+    }
   }
 
   has(key: K): boolean {
@@ -73,17 +66,17 @@ export class GrowthLedger<K> {
   }
 
   row(key: K): GrowthRow<K> {
-    const c = this.cells.get(key) ?? emptyCell();
+    const { old, new: now } = this.cells.get(key) ?? emptyCell();
     return {
       key,
-      oldBytes: c.oldBytes,
-      newBytes: c.newBytes,
-      deltaBytes: c.newBytes - c.oldBytes,
-      oldFiles: c.oldFiles,
-      newFiles: c.newFiles,
-      deltaFiles: c.newFiles - c.oldFiles,
-      oldEntries: c.oldEntries,
-      newEntries: c.newEntries,
+      oldBytes: old.bytes,
+      newBytes: now.bytes,
+      deltaBytes: now.bytes - old.bytes,
+      oldFiles: old.files,
+      newFiles: now.files,
+      deltaFiles: now.files - old.files,
+      oldEntries: old.entries,
+      newEntries: now.entries,
     };
   }
 
@@ -118,6 +111,8 @@ export class GrowthLedger<K> {
   }
 }
 
+const SIDES: readonly DiffSide[] = ['old', 'new'];
+
 function emptyCell(): Cell {
-  return { oldBytes: 0n, newBytes: 0n, oldFiles: 0, newFiles: 0, oldEntries: 0, newEntries: 0 };
+  return { old: { bytes: 0n, files: 0, entries: 0 }, new: { bytes: 0n, files: 0, entries: 0 } };
 }
