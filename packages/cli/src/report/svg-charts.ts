@@ -17,7 +17,7 @@ const ROW = 22;
 const BAR = 15;
 
 /** Long labels keep their end (the part of a path that names the directory); the tooltip has the whole. */
-export function shortLabel(label: string, max = 44): string {
+function shortLabel(label: string, max = 44): string {
   return label.length <= max ? label : `…${label.slice(label.length - max + 1)}`;
 }
 

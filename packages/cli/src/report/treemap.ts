@@ -1,6 +1,6 @@
 import { escapeHtml, svgTitle } from './html-escape.js';
 
-export interface Rect {
+interface Rect {
   readonly x: number;
   readonly y: number;
   readonly w: number;
@@ -36,7 +36,7 @@ function worst(row: readonly number[], side: number): number {
  * that fill `rect` with areas in proportion and aspect ratios close to 1. Returns
  * one rectangle per value, in the same order.
  */
-export function squarify(values: readonly number[], rect: Rect): Rect[] {
+function squarify(values: readonly number[], rect: Rect): Rect[] {
   const total = values.reduce((s, v) => s + v, 0);
   if (total <= 0 || rect.w <= 0 || rect.h <= 0) return values.map(() => ({ x: rect.x, y: rect.y, w: 0, h: 0 }));
   const scale = (rect.w * rect.h) / total;
