@@ -132,6 +132,8 @@ describe('pwalk-ts diff', () => {
     const r = await runCliOk(['diff', join(base, 'w1'), join(base, 'w2'), '--json', '-', '--top', '100000']);
     const d = parseJsonExact(r.stdout) as Record<string, any>;
     expect(DiffJson.safeParse(d).success).toBe(true);
+    // Every field produced is in the schema: parsing (which drops unknown keys) gives the document back whole.
+    expect(DiffJson.parse(d)).toEqual(d);
     const t4 = (x: Record<string, bigint>) => [x.entries, x.files, x.dirs, x.bytes].map(BigInt);
     expect(t4(d.added)).toEqual(truth.added);
     expect(t4(d.deleted)).toEqual(truth.deleted);
