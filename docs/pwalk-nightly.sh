@@ -7,10 +7,18 @@
 # newest KEEP walks. Prints nothing unless something fails, so cron mails only
 # problems. PWALK_TS names the command (default: pwalk-ts on PATH).
 set -eu
+if [ $# -ne 3 ]; then
+  echo "usage: pwalk-nightly.sh ROOT WALKS_DIR KEEP" >&2
+  exit 2
+fi
 root=$1
 walks=$2
 keep=$3
 pwalk=${PWALK_TS:-pwalk-ts}
+# KEEP 0 (or not a number) would make the clean-up below delete tonight's walk too.
+case $keep in
+  '' | *[!0-9]* | 0) echo "pwalk-nightly.sh: KEEP must be a whole number >= 1, got '$keep'" >&2; exit 2 ;;
+esac
 
 mkdir -p "$walks"
 previous=$(ls -1d "$walks"/20*/ 2>/dev/null | tail -n 1)

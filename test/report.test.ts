@@ -3,7 +3,7 @@
 // lstat walk), cold data per owner summed from that truth's atime buckets,
 // directories against GNU du (sizes) and a Python count (files), the headline
 // against du and the manifest, errors against what a walk as nobody cannot read.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +205,12 @@ describe('pwalk-ts report --json', () => {
     for (const k of kept) expect(readdirSync(join(walks, k))).toEqual(expect.arrayContaining(['report.html', 'report.json', 'diff.html', 'diff.json']));
     const diff = parseJsonExact(readFileSync(join(walks, kept[1]!, 'diff.json'), 'utf8')) as Record<string, any>;
     expect([diff.added.files, diff.added.bytes, diff.modified.files]).toEqual([1n, 2000n, 1n]);
+    // KEEP 0 would delete tonight's walk with the rest: refused, one line, nothing walked or deleted.
+    for (const keep of ['0', 'two']) {
+      const bad = spawnSync('sh', [join(REPO, 'docs/pwalk-nightly.sh'), nightlyTree, walks, keep], { encoding: 'utf8' });
+      expect([bad.status, bad.stdout, bad.stderr.trim().split('\n').length], keep).toEqual([2, '', 1]);
+    }
+    expect(readdirSync(walks).sort()).toEqual(kept);
   });
 
   it('an incomplete walk (no manifest): the files are still written, from what was read; exit 1 and one line', async () => {
