@@ -178,6 +178,8 @@ describe('usageSummary against Python and du', () => {
     const owners = await runCli(['usage', out, '--by', 'user']);
     expect([owners.code, owners.stderr.trim().split('\n').length]).toEqual([2, 1]);
     expect(owners.stderr).toMatch(/--compact and has no owners/);
+    const allocated = await runCli(['du', out, '--allocated']);
+    expect([allocated.code, allocated.stdout, allocated.stderr]).toEqual([2, '', 'pwalk-ts: this walk was made with --compact and has no block counts: use --apparent\n']);
     const exts = (await runCliOk(['usage', out, '--by', 'ext'])).stdout.trimEnd().split('\n');
     expect(exts.at(-1)).toMatch(/^\s*\S+ \S+\s+-\s+\d+\s+[\d,]+\s+total$/);
   });

@@ -48,10 +48,11 @@ export async function duCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.top !== undefined && args.depth !== undefined) throw new UsageError('--top and --depth exclude each other');
   if (args.by !== undefined && args.top === undefined) throw new UsageError('--by ranks the --top directories: give --top N too');
   const walk = await openWalk(args.positionals[0]!);
-  const totals = await directoryTotals(walk, { onCorrupt: 'skip' });
-  if (args.allocated && totals.some((t) => t.allocatedBytes === null)) {
+  // The thread files' headers say --compact: refused before a pass over every entry, not after.
+  if (args.allocated && walk.files.some((f) => !f.header.fullAttrs)) {
     throw new UsageError('this walk was made with --compact and has no block counts: use --apparent');
   }
+  const totals = await directoryTotals(walk, { onCorrupt: 'skip' });
   const size = (t: DirectoryTotal): bigint => (args.allocated ? t.allocatedBytes! : t.apparentBytes);
   const by = args.by === undefined || args.by === 'size' ? (args.allocated ? 'allocated' : 'apparent') : args.by;
   const shown = args.top !== undefined ? topDirectories(totals, args.top, by) : totals.filter((t) => t.depth <= (args.depth ?? 1));

@@ -49,10 +49,11 @@ export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
   const ranked = args.by === 'user' || args.by === 'group' || args.by === 'ext';
   if (args.top !== undefined && !ranked) throw new UsageError(`--top applies to --by user, group or ext, not ${args.by}`);
   const walk = await openWalk(args.positionals[0]!);
-  const summary = await usageSummary(walk, { largest: 0, onCorrupt: 'skip' });
-  if (summary.compact && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {
+  // The thread files' headers say --compact: refused before a pass over every entry, not after.
+  if (walk.files.some((f) => !f.header.fullAttrs) && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {
     throw new UsageError(`this walk was made with --compact and has no ${args.by === 'atime' ? 'atimes' : 'owners'}`);
   }
+  const summary = await usageSummary(walk, { largest: 0, onCorrupt: 'skip' });
   const all = rowsFor(args.by, summary);
   const rows: UsageGroup[] = args.top !== undefined && all.length > args.top ? [...all.slice(0, args.top), otherRow(all.slice(args.top))] : all;
   const owners = args.by === 'user' || args.by === 'group';
