@@ -4,8 +4,8 @@
 // nothing; Redis unreachable or lost mid-walk is one line, exit 2, a failed walk.
 // The trees are read through slowfs (FUSE) so a walk lasts long enough to join and
 // to kill something in the middle of it.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -366,6 +366,39 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
         expect(refused.code).toBe(2);
         expect(refused.stderr).toMatch(new RegExp(`^pwalk-ts: cannot reach Redis at redis://127\\.0\\.0\\.1:${own.port}/3: ${why} [^\n]*\n$`));
       }
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('rediss://: a walk over TLS with the server certificate checked; an untrusted certificate is one line, exit 2', async () => {
+    // A CA of the test's own and a certificate for 127.0.0.1 signed by it.
+    const pki = join(base, 'tls-pki');
+    mkdirSync(pki);
+    const openssl = (args: string[]): void => void execFileSync('openssl', args, { cwd: pki, stdio: 'pipe' });
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=pwalk-ts test CA']);
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+    writeFileSync(join(pki, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext']);
+    const tlsPort = await freePort();
+    const own = await privateRedis([
+      ...['--tls-port', String(tlsPort), '--tls-auth-clients', 'no'],
+      ...['--tls-cert-file', join(pki, 'server.pem'), '--tls-key-file', join(pki, 'server.key'), '--tls-ca-cert-file', join(pki, 'ca.pem')],
+    ]);
+    try {
+      const src = join(base, 'tls-tree');
+      buildWideTree(src, 4, 3);
+      settleAtimes(src);
+      const url = `rediss://127.0.0.1:${tlsPort}`;
+      const out = join(base, 'tls-walk');
+      const r = await startCli([src, '--queue', url, '--out', out, '--threads', '2', '--quiet'], { NODE_EXTRA_CA_CERTS: join(pki, 'ca.pem') }).done;
+      expect(r.code, r.stderr).toBe(0);
+      expect((await openWalk(out)).manifest!.status).toBe('complete');
+      expect(diffRecords(await sortedEntries(out), groundTruth(src).entries)).toEqual([]);
+      // Without the CA the handshake fails: TLS is really in use, and the certificate checked.
+      const untrusted = await startCli([src, '--queue', url, '--out', join(base, 'tls-untrusted')]).done;
+      expect(untrusted.code).toBe(2);
+      expect(untrusted.stderr).toMatch(new RegExp(`^pwalk-ts: cannot reach Redis at rediss://127\\.0\\.0\\.1:${tlsPort}: [^\n]*certificate[^\n]*\n$`));
     } finally {
       await own.stop();
     }

@@ -27,12 +27,12 @@ Options:
                        flight only on network filesystems (NFS, Lustre, GPFS,
                        CIFS, Ceph, FUSE, ...); sync or async force the choice
   --queue URL          walk together with other hosts through the Redis at URL
-                       (redis://[user:password@]host[:port][/db]): this host
-                       seeds ROOT and walks; hosts running
-                       'pwalk-ts worker --queue URL' join in. --out must be on
-                       a filesystem every host sees at the same path. Exit 2
-                       when Redis cannot be reached or is lost mid-walk (the
-                       walk folder is then marked failed)
+                       (redis://[user:password@]host[:port][/db], or
+                       rediss://... for TLS): this host seeds ROOT and walks;
+                       hosts running 'pwalk-ts worker --queue URL' join in.
+                       --out must be on a filesystem every host sees at the
+                       same path. Exit 2 when Redis cannot be reached or is
+                       lost mid-walk (the walk folder is then marked failed)
   --quiet              print nothing but errors
 `;
 

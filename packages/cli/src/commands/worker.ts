@@ -15,7 +15,8 @@ this host's thread files into the walk folder (which must be on a filesystem
 every host sees at the same path), and exits when the walk ends.
 
 Options:
-  --queue URL          redis://[user:password@]host[:port][/db] (required)
+  --queue URL          redis://[user:password@]host[:port][/db], or rediss://...
+                       for TLS (required)
   --threads N          filesystem calls in flight on this host (default: the
                        core count; 16-64 on NFS, Lustre or GPFS)
   --quiet              print nothing but errors

@@ -9,6 +9,8 @@ export interface QueueSettings {
   readonly username: string | undefined;
   readonly password: string | undefined;
   readonly db: number;
+  /** rediss://: TLS, the server's certificate checked against Node's CAs (NODE_EXTRA_CA_CERTS adds one). */
+  readonly tls: boolean;
   /** How long a job stays locked without renewal; a dead host's jobs come back after this. */
   readonly lockMs: number;
   /** How often each host looks for jobs whose lock expired. */
@@ -19,7 +21,7 @@ export interface QueueSettings {
   readonly connectTimeoutMs: number;
 }
 
-const USAGE = 'expected redis://[user:password@]host[:port][/db]';
+const USAGE = 'expected redis://[user:password@]host[:port][/db], or rediss:// for TLS';
 
 const QueueUrl = z
   .string()
@@ -32,8 +34,8 @@ const QueueUrl = z
       ctx.addIssue({ code: 'custom', message: `--queue ${JSON.stringify(text)} is not a URL: ${USAGE}` });
       return z.NEVER;
     }
-    if (url.protocol !== 'redis:') {
-      ctx.addIssue({ code: 'custom', message: `--queue ${JSON.stringify(text)}: only redis:// is supported (${USAGE})` });
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      ctx.addIssue({ code: 'custom', message: `--queue ${JSON.stringify(text)}: only redis:// and rediss:// are supported (${USAGE})` });
       return z.NEVER;
     }
     const db = url.pathname === '' || url.pathname === '/' ? 0 : Number(url.pathname.slice(1));
@@ -57,12 +59,13 @@ export function resolveQueueSettings(text: string, env: NodeJS.ProcessEnv = proc
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? 6379 : Number(url.port);
   return Object.freeze({
-    display: `redis://${url.hostname}:${port}${url.pathname.length > 1 ? url.pathname : ''}`,
+    display: `${url.protocol}//${url.hostname}:${port}${url.pathname.length > 1 ? url.pathname : ''}`,
     host,
     port,
     username: url.username === '' ? undefined : decodeURIComponent(url.username),
     password: url.password === '' ? undefined : decodeURIComponent(url.password),
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    tls: url.protocol === 'rediss:',
     lockMs: tuning.PWALK_QUEUE_LOCK_MS,
     stalledMs: Math.max(250, Math.floor(tuning.PWALK_QUEUE_LOCK_MS / 2)),
     dirsPerJob: tuning.PWALK_QUEUE_DIRS_PER_JOB,

@@ -15,6 +15,7 @@ function redisOptions(q: QueueSettings): RedisOptions {
     ...(q.username !== undefined ? { username: q.username } : {}),
     ...(q.password !== undefined ? { password: q.password } : {}),
     db: q.db,
+    ...(q.tls ? { tls: {} } : {}),
     connectTimeout: q.connectTimeoutMs,
     retryStrategy: () => null,
     // BullMQ requires it of blocking connections; with no reconnect, no command waits for one anyway.
