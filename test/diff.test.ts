@@ -211,6 +211,7 @@ describe('pwalk-ts diff', () => {
     const d = parseJsonExact((await runCliOk(['diff', join(base, 'w1'), join(base, 'w-other'), '--json', '-', '--html', html])).stdout) as Record<string, any>;
     expect(d.sameRoot).toBe(false);
     expect(readFileSync(html, 'utf8')).toContain('different roots');
+    expect((await runCliOk(['diff', join(base, 'w1'), join(base, 'w-other')])).stdout).toMatch(new RegExp(`\nroots {7}differ: ${tree} -> ${other} \\(`));
     // Paths are compared relative to each root: proj/ is in both.
     expect(d.added.entries).toBe(1n);
     expect(d.unchanged.dirs).toBe(2n);

@@ -4,6 +4,7 @@ import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanSignedBytes } from '../format-units.js';
 import type { CliIo } from '../io.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { diffHtml } from '../report/diff-html.js';
 import { diffJson } from '../report/diff-model.js';
 import type { DiffJson } from '../report/diff-schema.js';
@@ -49,6 +50,7 @@ function summary(d: DiffJson): string {
       `new         ${humanCount(d.added.files)} files, ${humanCount(d.added.dirs)} dirs, ${humanBytes(d.added.bytes)}`,
       `deleted     ${humanCount(d.deleted.files)} files, ${humanCount(d.deleted.dirs)} dirs, ${humanBytes(d.deleted.bytes)}`,
       `modified    ${humanCount(d.modified.files)} files, ${humanSignedBytes(BigInt(d.modified.deltaBytes))}`,
+      ...(d.sameRoot ? [] : [`roots       differ: ${escapeControls(d.old.root)} -> ${escapeControls(d.new.root)} (paths compared relative to each)`]),
     ].join('\n') + '\n'
   );
 }
