@@ -8,9 +8,9 @@ const MAX_EXACT_BLOCKS = MAX_EXACT / 512n;
 
 /*
  * An entry's fields as the reader's own hot loops want them. Perf: an entry read from a
- * walk is a DecodedEntry, whose record these read in place; making the bigint (or the
- * path subarray and Buffer) first and converting it cost about a third of directoryTotals
- * (GC 20% of its profile). Any other WalkEntry goes the public way, with the same result.
+ * walk is a DecodedEntry, whose record these read in place; a BigInt per size and block
+ * count (and a subarray and Buffer per key) were much of directoryTotals' GC, 20% of its
+ * profile. Any other WalkEntry goes the public way, with the same result.
  */
 
 /** st_size as an exact number below 2^53, else a bigint. */

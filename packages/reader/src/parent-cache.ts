@@ -7,7 +7,7 @@ const SLASH = 0x2f;
  * Finds what is kept for an entry's parent directory. Perf: a thread file holds the
  * entries of one directory one after another, so the parent is nearly always the
  * previous entry's; it is recognized by comparing path bytes where the record holds
- * them, with no subarray, no key string and no Map lookup (those were about 35% of
+ * them, with no subarray, no key string and no Map lookup (those were about 30% of
  * directoryTotals). Bytes, not the parent inode: the roots of two mounted filesystems
  * share inode 2, and a bind mount shows one directory at two paths.
  */
