@@ -239,14 +239,16 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     const src = join(base, 'seed-killed-tree');
     buildWideTree(src, 20, 12);
     const mnt = await mount(src, 'seed-killed-mnt', 10);
-    const [worker] = await startWorkers(redis.url, 1);
+    // A 1 s heartbeat (expiring after 3 s) instead of 5 s: the workers see the seeding host gone in seconds.
+    const shortHeartbeat = { PWALK_QUEUE_HEARTBEAT_MS: '1000' };
+    const [worker] = await startWorkers(redis.url, 1, shortHeartbeat);
     const out = join(base, 'seed-killed');
-    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4', '--quiet']);
+    const seed = startCli([mnt, '--queue', redis.url, '--out', out, '--threads', '4', '--quiet'], shortHeartbeat);
     await until('a committed job', () => existsSync(out) && readdirSync(out).some((n) => n.endsWith('.bin') && statSync(join(out, n)).size > 64), 60_000);
     seed.child.kill('SIGKILL');
     const w = await worker!.done;
     expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/\npwalk-ts: walk failed: the seeding host of walk [0-9a-f]{32} \(.+\) stopped: no heartbeat for 15 s\n$/);
+    expect(w.stderr).toMatch(/\npwalk-ts: walk failed: the seeding host of walk [0-9a-f]{32} \(.+\) stopped: no heartbeat for 3 s\n$/);
     // A worker started now finds no walk to join.
     const late = startCli(['worker', '--queue', redis.url]);
     await until('the late worker to wait', () => late.stderr().includes('waiting for one to start'));
@@ -318,7 +320,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect(w.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: connection refused\n`);
   });
 
-  it('a Redis that accepts connections and never answers: one line naming it after the 5 s connect timeout, exit 2, the walk marked failed', async () => {
+  it('a Redis that accepts connections and never answers: one line naming it after the connect timeout (1 s here), exit 2, the walk marked failed', async () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
@@ -326,10 +328,10 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
       const out = join(base, 'silent');
       mkdirSync(join(base, 'silent-tree'));
       const started = Date.now();
-      const r = await runCli([join(base, 'silent-tree'), '--queue', `redis://127.0.0.1:${port}`, '--out', out]);
+      const r = await startCli([join(base, 'silent-tree'), '--queue', `redis://127.0.0.1:${port}`, '--out', out], { PWALK_QUEUE_CONNECT_TIMEOUT_MS: '1000' }).done;
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: no answer in 5 s\n`);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+      expect(r.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: no answer in 1 s\n`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
       expect((await openWalk(out)).manifest!.status).toBe('failed');
     } finally {
       silent.close();

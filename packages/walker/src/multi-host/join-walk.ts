@@ -5,7 +5,7 @@ import { checkRoot, parseSettings } from '../walk.js';
 import type { WalkProgress } from '../walk.js';
 import { HostRunner, type HostOutcome } from './host-runner.js';
 import { connectRedis, openQueue } from './redis-connect.js';
-import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
+import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import { WalkInfo } from './walk-info.js';
 import { WalkProgressPoller } from './walk-progress.js';
 import type { QueueSettings } from './queue-settings.js';
@@ -66,11 +66,11 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
     const watch = setInterval(() => {
       redis.exists(keys.alive).then(
         (alive) => {
-          if (alive === 0) runner.abandon(`the seeding host of walk ${info.walkId} (${info.seedHost}) stopped: no heartbeat for ${(3 * SEED_HEARTBEAT_MS) / 1000} s`);
+          if (alive === 0) runner.abandon(`the seeding host of walk ${info.walkId} (${info.seedHost}) stopped: no heartbeat for ${(3 * q.heartbeatMs) / 1000} s`);
         },
         () => undefined,
       );
-    }, SEED_HEARTBEAT_MS);
+    }, q.heartbeatMs);
     watch.unref();
     const result = runner.finished.then(async (outcome) => {
       clearInterval(watch);

@@ -19,6 +19,8 @@ export interface QueueSettings {
   readonly dirsPerJob: number;
   /** How long to wait for Redis to answer a connection. */
   readonly connectTimeoutMs: number;
+  /** How often the seeding host renews its heartbeat key (and workers look for it); the key expires after three. */
+  readonly heartbeatMs: number;
 }
 
 const USAGE = 'expected redis://[user:password@]host[:port][/db], or rediss:// for TLS';
@@ -46,16 +48,23 @@ const QueueUrl = z
     return url;
   });
 
-/** Tuning read once from the environment (the tests shorten the lock to see redelivery in seconds). */
+/** Tuning read once from the environment (the tests shorten the lock, heartbeat and connect timeout to see their effects in seconds). */
 const Tuning = z.object({
   PWALK_QUEUE_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(10_000),
   PWALK_QUEUE_DIRS_PER_JOB: z.coerce.number().int().min(1).max(10_000).default(16),
+  PWALK_QUEUE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  PWALK_QUEUE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 /** Parses `--queue URL` (one clear line on a bad URL, as a thrown ZodError's first issue). */
 export function resolveQueueSettings(text: string, env: NodeJS.ProcessEnv = process.env): QueueSettings {
   const url = QueueUrl.parse(text);
-  const tuning = Tuning.parse({ PWALK_QUEUE_LOCK_MS: env.PWALK_QUEUE_LOCK_MS, PWALK_QUEUE_DIRS_PER_JOB: env.PWALK_QUEUE_DIRS_PER_JOB });
+  const tuning = Tuning.parse({
+    PWALK_QUEUE_LOCK_MS: env.PWALK_QUEUE_LOCK_MS,
+    PWALK_QUEUE_DIRS_PER_JOB: env.PWALK_QUEUE_DIRS_PER_JOB,
+    PWALK_QUEUE_HEARTBEAT_MS: env.PWALK_QUEUE_HEARTBEAT_MS,
+    PWALK_QUEUE_CONNECT_TIMEOUT_MS: env.PWALK_QUEUE_CONNECT_TIMEOUT_MS,
+  });
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   const port = url.port === '' ? 6379 : Number(url.port);
   return Object.freeze({
@@ -69,6 +78,7 @@ export function resolveQueueSettings(text: string, env: NodeJS.ProcessEnv = proc
     lockMs: tuning.PWALK_QUEUE_LOCK_MS,
     stalledMs: Math.max(250, Math.floor(tuning.PWALK_QUEUE_LOCK_MS / 2)),
     dirsPerJob: tuning.PWALK_QUEUE_DIRS_PER_JOB,
-    connectTimeoutMs: 5_000,
+    connectTimeoutMs: tuning.PWALK_QUEUE_CONNECT_TIMEOUT_MS,
+    heartbeatMs: tuning.PWALK_QUEUE_HEARTBEAT_MS,
   });
 }

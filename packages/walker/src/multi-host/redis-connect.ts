@@ -60,7 +60,11 @@ export async function connectRedis(q: QueueSettings): Promise<Redis> {
     // ioredis's connectTimeout covers the TCP connection only; a server that accepts and never answers is timed here.
     await Promise.race([client.connect().then(() => client.ping()), timeout(q.connectTimeoutMs)]);
   } catch (thrown) {
-    client.disconnect();
+    // ioredis's disconnect() half-closes the socket and destroys it only after 2 s (a
+    // timer that keeps the process alive): a refused connection has ended already, and a
+    // server that never answers never closes its side, so the socket is destroyed now.
+    if (client.status !== 'end') client.disconnect();
+    client.stream?.destroy();
     const cause = (socketError ?? thrown) as NodeJS.ErrnoException;
     const why = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ETIMEDOUT' ? `no answer in ${q.connectTimeoutMs / 1000} s` : cause.message;
     throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, `cannot reach Redis at ${q.display}: ${why}`, { cause });

@@ -10,7 +10,7 @@ import { beginWalk, type WalkProgress, type WalkResult, type WalkRun } from '../
 import { HostRunner, type HostOutcome, type WalkJobData } from './host-runner.js';
 import { resolveQueueSettings, type QueueSettings } from './queue-settings.js';
 import { connectRedis, openQueue } from './redis-connect.js';
-import { ACTIVE_WALKS, SEED_HEARTBEAT_MS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
+import { ACTIVE_WALKS, WALK_STARTED_CHANNEL, walkKeys } from './walk-keys.js';
 import type { WalkInfo } from './walk-info.js';
 import { WalkScripts } from './walk-scripts.js';
 import { WalkProgressPoller } from './walk-progress.js';
@@ -61,12 +61,12 @@ export async function startMultiHostWalk(options: WalkOptionsInput, queueUrl: st
     startTime,
   };
   const queue = openQueue(keys.queueName, q);
-  const heartbeat = setInterval(() => void redis.set(keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS).catch(() => undefined), SEED_HEARTBEAT_MS);
+  const heartbeat = setInterval(() => void redis.set(keys.alive, host, 'PX', 3 * q.heartbeatMs).catch(() => undefined), q.heartbeatMs);
   heartbeat.unref();
   try {
     await redis.set(keys.info, JSON.stringify(info));
     await redis.set(keys.status, 'running');
-    await redis.set(keys.alive, host, 'PX', 3 * SEED_HEARTBEAT_MS);
+    await redis.set(keys.alive, host, 'PX', 3 * q.heartbeatMs);
     await queue.add('root', { root: true } satisfies WalkJobData, { jobId: 'root', removeOnComplete: true });
     await redis.sadd(ACTIVE_WALKS, walkId);
     await redis.publish(WALK_STARTED_CHANNEL, walkId);

@@ -5,8 +5,6 @@
 export const ACTIVE_WALKS = 'pwalk:walks';
 /** Published with a walk id when a walk starts, for `pwalk-ts worker`s waiting for one. */
 export const WALK_STARTED_CHANNEL = 'pwalk:walks:started';
-/** The seeding host renews its heartbeat key this often; the key expires after three missed renewals. */
-export const SEED_HEARTBEAT_MS = 5_000;
 
 export type WalkKeys = ReturnType<typeof walkKeys>;
 
