@@ -92,7 +92,7 @@ beforeAll(() => {
 
 afterAll(() => removeTempBase(base));
 
-describe('--exclude', () => {
+describe.concurrent('--exclude', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     it('a pattern without / matches names at any depth (*.tmp)', async () => {
@@ -139,7 +139,7 @@ describe('--exclude', () => {
   });
 });
 
-describe('--max-depth', () => {
+describe.concurrent('--max-depth', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     it.each([0, 1, 2, 4])('--max-depth %i records entries down to that depth only', async (depth) => {
@@ -152,7 +152,7 @@ describe('--max-depth', () => {
   });
 });
 
-describe('--compact', () => {
+describe.concurrent('--compact', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     it('records path, type, size, mtime and inodes exactly; the other fields are null', async () => {
@@ -172,7 +172,7 @@ describe('--compact', () => {
   });
 });
 
-describe('--no-snapshots', () => {
+describe.concurrent('--no-snapshots', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     it('without the flag, .snapshot directories are walked', async () => {
@@ -202,7 +202,7 @@ describe('--no-snapshots', () => {
   });
 });
 
-describe('--one-file-system', () => {
+describe.concurrent('--one-file-system', () => {
   let mnt: string | null = null;
   let mountReason = '';
 
@@ -262,7 +262,7 @@ describe('--one-file-system', () => {
   });
 });
 
-describe('the root argument', () => {
+describe.concurrent('the root argument', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     async function compareRoot(root: string, cwd: string): Promise<void> {
@@ -316,7 +316,7 @@ describe('the root argument', () => {
   });
 });
 
-describe('output', () => {
+describe.concurrent('output', () => {
   describeRoutes((route) => {
     const walkWith = walkerOn(route);
     it('--out may be an existing empty folder', async () => {
@@ -344,7 +344,7 @@ describe('output', () => {
   });
 });
 
-describe('usage errors: exit 2, one line on stderr, no stack trace', () => {
+describe.concurrent('usage errors: exit 2, one line on stderr, no stack trace', () => {
   function expectUsageError(r: { code: number | null; stdout: string; stderr: string }): void {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr.endsWith('\n'), JSON.stringify(r.stderr)).toBe(true);
