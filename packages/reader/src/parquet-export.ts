@@ -1,6 +1,6 @@
 import { ParquetWriter, type KeyValue } from 'hyparquet-writer';
 import { snappyCompressor } from 'hysnappy';
-import { ExportError, ExportErrorCode } from './export-error.js';
+import { ExportError, ExportErrorCode } from './errors.js';
 import { ColumnBuffers } from './parquet-column-buffers.js';
 import { ENTRY_COLUMNS, ERROR_COLUMNS, parquetSchema, type ParquetColumn } from './parquet-columns.js';
 import { ParquetFileSink } from './parquet-file-sink.js';

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ByteWriter } from 'hyparquet-writer';
-import { ExportError, ExportErrorCode } from './export-error.js';
+import { ExportError, ExportErrorCode } from './errors.js';
 
 /** Bytes gathered before one write to the file. */
 const CHUNK_BYTES = 1024 * 1024;
