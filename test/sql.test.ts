@@ -136,6 +136,12 @@ describe('sql output', () => {
     expect(r.stdout).toContain('"dec":12.50,');
   });
 
+  it('table: control characters show as \\xNN, as in the other tables, so a row stays one line', async () => {
+    const r = await sql(walks.get(1)!, "SELECT 'a' || chr(10) || 'b' || chr(27) || '[31m' || chr(133) AS t");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')).toEqual(['t', '-'.repeat(18), 'a\\x0ab\\x1b[31m\\x85', '(1 row)', '']);
+  });
+
   it('--csv: NULL is an empty field, text is always quoted, CRLF line ends', async () => {
     const r = await sql(walks.get(1)!, "SELECT NULL AS a, '' AS b, 'x\"y' AS c, 7 AS d", '--csv');
     expect(r.stdout).toBe('"a","b","c","d"\r\n,"","x""y",7\r\n');

@@ -13,6 +13,7 @@ import {
 } from '@duckdb/node-api';
 import { writeChunk, type CliIo } from '../io.js';
 import { quotedField } from './record-formats.js';
+import { escapeControls } from './terminal-text.js';
 
 export type SqlOutputFormat = 'table' | 'json' | 'csv';
 
@@ -131,13 +132,10 @@ function csvField(v: DuckDBValue): Buffer {
   return Buffer.from(String(v));
 }
 
-/** Characters that would break a table row (line ends, tabs, other controls) are shown escaped. */
-const CONTROL = /[\u0000-\u001f\u007f]/g;
-
+/** Values show as the other commands' tables show names: control characters as \xNN, so a row stays one line. */
 function tableText(v: DuckDBValue): string {
   if (v === null) return 'NULL';
-  const text = typeof v === 'object' ? v.toString() : String(v);
-  return text.replace(CONTROL, (c) => JSON.stringify(c).slice(1, -1));
+  return escapeControls(typeof v === 'object' ? v.toString() : String(v));
 }
 
 /** Text width in code points (what a terminal shows for most names). */
