@@ -11,8 +11,10 @@ import { FORMAT_VERSION, MANIFEST_FILE, THREAD_FILE_PATTERN } from './format.js'
 const packrOptions: Record<string, unknown> = { useRecords: false, int64AsType: 'auto', mapsAsObjects: true };
 const packr = new Packr(packrOptions);
 
+/** MessagePack's integers end at 2^64 - 1; a byte total from there on is stored as its decimal digits. */
+const U64_END = 1n << 64n;
 const exactInteger = z
-  .union([z.number().int().nonnegative(), z.bigint().nonnegative()])
+  .union([z.number().int().nonnegative(), z.bigint().nonnegative(), z.string().regex(/^(0|[1-9][0-9]*)$/, 'not a decimal integer')])
   .transform((v) => BigInt(v));
 const count = z.number().int().nonnegative();
 const bytes = z.instanceof(Uint8Array).transform((v) => Buffer.from(v));
@@ -99,7 +101,8 @@ export interface WriteManifestOptions {
  */
 export function writeManifest(dir: string, manifest: WalkManifestInput, options: WriteManifestOptions = {}): void {
   const reserve = options.reserveBytes ?? 0;
-  const encoded = packr.pack(reserve > 0 ? { ...manifest, reserve: Buffer.alloc(reserve) } : manifest);
+  const stored = storedForm(manifest);
+  const encoded = packr.pack(reserve > 0 ? { ...stored, reserve: Buffer.alloc(reserve) } : stored);
   const final = join(dir, MANIFEST_FILE);
   const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -111,6 +114,12 @@ export function writeManifest(dir: string, manifest: WalkManifestInput, options:
     if ((code !== 'ENOSPC' && code !== 'EDQUOT') || !fitsInPlace(final, encoded.length)) throw err;
     writeDurably(final, 'r+', encoded);
   }
+}
+
+/** The manifest as stored: a byte total MessagePack has no integer for goes as its decimal digits. */
+function storedForm(manifest: WalkManifestInput): WalkManifestInput {
+  const bytes = manifest.totals.bytes;
+  return typeof bytes !== 'bigint' || bytes < U64_END ? manifest : { ...manifest, totals: { ...manifest.totals, bytes: bytes.toString() } };
 }
 
 function fitsInPlace(file: string, length: number): boolean {

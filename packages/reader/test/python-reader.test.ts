@@ -516,6 +516,27 @@ describe('synthetic thread files', () => {
     const ts = await crossCheck(dir);
     expect(ts.entries.length).toBe(150 + 95);
   });
+
+  it('byte totals at and past 2^64 (an integer up to 2^64 - 1, decimal digits from 2^64): both readers agree; other strings are refused by both', async () => {
+    const totals = [M64, M64 + 1n, 3n * (2n ** 63n - 1n), 2n ** 116n];
+    for (const [i, bytes] of totals.entries()) {
+      const dir = freshDir(join(base, `syn-total-${i}`));
+      writeManifest(dir, manifestOf(newWalkId(), [], { totals: { entries: 3, dirs: 0, files: 3, errors: 0, bytes } }));
+      const stored = readFileSync(join(dir, MANIFEST)).includes(Buffer.from(`${bytes}`));
+      expect(stored, `${bytes} stored as digits`).toBe(bytes > M64);
+      expect((await openWalk(dir)).manifest!.totals.bytes).toBe(bytes);
+      const py = await runPython(['--manifest', dir]);
+      expect(py.status, py.stderr).toBe(0);
+      expect(parseExact(py.stdout.trim()).totals).toMatchObject({ bytes: String(bytes) });
+    }
+    for (const [i, bytes] of ['0123', '-5', '1e3', ' 7', ''].entries()) {
+      const dir = freshDir(join(base, `syn-bad-total-${i}`));
+      writeManifest(dir, manifestOf(newWalkId(), [], { totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes } }));
+      await expect(openWalk(dir), bytes).rejects.toMatchObject({ code: 'PWALK_BAD_MANIFEST' });
+      const py = await runPython(['--manifest', dir]);
+      expect([py.status, py.stderr], bytes).toEqual([2, expect.stringMatching(/PWALK_BAD_MANIFEST.*totals\.bytes/)]);
+    }
+  });
 });
 
 // ------------------------------------------------------------------ (c) damage

@@ -41,6 +41,7 @@ import zlib
 FORMAT_VERSION = 1
 MANIFEST_FILE = "manifest.msgpack"
 THREAD_FILE_RE = re.compile(r"^thread_[A-Za-z0-9._-]+\.bin\Z")
+DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)\Z")
 
 FILE_MAGIC = b"PWALKTS\x00"
 FILE_HEADER = struct.Struct("<8sHHI16sII24s")  # 64 bytes
@@ -227,6 +228,11 @@ def _is_count(v):
     return _is_int(v) and v >= 0
 
 
+def _is_byte_total(v):
+    """totals.bytes: an integer, or (past MessagePack's 2^64 - 1) its decimal digits (section 5)."""
+    return _is_count(v) or (isinstance(v, str) and DECIMAL_RE.match(v) is not None)
+
+
 def _is_number(v):
     return not isinstance(v, bool) and isinstance(v, (int, float))
 
@@ -288,7 +294,7 @@ MANIFEST_SCHEMA = {
     "message": _nullable(_is_str),
     "files": _array_of(_file_summary),
     "totals": {"entries": _is_count, "dirs": _is_count, "files": _is_count,
-               "errors": _is_count, "bytes": _is_count},
+               "errors": _is_count, "bytes": _is_byte_total},
 }
 
 
@@ -313,6 +319,7 @@ def read_manifest(walk_dir):
         _check(manifest, MANIFEST_SCHEMA, "")
     except ValueError as e:
         raise WalkError("PWALK_BAD_MANIFEST", "manifest does not match the schema: %s" % e, path)
+    manifest["totals"]["bytes"] = int(manifest["totals"]["bytes"])
     return manifest
 
 
