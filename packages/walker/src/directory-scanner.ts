@@ -78,6 +78,11 @@ export interface ScanTotals {
   bytesSmall: number;
 }
 
+/** The exact sum of sizes a scanner has counted. */
+export function scannedBytes(t: ScanTotals): bigint {
+  return t.bytesBig + BigInt(t.bytesSmall);
+}
+
 /**
  * Reads directories and records their entries. One scanner per worker; it owns
  * the worker's record buffer and pushes subdirectories onto the worker's stack.

@@ -7,12 +7,17 @@
 export const Counter = {
   entries: 0,
   dirs: 1,
-  bytes: 2,
+  /** The byte total in two unsigned words: one thread's sum passes 2^64 with three sparse files. */
+  bytesLow: 2,
+  bytesHigh: 5,
   errors: 3,
   /** Directories waiting in the worker's own stack. */
   queued: 4,
+  /** Odd while the worker is storing: the two byte words are only read as a pair between two equal even values. */
+  sequence: 6,
 } as const;
 const SLOT_WORDS = 16;
+const LOW_BITS = 64n;
 
 /** Control words shared by every thread. */
 export const Control = {
@@ -37,16 +42,20 @@ export function createSharedState(threads: number): SharedState {
 
 /** A worker's view of its own slot. */
 export class CounterSlot {
-  private readonly words: BigInt64Array;
+  private readonly words: BigUint64Array;
+  private sequence = 0n;
   constructor(counters: SharedArrayBuffer, thread: number) {
-    this.words = new BigInt64Array(counters, thread * SLOT_WORDS * 8, SLOT_WORDS);
+    this.words = new BigUint64Array(counters, thread * SLOT_WORDS * 8, SLOT_WORDS);
   }
-  publish(entries: number, dirs: number, bytes: number, errors: number, queued: number): void {
+  publish(entries: number, dirs: number, bytes: bigint, errors: number, queued: number): void {
+    Atomics.store(this.words, Counter.sequence, ++this.sequence);
     Atomics.store(this.words, Counter.entries, BigInt(entries));
     Atomics.store(this.words, Counter.dirs, BigInt(dirs));
-    Atomics.store(this.words, Counter.bytes, BigInt(bytes));
+    Atomics.store(this.words, Counter.bytesLow, BigInt.asUintN(64, bytes));
+    Atomics.store(this.words, Counter.bytesHigh, bytes >> LOW_BITS);
     Atomics.store(this.words, Counter.errors, BigInt(errors));
     Atomics.store(this.words, Counter.queued, BigInt(queued));
+    Atomics.store(this.words, Counter.sequence, ++this.sequence);
   }
 }
 
@@ -61,19 +70,26 @@ export interface ProgressTotals {
 
 /** Sums every slot; called by the main thread on its sampling timer, never by workers. */
 export function readTotals(counters: SharedArrayBuffer, threads: number): ProgressTotals {
-  const words = new BigInt64Array(counters);
-  let entries = 0n;
-  let dirs = 0n;
-  let bytes = 0n;
-  let errors = 0n;
-  let queued = 0n;
+  const words = new BigUint64Array(counters);
+  const sum = { entries: 0n, dirs: 0n, bytes: 0n, errors: 0n, queued: 0n };
   for (let t = 0; t < threads; t++) {
     const base = t * SLOT_WORDS;
-    entries += Atomics.load(words, base + Counter.entries);
-    dirs += Atomics.load(words, base + Counter.dirs);
-    bytes += Atomics.load(words, base + Counter.bytes);
-    errors += Atomics.load(words, base + Counter.errors);
-    queued += Atomics.load(words, base + Counter.queued);
+    // A seqlock: a worker's stores take nanoseconds and never block, so the retry ends at once.
+    for (;;) {
+      const before = Atomics.load(words, base + Counter.sequence);
+      const entries = Atomics.load(words, base + Counter.entries);
+      const dirs = Atomics.load(words, base + Counter.dirs);
+      const bytes = (Atomics.load(words, base + Counter.bytesHigh) << LOW_BITS) | Atomics.load(words, base + Counter.bytesLow);
+      const errors = Atomics.load(words, base + Counter.errors);
+      const queued = Atomics.load(words, base + Counter.queued);
+      if ((before & 1n) !== 0n || Atomics.load(words, base + Counter.sequence) !== before) continue;
+      sum.entries += entries;
+      sum.dirs += dirs;
+      sum.bytes += bytes;
+      sum.errors += errors;
+      sum.queued += queued;
+      break;
+    }
   }
-  return { entries: Number(entries), dirs: Number(dirs), bytes, errors: Number(errors), queued: Number(queued) };
+  return { entries: Number(sum.entries), dirs: Number(sum.dirs), bytes: sum.bytes, errors: Number(sum.errors), queued: Number(sum.queued) };
 }

@@ -2,7 +2,7 @@
 // refills it from the shared queue, and writes its own thread file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { AsyncDirectoryEngine } from './async-engine.js';
-import { DirectoryScanner } from './directory-scanner.js';
+import { DirectoryScanner, scannedBytes } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
 import { createEntryFilter } from './entry-filter.js';
 import { loadNativeBinding, NativeDirectoryScanner } from './native-scanner.js';
@@ -46,7 +46,7 @@ async function run(): Promise<void> {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);
     }
-    const publish = (): void => slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, stack.length);
+    const publish = (): void => slot.publish(t.entries, t.dirs, scannedBytes(t), t.errors, stack.length);
     // The engine is chosen once: the hot loops carry no mode test.
     const engine =
       settings.inflightPerWorker > 1
@@ -69,7 +69,7 @@ async function run(): Promise<void> {
       if (items === null) break;
       for (const item of items) stack.push(item);
     }
-    slot.publish(t.entries, t.dirs, t.bytesSmall + Number(t.bytesBig), t.errors, 0);
+    slot.publish(t.entries, t.dirs, scannedBytes(t), t.errors, 0);
     const file = files.close();
     post({
       type: 'done',
@@ -79,7 +79,7 @@ async function run(): Promise<void> {
         dirs: t.dirEntries,
         files: t.files,
         errors: t.errors,
-        bytes: t.bytesBig + BigInt(t.bytesSmall),
+        bytes: scannedBytes(t),
       },
     });
   } catch (err) {

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { AsyncDirectoryEngine } from '../async-engine.js';
-import { DirectoryScanner, type ScanTotals } from '../directory-scanner.js';
+import { DirectoryScanner, scannedBytes, type ScanTotals } from '../directory-scanner.js';
 import type { DirectoryItem } from '../directory-item.js';
 import { createEntryFilter, type EntryFilter } from '../entry-filter.js';
 import { loadNativeBinding, NativeDirectoryScanner } from '../native-scanner.js';
@@ -36,7 +36,7 @@ function delta(now: ScanTotals, before: ScanTotals): JobTotals {
     dirs: now.dirEntries - before.dirEntries,
     files: now.files - before.files,
     errors: now.errors - before.errors,
-    bytes: now.bytesBig + BigInt(now.bytesSmall) - (before.bytesBig + BigInt(before.bytesSmall)),
+    bytes: scannedBytes(now) - scannedBytes(before),
   };
 }
 
