@@ -17,6 +17,7 @@ import { Control, createSharedState, readTotals, type ProgressTotals } from './p
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
+import { writeFinalManifest } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -37,6 +38,8 @@ export interface WalkResult {
   readonly message: string | null;
   /** The signal that interrupted the walk. */
   readonly signal: NodeJS.Signals | null;
+  /** Whether the walk folder's manifest says `status`; false when no manifest could be written at the end. */
+  readonly recorded: boolean;
 }
 
 /** A walk in progress: sample its progress, interrupt it, await its result. */
@@ -283,11 +286,9 @@ function finalize(
   const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
   if (status === 'interrupted') message = `interrupted by ${signal}`;
   const manifest: WalkManifestInput = { ...base, endTime: Date.now(), status, message, files, totals };
-  try {
-    writeManifest(settings.out, manifest);
-  } catch (cause) {
-    const why = `cannot write the final manifest: ${(cause as Error).message}`;
-    return { out: settings.out, status: 'failed', manifest, errors: totals.errors, message: message === null ? why : `${message}; ${why}`, signal };
+  const written = writeFinalManifest(settings.out, base, manifest);
+  if (written.failure !== null) {
+    return { out: settings.out, status: 'failed', manifest, errors: totals.errors, message: written.failure, signal, recorded: written.recorded };
   }
-  return { out: settings.out, status, manifest, errors: totals.errors, message, signal };
+  return { out: settings.out, status, manifest, errors: totals.errors, message, signal, recorded: true };
 }

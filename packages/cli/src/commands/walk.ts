@@ -110,7 +110,8 @@ export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
   const elapsed = (result.manifest.endTime ?? Date.now()) - result.manifest.startTime;
   const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
   if (result.status === 'failed') {
-    io.stderr.write(`pwalk-ts: walk failed: ${result.message}; ${out} is marked failed (what was written reads with pwalk-ts cat)\n`);
+    const folder = result.recorded ? 'is marked failed' : 'could not be marked failed';
+    io.stderr.write(`pwalk-ts: walk failed: ${result.message}; ${out} ${folder} (what was written reads with pwalk-ts cat)\n`);
     return ExitCode.FATAL;
   }
   if (!args.quiet || result.status !== 'complete' || result.errors > 0) {
