@@ -3,6 +3,7 @@ import { openWalk, type Walk, type WalkManifest } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
+import { exactJson } from '../report/exact-json.js';
 import type { CliIo } from '../io.js';
 import { reportProblems } from './walk-problems.js';
 
@@ -38,7 +39,7 @@ export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
   const walk = await openWalk(args.positionals[0]!);
   const verification = args.verify ? await verify(walk) : null;
-  if (args.json) io.stdout.write(JSON.stringify(toJson(walk, verification), jsonBigint, 2) + '\n');
+  if (args.json) io.stdout.write(exactJson(toJson(walk, verification), 2) + '\n');
   else io.stdout.write(toText(walk, verification));
   const problems = reportProblems(walk, io);
   for (const m of verification?.mismatches ?? []) io.stderr.write(`pwalk-ts: ${m}\n`);
@@ -58,10 +59,6 @@ async function verify(walk: Walk): Promise<Verification> {
     }
   }
   return result;
-}
-
-function jsonBigint(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? (value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()) : value;
 }
 
 function toJson(walk: Walk, v: Verification | null): Record<string, unknown> {
