@@ -9,12 +9,35 @@ import type { WalkKeys } from './walk-keys.js';
  */
 
 /**
- * Commits a job: its id joins the committed set, its thread file's summary and
- * the walk totals move forward, its plan is dropped. Returns 1 when committed,
- * 0 when another attempt of the same job committed first, -1 when the walk is
- * no longer running. In the last two cases the caller rolls its file back.
+ * Adds two decimal strings of non-negative integers. The byte total passes what
+ * HINCRBY holds (2^63 - 1: a job with two sparse files of 2^63 - 1 bytes already
+ * does) and Lua's numbers are doubles, exact below 2^53, so the sum goes 14 digits
+ * at a time (two such limbs and a carry stay below 2^53).
  */
-const COMMIT = `
+const ADD_DECIMAL = `
+local function addDecimal(a, b)
+  local limbs, carry, i, j = {}, 0, #a, #b
+  while i > 0 or j > 0 or carry > 0 do
+    local x = i > 0 and tonumber(string.sub(a, math.max(1, i - 13), i)) or 0
+    local y = j > 0 and tonumber(string.sub(b, math.max(1, j - 13), j)) or 0
+    local sum = x + y + carry
+    carry = sum >= 1e14 and 1 or 0
+    table.insert(limbs, 1, string.format('%014.0f', sum - carry * 1e14))
+    i, j = i - 14, j - 14
+  end
+  local digits = (string.gsub(table.concat(limbs), '^0+', ''))
+  return digits == '' and '0' or digits
+end
+`;
+
+/**
+ * Commits a job: its id joins the committed set, its thread file's summary and
+ * the walk totals move forward (bytes as a decimal string, ADD_DECIMAL), its plan
+ * is dropped. Returns 1 when committed, 0 when another attempt of the same job
+ * committed first, -1 when the walk is no longer running. In the last two cases
+ * the caller rolls its file back.
+ */
+const COMMIT = `${ADD_DECIMAL}
 if redis.call('GET', KEYS[1]) ~= 'running' then return -1 end
 if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
@@ -22,7 +45,7 @@ redis.call('HINCRBY', KEYS[4], 'entries', ARGV[4])
 redis.call('HINCRBY', KEYS[4], 'dirs', ARGV[5])
 redis.call('HINCRBY', KEYS[4], 'files', ARGV[6])
 redis.call('HINCRBY', KEYS[4], 'errors', ARGV[7])
-redis.call('HINCRBY', KEYS[4], 'bytes', ARGV[8])
+redis.call('HSET', KEYS[4], 'bytes', addDecimal(redis.call('HGET', KEYS[4], 'bytes') or '0', ARGV[8]))
 redis.call('HINCRBY', KEYS[4], 'dirsRead', ARGV[9])
 redis.call('HINCRBY', KEYS[4], 'jobs', 1)
 redis.call('DEL', KEYS[5])
