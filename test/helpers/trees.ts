@@ -272,17 +272,21 @@ for i in range(3):
   );
 }
 
-/** A chain `depth` directories deep (names l000, l001, ...), each level holding one file. */
-export function buildDeepChain(dir: string, depth = 300): void {
+/**
+ * A chain `depth` directories deep (names l000, l001, ..., padded with 'd' to
+ * `nameBytes`), each level holding one file unless `files` is false.
+ */
+export function buildDeepChain(dir: string, depth = 300, nameBytes = 4, files = true): void {
   mkdirSync(dir, { recursive: true });
   py(
     `
 import os, sys
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
 for i in range(int(sys.argv[2])):
-    with open(os.open("file", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd), "wb") as f:
-        f.write(b"level %d" % i)
-    name = "l%03d" % i
+    if sys.argv[4] == "files":
+        with open(os.open("file", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd), "wb") as f:
+            f.write(b"level %d" % i)
+    name = ("l%03d" % i).ljust(int(sys.argv[3]), "d")
     os.mkdir(name, dir_fd=fd)
     nfd = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
     os.close(fd)
@@ -291,6 +295,8 @@ os.close(fd)
 `,
     dir,
     String(depth),
+    String(nameBytes),
+    files ? 'files' : 'none',
   );
 }
 
