@@ -7,15 +7,19 @@
 export const Counter = {
   entries: 0,
   dirs: 1,
-  /** The byte total in two unsigned words: one thread's sum passes 2^64 with three sparse files. */
-  bytesLow: 2,
-  bytesHigh: 5,
+  /**
+   * The byte total as the scanner keeps it (one thread's sum passes 2^64 with three
+   * sparse files): a part below 2^53, and the part spilled from it in two unsigned words.
+   */
+  bytesSmall: 2,
+  bytesBigLow: 5,
+  bytesBigHigh: 6,
   errors: 3,
   /** Directories waiting in the worker's own stack. */
   queued: 4,
-  /** Odd while the worker is storing: the two byte words are only read as a pair between two equal even values. */
-  sequence: 6,
 } as const;
+/** A 32-bit word (in word 7), odd while the worker stores: the byte words are read as a set between two equal even values. */
+const SEQUENCE_INT32 = 14;
 const SLOT_WORDS = 16;
 const LOW_BITS = 64n;
 
@@ -43,19 +47,31 @@ export function createSharedState(threads: number): SharedState {
 /** A worker's view of its own slot. */
 export class CounterSlot {
   private readonly words: BigUint64Array;
-  private sequence = 0n;
+  private readonly sequence: Int32Array;
+  private bigPublished = 0n;
   constructor(counters: SharedArrayBuffer, thread: number) {
     this.words = new BigUint64Array(counters, thread * SLOT_WORDS * 8, SLOT_WORDS);
+    this.sequence = new Int32Array(counters, thread * SLOT_WORDS * 8, SLOT_WORDS * 2);
   }
-  publish(entries: number, dirs: number, bytes: bigint, errors: number, queued: number): void {
-    Atomics.store(this.words, Counter.sequence, ++this.sequence);
+  /**
+   * Called once per directory. Perf: the spilled part changes only when the small one
+   * passes 2^52, so it is stored only then. Measured over 2 M calls (2 cores, load
+   * 5.6): 120-230 ns a call, the single signed word before 105-180 ns; the whole sum
+   * split into two words on every call took 380-480 ns (a BigInt add, asUintN, shift).
+   */
+  publish(entries: number, dirs: number, bytesSmall: number, bytesBig: bigint, errors: number, queued: number): void {
+    Atomics.add(this.sequence, SEQUENCE_INT32, 1);
     Atomics.store(this.words, Counter.entries, BigInt(entries));
     Atomics.store(this.words, Counter.dirs, BigInt(dirs));
-    Atomics.store(this.words, Counter.bytesLow, BigInt.asUintN(64, bytes));
-    Atomics.store(this.words, Counter.bytesHigh, bytes >> LOW_BITS);
+    Atomics.store(this.words, Counter.bytesSmall, BigInt(bytesSmall));
+    if (bytesBig !== this.bigPublished) {
+      Atomics.store(this.words, Counter.bytesBigLow, BigInt.asUintN(64, bytesBig));
+      Atomics.store(this.words, Counter.bytesBigHigh, bytesBig >> LOW_BITS);
+      this.bigPublished = bytesBig;
+    }
     Atomics.store(this.words, Counter.errors, BigInt(errors));
     Atomics.store(this.words, Counter.queued, BigInt(queued));
-    Atomics.store(this.words, Counter.sequence, ++this.sequence);
+    Atomics.add(this.sequence, SEQUENCE_INT32, 1);
   }
 }
 
@@ -71,18 +87,21 @@ export interface ProgressTotals {
 /** Sums every slot; called by the main thread on its sampling timer, never by workers. */
 export function readTotals(counters: SharedArrayBuffer, threads: number): ProgressTotals {
   const words = new BigUint64Array(counters);
+  const sequences = new Int32Array(counters);
   const sum = { entries: 0n, dirs: 0n, bytes: 0n, errors: 0n, queued: 0n };
   for (let t = 0; t < threads; t++) {
     const base = t * SLOT_WORDS;
-    // A seqlock: a worker's stores take nanoseconds and never block, so the retry ends at once.
+    const sequence = base * 2 + SEQUENCE_INT32;
+    // A seqlock: a worker's stores take nanoseconds and never block, so a retry ends at once.
     for (;;) {
-      const before = Atomics.load(words, base + Counter.sequence);
+      const before = Atomics.load(sequences, sequence);
       const entries = Atomics.load(words, base + Counter.entries);
       const dirs = Atomics.load(words, base + Counter.dirs);
-      const bytes = (Atomics.load(words, base + Counter.bytesHigh) << LOW_BITS) | Atomics.load(words, base + Counter.bytesLow);
+      const big = (Atomics.load(words, base + Counter.bytesBigHigh) << LOW_BITS) | Atomics.load(words, base + Counter.bytesBigLow);
+      const bytes = big + Atomics.load(words, base + Counter.bytesSmall);
       const errors = Atomics.load(words, base + Counter.errors);
       const queued = Atomics.load(words, base + Counter.queued);
-      if ((before & 1n) !== 0n || Atomics.load(words, base + Counter.sequence) !== before) continue;
+      if ((before & 1) !== 0 || Atomics.load(sequences, sequence) !== before) continue;
       sum.entries += entries;
       sum.dirs += dirs;
       sum.bytes += bytes;

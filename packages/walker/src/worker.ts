@@ -46,7 +46,7 @@ async function run(): Promise<void> {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);
     }
-    const publish = (): void => slot.publish(t.entries, t.dirs, scannedBytes(t), t.errors, stack.length);
+    const publish = (): void => slot.publish(t.entries, t.dirs, t.bytesSmall, t.bytesBig, t.errors, stack.length);
     // The engine is chosen once: the hot loops carry no mode test.
     const engine =
       settings.inflightPerWorker > 1
@@ -69,7 +69,7 @@ async function run(): Promise<void> {
       if (items === null) break;
       for (const item of items) stack.push(item);
     }
-    slot.publish(t.entries, t.dirs, scannedBytes(t), t.errors, 0);
+    slot.publish(t.entries, t.dirs, t.bytesSmall, t.bytesBig, t.errors, 0);
     const file = files.close();
     post({
       type: 'done',
