@@ -12,15 +12,28 @@ export interface LargestFile {
   readonly allocatedBytes: bigint | null;
   readonly uid: number | null;
   readonly gid: number | null;
-  /** Whole seconds since 1970. */
+  /** Whole seconds since 1970: as WalkEntry's, a number exact within ±2^53 and the exact value. */
   readonly mtime: number;
   readonly atime: number | null;
+  readonly mtimeExact: number | bigint;
+  readonly atimeExact: number | bigint | null;
 }
 
 /** What a LargestFile says of an entry besides its path; `size` is the entry's (passed when the caller has read it). */
 export function largestFileFacts(e: WalkEntry, size: bigint = e.size): Omit<LargestFile, 'path' | 'pathBytes'> {
   const blocks = e.blocks;
-  return { size, allocatedBytes: blocks === null ? null : blocks * 512n, uid: e.uid, gid: e.gid, mtime: e.mtime, atime: e.atime };
+  const mtimeExact = e.mtimeExact;
+  const atimeExact = e.atimeExact;
+  return {
+    size,
+    allocatedBytes: blocks === null ? null : blocks * 512n,
+    uid: e.uid,
+    gid: e.gid,
+    mtime: Number(mtimeExact),
+    atime: atimeExact === null ? null : Number(atimeExact),
+    mtimeExact,
+    atimeExact,
+  };
 }
 
 /** Larger first; equal sizes in byte order of their paths, so the answer does not depend on thread count. */

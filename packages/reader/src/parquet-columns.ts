@@ -57,13 +57,14 @@ const INT64_MAX = (1n << 63n) - 1n;
  */
 export const MAX_TIMESTAMP_SECONDS = 9_223_372_036_854;
 
-function micros(seconds: number | null): bigint | null {
+/** Seconds as exact as WalkEntry's `*Exact` times: a bigint past 2^53, so only a safe number is multiplied as one. */
+function micros(seconds: number | bigint | null): bigint | null {
   if (seconds === null || seconds > MAX_TIMESTAMP_SECONDS || seconds < -MAX_TIMESTAMP_SECONDS) return null;
-  const us = seconds * 1_000_000;
+  const us = Number(seconds) * 1_000_000;
   return Number.isSafeInteger(us) ? BigInt(us) : BigInt(seconds) * 1_000_000n;
 }
 
-function bigSeconds(seconds: number | null): bigint | null {
+function bigSeconds(seconds: number | bigint | null): bigint | null {
   return seconds === null ? null : BigInt(seconds);
 }
 
@@ -115,12 +116,12 @@ export const ENTRY_COLUMNS: readonly ParquetColumn<WalkEntry>[] = [
   { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid },
   { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid },
   { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink },
-  { element: timestamp('mtime'), ...AUTO_STATS, value: (e) => micros(e.mtime) },
-  { element: timestamp('atime'), ...AUTO, value: (e) => micros(e.atime) },
-  { element: timestamp('ctime'), ...AUTO, value: (e) => micros(e.ctime) },
-  { element: int64('mtime_s', 'REQUIRED'), ...AUTO_STATS, value: (e) => BigInt(e.mtime) },
-  { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.atime) },
-  { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.ctime) },
+  { element: timestamp('mtime'), ...AUTO_STATS, value: (e) => micros(e.mtimeExact) },
+  { element: timestamp('atime'), ...AUTO, value: (e) => micros(e.atimeExact) },
+  { element: timestamp('ctime'), ...AUTO, value: (e) => micros(e.ctimeExact) },
+  { element: int64('mtime_s', 'REQUIRED'), ...AUTO_STATS, value: (e) => BigInt(e.mtimeExact) },
+  { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.atimeExact) },
+  { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => bigSeconds(e.ctimeExact) },
 ];
 
 /** The `errors` table: one row per error record. */

@@ -18,7 +18,7 @@ import {
 } from './format.js';
 import { RAW_STAT_HEAD, RawStatOffset } from './raw-stat.js';
 import type { WalkEntry } from './record.js';
-import { floorDivNs, floorSecondsFromMs } from './time.js';
+import { exactSeconds, floorDivNs, floorSecondsFromMs, readSeconds } from './time.js';
 
 const TWO_32 = 4294967296;
 /** A u64 whose high word is below this is exact as a number (below 2^53). */
@@ -26,6 +26,13 @@ const EXACT_HIGH_WORD = 0x200000;
 const EMPTY = new Uint8Array(0);
 /** Names up to this many bytes are copied by a loop: cheaper than making a subarray for set(). */
 const SHORT_COPY = 48;
+
+/** Whole seconds of an entry's three times, exact (the walker's re-stat of times Node's lstat cannot give). */
+export interface StatSeconds {
+  readonly atime: bigint;
+  readonly mtime: bigint;
+  readonly ctime: bigint;
+}
 
 /** Receives each sealed block; the bytes are only valid during the call. */
 export type BlockSink = (block: Uint8Array, recordCount: number) => void;
@@ -60,9 +67,17 @@ export class RecordBuffer {
    * number Stats round nanosecond times to doubles, which can land on the next
    * second, and most real trees (tar, rsync, package managers) hold whole-second
    * times where that cannot be told apart; a second bigint stat for those cost
-   * far more than the ~15% a bigint stat costs up front.
+   * far more than the ~15% a bigint stat costs up front. `times`, when given,
+   * replaces the three times of `st` (exact seconds from elsewhere).
    */
-  appendBigStats(st: BigIntStats, type: number, parentIno: number | bigint, prefix: Uint8Array, name: string | Uint8Array): void {
+  appendBigStats(
+    st: BigIntStats,
+    type: number,
+    parentIno: number | bigint,
+    prefix: Uint8Array,
+    name: string | Uint8Array,
+    times: StatSeconds | null,
+  ): void {
     this.encodeEntry(
       prefix,
       name,
@@ -72,15 +87,15 @@ export class RecordBuffer {
       parentIno,
       type,
       st.size,
-      secondsOf(st.mtimeMs, st.mtimeNs),
+      times === null ? secondsOf(st.mtimeMs, st.mtimeNs) : exactSeconds(times.mtime),
       Number(st.uid),
       Number(st.gid),
       Number(st.mode),
       Number(st.nlink),
       st.blocks,
       st.dev,
-      secondsOf(st.atimeMs, st.atimeNs),
-      secondsOf(st.ctimeMs, st.ctimeNs),
+      times === null ? secondsOf(st.atimeMs, st.atimeNs) : exactSeconds(times.atime),
+      times === null ? secondsOf(st.ctimeMs, st.ctimeNs) : exactSeconds(times.ctime),
     );
   }
 
@@ -95,15 +110,15 @@ export class RecordBuffer {
       e.parentInode,
       EntryType[e.type],
       e.size,
-      e.mtime,
+      e.mtimeExact,
       e.uid ?? 0,
       e.gid ?? 0,
       e.mode ?? 0,
       e.nlink ?? 0,
       e.blocks ?? 0n,
       e.dev ?? 0n,
-      e.atime ?? 0,
-      e.ctime ?? 0,
+      e.atimeExact ?? 0,
+      e.ctimeExact ?? 0,
     );
   }
 
@@ -142,22 +157,22 @@ export class RecordBuffer {
       parentIno,
       type,
       readU64(view, offset + RawStatOffset.size),
-      readI64(view, offset + RawStatOffset.mtime),
+      readSeconds(view, offset + RawStatOffset.mtime),
       view.getUint32(offset + RawStatOffset.uid, true),
       view.getUint32(offset + RawStatOffset.gid, true),
       view.getUint32(offset + RawStatOffset.mode, true),
       view.getUint32(offset + RawStatOffset.nlink, true),
       readU64(view, offset + RawStatOffset.blocks),
       readU64(view, offset + RawStatOffset.dev),
-      readI64(view, offset + RawStatOffset.atime),
-      readI64(view, offset + RawStatOffset.ctime),
+      readSeconds(view, offset + RawStatOffset.atime),
+      readSeconds(view, offset + RawStatOffset.ctime),
     );
   }
 
   /**
    * The one entry encoder; the attribute arguments are ignored in a compact layout.
    * The name is `name` when it is a string, else its bytes [nameFrom, nameTo).
-   * 64-bit values come as bigints or as exact numbers.
+   * 64-bit values, times included, come as bigints or as exact numbers.
    */
   private encodeEntry(
     prefix: Uint8Array,
@@ -168,15 +183,15 @@ export class RecordBuffer {
     parentIno: number | bigint,
     type: number,
     size: number | bigint,
-    mtime: number,
+    mtime: number | bigint,
     uid: number,
     gid: number,
     mode: number,
     nlink: number,
     blocks: number | bigint,
     dev: number | bigint,
-    atime: number,
-    ctime: number,
+    atime: number | bigint,
+    ctime: number | bigint,
   ): void {
     const off = this.reserve(prefix, name, nameFrom, nameTo);
     const view = this.view;
@@ -200,7 +215,7 @@ export class RecordBuffer {
       view.setUint32(off + RecordOffset.size, Number(size), true);
     }
     if (mtime >= 0 && mtime <= 0xffffffff) {
-      view.setUint32(off + RecordOffset.mtime, mtime, true);
+      view.setUint32(off + RecordOffset.mtime, Number(mtime), true);
     } else {
       flags |= RecordFlag.MTIME64;
       view.setUint32(off + RecordOffset.mtime, 0, true);
@@ -350,13 +365,14 @@ function writeU64(view: DataView, off: number, v: number | bigint): void {
 }
 
 /**
- * Whole seconds of a BigIntStats time. Perf: Node's bigint milliseconds convert to
- * an exact number without a BigInt division; they truncate toward zero, so times
- * at or before 1970 take the exact nanosecond route.
+ * Whole seconds of a BigIntStats time, exactly (as exactSeconds gives them). Perf:
+ * Node's bigint milliseconds below 2^53 convert to an exact number without a BigInt
+ * division; they truncate toward zero, so times at or before 1970 and past 2^53 ms
+ * (the year 287 586) take the exact nanosecond route.
  */
-function secondsOf(ms: bigint, ns: bigint): number {
+function secondsOf(ms: bigint, ns: bigint): number | bigint {
   const m = Number(ms);
-  return m > 0 ? floorSecondsFromMs(m) : Number(floorDivNs(ns));
+  return m > 0 && m <= Number.MAX_SAFE_INTEGER ? floorSecondsFromMs(m) : exactSeconds(floorDivNs(ns));
 }
 
 /** A u64 as an exact number when below 2^53 (no allocation), else a bigint. */
@@ -365,13 +381,12 @@ function readU64(view: DataView, off: number): number | bigint {
   return hi < EXACT_HIGH_WORD ? hi * TWO_32 + view.getUint32(off, true) : view.getBigUint64(off, true);
 }
 
-/** An i64 of whole seconds as a number (exact for any time a filesystem holds: |t| < 2^53). */
-function readI64(view: DataView, off: number): number {
-  return view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
-}
-
-/** Writes a signed 64-bit value held as an exact number. */
-function writeI64(view: DataView, off: number, v: number): void {
+/** Writes a signed 64-bit value held as an exact number or a bigint. */
+function writeI64(view: DataView, off: number, v: number | bigint): void {
+  if (typeof v === 'bigint') {
+    view.setBigInt64(off, v, true);
+    return;
+  }
   const lo = v >>> 0;
   view.setUint32(off, lo, true);
   view.setInt32(off + 4, (v - lo) / TWO_32, true);

@@ -14,6 +14,7 @@ import {
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
+import { readSeconds } from './time.js';
 
 const TWO_32 = 4294967296;
 /** A u64 whose high word is below this is exact as a number (below 2^53). */
@@ -104,7 +105,10 @@ export class DecodedEntry implements WalkEntry {
       : BigInt(view.getUint32(this.at + RecordOffset.size, true));
   }
   get mtime(): number {
-    if (this.flags & RecordFlag.MTIME64) return readI64(this.block.view, this.extAt + (this.flags & RecordFlag.SIZE64 ? 8 : 0));
+    return Number(this.mtimeExact);
+  }
+  get mtimeExact(): number | bigint {
+    if (this.flags & RecordFlag.MTIME64) return readSeconds(this.block.view, this.extAt + (this.flags & RecordFlag.SIZE64 ? 8 : 0));
     return this.block.view.getUint32(this.at + RecordOffset.mtime, true);
   }
   /** Offset of the attribute extension, or -1 in a compact record. */
@@ -137,12 +141,20 @@ export class DecodedEntry implements WalkEntry {
     return a < 0 ? null : this.block.view.getUint32(a + AttrsOffset.nlink, true);
   }
   get atime(): number | null {
-    const a = this.attrsAt;
-    return a < 0 ? null : readI64(this.block.view, a + AttrsOffset.atime);
+    const t = this.atimeExact;
+    return t === null ? null : Number(t);
   }
   get ctime(): number | null {
+    const t = this.ctimeExact;
+    return t === null ? null : Number(t);
+  }
+  get atimeExact(): number | bigint | null {
     const a = this.attrsAt;
-    return a < 0 ? null : readI64(this.block.view, a + AttrsOffset.ctime);
+    return a < 0 ? null : readSeconds(this.block.view, a + AttrsOffset.atime);
+  }
+  get ctimeExact(): number | bigint | null {
+    const a = this.attrsAt;
+    return a < 0 ? null : readSeconds(this.block.view, a + AttrsOffset.ctime);
   }
 }
 
@@ -286,11 +298,6 @@ function isZero(buf: Buffer, from: number, to: number): boolean {
 
 /** Thrown inside a partial decode when a record runs past the cut; never escapes decodeBlock. */
 const PAST_END = Symbol('past end');
-
-/** Signed 64-bit little-endian as a number: exact for every time a Linux filesystem can hold (|s| < 2^53). */
-function readI64(view: DataView, off: number): number {
-  return view.getInt32(off + 4, true) * TWO_32 + view.getUint32(off, true);
-}
 
 /** A u64 as an exact number when below 2^53 (no allocation), else a bigint. */
 function readU64Amount(view: DataView, off: number): number | bigint {

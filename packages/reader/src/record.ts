@@ -2,7 +2,11 @@ import type { EntryTypeName, SyscallName } from './format.js';
 
 /**
  * One filesystem entry of a walk. Every value is exact: quantities that can pass 2^53
- * (sizes, block counts, inodes, devices) are bigint, the rest are numbers.
+ * (sizes, block counts, inodes, devices) are bigint, the rest are numbers. Times are
+ * given twice: `mtime`, `atime`, `ctime` as numbers (exact within ±2^53 s, past the
+ * year 285 million either way; beyond, the nearest double), and `mtimeExact`,
+ * `atimeExact`, `ctimeExact`, exact for every i64 the kernel reports (a number when it
+ * is a safe integer, else a bigint): print and compare those.
  */
 export interface WalkEntry {
   /** Path as the root argument joined with the relative path, decoded as UTF-8 (lossy when the bytes are not UTF-8). */
@@ -13,8 +17,10 @@ export interface WalkEntry {
   readonly pathBytes: Uint8Array;
   readonly type: Exclude<EntryTypeName, 'unknown'> | 'unknown';
   readonly size: bigint;
-  /** Whole seconds since 1970 (negative before). */
+  /** Whole seconds since 1970 (negative before); exact within ±2^53, else the nearest double. */
   readonly mtime: number;
+  /** The same time exactly: a number when it is a safe integer, else a bigint (so `===` compares two times). */
+  readonly mtimeExact: number | bigint;
   readonly inode: bigint;
   readonly parentInode: bigint;
   /** 0 for the root, 1 for its children. */
@@ -28,6 +34,9 @@ export interface WalkEntry {
   readonly dev: bigint | null;
   readonly atime: number | null;
   readonly ctime: number | null;
+  /** As mtimeExact; null in a `--compact` walk. */
+  readonly atimeExact: number | bigint | null;
+  readonly ctimeExact: number | bigint | null;
 }
 
 /** One per-entry failure recorded during a walk. */

@@ -1,4 +1,8 @@
 const NS_PER_S = 1_000_000_000n;
+const TWO_32 = 4294967296;
+/** The high words (signed) of the i64s that are safe integers: -2^53 < v < 2^53. */
+const SAFE_HIGH_MIN = -0x200000;
+const SAFE_HIGH_MAX = 0x1fffff;
 
 /**
  * Whole seconds (floor, also before 1970) from a millisecond time. The division
@@ -15,4 +19,24 @@ export function floorSecondsFromMs(ms: number): number {
 export function floorDivNs(ns: bigint): bigint {
   const q = ns / NS_PER_S;
   return ns < 0n && q * NS_PER_S !== ns ? q - 1n : q;
+}
+
+/**
+ * Whole seconds as the walk stores them: an i64 as a number when it is a safe
+ * integer, else a bigint, so every time reads back exactly and one value has one
+ * representation. Perf: no BigInt for the times real trees hold.
+ */
+export function exactSeconds(seconds: bigint): number | bigint {
+  const n = Number(seconds);
+  return Number.isSafeInteger(n) ? n : seconds;
+}
+
+/** A little-endian i64 of whole seconds, as exactSeconds gives it. */
+export function readSeconds(view: DataView, off: number): number | bigint {
+  const hi = view.getInt32(off + 4, true);
+  if (hi >= SAFE_HIGH_MIN && hi <= SAFE_HIGH_MAX) {
+    const v = hi * TWO_32 + view.getUint32(off, true);
+    if (Number.isSafeInteger(v)) return v;
+  }
+  return view.getBigInt64(off, true);
 }

@@ -189,7 +189,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
           deleted.count(o);
           added.count(n);
           if (n.type === 'file') largestNew.offerEntry(n);
-        } else if (o.type !== 'dir' && (o.size !== n.size || o.mtime !== n.mtime)) {
+        } else if (o.type !== 'dir' && (o.size !== n.size || o.mtimeExact !== n.mtimeExact)) {
           modified.entries++;
           if (o.type === 'file') modified.files++;
           modified.oldBytes += o.size;

@@ -1,7 +1,8 @@
 import { closeSync, constants, lstatSync, openSync, readdirSync, type BigIntStats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { EntryType, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { EntryType, Syscall, entryTypeFromMode, type RecordBuffer, type StatSeconds } from '@pwalk-ts/reader/format';
 import type { EntryFilter } from './entry-filter.js';
+import { needsExactTimes, statTimesExactly } from './exact-times.js';
 import type { WalkSettings } from './settings.js';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 
@@ -115,8 +116,10 @@ export class DirectoryScanner {
   recordRoot(): DirectoryItem | null {
     const root = this.settings.root;
     let st: BigIntStats | undefined;
+    let times: StatSeconds | null = null;
     try {
       st = lstatSync(root, LSTAT_BIGINT);
+      if (st !== undefined && needsExactTimes(st)) times = statTimesExactly(root, st.ino);
     } catch (err) {
       const code = entryErrorCode(err);
       if (code === null) throw err;
@@ -128,7 +131,7 @@ export class DirectoryScanner {
       return null;
     }
     const type = entryTypeFromMode(Number(st.mode));
-    this.out.appendBigStats(st, type, 0, EMPTY, EMPTY);
+    this.out.appendBigStats(st, type, 0, EMPTY, EMPTY, times);
     this.count(st.size, type);
     if (type !== EntryType.dir || this.settings.maxDepth < 1) return null;
     return { rel: EMPTY, ino: st.ino, dev: st.dev, depth: 0, up: null };
@@ -266,7 +269,16 @@ export class DirectoryScanner {
   record(st: BigIntStats, ctx: DirectoryContext, name: string | Buffer): void {
     const type = entryTypeFromMode(Number(st.mode));
     if (this.skipSnapshots && type === EntryType.dir && isSnapshotName(name)) return;
-    this.out.appendBigStats(st, type, ctx.dir.ino, ctx.prefix, name);
+    let times: StatSeconds | null = null;
+    if (needsExactTimes(st)) {
+      try {
+        times = statTimesExactly(entryPath(ctx.base, name), st.ino);
+      } catch (err) {
+        this.statFailed(ctx, err, name);
+        return;
+      }
+    }
+    this.out.appendBigStats(st, type, ctx.dir.ino, ctx.prefix, name, times);
     this.count(st.size, type);
     if (type !== EntryType.dir || ctx.childDepth >= this.settings.maxDepth) return;
     if (this.settings.oneFileSystem && st.dev !== this.rootDev) return;
@@ -328,6 +340,12 @@ export class DirectoryScanner {
     this.onError();
     this.out.appendError(ino, parentIno, type, syscall, code, prefix, name);
   }
+}
+
+/** The path an entry is stat'ed by: its directory's base and its name. */
+function entryPath(base: string | Buffer, name: string | Buffer): string | Buffer {
+  if (typeof base === 'string' && typeof name === 'string') return base + name;
+  return Buffer.concat([typeof base === 'string' ? Buffer.from(base) : base, typeof name === 'string' ? Buffer.from(name) : name]);
 }
 
 const SNAPSHOT = '.snapshot';

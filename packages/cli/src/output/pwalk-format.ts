@@ -31,6 +31,6 @@ export function entryToPwalk(e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntr
   const head = `${e.inode},${e.parentInode},${e.depth - 1},`;
   const tail =
     `,${e.uid},${e.gid},${e.size},${e.dev},${e.blocks},${e.nlink},"${e.mode!.toString(8).padStart(7, '0')}",` +
-    `${e.atime},${e.mtime},${e.ctime},${dir === undefined ? -1 : dir.directEntries},${dir === undefined ? 0 : dir.directBytes}\n`;
+    `${e.atimeExact},${e.mtimeExact},${e.ctimeExact},${dir === undefined ? -1 : dir.directEntries},${dir === undefined ? 0 : dir.directBytes}\n`;
   return Buffer.concat([Buffer.from(head), quotedField(e.pathBytes), Buffer.from(','), quotedField(extension(e)), Buffer.from(tail)]);
 }

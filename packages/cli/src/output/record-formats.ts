@@ -39,7 +39,7 @@ export function entryToNdjson(e: WalkEntry): string {
   return (
     `{"path":${p.path},"type":"${e.type}","size":${e.size},"blocks":${int(e.blocks)},"mode":${int(e.mode)},` +
     `"uid":${int(e.uid)},"gid":${int(e.gid)},"nlink":${int(e.nlink)},"inode":${e.inode},"parentInode":${e.parentInode},` +
-    `"dev":${int(e.dev)},"atime":${int(e.atime)},"mtime":${e.mtime},"ctime":${int(e.ctime)},"depth":${e.depth}${p.extra}}\n`
+    `"dev":${int(e.dev)},"atime":${int(e.atimeExact)},"mtime":${e.mtimeExact},"ctime":${int(e.ctimeExact)},"depth":${e.depth}${p.extra}}\n`
   );
 }
 
@@ -76,7 +76,7 @@ export const CSV_ERROR_HEADER = ERROR_COLUMNS.join(',') + '\r\n';
 export function entryToCsv(e: WalkEntry): Buffer {
   const rest =
     `,${e.type},${e.size},${csvInt(e.blocks)},${csvInt(e.mode)},${csvInt(e.uid)},${csvInt(e.gid)},${csvInt(e.nlink)},` +
-    `${e.inode},${e.parentInode},${csvInt(e.dev)},${csvInt(e.atime)},${e.mtime},${csvInt(e.ctime)},${e.depth}\r\n`;
+    `${e.inode},${e.parentInode},${csvInt(e.dev)},${csvInt(e.atimeExact)},${e.mtimeExact},${csvInt(e.ctimeExact)},${e.depth}\r\n`;
   return Buffer.concat([quotedField(e.pathBytes), Buffer.from(rest)]);
 }
 

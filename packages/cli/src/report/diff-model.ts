@@ -59,7 +59,7 @@ export function diffJson(diff: WalkDiff, oldWalk: Walk, newWalk: Walk, names: Ow
       user: ownerLabel(f.uid, (id) => names.user(id)),
       gid: f.gid,
       group: ownerLabel(f.gid, (id) => names.group(id)),
-      mtime: f.mtime,
+      mtime: f.mtimeExact,
     })),
   };
 }

@@ -108,8 +108,8 @@ export function reportJson(r: ReportInputs): ReportJson {
       user: ownerLabel(f.uid, (id) => r.names.user(id)),
       gid: f.gid,
       group: ownerLabel(f.gid, (id) => r.names.group(id)),
-      mtime: f.mtime,
-      atime: f.atime,
+      mtime: f.mtimeExact,
+      atime: f.atimeExact,
     })),
     errors: {
       total: r.errors.total,
