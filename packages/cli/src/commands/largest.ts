@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { openWalk, resolveOwnerNames, usageSummary } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
+import { isoDate } from '../format-date.js';
 import { humanBytes } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { jsonPath } from '../output/record-formats.js';
@@ -44,10 +45,10 @@ export async function largestCommand(argv: string[], io: CliIo): Promise<number>
       const p = jsonPath(f);
       return (
         `{"path":${p.path},"size":${f.size},"allocatedBytes":${int(f.allocatedBytes)},"uid":${int(f.uid)},"gid":${int(f.gid)},` +
-        `"user":${JSON.stringify(user)},"group":${JSON.stringify(group)},"mtime":${f.mtime},"atime":${int(f.atime)}${p.extra}}\n`
+        `"user":${JSON.stringify(user)},"group":${JSON.stringify(group)},"mtime":${f.mtimeExact},"atime":${int(f.atimeExact)}${p.extra}}\n`
       );
     }
-    const modified = new Date(f.mtime * 1000).toISOString().slice(0, 10);
+    const modified = isoDate(f.mtimeExact);
     return `${humanBytes(f.size).padStart(10)}  ${String(f.size).padStart(16)}  ${escapeControls(user).padEnd(12)}  ${modified}  ${escapeControls(f.path)}\n`;
   });
   const header = args.json ? '' : `${'size'.padStart(10)}  ${'bytes'.padStart(16)}  ${'user'.padEnd(12)}  ${'modified'.padEnd(10)}  path\n`;

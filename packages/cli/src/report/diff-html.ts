@@ -1,7 +1,7 @@
 import { exactBytes, humanBytes, humanCount, humanSignedBytes, humanSignedCount } from '../format-units.js';
 import type { DiffJson } from './diff-schema.js';
 import { exactJson } from './exact-json.js';
-import { cell, htmlPage, metrics, note, pair, subheading, table, type Cell, type Section } from './html-page.js';
+import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Cell, type Section } from './html-page.js';
 import { divergingBarChart, type ChartBar } from './svg-charts.js';
 import { walkLine } from './walk-line.js';
 
@@ -108,7 +108,7 @@ export function diffHtml(d: DiffJson): string {
           cell(humanBytes(f.size), exactBytes(f.size), String(f.size)),
           cell(f.user),
           cell(f.group),
-          cell(new Date(Number(f.mtime) * 1000).toISOString().slice(0, 10), String(f.mtime), String(f.mtime)),
+          dateCell(f.mtime),
         ]),
         'no new files',
       ),

@@ -1,3 +1,4 @@
+import { isoDate } from '../format-date.js';
 import { escapeHtml, scriptSafeJson } from './html-escape.js';
 
 /** One cell: `text` is shown, `title` is the exact figure on hover, `sort` the exact key the table sorts on. */
@@ -33,6 +34,11 @@ export function metrics(items: readonly Metric[]): string {
 
 export function cell(text: string, title?: string, sort?: string): Cell {
   return { text, title, sort, numeric: sort !== undefined };
+}
+
+/** A time's cell: its date, with the exact seconds as title and sort key; '-' when there is none. */
+export function dateCell(seconds: number | bigint | null): Cell {
+  return seconds === null ? cell('-') : cell(isoDate(seconds), String(seconds), String(seconds));
 }
 
 /** A table whose columns sort when their header is clicked (by the cells' exact `sort` keys). */

@@ -1,6 +1,6 @@
 import { exactBytes, humanBytes, humanCount, humanDuration } from '../format-units.js';
 import { exactJson } from './exact-json.js';
-import { cell, htmlPage, metrics, note, pair, subheading, table, type Metric, type Section } from './html-page.js';
+import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Metric, type Section } from './html-page.js';
 import type { ReportJson } from './report-schema.js';
 import { barChart, columnChart, type ChartBar } from './svg-charts.js';
 import { treemap, type TreemapNode } from './treemap.js';
@@ -27,11 +27,6 @@ function usageCells(u: Usage) {
     cell(humanCount(u.files), undefined, String(u.files)),
     cell(humanCount(u.dirs), undefined, String(u.dirs)),
   ];
-}
-
-function date(seconds: Bytes | null): ReturnType<typeof cell> {
-  if (seconds === null) return cell('-');
-  return cell(new Date(Number(seconds) * 1000).toISOString().slice(0, 10), String(seconds), String(seconds));
 }
 
 const COLD = new Set(['1to3y', 'gt3y']);
@@ -186,8 +181,8 @@ export function reportHtml(r: ReportJson): string {
           f.allocatedBytes === null ? cell('-') : cell(humanBytes(f.allocatedBytes), exactBytes(f.allocatedBytes), String(f.allocatedBytes)),
           cell(f.user),
           cell(f.group),
-          date(f.mtime),
-          date(f.atime),
+          dateCell(f.mtime),
+          dateCell(f.atime),
         ]),
         'no regular files',
       ),
