@@ -343,3 +343,14 @@ print(json.dumps({"levels": level, "deepestBytes": path_len + 1 + 240}))
   );
   return JSON.parse(out) as { levels: number; deepestBytes: number };
 }
+
+/** Mounts a fresh tmpfs at `dir` (made here); returns why it could not, or null once mounted. The caller unmounts it. */
+export function mountTmpfs(dir: string, options: string, label: string): string | null {
+  mkdirSync(dir);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', options, label, dir], { stdio: 'pipe' });
+    return null;
+  } catch (err) {
+    return (err as Error).message.split('\n')[0]!;
+  }
+}

@@ -76,7 +76,7 @@ export class RecordBuffer {
     parentIno: number | bigint,
     prefix: Uint8Array,
     name: string | Uint8Array,
-    times: StatSeconds | null,
+    times: StatSeconds | null = null,
   ): void {
     this.encodeEntry(
       prefix,
