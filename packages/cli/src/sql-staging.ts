@@ -76,7 +76,7 @@ export async function cachedTables(walk: Walk, cacheDir: string, options: StageO
     const meta: CacheMeta = {
       format: CACHE_FORMAT,
       dir,
-      walkId: walk.manifest?.walkId ?? null,
+      walkId: walk.walkId,
       created: new Date().toISOString(),
       problems: walk.problems.map((p) => ({ code: p.code, message: p.message })),
     };
@@ -106,7 +106,7 @@ function cacheKey(walk: Walk, dir: string): string {
   const parts = {
     format: CACHE_FORMAT,
     dir,
-    walkId: walk.manifest?.walkId ?? null,
+    walkId: walk.walkId,
     manifest: identity(join(walk.dir, 'manifest.msgpack')),
     files: walk.files.map((f) => [f.name, identity(f.path)]),
   };

@@ -1,4 +1,4 @@
-export { openWalk, Walk, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './walk.js';
+export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './walk.js';
 export type { WalkEntry, WalkEntryError } from './record.js';
 export { WalkErrorCode, WalkFormatError } from './errors.js';
 export {

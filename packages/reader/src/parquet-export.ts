@@ -18,7 +18,7 @@ export interface ParquetExportOptions {
   overwrite?: boolean;
   /** Stops the export between batches; the target is left untouched (ExportError ABORTED). */
   signal?: AbortSignal;
-  /** As `walk.records()`: 'throw' (default) on a corrupt block, or 'skip' it (listed in `walk.problems`). */
+  /** As `walk.records()`: 'throw' on a corrupt block, or 'skip' it (listed in `walk.problems`); default: openWalk's. */
   onCorrupt?: 'throw' | 'skip';
 }
 
@@ -42,15 +42,15 @@ const CREATED_BY = '@pwalk-ts/reader (hyparquet-writer)';
  * or the reader's WalkFormatError.
  */
 export function exportParquet(walk: Walk, file: string, options: ParquetExportOptions = {}): Promise<ParquetExportResult> {
-  return writeTable(walk, file, 'entries', ENTRY_COLUMNS, walk.recordBatches({ onCorrupt: options.onCorrupt ?? 'throw' }), options);
+  return writeTable(walk, file, 'entries', ENTRY_COLUMNS, walk.recordBatches({ onCorrupt: options.onCorrupt }), options);
 }
 
 /** Writes the walk's error records to a Parquet file (the `errors` table: ERROR_COLUMNS), as `exportParquet` does entries. */
 export function exportErrorsParquet(walk: Walk, file: string, options: ParquetExportOptions = {}): Promise<ParquetExportResult> {
-  return writeTable(walk, file, 'errors', ERROR_COLUMNS, errorBatches(walk, options.onCorrupt ?? 'throw'), options);
+  return writeTable(walk, file, 'errors', ERROR_COLUMNS, errorBatches(walk, options.onCorrupt), options);
 }
 
-async function* errorBatches(walk: Walk, onCorrupt: 'throw' | 'skip'): AsyncGenerator<WalkEntryError[]> {
+async function* errorBatches(walk: Walk, onCorrupt: 'throw' | 'skip' | undefined): AsyncGenerator<WalkEntryError[]> {
   let batch: WalkEntryError[] = [];
   for await (const e of walk.errors({ onCorrupt })) {
     batch.push(e);

@@ -1,13 +1,11 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
-import { FILE_HEADER_SIZE, MANIFEST_FILE, THREAD_FILE_PATTERN } from './format.js';
-import { readManifest, type WalkManifest } from './manifest.js';
+import type { WalkManifest } from './manifest.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
 import { sortEntriesByPath, sortErrorsByPath, type SortOptions } from './sort-by-path.js';
-import { decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
+import { readThreadFile } from './thread-file.js';
+import { readWalkFolder, type WalkFolder, type WalkThreadFile } from './walk-folder.js';
 import { flattenBatches } from './flatten-batches.js';
 import type { DecodedBlock } from './record-decoder.js';
 
@@ -15,33 +13,44 @@ export interface RecordsOptions extends SortOptions {
   /** 'path' yields entries in byte order of their paths, the same for any thread count. */
   sort?: 'none' | 'path';
   /**
-   * 'throw' (default): a corrupt block or record raises a WalkFormatError after every
-   * record of the blocks before it was yielded. 'skip': it is added to `walk.problems` and reading
-   * goes on with the next block, so every other record is kept.
+   * 'throw': a corrupt block or record raises a WalkFormatError after every record of
+   * the blocks before it was yielded. 'skip': it is added to `walk.problems` and reading
+   * goes on with the next block, so every other record is kept. Default: openWalk's.
    */
   onCorrupt?: 'throw' | 'skip';
 }
 
-export interface WalkThreadFile {
-  readonly name: string;
-  readonly path: string;
-  readonly header: ThreadFileHeader;
-}
+export type { WalkThreadFile } from './walk-folder.js';
 
 /** How finished a walk is: 'incomplete' when the writer never closed it (no manifest, or still 'running'). */
 export type WalkCompleteness = 'complete' | 'interrupted' | 'failed' | 'incomplete';
 
 /** An opened walk folder. Reading streams: nothing is loaded whole. */
 export class Walk {
-  /** Problems met while reading (truncation; corrupt blocks under onCorrupt 'skip'). */
-  readonly problems: WalkFormatError[] = [];
+  /**
+   * Problems met opening the walk (a manifest or thread file set aside, under
+   * onCorrupt 'skip') and reading it (truncation; corrupt blocks under 'skip').
+   */
+  readonly problems: WalkFormatError[];
+  /** null when the manifest is absent, damaged or another walk's (then the root is '.'). */
+  readonly manifest: WalkManifest | null;
+  /** The thread files read, in order: those of the walk whose header checked out. */
+  readonly files: readonly WalkThreadFile[];
+  /** The walk's id: the manifest's, or the one most thread files carry; null for a walk of no files without a manifest. */
+  readonly walkId: string | null;
 
   constructor(
     readonly dir: string,
-    readonly manifest: WalkManifest | null,
-    readonly files: readonly WalkThreadFile[],
+    folder: WalkFolder,
     readonly root: RootPath,
-  ) {}
+    /** What reading does on damage when a call does not say: openWalk's own onCorrupt. */
+    private readonly onCorrupt: 'throw' | 'skip',
+  ) {
+    this.manifest = folder.manifest;
+    this.files = folder.files;
+    this.walkId = folder.walkId;
+    this.problems = [...folder.problems];
+  }
 
   get status(): WalkCompleteness {
     const status = this.manifest?.status;
@@ -50,7 +59,7 @@ export class Walk {
 
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
-    const batches = this.batches(options.onCorrupt ?? 'throw', (block) => block.entries);
+    const batches = this.batches(options.onCorrupt ?? this.onCorrupt, (block) => block.entries);
     if (options.sort !== 'path') return flattenBatches(batches);
     const layout = { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true };
     return flattenBatches(sortEntriesByPath(batches, layout, options));
@@ -62,12 +71,12 @@ export class Walk {
    * way through a walk, since the loop over each array is synchronous.
    */
   recordBatches(options: Pick<RecordsOptions, 'onCorrupt'> = {}): AsyncIterable<readonly WalkEntry[]> {
-    return this.batches(options.onCorrupt ?? 'throw', (block) => block.entries);
+    return this.batches(options.onCorrupt ?? this.onCorrupt, (block) => block.entries);
   }
 
   /** Every per-entry failure recorded during the walk. */
   errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
-    const all = this.errorsInFileOrder(options.onCorrupt ?? 'throw');
+    const all = this.errorsInFileOrder(options.onCorrupt ?? this.onCorrupt);
     return options.sort === 'path' ? sortErrorsByPath(all) : all;
   }
 
@@ -79,7 +88,7 @@ export class Walk {
     for (const file of this.files) {
       for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) yield pick(block);
     }
-    this.raiseUnexpectedTruncation();
+    if (onCorrupt === 'throw') this.raiseUnexpectedTruncation();
   }
 
   /** A walk whose manifest says complete must not be short: that is damage, not an interruption. */
@@ -90,11 +99,22 @@ export class Walk {
   }
 }
 
+export interface OpenWalkOptions {
+  /**
+   * 'throw' (default): a damaged manifest, a thread file whose header is bad, lost or
+   * another walk's raises its WalkFormatError here, and reading defaults to 'throw'.
+   * 'skip': each is listed in `walk.problems` and the rest of the walk is read
+   * (FORMAT.md section 1), and reading defaults to 'skip'; only a folder holding
+   * nothing of a walk raises (NOT_A_WALK).
+   */
+  onCorrupt?: 'throw' | 'skip';
+}
+
 /**
  * Opens a walk folder: reads and validates the manifest (when there is one) and
  * every thread file's header. Throws WalkFormatError with a code on bad input.
  */
-export async function openWalk(dir: string): Promise<Walk> {
+export async function openWalk(dir: string, options: OpenWalkOptions = {}): Promise<Walk> {
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
@@ -105,60 +125,9 @@ export async function openWalk(dir: string): Promise<Walk> {
     });
   }
   if (!isDir) throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, 'not a folder', { file: dir });
-  const manifest = existsSync(join(dir, MANIFEST_FILE)) ? readManifest(dir) : null;
-  // The folder's listing, plus any file the manifest names that is missing (opening it
-  // then reports the loss): a failed walk's manifest does not list the thread file of
-  // the worker that failed, whose whole blocks are still worth reading.
-  const listed = listThreadFiles(dir);
-  const names = [...listed, ...(manifest?.files.map((f) => f.name).filter((n) => !listed.includes(n)) ?? [])];
-  if (manifest === null && names.length === 0) {
-    throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `not a walk folder: no ${MANIFEST_FILE} and no thread_*.bin files`, {
-      file: dir,
-    });
-  }
-  const files: WalkThreadFile[] = [];
-  for (const name of names) {
-    const path = join(dir, name);
-    const header = await readHeader(path);
-    if (manifest !== null && header.walkId !== manifest.walkId) {
-      throw new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread file belongs to walk ${header.walkId}, not ${manifest.walkId}`, {
-        file: path,
-        offset: 16,
-      });
-    }
-    files.push({ name, path, header });
-  }
-  const first = files[0]?.header.walkId;
-  const stranger = files.find((f) => f.header.walkId !== first);
-  if (stranger !== undefined) {
-    throw new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread files of two walks in one folder (${first} and ${stranger.header.walkId})`, {
-      file: stranger.path,
-      offset: 16,
-    });
-  }
+  const onCorrupt = options.onCorrupt ?? 'throw';
+  const folder = await readWalkFolder(dir, onCorrupt);
   // Without a manifest the root is unknown: paths are shown relative to '.'.
-  const root = new RootPath(manifest?.root ?? Buffer.from('.'));
-  return new Walk(dir, manifest, files, root);
-}
-
-function listThreadFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => THREAD_FILE_PATTERN.test(n))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-}
-
-async function readHeader(path: string): Promise<ThreadFileHeader> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw new WalkFormatError(WalkErrorCode.IO, `cannot open thread file: ${(cause as Error).message}`, { file: path, cause });
-  }
-  try {
-    const buf = Buffer.alloc(FILE_HEADER_SIZE);
-    const { bytesRead } = await handle.read(buf, 0, FILE_HEADER_SIZE, 0);
-    return decodeFileHeader(buf.subarray(0, bytesRead), path);
-  } finally {
-    await handle.close();
-  }
+  const root = new RootPath(folder.manifest?.root ?? Buffer.from('.'));
+  return new Walk(dir, folder, root, onCorrupt);
 }

@@ -116,7 +116,8 @@ async function readTs(dir: string, onCorrupt: 'throw' | 'skip'): Promise<Reading
   };
   let walk;
   try {
-    walk = await openWalk(dir);
+    // Lenient reading is lenient from the open on (FORMAT.md section 1), as read_walk.py --skip-corrupt.
+    walk = await openWalk(dir, { onCorrupt });
   } catch (err) {
     return { entries: [], errors: [], problems: [], fatal: failure(err) };
   }

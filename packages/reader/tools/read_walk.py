@@ -7,13 +7,16 @@ follows the spec text, not the TypeScript decoder.
     python3 read_walk.py WALK_DIR               one JSON object per record, file order
     python3 read_walk.py --manifest WALK_DIR    the manifest as JSON (bytes as base64,
                                                 every key but the `reserve` padding)
-    python3 read_walk.py --skip-corrupt WALK_DIR  go on after a corrupt block
+    python3 read_walk.py --skip-corrupt WALK_DIR  lenient: report damage and read the rest
 
 Thread files read (FORMAT.md section 1): every file of the folder named
-thread_<id>.bin in natural order, then any file the manifest's `files` names
-that is not among them (a lost file: opening it is an I/O error). Every file's
-header is checked before any record is printed, and all of them must carry the
-same walk id (the manifest's when there is one).
+thread_<id>.bin in natural order whose header checks out and carries the walk's
+id, the one held by most of the manifest and the readable headers (a tie goes to
+the manifest, then to the earlier file). A manifest of another walk is set aside;
+a file the manifest names that is not there is lost. Every header is checked
+before any record is printed. Strict (the default), the first such problem stops
+the walk; lenient (--skip-corrupt), each is reported and the rest read, as after
+a corrupt block, and a truncated tail of a 'complete' walk is only reported.
 
 Every record: {"relativePathBase64", "pathBase64" (the full path: root joined
 with the relative path, section 3.6), "depth", "type", "inode", "parentInode"}.
@@ -24,9 +27,10 @@ Entry records add "size", "mtime" and "blocks", "mode", "uid", "gid", "nlink",
 Problems go to stderr as "read_walk: CODE: message (file at byte N)", in the
 order met; when the walk cannot be read whole, the last line is the error that
 stopped it. Exit status: 0 read (a truncated tail of a walk that is not
-'complete' is only reported); 1 usage; 2 the walk could not be read whole (bad
-manifest or header, unsupported version, corrupt block or record without
---skip-corrupt, truncated tail of a 'complete' walk, I/O error).
+'complete' is only reported; with --skip-corrupt every problem is); 1 usage; 2 the
+walk could not be read whole (strict: bad manifest or header, lost file, corrupt
+block or record, truncated tail of a 'complete' walk, I/O error; either mode: an
+unsupported manifest version, or nothing in the folder is a walk).
 """
 
 import base64
@@ -333,22 +337,16 @@ def natural_key(name):
     return parts, name
 
 
-def thread_file_names(walk_dir, manifest):
-    """Section 1: the folder's thread files in natural order, then the manifest's lost ones."""
+def listed_thread_files(walk_dir):
+    """Section 1: the folder's thread files in natural order."""
     try:
-        listed = sorted((n for n in os.listdir(walk_dir) if THREAD_FILE_RE.match(n)), key=natural_key)
+        return sorted((n for n in os.listdir(walk_dir) if THREAD_FILE_RE.match(n)), key=natural_key)
     except OSError as e:
         raise WalkError("PWALK_IO", "cannot list the walk folder: %s" % e, walk_dir)
-    names = list(listed)
-    if manifest is not None:
-        for f in manifest["files"]:
-            if f["name"] not in names:
-                names.append(f["name"])
-    return names
 
 
-def read_file_header(path, manifest):
-    """Section 2.1, checks in the order given there."""
+def read_file_header(path):
+    """Section 2.1, checks in the order given there (the walk id is checked by open_walk)."""
     try:
         with open(path, "rb") as f:
             head = f.read(FILE_HEADER.size)
@@ -369,9 +367,6 @@ def read_file_header(path, manifest):
         raise WalkError("PWALK_BAD_HEADER", "header size %d, expected 64" % header_size, path, 10)
     if layout & ~LAYOUT_FULL_ATTRS:
         raise WalkError("PWALK_BAD_HEADER", "unknown layout flags 0x%x" % layout, path, 12)
-    if manifest is not None and walk_id.hex() != manifest["walkId"]:
-        raise WalkError("PWALK_BAD_HEADER",
-                        "thread file belongs to walk %s, not %s" % (walk_id.hex(), manifest["walkId"]), path, 16)
     return {"version": version, "fullAttrs": bool(layout & LAYOUT_FULL_ATTRS),
             "walkId": walk_id.hex(), "thread": thread, "blockCapacity": capacity}
 
@@ -547,19 +542,60 @@ def read_thread_file(path, root, problems, skip_corrupt, emit):
             raise WalkError("PWALK_IO", "read failed: %s" % e, path)
 
 
-def open_walk(walk_dir):
-    """The manifest (or None), the thread file names and their headers, all checked (section 1)."""
+def choose_walk_id(voters):
+    """Section 1: the id with the most votes; a tie goes to the earlier voter."""
+    best = None
+    for walk_id in voters:
+        if best is None or voters.count(walk_id) > voters.count(best):
+            best = walk_id
+    return best
+
+
+def open_walk(walk_dir, problems, skip_corrupt):
+    """Section 1: the manifest (or None) and the thread files of the walk. Without
+    skip_corrupt the first problem is raised; with it, each is appended to problems."""
     if not os.path.isdir(walk_dir):
         raise WalkError("PWALK_NOT_A_WALK", "not a folder", walk_dir)
-    manifest = read_manifest(walk_dir) if os.path.exists(os.path.join(walk_dir, MANIFEST_FILE)) else None
-    names = thread_file_names(walk_dir, manifest)
+    found = []
+    manifest_path = os.path.join(walk_dir, MANIFEST_FILE)
+    manifest = None
+    if os.path.exists(manifest_path):
+        try:
+            manifest = read_manifest(walk_dir)
+        except WalkError as err:
+            if err.code == "PWALK_UNSUPPORTED_VERSION":
+                raise
+            found.append(err)
+    listed = listed_thread_files(walk_dir)
+    readable = []
+    for name in listed:
+        path = os.path.join(walk_dir, name)
+        try:
+            readable.append((name, read_file_header(path)["walkId"]))
+        except WalkError as err:
+            found.append(err)
+    voters = ([manifest["walkId"]] if manifest is not None else []) + [walk_id for _, walk_id in readable]
+    walk_id = choose_walk_id(voters)
+    if manifest is not None and manifest["walkId"] != walk_id:
+        found.append(WalkError("PWALK_BAD_MANIFEST", "manifest is walk %s's, the thread files walk %s's"
+                               % (manifest["walkId"], walk_id), manifest_path))
+        manifest = None
+    names = []
+    for name, file_walk_id in readable:
+        if file_walk_id == walk_id:
+            names.append(name)
+        else:
+            found.append(WalkError("PWALK_BAD_HEADER", "thread file belongs to walk %s, not %s" % (file_walk_id, walk_id),
+                                   os.path.join(walk_dir, name), 16))
+    for summary in manifest["files"] if manifest is not None else []:
+        if summary["name"] not in listed:
+            found.append(WalkError("PWALK_IO", "thread file %s is missing (lost)" % summary["name"],
+                                   os.path.join(walk_dir, summary["name"])))
+    if found and not skip_corrupt:
+        raise found[0]
+    problems.extend(found)
     if manifest is None and not names:
-        raise WalkError("PWALK_NOT_A_WALK", "no %s and no thread_*.bin files" % MANIFEST_FILE, walk_dir)
-    headers = [read_file_header(os.path.join(walk_dir, name), manifest) for name in names]
-    for name, header in zip(names, headers):
-        if header["walkId"] != headers[0]["walkId"]:
-            raise WalkError("PWALK_BAD_HEADER", "thread files of two walks in one folder (%s and %s)"
-                            % (headers[0]["walkId"], header["walkId"]), os.path.join(walk_dir, name), 16)
+        raise WalkError("PWALK_NOT_A_WALK", "no readable %s and no readable thread_*.bin files" % MANIFEST_FILE, walk_dir)
     return manifest, names
 
 
@@ -582,7 +618,7 @@ def main(argv):
                 raise WalkError("PWALK_NOT_A_WALK", "no %s" % MANIFEST_FILE, walk_dir)
             out.write(json.dumps(manifest_json(read_manifest(walk_dir))) + "\n")
             return 0
-        manifest, names = open_walk(walk_dir)
+        manifest, names = open_walk(walk_dir, problems, skip_corrupt)
         # Without a manifest the root is unknown: paths are relative to '.' (section 3.6).
         root = manifest["root"] if manifest is not None else b"."
 
@@ -602,7 +638,7 @@ def main(argv):
         sys.stderr.write("read_walk: %s\n" % p)
     complete = manifest is not None and manifest["status"] == "complete"
     truncated = [p for p in problems if p.code == "PWALK_TRUNCATED"]
-    if complete and truncated:
+    if complete and truncated and not skip_corrupt:
         # Section 2.3: the walk says it is whole, so a cut file is damage.
         sys.stderr.write("read_walk: %s\n" % WalkError(
             "PWALK_TRUNCATED", "the manifest says complete, so a truncated thread file is damage"))

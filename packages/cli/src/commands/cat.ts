@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryTotals, openWalk, type WalkEntry } from '@pwalk-ts/reader';
+import { directoryTotals, type WalkEntry } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { entryToPwalk, PWALK_HEADER } from '../output/pwalk-format.js';
 import { parseCommand } from '../args.js';
@@ -13,7 +13,7 @@ import {
   errorToCsv,
   errorToNdjson,
 } from '../output/record-formats.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const CAT_HELP = `Usage: pwalk-ts cat WALK [--format ndjson|csv|pwalk] [--header] [--sort path] [--errors]
 
@@ -48,7 +48,7 @@ const CHUNK_BYTES = 256 * 1024;
 
 export async function catCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   const csv = args.format === 'csv';
   if (args.format === 'pwalk') {
     if (args.errors) throw new UsageError('--format pwalk has no error rows: use --errors with ndjson or csv');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diffWalks, openWalk, resolveOwnerNames } from '@pwalk-ts/reader';
+import { diffWalks, resolveOwnerNames } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanSignedBytes } from '../format-units.js';
@@ -9,7 +9,7 @@ import { diffHtml } from '../report/diff-html.js';
 import { diffJson } from '../report/diff-model.js';
 import type { DiffJson } from '../report/diff-schema.js';
 import { checkOutputFlags, OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const DIFF_HELP = `Usage: pwalk-ts diff OLD_WALK NEW_WALK [--html FILE] [--json FILE] [--top N] [--quiet]
 
@@ -32,7 +32,7 @@ const schema = z.object({
 export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, OUTPUT_OPTIONS, schema);
   checkOutputFlags(args);
-  const [oldWalk, newWalk] = [await openWalk(args.positionals[0]!), await openWalk(args.positionals[1]!)];
+  const [oldWalk, newWalk] = [await openWalkForReading(args.positionals[0]!), await openWalkForReading(args.positionals[1]!)];
   const names = resolveOwnerNames();
   // A damaged block is skipped (and said on stderr, exit 1): its entries count as deleted or new.
   const diff = await diffWalks(oldWalk, newWalk, { top: args.top, onCorrupt: 'skip' });

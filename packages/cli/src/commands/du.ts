@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryTotals, openWalk, topDirectories, type DirectoryTotal } from '@pwalk-ts/reader';
+import { directoryTotals, topDirectories, type DirectoryTotal } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -7,7 +7,7 @@ import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { jsonPath } from '../output/record-formats.js';
 import { escapeControls } from '../output/terminal-text.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const DU_HELP = `Usage: pwalk-ts du WALK [--depth N] [--top N [--by size|files|entries]] [--apparent|--allocated] [--json]
 
@@ -47,7 +47,7 @@ export async function duCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.apparent && args.allocated) throw new UsageError('--apparent and --allocated exclude each other');
   if (args.top !== undefined && args.depth !== undefined) throw new UsageError('--top and --depth exclude each other');
   if (args.by !== undefined && args.top === undefined) throw new UsageError('--by ranks the --top directories: give --top N too');
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   // The thread files' headers say --compact: refused before a pass over every entry, not after.
   if (args.allocated && walk.files.some((f) => !f.header.fullAttrs)) {
     throw new UsageError('this walk was made with --compact and has no block counts: use --apparent');

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { ExportError, ExportErrorCode, exportErrorsParquet, exportParquet, openWalk } from '@pwalk-ts/reader';
+import { ExportError, ExportErrorCode, exportErrorsParquet, exportParquet } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import type { CliIo } from '../io.js';
 import { abortOnSignals } from '../signal-abort.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const EXPORT_HELP = `Usage: pwalk-ts export WALK -o FILE [--format parquet] [--errors] [--force]
 
@@ -45,7 +45,7 @@ const schema = z.object({
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   const abort = abortOnSignals(io);
   const exportOptions = { overwrite: args.force, rowGroupSize: args['row-group-size'], signal: abort.signal, onCorrupt: 'skip' } as const;
   try {

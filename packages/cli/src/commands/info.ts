@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { openWalk, type Walk, type WalkManifest } from '@pwalk-ts/reader';
+import { type Walk, type WalkManifest } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
 import { exactJson } from '../report/exact-json.js';
 import type { CliIo } from '../io.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const INFO_HELP = `Usage: pwalk-ts info WALK [--json] [--no-verify]
 
@@ -37,7 +37,7 @@ interface Verification {
 
 export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   const verification = args.verify ? await verify(walk) : null;
   if (args.json) io.stdout.write(exactJson(toJson(walk, verification), 2) + '\n');
   else io.stdout.write(toText(walk, verification));
@@ -95,7 +95,7 @@ function toText(walk: Walk, v: Verification | null): string {
     );
     if (m.message !== null) lines.push(`message   ${m.message}`);
   } else {
-    lines.push('manifest  missing: the walker never finished');
+    lines.push('manifest  none: missing or set aside (below)');
   }
   lines.push(`files     ${walk.files.length} thread file(s)`);
   if (v !== null) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { openWalk, resolveOwnerNames, usageSummary } from '@pwalk-ts/reader';
+import { resolveOwnerNames, usageSummary } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { isoDate } from '../format-date.js';
@@ -7,7 +7,7 @@ import { humanBytes } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { jsonPath } from '../output/record-formats.js';
 import { escapeControls } from '../output/terminal-text.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const LARGEST_HELP = `Usage: pwalk-ts largest WALK [--top N] [--json]
 
@@ -33,7 +33,7 @@ const schema = z.object({
 
 export async function largestCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   const names = await resolveOwnerNames();
   const { largestFiles } = await usageSummary(walk, { largest: args.top, names, onCorrupt: 'skip' });
   const owner = (id: number | null, name: (n: number) => string): string => (id === null ? '-' : name(id));

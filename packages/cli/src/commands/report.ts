@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryTotals, errorSummary, openWalk, resolveOwnerNames, topDirectories, usageSummary } from '@pwalk-ts/reader';
+import { directoryTotals, errorSummary, resolveOwnerNames, topDirectories, usageSummary } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
@@ -10,7 +10,7 @@ import { reportJson } from '../report/report-model.js';
 import type { ReportJson } from '../report/report-schema.js';
 import { topLevels } from '../report/top-levels.js';
 import { checkOutputFlags, OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const REPORT_HELP = `Usage: pwalk-ts report WALK [--html FILE] [--json FILE] [--top N] [--quiet]
 
@@ -32,7 +32,7 @@ const schema = z.object({
 export async function reportCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, OUTPUT_OPTIONS, schema);
   checkOutputFlags(args);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   const names = await resolveOwnerNames();
   // Three streaming passes: none holds the entries, memory follows directories and owners.
   // A damaged block is skipped (and said on stderr, exit 1): the report holds everything else.

@@ -2,14 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExportError, ExportErrorCode, openWalk } from '@pwalk-ts/reader';
+import { ExportError, ExportErrorCode } from '@pwalk-ts/reader';
 import { parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { abortOnSignals } from '../signal-abort.js';
 import { cachedTables, defaultSqlCacheDir, stageTables, type StagedTables } from '../sql-staging.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const SQL_HELP = `Usage: pwalk-ts sql WALK "QUERY" [--json | --csv] [--no-cache | --cache-dir DIR] [--temp-dir DIR] [--memory-limit SIZE]
 
@@ -73,7 +73,7 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   if (!args.cache && args['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other');
   const cacheDir = args.cache ? (args['cache-dir'] ?? defaultSqlCacheDir()) : null;
   const [walkDir, query] = args.positionals as [string, string];
-  const walk = await openWalk(walkDir);
+  const walk = await openWalkForReading(walkDir);
   // Loaded here, not at startup: DuckDB's native binding costs every other command ~0.3 s.
   let duckdb: typeof import('@duckdb/node-api');
   let results: typeof import('../output/sql-results.js');

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { openWalk, otherRow, usageSummary, type OwnerUsage, type UsageGroup, type UsageSummary, type UsageTally } from '@pwalk-ts/reader';
+import { otherRow, usageSummary, type OwnerUsage, type UsageGroup, type UsageSummary, type UsageTally } from '@pwalk-ts/reader';
 import { integerFlag, parseCommand } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { escapeControls } from '../output/terminal-text.js';
-import { reportProblems } from './walk-problems.js';
+import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const USAGE_HELP = `Usage: pwalk-ts usage WALK [--by user|group|ext|mtime|atime|depth] [--top N] [--json]
 
@@ -48,7 +48,7 @@ export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseCommand(argv, options, schema);
   const ranked = args.by === 'user' || args.by === 'group' || args.by === 'ext';
   if (args.top !== undefined && !ranked) throw new UsageError(`--top applies to --by user, group or ext, not ${args.by}`);
-  const walk = await openWalk(args.positionals[0]!);
+  const walk = await openWalkForReading(args.positionals[0]!);
   // The thread files' headers say --compact: refused before a pass over every entry, not after.
   if (walk.files.some((f) => !f.header.fullAttrs) && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {
     throw new UsageError(`this walk was made with --compact and has no ${args.by === 'atime' ? 'atimes' : 'owners'}`);

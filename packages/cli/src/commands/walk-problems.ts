@@ -1,5 +1,14 @@
-import type { Walk } from '@pwalk-ts/reader';
+import { openWalk, WalkErrorCode, type Walk } from '@pwalk-ts/reader';
 import type { CliIo } from '../io.js';
+
+/**
+ * Opens a walk as every command reads one: damage (a bad or foreign manifest, a
+ * thread file lost, emptied or cut, a corrupt block) is listed in `walk.problems` and
+ * the rest is read, so only a folder holding nothing of a walk is a fatal error.
+ */
+export function openWalkForReading(dir: string): Promise<Walk> {
+  return openWalk(dir, { onCorrupt: 'skip' });
+}
 
 /**
  * Says on stderr what is wrong with a walk that was read: not finished, or
@@ -7,7 +16,12 @@ import type { CliIo } from '../io.js';
  */
 export function reportProblems(walk: Walk, io: CliIo): boolean {
   const lines: string[] = [];
-  if (walk.status === 'incomplete') lines.push(`walk ${walk.dir} is incomplete: the walker did not finish (killed, or still running)`);
+  // A manifest set aside has its own problem line, which says what it means.
+  const manifestRejected = walk.problems.some((p) => p.code === WalkErrorCode.BAD_MANIFEST);
+  if (walk.manifest === null && !manifestRejected) {
+    lines.push(`walk ${walk.dir} is incomplete: it has no manifest.msgpack (deleted, or the walker died before writing it); root unknown, paths are relative to '.'`);
+  }
+  if (walk.status === 'incomplete' && walk.manifest !== null) lines.push(`walk ${walk.dir} is incomplete: the walker did not finish (killed, or still running)`);
   if (walk.status === 'interrupted' || walk.status === 'failed') {
     lines.push(`walk ${walk.dir} is ${walk.status}${walk.manifest?.message ? `: ${walk.manifest.message}` : ''}`);
   }
