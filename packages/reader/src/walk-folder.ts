@@ -18,8 +18,8 @@ export interface WalkFolder {
   readonly manifest: WalkManifest | null;
   /** The thread files of the walk, in reading order. */
   readonly files: WalkThreadFile[];
-  /** The walk id the files were taken by: the manifest's, or the one most thread files carry. */
-  readonly walkId: string | null;
+  /** The walk id the files were taken by (section 1's vote). */
+  readonly walkId: string;
   /** Every manifest or thread file set aside, in the order FORMAT.md section 1 lists the checks. */
   readonly problems: WalkFormatError[];
 }
@@ -83,7 +83,8 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
     );
   }
   if (onCorrupt === 'throw' && problems.length > 0) throw problems[0]!;
-  if (manifest === null && files.length === 0) {
+  // No vote at all: neither a usable manifest nor a thread file that passed its header checks.
+  if (walkId === null) {
     const why = problems.length === 0 ? `no ${MANIFEST_FILE} and no thread_*.bin files` : `nothing in it is readable (${problems[0]!.message})`;
     throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `not a walk folder: ${why}`, { file: dir, cause: problems[0] });
   }

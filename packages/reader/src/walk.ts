@@ -36,8 +36,8 @@ export class Walk {
   readonly manifest: WalkManifest | null;
   /** The thread files read, in order: those of the walk whose header checked out. */
   readonly files: readonly WalkThreadFile[];
-  /** The walk's id: the manifest's, or the one most thread files carry; null for a walk of no files without a manifest. */
-  readonly walkId: string | null;
+  /** The walk's id: the one most of the manifest and the thread file headers hold (FORMAT.md section 1). */
+  readonly walkId: string;
 
   constructor(
     readonly dir: string,
