@@ -538,6 +538,51 @@ describe('synthetic thread files', () => {
       expect([py.status, py.stderr], bytes).toEqual([2, expect.stringMatching(/PWALK_BAD_MANIFEST.*totals\.bytes/)]);
     }
   });
+
+  it('the folder rule (FORMAT.md section 1): the walk id voted, a manifest or file set aside; strict stops, lenient reads the rest', async () => {
+    const [ours, theirs] = [newWalkId(), newWalkId()];
+    const spec = (name: string, thread: number): ThreadSpec => ({ name, thread, fullAttrs: true, capacity: 4096, fill: fillUniform });
+    const cases: { name: string; build: (dir: string) => void; lenient: { problems: string[]; entries: number } }[] = [
+      {
+        name: 'foreign-manifest', // three files of one walk outvote another walk's manifest
+        build: (dir) => {
+          for (const t of [0, 1, 2]) writeThread(dir, ours, spec(`thread_${t}.bin`, t));
+          writeManifest(dir, manifestOf(theirs, ['thread_0.bin', 'thread_9.bin']));
+        },
+        lenient: { problems: ['PWALK_BAD_MANIFEST manifest.msgpack@'], entries: 3 * 150 },
+      },
+      {
+        name: 'tie-to-manifest', // one file against the manifest: the manifest wins the tie
+        build: (dir) => {
+          writeThread(dir, theirs, spec('thread_0.bin', 0));
+          writeManifest(dir, manifestOf(ours, ['thread_0.bin']));
+        },
+        lenient: { problems: ['PWALK_BAD_HEADER thread_0.bin@16'], entries: 0 },
+      },
+      {
+        name: 'stray-lost-empty', // no manifest vote lost: a stray file, an empty one and a lost one
+        build: (dir) => {
+          writeThread(dir, ours, spec('thread_0.bin', 0));
+          writeThread(dir, theirs, spec('thread_1.bin', 1));
+          writeFileSync(join(dir, 'thread_2.bin'), EMPTY);
+          writeThread(dir, ours, spec('thread_10.bin', 10));
+          writeManifest(dir, manifestOf(ours, ['thread_0.bin', 'thread_3.bin'], { status: 'running', endTime: null }));
+        },
+        lenient: { problems: ['PWALK_BAD_HEADER thread_2.bin@0', 'PWALK_BAD_HEADER thread_1.bin@16', 'PWALK_IO thread_3.bin@'], entries: 2 * 150 },
+      },
+    ];
+    const dirs = cases.map((c) => {
+      const dir = freshDir(join(base, `rule-${c.name}`));
+      c.build(dir);
+      return dir;
+    });
+    const results = await crossCheckAll(dirs.flatMap((dir) => [{ dir, mode: 'throw' as const }, { dir, mode: 'skip' as const }]));
+    cases.forEach((c, i) => {
+      const [strict, lenient] = [results[2 * i]!, results[2 * i + 1]!];
+      expect(strict.fatal, c.name).toBe(c.lenient.problems[0]!.split(' ')[0]);
+      expect([lenient.fatal, lenient.problems, lenient.entries.length], c.name).toEqual([null, c.lenient.problems, c.lenient.entries]);
+    });
+  });
 });
 
 // ------------------------------------------------------------------ (c) damage
