@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { abortOnSignals } from '../signal-abort.js';
+import { checkQuery, checkQueryText, CONFINED_INSTANCE_SETTINGS, createConfinedViews } from '../sql-confinement.js';
 import { cachedTables, defaultSqlCacheDir, stageTables, type StagedTables } from '../sql-staging.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
@@ -20,6 +21,8 @@ Runs a SQL query (DuckDB's dialect) over a walk folder. Two views are there:
   errors    one row per error record: path, path_bytes, type, depth, inode,
             parent_inode, syscall, code
 e.g.  pwalk-ts sql WALK "SELECT uid, count(*), sum(size) FROM entries GROUP BY uid"
+A query is SELECT statements only and reads no file but the walk's: no COPY, ATTACH,
+INSTALL, LOAD, SET or PRAGMA, no read_csv or glob of other files.
 
 Options:
   --json               a JSON array of objects; integers exact at any size, BLOBs base64
@@ -56,11 +59,6 @@ const schema = z.object({
     .default('1GB'),
 });
 
-/** A SQL string literal. */
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /** DuckDB's message, first line only (the rest points at the query text), without its statement-splitting prefix. */
 function duckdbMessage(err: unknown): string {
   const first = (err as Error).message.split('\n')[0] ?? '';
@@ -73,6 +71,7 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
   if (!args.cache && args['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other');
   const cacheDir = args.cache ? (args['cache-dir'] ?? defaultSqlCacheDir()) : null;
   const [walkDir, query] = args.positionals as [string, string];
+  checkQueryText(query);
   const walk = await openWalkForReading(walkDir);
   // Loaded here, not at startup: DuckDB's native binding costs every other command ~0.3 s.
   let duckdb: typeof import('@duckdb/node-api');
@@ -102,16 +101,17 @@ export async function sqlCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`pwalk-ts: sql: cannot use the cache folder ${cacheDir}: ${(err as Error).message} (choose another with --cache-dir, or --no-cache)\n`);
       return ExitCode.FATAL;
     }
-    const { entries, errors } = tables;
     // DuckDB's failures (a bad query, an unknown column, a bad setting) are the user's to fix: one line.
     const duck = <T>(step: Promise<T>): Promise<T> => step.catch((cause: unknown) => Promise.reject(new SqlQueryError(duckdbMessage(cause), { cause })));
     try {
-      instance = await duck(DuckDBInstance.create(':memory:', { temp_directory: join(staging, 'duckdb'), memory_limit: args['memory-limit'] }));
+      instance = await duck(
+        DuckDBInstance.create(':memory:', { ...CONFINED_INSTANCE_SETTINGS, temp_directory: join(staging, 'duckdb'), memory_limit: args['memory-limit'] }),
+      );
       connection = await duck(instance.connect());
       const session = connection;
       abort.onAbort(() => session.interrupt());
-      await duck(session.run(`CREATE VIEW entries AS SELECT * FROM read_parquet(${sqlString(entries)})`));
-      await duck(session.run(`CREATE VIEW errors AS SELECT * FROM read_parquet(${sqlString(errors)})`));
+      await duck(createConfinedViews(session, tables));
+      await duck(checkQuery(session, query));
       const result = await duck(session.stream(query));
       await writeResult(result, args.json ? 'json' : args.csv ? 'csv' : 'table', io);
     } catch (err) {
