@@ -71,3 +71,14 @@ export class ExportError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A system error in words with its code named once: "read-only file system (EROFS)".
+ * Node's message is "CODE: description, syscall 'path'"; the path is already in the
+ * sentence that quotes this, and the code is what a script or a search matches on.
+ */
+export function systemErrorText(cause: unknown): string {
+  const err = cause as NodeJS.ErrnoException;
+  const description = /^[A-Z0-9]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message;
+  return err.code === undefined ? description : `${description} (${err.code})`;
+}

@@ -17,7 +17,7 @@ export { RootPath } from './root-path.js';
 export { depthOf } from './record-decoder.js';
 export { directoryTotals, type DirectoryTotal } from './directory-totals.js';
 export { exportParquet, exportErrorsParquet, type ParquetExportOptions, type ParquetExportResult } from './parquet-export.js';
-export { ExportError, ExportErrorCode } from './errors.js';
+export { ExportError, ExportErrorCode, systemErrorText } from './errors.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ByteWriter } from 'hyparquet-writer';
-import { ExportError, ExportErrorCode } from './errors.js';
+import { ExportError, ExportErrorCode, systemErrorText } from './errors.js';
 
 /** Bytes gathered before one write to the file. */
 const CHUNK_BYTES = 1024 * 1024;
@@ -94,9 +94,5 @@ export class ParquetFileSink extends ByteWriter {
 }
 
 function writeError(file: string, what: string, cause: unknown): ExportError {
-  const err = cause as NodeJS.ErrnoException;
-  // Node's message is "CODE: description, syscall 'path'": keep the description, name the code once.
-  const description = /^[A-Z0-9]+: ([^,]+)/.exec(err.message)?.[1] ?? err.message;
-  const reason = err.code === undefined ? description : `${description} (${err.code})`;
-  return new ExportError(ExportErrorCode.WRITE, `cannot ${what} ${file}: ${reason}`, file, { cause });
+  return new ExportError(ExportErrorCode.WRITE, `cannot ${what} ${file}: ${systemErrorText(cause)}`, file, { cause });
 }

@@ -12,9 +12,14 @@ export type EntryFilter = (name: string, relativePath: string) => boolean;
  */
 export function createEntryFilter(settings: WalkSettings): EntryFilter | null {
   const byName: string[] = settings.exclude.filter((p) => !p.includes('/'));
-  const byPath = settings.exclude.filter((p) => p.includes('/')).map((p) => p.replace(/^\/+/, ''));
+  const byPath = settings.exclude.filter((p) => p.includes('/')).map(pathPattern);
   if (byName.length === 0 && byPath.length === 0) return null;
   const nameMatch = byName.length > 0 ? picomatch(byName, { dot: true }) : null;
   const pathMatch = byPath.length > 0 ? picomatch(byPath, { dot: true }) : null;
   return (name, relativePath) => (nameMatch !== null && nameMatch(name)) || (pathMatch !== null && pathMatch(relativePath));
+}
+
+/** A pattern with '/' is matched against the path from the root, so its leading slashes go. */
+export function pathPattern(pattern: string): string {
+  return pattern.replace(/^\/+/, '');
 }

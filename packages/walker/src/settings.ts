@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format';
+import { pathPattern } from './entry-filter.js';
 
 /** What a caller may pass to walk(); validated once, then resolved into WalkSettings. */
 export const WalkOptions = z.object({
@@ -8,7 +9,8 @@ export const WalkOptions = z.object({
   /** Output folder: created if missing; must be empty if it exists. */
   out: z.string().min(1),
   threads: z.number().int().min(1).max(1024).optional(),
-  exclude: z.array(z.string().min(1)).default([]),
+  // A pattern of slashes alone would reach picomatch empty and fail every worker: refused before the walk.
+  exclude: z.array(z.string().min(1).refine((p) => pathPattern(p) !== '', { error: (issue) => `a pattern of only '/' names no path below the root, got ${String(issue.input)}` })).default([]),
   oneFileSystem: z.boolean().default(false),
   /** false skips directories named `.snapshot` (NetApp, Isilon and GPFS snapshot trees). */
   snapshots: z.boolean().default(true),

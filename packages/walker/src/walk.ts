@@ -1,10 +1,11 @@
-import { lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
 import {
   newWalkId,
+  systemErrorText,
   writeManifest,
   type ThreadFileSummary,
   type WalkManifestInput,
@@ -174,7 +175,7 @@ export function beginWalk(options: WalkOptionsInput, reserveBytes: (settings: Wa
   try {
     writeManifest(settings.out, manifest, { reserveBytes: reserveBytes(settings) });
   } catch (cause) {
-    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${(cause as Error).message}`, { cause });
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${settings.out}: ${systemErrorText(cause)}`, { cause });
   }
   return { settings, rootDev, walkId, startTime, host, manifest };
 }
@@ -185,7 +186,8 @@ export function parseSettings(options: WalkOptionsInput): WalkSettings {
   } catch (cause) {
     if (cause instanceof ZodError) {
       const issue = cause.issues[0];
-      const what = issue === undefined ? 'invalid options' : `${issue.path.join('.') || 'options'}: ${issue.message}`;
+      // The option's name, not its place in a list: `exclude`, not `exclude.2`.
+      const what = issue === undefined ? 'invalid options' : `${String(issue.path[0] ?? 'options')}: ${issue.message}`;
       throw new WalkerError(WalkerErrorCode.BAD_OPTIONS, what, { cause });
     }
     throw cause;
@@ -197,9 +199,7 @@ export function checkRoot(root: string): bigint {
   try {
     return lstatSync(root, { bigint: true }).dev;
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : (cause as Error).message;
-    throw new WalkerError(WalkerErrorCode.ROOT_NOT_FOUND, `cannot walk ${root}: ${why}`, { cause });
+    throw new WalkerError(WalkerErrorCode.ROOT_NOT_FOUND, `cannot walk ${root}: ${systemErrorText(cause)}`, { cause });
   }
 }
 
@@ -215,7 +215,7 @@ function prepareOut(out: string): void {
     if (cause instanceof WalkerError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') {
-      throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot use output folder ${out}: ${(cause as Error).message}`, { cause });
+      throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot use the walk folder ${out}: ${systemErrorText(cause)}`, { cause });
     }
   }
   if (existing !== null && existing.length > 0) {
@@ -225,7 +225,25 @@ function prepareOut(out: string): void {
   try {
     mkdirSync(out, { recursive: true });
   } catch (cause) {
-    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create output folder ${out}: ${(cause as Error).message}`, { cause });
+    const real = mkdirFailure(out, cause);
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create the walk folder ${out}: ${systemErrorText(real)}`, { cause: real });
+  }
+}
+
+/**
+ * Node's recursive mkdir answers ENOENT for a failure it does not expect (EROFS, EIO):
+ * it stats the folder it could not make and reports that. Write access to the nearest
+ * existing ancestor says what really stopped it; ENOENT stays when that is allowed.
+ */
+function mkdirFailure(out: string, cause: unknown): unknown {
+  if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') return cause;
+  let ancestor = dirname(resolve(out));
+  while (!existsSync(ancestor)) ancestor = dirname(ancestor);
+  try {
+    accessSync(ancestor, constants.W_OK);
+    return cause;
+  } catch (real) {
+    return real;
   }
 }
 
