@@ -181,7 +181,7 @@ describe('sql failures', () => {
     const missing = await runCli(['sql', walks.get(1)!]);
     expect([missing.code, missing.stderr]).toEqual([2, 'pwalk-ts: give a walk folder and a query: pwalk-ts sql WALK "SELECT ..."\n']);
     const limit = await sql(walks.get(1)!, 'SELECT 1', '--memory-limit', 'lots');
-    expect([limit.code, limit.stderr]).toEqual([2, 'pwalk-ts: --memory-limit: memory-limit takes a size such as 512MB or 4GB\n']);
+    expect([limit.code, limit.stderr]).toEqual([2, 'pwalk-ts: --memory-limit: must be a size from 1MB to 1PB such as 512MB or 4GB, got lots\n']);
     const notWalk = await sql(tree, 'SELECT 1');
     expect(notWalk.code).toBe(2);
     expect(notWalk.stderr).toMatch(/^pwalk-ts: not a walk folder: [^\n]*\n$/);

@@ -14,6 +14,7 @@ import { usageCommand, USAGE_HELP } from './commands/usage.js';
 import { UsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
+import { escapeControls } from './output/terminal-text.js';
 
 const HELP = `pwalk-ts ${TOOL_VERSION}: parallel filesystem metadata walker
 
@@ -70,7 +71,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const named = COMMANDS[first];
   const command = named ?? COMMANDS.walk!;
   const args = named === undefined ? argv : rest;
-  if (args.includes('--help') || args.includes('-h')) {
+  // After `--` everything is an operand: `pwalk-ts --out W -- --help` walks a folder named --help.
+  const end = args.indexOf('--');
+  const flags = end === -1 ? args : args.slice(0, end);
+  if (flags.includes('--help') || flags.includes('-h')) {
     io.stdout.write(command.help);
     return ExitCode.OK;
   }
@@ -78,7 +82,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return await command.run(args, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof WalkerError || err instanceof WalkFormatError) {
-      io.stderr.write(`pwalk-ts: ${err.message}\n`);
+      // The message may quote a hostile name or flag: its control characters must not split the one line.
+      io.stderr.write(`pwalk-ts: ${escapeControls(err.message)}\n`);
       return ExitCode.FATAL;
     }
     if ((err as NodeJS.ErrnoException | null)?.code === 'EPIPE') return ExitCode.OK;

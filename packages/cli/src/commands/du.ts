@@ -34,8 +34,8 @@ const options = {
 
 const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts du WALK'),
-  depth: integerFlag('depth', 0, 1_000_000).optional(),
-  top: integerFlag('top', 1, 1_000_000_000).optional(),
+  depth: integerFlag(0, 1_000_000).optional(),
+  top: integerFlag(1, 1_000_000_000).optional(),
   by: z.enum(['size', 'files', 'entries'], { error: 'use one of size, files, entries' }).optional(),
   apparent: z.boolean().default(false),
   allocated: z.boolean().default(false),

@@ -35,11 +35,11 @@ const options = {
 
 const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts export WALK -o FILE'),
-  output: z.string({ message: 'give the file to write: -o FILE' }).min(1, 'give the file to write: -o FILE'),
+  output: z.string({ message: 'give the file to write: -o FILE' }),
   format: z.enum(['parquet'], { message: 'format must be parquet' }).default('parquet'),
   errors: z.boolean().default(false),
   force: z.boolean().default(false),
-  'row-group-size': integerFlag('row-group-size', 1, 10_000_000).default(100_000),
+  'row-group-size': integerFlag(1, 10_000_000).default(100_000),
   quiet: z.boolean().default(false),
 });
 

@@ -27,7 +27,7 @@ const options = {
 
 const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts largest WALK'),
-  top: integerFlag('top', 1, 1_000_000).default(20),
+  top: integerFlag(1, 1_000_000).default(20),
   json: z.boolean().default(false),
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ExportError, ExportErrorCode } from '@pwalk-ts/reader';
-import { parseCommand } from '../args.js';
+import { parseCommand, sizeFlag } from '../args.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -33,8 +33,8 @@ Options:
   --no-cache           stage the walk in --temp-dir for this query only
   --temp-dir DIR       where DuckDB spills, and the walk is staged with --no-cache
                        (default: the system temp folder)
-  --memory-limit SIZE  DuckDB's memory limit, e.g. 512MB, 4GB (default 1GB); beyond
-                       it large sorts and joins spill to the temp folder
+  --memory-limit SIZE  DuckDB's memory limit, e.g. 512MB, 4GB (default 1GB; 1MB to
+                       1PB); beyond it large sorts and joins spill to the temp folder
 `;
 
 const options = {
@@ -50,13 +50,10 @@ const schema = z.object({
   positionals: z.array(z.string()).length(2, 'give a walk folder and a query: pwalk-ts sql WALK "SELECT ..."'),
   json: z.boolean().default(false),
   csv: z.boolean().default(false),
-  'temp-dir': z.string().min(1).optional(),
-  'cache-dir': z.string().min(1).optional(),
+  'temp-dir': z.string().optional(),
+  'cache-dir': z.string().optional(),
   cache: z.boolean().default(true),
-  'memory-limit': z
-    .string()
-    .regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'memory-limit takes a size such as 512MB or 4GB')
-    .default('1GB'),
+  'memory-limit': sizeFlag(1e6, 1e15).default('1GB'),
 });
 
 /** DuckDB's message, first line only (the rest points at the query text), without its statement-splitting prefix. */

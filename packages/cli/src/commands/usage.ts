@@ -35,7 +35,7 @@ const options = {
 const schema = z.object({
   positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts usage WALK'),
   by: z.enum(BY, { error: `use one of ${BY.join(', ')}` }).default('user'),
-  top: integerFlag('top', 1, 1_000_000_000).optional(),
+  top: integerFlag(1, 1_000_000_000).optional(),
   json: z.boolean().default(false),
 });
 

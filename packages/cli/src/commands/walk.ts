@@ -54,12 +54,12 @@ const schema = z.object({
     .array(z.string())
     .min(1, 'missing ROOT: pwalk-ts ROOT [options] (see pwalk-ts --help)')
     .max(1, 'one ROOT per walk (got several; quote patterns given to --exclude)'),
-  threads: integerFlag('threads', 1, 1024).optional(),
-  out: z.string().min(1, 'needs a folder').optional(),
-  exclude: z.array(z.string().min(1, 'needs a pattern')).default([]),
+  threads: integerFlag(1, 1024).optional(),
+  out: z.string().optional(),
+  exclude: z.array(z.string()).default([]),
   'one-file-system': z.boolean().default(false),
   snapshots: z.boolean().default(true),
-  'max-depth': integerFlag('max-depth', 0, 1_000_000).optional(),
+  'max-depth': integerFlag(0, 1_000_000).optional(),
   compact: z.boolean().default(false),
   engine: z.enum(['auto', 'sync', 'async'], { message: 'engine must be auto, sync or async' }).default('auto'),
   queue: z.string().optional(),

@@ -36,7 +36,7 @@ const options = {
 const schema = z.object({
   positionals: z.array(z.string()).max(0, 'worker takes no ROOT: the walk it joins names it'),
   queue: z.string({ message: 'needs the URL of the Redis of the walk to join: pwalk-ts worker --queue redis://HOST:PORT' }),
-  threads: integerFlag('threads', 1, 1024).optional(),
+  threads: integerFlag(1, 1024).optional(),
   quiet: z.boolean().default(false),
 });
 

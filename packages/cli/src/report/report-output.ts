@@ -15,9 +15,9 @@ export const OUTPUT_OPTIONS = {
 } as const;
 
 export const outputFlags = {
-  html: z.string().min(1).optional(),
-  json: z.string().min(1).optional(),
-  top: integerFlag('top', 1, 1_000_000).default(20),
+  html: z.string().optional(),
+  json: z.string().optional(),
+  top: integerFlag(1, 1_000_000).default(20),
   quiet: z.boolean().default(false),
 };
 
