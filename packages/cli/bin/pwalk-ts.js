@@ -9,6 +9,7 @@
 function requestedThreads(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') break; // operands from here on
     if (a === '--threads') return Number(argv[i + 1]);
     if (a.startsWith('--threads=')) return Number(a.slice('--threads='.length));
   }
