@@ -98,6 +98,14 @@ describe('the cases of the issue', () => {
     }
   });
 
+  it('a walk folder that is not there: the errno in words, not Node\'s "ENOENT: ..., stat" text', async () => {
+    const missing = join(base, 'no-such-walk');
+    for (const command of ['info', 'cat', 'du', 'usage', 'largest', 'report']) {
+      const r = await runCli([command, missing]);
+      expect([r.code, r.stderr]).toEqual([2, `pwalk-ts: cannot open walk folder: no such file or directory (ENOENT) (${missing})\n`]);
+    }
+  });
+
   it('a root whose name holds a newline is still one line', async () => {
     const r = await runCli([join(base, 'no\nsuch'), '--out', nextOut()]);
     expectOneLine(r, 'no\\x0asuch');

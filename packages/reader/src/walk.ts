@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { WalkErrorCode, WalkFormatError } from './errors.js';
+import { systemErrorText, WalkErrorCode, WalkFormatError } from './errors.js';
 import type { WalkManifest } from './manifest.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
@@ -119,7 +119,7 @@ export async function openWalk(dir: string, options: OpenWalkOptions = {}): Prom
   try {
     isDir = statSync(dir).isDirectory();
   } catch (cause) {
-    throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `cannot open walk folder: ${(cause as Error).message}`, {
+    throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `cannot open walk folder: ${systemErrorText(cause)}`, {
       file: dir,
       cause,
     });
