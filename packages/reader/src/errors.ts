@@ -48,6 +48,8 @@ export const ExportErrorCode = {
   EXISTS: 'PWALK_EXPORT_EXISTS',
   /** Creating, writing, syncing or renaming the output failed (ENOSPC, EACCES, EROFS...): `cause` is the system error. */
   WRITE: 'PWALK_EXPORT_WRITE',
+  /** The target is a kind no output goes to (output-target.ts): a symbolic link, a folder, a block device, a socket, a FIFO nobody reads. */
+  TARGET: 'PWALK_EXPORT_TARGET',
   /** The caller's AbortSignal fired. */
   ABORTED: 'PWALK_EXPORT_ABORTED',
   /** A record holds a value its column cannot (a size past 2^63 - 1: only a damaged or forged walk has one). */

@@ -18,6 +18,7 @@ export { depthOf } from './record-decoder.js';
 export { directoryTotals, type DirectoryTotal } from './directory-totals.js';
 export { exportParquet, exportErrorsParquet, type ParquetExportOptions, type ParquetExportResult } from './parquet-export.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './errors.js';
+export { OutputFile } from './output-file.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,

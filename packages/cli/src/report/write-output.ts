@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { rm, rename, writeFile } from 'node:fs/promises';
+import { ExportError, ExportErrorCode, OutputFile } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { writeChunk, type CliIo } from '../io.js';
 
 /**
- * Writes a report file whole or not at all (temp file in the same folder, then
- * rename), so a cron job that mails it never sends half a page. '-' is stdout.
+ * Writes a report file whole or not at all (the reader's OutputFile: a temporary file
+ * renamed onto a regular file; a FIFO or character device written in place; other
+ * kinds refused), so a cron job that mails it never sends half a page. '-' is stdout.
  * A file that cannot be written is one line and exit 2.
  */
 export async function writeOutput(file: string, text: string, io: CliIo): Promise<void> {
@@ -13,12 +13,15 @@ export async function writeOutput(file: string, text: string, io: CliIo): Promis
     await writeChunk(io.stdout, text);
     return;
   }
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let out: OutputFile | undefined;
   try {
-    await writeFile(temp, text);
-    await rename(temp, file);
+    out = new OutputFile(file, true);
+    out.write(Buffer.from(text));
+    out.commit();
   } catch (cause) {
-    await rm(temp, { force: true });
-    throw new UsageError(`cannot write ${file}: ${(cause as Error).message}`, { cause });
+    out?.discard();
+    if (!(cause instanceof ExportError)) throw cause;
+    // A refused kind's message names the file already.
+    throw new UsageError(cause.code === ExportErrorCode.TARGET ? cause.message : `cannot write ${file}: ${cause.message}`, { cause });
   }
 }
