@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { exportErrorsParquet, exportParquet, WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
+import { makeFolders } from '@pwalk-ts/reader/format';
 
 /** Bump when the exported tables change (columns, types, encodings), so older cached files are not read. */
 const CACHE_FORMAT = 2;
@@ -69,7 +70,7 @@ export async function cachedTables(walk: Walk, cacheDir: string, options: StageO
     touch(entry);
     return { entries: join(entry, ENTRIES_FILE), errors: join(entry, ERRORS_FILE), cached: true };
   }
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolders(cacheDir);
   const staging = mkdtempSync(join(cacheDir, '.staging-'));
   try {
     await stageTables(walk, staging, options);

@@ -6,3 +6,4 @@ export { RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset } from './raw-stat.js';
 export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
 export { decodeBlock } from './record-decoder.js';
 export { floorSecondsFromMs, floorDivNs } from './time.js';
+export { makeFolders } from './make-folders.js';

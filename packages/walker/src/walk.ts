@@ -1,6 +1,6 @@
-import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
 import {
@@ -11,7 +11,7 @@ import {
   type WalkManifestInput,
   type WalkStatus,
 } from '@pwalk-ts/reader';
-import { MANIFEST_FILE } from '@pwalk-ts/reader/format';
+import { makeFolders, MANIFEST_FILE } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { filesystemKind } from './filesystem-kind.js';
 import { Control, createSharedState, readTotals, type ProgressTotals } from './progress-counters.js';
@@ -223,27 +223,9 @@ function prepareOut(out: string): void {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_EMPTY, `output folder ${out} ${what}; give a new or empty folder`);
   }
   try {
-    mkdirSync(out, { recursive: true });
+    makeFolders(out);
   } catch (cause) {
-    const real = mkdirFailure(out, cause);
-    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create the walk folder ${out}: ${systemErrorText(real)}`, { cause: real });
-  }
-}
-
-/**
- * Node's recursive mkdir answers ENOENT for a failure it does not expect (EROFS, EIO):
- * it stats the folder it could not make and reports that. Write access to the nearest
- * existing ancestor says what really stopped it; ENOENT stays when that is allowed.
- */
-function mkdirFailure(out: string, cause: unknown): unknown {
-  if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') return cause;
-  let ancestor = dirname(resolve(out));
-  while (!existsSync(ancestor)) ancestor = dirname(ancestor);
-  try {
-    accessSync(ancestor, constants.W_OK);
-    return cause;
-  } catch (real) {
-    return real;
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create the walk folder ${out}: ${systemErrorText(cause)}`, { cause });
   }
 }
 
