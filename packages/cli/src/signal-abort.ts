@@ -33,3 +33,22 @@ export function abortOnSignals(io: CliIo): SignalAbort {
     off: () => off.forEach((f) => f()),
   };
 }
+
+/**
+ * Runs a command's reading with SIGINT/SIGTERM as its AbortSignal (for cat and diff,
+ * whose path sort spills runs to a temporary folder): after a signal, whatever the
+ * reading throws is the stop, said in one line, and the exit code is 130 or 143; the
+ * reader's generators have removed their runs on the way out.
+ */
+export async function stopOnSignals(io: CliIo, command: string, body: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const abort = abortOnSignals(io);
+  try {
+    return await body(abort.signal);
+  } catch (err) {
+    if (abort.received() === null) throw err;
+    io.stderr.write(`pwalk-ts: ${command}: ${abort.received()}: stopped\n`);
+    return abort.exitCode();
+  } finally {
+    abort.off();
+  }
+}

@@ -63,7 +63,7 @@ interface LinkCredit {
  * (dev, inode). Exact: byte sums stay exact past 2^53 (ByteSum). Memory grows with
  * the number of directories (and of hard-linked files), not of entries: records stream past.
  */
-export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt'> = {}): Promise<DirectoryTotal[]> {
+export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): Promise<DirectoryTotal[]> {
   const dirs = new Map<string, Accumulator>();
   const links = new Map<string, LinkCredit>();
   const get = (key: string): Accumulator => {
@@ -76,7 +76,7 @@ export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 
   };
   const parents = new ParentCache(get);
   let compact = false;
-  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) {
+  for await (const batch of walk.recordBatches(options)) {
     // Perf: an entry that is not a directory and has one link makes no BigInt, key string
     // or Map lookup here (entry-amounts.ts, parent-cache.ts): 2.0 -> 1.4 CPU s per 1 M entries.
     for (const e of batch) {

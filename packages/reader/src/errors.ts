@@ -16,6 +16,8 @@ export const WalkErrorCode = {
   TRUNCATED: 'PWALK_TRUNCATED',
   /** An I/O error while reading the walk. */
   IO: 'PWALK_IO',
+  /** The caller's AbortSignal fired (`RecordsOptions.signal`): reading stopped, and a sort's temporary runs were removed. */
+  ABORTED: 'PWALK_ABORTED',
 } as const;
 export type WalkErrorCode = (typeof WalkErrorCode)[keyof typeof WalkErrorCode];
 

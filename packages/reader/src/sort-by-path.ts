@@ -5,6 +5,7 @@ import { RecordBuffer } from './record-buffer.js';
 import { DecodedEntry } from './record-decoder.js';
 import type { RootPath } from './root-path.js';
 import { readRun, RunSpill, type RunFile } from './sort-runs.js';
+import { throwIfStopped } from './stop-signal.js';
 
 export interface SortOptions {
   /** Entries held in memory before a sorted run is spilled to disk (default 250 000). */
@@ -40,7 +41,7 @@ const OUTPUT_BATCH = 4096;
 export async function* sortEntriesByPath(
   source: AsyncIterable<readonly WalkEntry[]>,
   layout: { root: RootPath; fullAttrs: boolean },
-  options: SortOptions,
+  options: SortOptions & { readonly signal?: AbortSignal | undefined },
 ): AsyncGenerator<WalkEntry[]> {
   const limit = Math.max(1, options.sortMemoryRecords ?? DEFAULT_MEMORY_RECORDS);
   let chunk = new SortChunk();
@@ -63,7 +64,7 @@ export async function* sortEntriesByPath(
     }
     if (chunk.size > 0) spill.write((out) => chunk.writeSorted(out));
     chunk = new SortChunk();
-    yield* mergeRuns(spill.runs, layout.root);
+    yield* mergeRuns(spill.runs, layout.root, options.signal);
   } finally {
     spill?.dispose();
   }
@@ -129,7 +130,7 @@ interface RunCursor {
   index: number;
 }
 
-async function* mergeRuns(runs: readonly RunFile[], root: RootPath): AsyncGenerator<WalkEntry[]> {
+async function* mergeRuns(runs: readonly RunFile[], root: RootPath, signal: AbortSignal | undefined): AsyncGenerator<WalkEntry[]> {
   // Each run holds two reads (one merged, one under way): the buffer is shared out among the runs.
   const readBytes = Math.max(MIN_RUN_READ, Math.floor(MERGE_READ_BUFFER / (2 * runs.length)));
   const cursors: RunCursor[] = runs.map((run) => ({ blocks: readRun(run, root, readBytes), entries: [], keys: [], index: 0 }));
@@ -141,6 +142,7 @@ async function* mergeRuns(runs: readonly RunFile[], root: RootPath): AsyncGenera
       const top = heap[0]!;
       out.push(top.entries[top.index]!);
       if (out.length === OUTPUT_BATCH) {
+        throwIfStopped(signal);
         yield out;
         out = [];
       }

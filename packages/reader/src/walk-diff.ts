@@ -68,7 +68,7 @@ export interface WalkDiff {
   readonly largestNew: LargestFile[];
 }
 
-export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCorrupt'> {
+export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
   /** Rows in each grown and shrunk list (default 20). */
   top?: number;
   /** Largest new files kept (default: `top`). */
@@ -155,7 +155,7 @@ interface Ledgers {
 export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffOptions = {}): Promise<WalkDiff> {
   const top = countOption('diffWalks', 'top', options.top ?? 20);
   const largest = countOption('diffWalks', 'largest', options.largest ?? top);
-  const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir, onCorrupt: options.onCorrupt };
+  const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir, onCorrupt: options.onCorrupt, signal: options.signal };
   const ledgers: Ledgers = {
     directories: new GrowthLedger<string>(),
     users: new GrowthLedger<number | null>(),

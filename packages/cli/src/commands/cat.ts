@@ -13,6 +13,7 @@ import {
   errorToCsv,
   errorToNdjson,
 } from '../output/record-formats.js';
+import { stopOnSignals } from '../signal-abort.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const CAT_HELP = `Usage: pwalk-ts cat WALK [--format ndjson|csv|pwalk] [--header] [--sort path] [--errors]
@@ -53,18 +54,22 @@ export async function catCommand(argv: string[], io: CliIo): Promise<number> {
   if (args.format === 'pwalk') {
     if (args.errors) throw new UsageError('--format pwalk has no error rows: use --errors with ndjson or csv');
     if (walk.files[0]?.header.fullAttrs === false) throw new UsageError('a --compact walk lacks the owner, mode and time columns pwalk rows need');
-    // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
-    const totals = new Map((await directoryTotals(walk)).map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), t]));
-    const rows = walk.records({ sort: args.sort, onCorrupt: 'skip' });
-    const format = (e: WalkEntry): Buffer =>
-      entryToPwalk(e, e.type === 'dir' ? totals.get(Buffer.from(e.relativePathBytes).toString('latin1')) : undefined);
-    await stream(io, rows, args.header ? PWALK_HEADER : null, format);
-  } else if (args.errors) {
-    await stream(io, walk.errors({ sort: args.sort, onCorrupt: 'skip' }), csv ? CSV_ERROR_HEADER : null, csv ? errorToCsv : errorToNdjson);
-  } else {
-    await stream(io, walk.records({ sort: args.sort, onCorrupt: 'skip' }), csv ? CSV_ENTRY_HEADER : null, csv ? entryToCsv : entryToNdjson);
   }
-  return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+  return stopOnSignals(io, 'cat', async (signal) => {
+    const read = { sort: args.sort, onCorrupt: 'skip', signal } as const;
+    if (args.format === 'pwalk') {
+      // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
+      const totals = new Map((await directoryTotals(walk, { signal })).map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), t]));
+      const format = (e: WalkEntry): Buffer =>
+        entryToPwalk(e, e.type === 'dir' ? totals.get(Buffer.from(e.relativePathBytes).toString('latin1')) : undefined);
+      await stream(io, walk.records(read), args.header ? PWALK_HEADER : null, format);
+    } else if (args.errors) {
+      await stream(io, walk.errors(read), csv ? CSV_ERROR_HEADER : null, csv ? errorToCsv : errorToNdjson);
+    } else {
+      await stream(io, walk.records(read), csv ? CSV_ENTRY_HEADER : null, csv ? entryToCsv : entryToNdjson);
+    }
+    return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+  });
 }
 
 async function stream<T>(

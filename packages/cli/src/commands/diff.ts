@@ -9,6 +9,7 @@ import { diffHtml } from '../report/diff-html.js';
 import { diffJson } from '../report/diff-model.js';
 import type { DiffJson } from '../report/diff-schema.js';
 import { checkOutputFlags, OUTPUT_HELP, OUTPUT_OPTIONS, outputFlags, writeReportOutputs } from '../report/report-output.js';
+import { stopOnSignals } from '../signal-abort.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export const DIFF_HELP = `Usage: pwalk-ts diff OLD_WALK NEW_WALK [--html FILE] [--json FILE] [--top N] [--quiet]
@@ -34,13 +35,15 @@ export async function diffCommand(argv: string[], io: CliIo): Promise<number> {
   checkOutputFlags(args);
   const [oldWalk, newWalk] = [await openWalkForReading(args.positionals[0]!), await openWalkForReading(args.positionals[1]!)];
   const names = resolveOwnerNames();
-  // A damaged block is skipped (and said on stderr, exit 1): its entries count as deleted or new.
-  const diff = await diffWalks(oldWalk, newWalk, { top: args.top, onCorrupt: 'skip' });
-  const doc = diffJson(diff, oldWalk, newWalk, await names, args.top, new Date());
-  await writeReportOutputs(args, doc, diffHtml, summary, io);
-  const oldBad = reportProblems(oldWalk, io);
-  const newBad = reportProblems(newWalk, io);
-  return oldBad || newBad ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+  return stopOnSignals(io, 'diff', async (signal) => {
+    // A damaged block is skipped (and said on stderr, exit 1): its entries count as deleted or new.
+    const diff = await diffWalks(oldWalk, newWalk, { top: args.top, onCorrupt: 'skip', signal });
+    const doc = diffJson(diff, oldWalk, newWalk, await names, args.top, new Date());
+    await writeReportOutputs(args, doc, diffHtml, summary, io);
+    const oldBad = reportProblems(oldWalk, io);
+    const newBad = reportProblems(newWalk, io);
+    return oldBad || newBad ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+  });
 }
 
 function summary(d: DiffJson): string {
