@@ -21,8 +21,14 @@ export function processIo(): CliIo {
   };
 }
 
-/** Writes and waits for the stream to drain when its buffer is full, so output never piles up in memory. */
+/**
+ * Writes and waits for the stream to drain when its buffer is full, so output never
+ * piles up in memory. A stream that already failed (EPIPE: the reader of `| head` is
+ * gone) throws its error here, so the command unwinds through its cleanup (temporary
+ * folders, sort runs) rather than waiting for a drain that never comes.
+ */
 export async function writeChunk(stream: Writable, chunk: string | Uint8Array): Promise<void> {
+  if (stream.errored !== null) throw stream.errored;
   if (!stream.write(chunk)) {
     await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
