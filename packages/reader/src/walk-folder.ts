@@ -28,8 +28,9 @@ export interface WalkFolder {
  * Applies the folder rule of FORMAT.md section 1 once for every reader: a damaged or
  * foreign manifest and a thread file whose header is bad, lost or another walk's are
  * each a problem, and the rest is read. The walk id is the one held by most of the
- * manifest and the readable headers (one vote each; a tie goes to the manifest, then
- * to the earlier file), since any one of them can be the damaged one. 'throw' raises
+ * manifest and the readable headers (one vote each; a tie goes to the earlier file, then
+ * to the manifest: the files hold the records, and reading them loses nothing a damaged
+ * or swapped manifest could), since any one of them can be the damaged one. 'throw' raises
  * the first problem instead; either way NOT_A_WALK is raised when nothing is left that
  * belongs to a walk, and UNSUPPORTED_VERSION for a manifest of a newer format (its
  * files cannot be read safely either).
@@ -91,9 +92,9 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
   return { manifest, files, walkId, problems };
 }
 
-/** The id with the most votes; ties go to the earlier voter (the manifest votes first). */
+/** The id with the most votes; ties go to the earlier voter (the files vote first, the manifest last). */
 function chooseWalkId(manifestId: string | null, headerIds: string[]): string | null {
-  const voters = manifestId === null ? headerIds : [manifestId, ...headerIds];
+  const voters = manifestId === null ? headerIds : [...headerIds, manifestId];
   const votes = new Map<string, number>();
   for (const id of voters) votes.set(id, (votes.get(id) ?? 0) + 1);
   let best: string | null = null;

@@ -12,7 +12,7 @@ follows the spec text, not the TypeScript decoder.
 Thread files read (FORMAT.md section 1): every file of the folder named
 thread_<id>.bin in natural order whose header checks out and carries the walk's
 id, the one held by most of the manifest and the readable headers (a tie goes to
-the manifest, then to the earlier file). A manifest of another walk is set aside;
+the earlier file, then to the manifest). A manifest of another walk is set aside;
 a file the manifest names that is not there is lost. Every header is checked
 before any record is printed. Strict (the default), the first such problem stops
 the walk; lenient (--skip-corrupt), each is reported and the rest read, as after
@@ -574,7 +574,7 @@ def open_walk(walk_dir, problems, skip_corrupt):
             readable.append((name, read_file_header(path)["walkId"]))
         except WalkError as err:
             found.append(err)
-    voters = ([manifest["walkId"]] if manifest is not None else []) + [walk_id for _, walk_id in readable]
+    voters = [walk_id for _, walk_id in readable] + ([manifest["walkId"]] if manifest is not None else [])
     walk_id = choose_walk_id(voters)
     if manifest is not None and manifest["walkId"] != walk_id:
         found.append(WalkError("PWALK_BAD_MANIFEST", "manifest is walk %s's, the thread files walk %s's"
