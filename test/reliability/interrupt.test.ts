@@ -5,7 +5,7 @@
 // half-written is decoded. The tree is mounted through slowfs with a per-call delay
 // so the walk is slow enough to stop.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, diffRecords, groundTruth, settleAtimes, showPath, type Rec } from '../helpers/records.js';
@@ -30,16 +30,34 @@ let mount: SlowfsMount | undefined;
 let truth: Rec[];
 const results = new Map<NodeJS.Signals, Stopped>();
 
-/** Runs `node ...argv`, sends `signal` after `afterMs`, and waits for the exit. */
-function runAndSignal(out: string, argv: string[], signal: NodeJS.Signals, afterMs: number): Promise<Stopped> {
+/** Bytes of the walk folder's thread files (none yet: 0). */
+function threadBytes(out: string): number {
+  if (!existsSync(out)) return 0;
+  return readdirSync(out)
+    .filter((name) => /^thread_.*\.bin$/.test(name))
+    .reduce((sum, name) => sum + statSync(join(out, name)).size, 0);
+}
+
+/**
+ * Runs `node ...argv` and sends `signal` once `ready()` holds (polled), plus `afterMs`:
+ * what the walk has done decides when the signal lands, not the clock, so a loaded
+ * machine that starts the walker slowly proves the same thing as an idle one.
+ */
+function runAndSignal(out: string, argv: string[], signal: NodeJS.Signals, ready: () => boolean, afterMs: number): Promise<Stopped> {
   return new Promise((resolvePromise, reject) => {
     const started = Date.now();
     const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill(signal), afterMs);
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      timer = setTimeout(() => child.kill(signal), afterMs);
+    }, 20);
     child.on('error', reject);
     child.on('exit', (code, sig) => {
+      clearInterval(poll);
       clearTimeout(timer);
       resolvePromise({ out, code, signal: sig, stderr, ms: Date.now() - started });
     });
@@ -63,14 +81,20 @@ beforeAll(async () => {
   mount = await mountSlowfs(src, mnt, ['--delay-ms', '2', '--cache-s', '0']);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const out = join(base, `out-${signal}`);
-    results.set(signal, await runAndSignal(out, [CLI, mnt, '--out', out, '--threads', '2', '--quiet'], signal, 1500));
+    // The running manifest is written just before the CLI takes the signals: signal 2 s
+    // after it appears (its workers then have read hundreds of entries), well before the
+    // walk (about 8 s on the mount with 2 threads) ends.
+    const ready = () => existsSync(join(out, 'manifest.msgpack'));
+    results.set(signal, await runAndSignal(out, [CLI, mnt, '--out', out, '--threads', '2', '--quiet'], signal, ready, 2000));
   }
   // SIGKILL through the walker SDK with 4 KiB blocks, so several blocks are on disk when
   // the kill lands (one thread walks the whole mount in about 17 s).
   const out = join(base, 'out-SIGKILL');
   const script = `import { startWalk } from '@pwalk-ts/walker';
     await startWalk({ root: ${JSON.stringify(mnt)}, out: ${JSON.stringify(out)}, threads: 1, blockCapacity: 4096 }).result;`;
-  results.set('SIGKILL', await runAndSignal(out, ['--input-type=module', '-e', script], 'SIGKILL', 2500));
+  // Killed once three blocks (about 45 records each) are on disk, so more than 50 records can be read back.
+  const ready = () => threadBytes(out) >= 64 + 3 * 4096;
+  results.set('SIGKILL', await runAndSignal(out, ['--input-type=module', '-e', script], 'SIGKILL', ready, 300));
   truth = groundTruth(mnt).entries;
 });
 
