@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Run as nobody:nogroup with no supplementary groups (setpriv). */
   asNobody?: boolean;
   timeoutMs?: number;
+  /** Extra environment (test knobs such as PWALK_TEST_PAUSE_BEFORE_OPEN_MS). */
+  env?: Record<string, string>;
 }
 
 /** The argv prefix that runs a program as nobody:nogroup. */
@@ -56,7 +58,7 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<CliRes
         encoding: 'buffer',
         maxBuffer: 1024 * 1024 * 1024,
         timeout: options.timeoutMs ?? 180_000,
-        env: { ...process.env, NODE_OPTIONS: '', ...routeEnv(options.route) },
+        env: { ...process.env, NODE_OPTIONS: '', ...routeEnv(options.route), ...options.env },
       },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null }) | null;

@@ -82,6 +82,11 @@ export class AsyncDirectoryEngine {
     const path = this.scanner.pathOf(dir);
     this.running++;
     this.listing++;
+    if (this.scanner.pauseBeforeOpenMs > 0) setTimeout(() => this.read(dir, path), this.scanner.pauseBeforeOpenMs);
+    else this.read(dir, path);
+  }
+
+  private read(dir: DirectoryItem, path: string): void {
     readdir(path, (err, names) => {
       this.running--;
       this.listing--;

@@ -5,6 +5,7 @@ import type { EntryFilter } from './entry-filter.js';
 import { needsExactTimes, statTimesExactly } from './exact-times.js';
 import type { WalkSettings } from './settings.js';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
+import { pauseSync } from './open-pause.js';
 
 export const EMPTY = Buffer.alloc(0);
 export const SLASH = Buffer.from('/');
@@ -98,6 +99,8 @@ export class DirectoryScanner {
   readonly totals: ScanTotals = { entries: 0, dirs: 0, files: 0, dirEntries: 0, errors: 0, bytesBig: 0n, bytesSmall: 0 };
   protected readonly baseBytes: number;
   protected readonly skipSnapshots: boolean;
+  /** The test knob's pause before each directory's open (0: none). */
+  readonly pauseBeforeOpenMs: number;
 
   constructor(
     protected readonly settings: WalkSettings,
@@ -110,6 +113,7 @@ export class DirectoryScanner {
   ) {
     this.skipSnapshots = !settings.snapshots;
     this.baseBytes = Buffer.byteLength(settings.base);
+    this.pauseBeforeOpenMs = settings.pauseBeforeOpenMs;
   }
 
   /** Records the root's own entry; returns the item to scan when the root is a directory. */
@@ -145,6 +149,7 @@ export class DirectoryScanner {
 
   /** The synchronous read of one directory by whichever route fits it, without counting it (the async engine counts its own). */
   scanRoute(dir: DirectoryItem): void {
+    if (this.pauseBeforeOpenMs > 0) pauseSync(this.pauseBeforeOpenMs);
     if (dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) {
       this.scanLong(dir);
     } else if (isUtf8(dir.rel)) {

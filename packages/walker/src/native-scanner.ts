@@ -14,6 +14,7 @@ import {
   openLongPath,
 } from './directory-scanner.js';
 import type { EntryFilter } from './entry-filter.js';
+import { pauseSync } from './open-pause.js';
 import type { WalkSettings } from './settings.js';
 
 /** The addon (native/pwalk_native.c): one directory per call, every entry's stat in one packed buffer. */
@@ -101,6 +102,7 @@ export class NativeDirectoryScanner extends DirectoryScanner {
   }
 
   override scanRoute(dir: DirectoryItem): void {
+    if (this.pauseBeforeOpenMs > 0) pauseSync(this.pauseBeforeOpenMs);
     const rel = dir.rel;
     let base = this.basePath;
     let path = rel;

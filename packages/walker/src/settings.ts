@@ -26,6 +26,12 @@ export const WalkOptions = z.object({
 });
 export type WalkOptionsInput = z.input<typeof WalkOptions>;
 
+/** Test knobs read once from the environment; unset, they cost nothing. */
+const TestKnobs = z.object({
+  /** Milliseconds each directory waits between its stat and its open: the window a swap test needs. */
+  PWALK_TEST_PAUSE_BEFORE_OPEN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+});
+
 /** Settings resolved once; workers receive this object and never re-derive anything from options. */
 export interface WalkSettings {
   readonly root: string;
@@ -51,6 +57,8 @@ export interface WalkSettings {
   readonly maxDepth: number;
   readonly compact: boolean;
   readonly blockCapacity: number;
+  /** PWALK_TEST_PAUSE_BEFORE_OPEN_MS; 0 outside tests. */
+  readonly pauseBeforeOpenMs: number;
 }
 
 /**
@@ -59,8 +67,13 @@ export interface WalkSettings {
  * thread-pool hand-offs (measured 8x slower at --threads 4 on two cores), so the
  * threads beyond the cores are used only where calls are round trips.
  */
-export function resolveSettings(input: WalkOptionsInput, filesystem: { name: string | null; latencyBound: boolean }): WalkSettings {
+export function resolveSettings(
+  input: WalkOptionsInput,
+  filesystem: { name: string | null; latencyBound: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): WalkSettings {
   const o = WalkOptions.parse(input);
+  const knobs = TestKnobs.parse({ PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS });
   const threads = o.threads ?? availableParallelism();
   const workers = Math.max(1, Math.min(threads, availableParallelism()));
   const overlap = o.engine === 'async' || (o.engine === 'auto' && filesystem.latencyBound);
@@ -83,5 +96,6 @@ export function resolveSettings(input: WalkOptionsInput, filesystem: { name: str
     maxDepth: o.maxDepth ?? Infinity,
     compact: o.compact,
     blockCapacity: o.blockCapacity,
+    pauseBeforeOpenMs: knobs.PWALK_TEST_PAUSE_BEFORE_OPEN_MS,
   });
 }
