@@ -8,14 +8,19 @@
  * matter). Every entry's stat fields and name go into ONE packed buffer; no JS
  * object is made per entry.
  *
- *   scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array): number | Buffer
+ *   scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint,
+ *        ino: number | bigint, out: Uint8Array): number | Buffer
  *
  * opens the directory base+rel (bytes, not necessarily UTF-8; base+rel must be
- * shorter than PATH_MAX) and returns
+ * shorter than PATH_MAX) relative to the descriptor `at` (-1: AT_FDCWD), never
+ * through a symlink at its last component (O_NOFOLLOW: a user who can write in the
+ * tree could swap the directory for a link after it was stat'ed), checks with
+ * fstat that it is the directory (dev, ino) that was stat'ed, and returns
  *   - n >= 0: the entries fill out[0, n);
  *   - a new Buffer holding the entries when they do not fit in `out`;
  *   - -errno when the directory cannot be opened or listed (nothing else is
- *     returned then, as readdirSync throws).
+ *     returned then, as readdirSync throws); -ENOTDIR when a symlink is in its
+ *     place, -ESTALE when another directory is.
  *
  * Entry layout: all integers little-endian, 80 bytes then the name; the next
  * entry follows the name directly (no padding). @pwalk-ts/reader's
@@ -270,15 +275,32 @@ static int get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   return 1;
 }
 
+/* A number or a bigint argument as a u64 (device and inode numbers pass 2^53). */
+static int get_u64(napi_env env, napi_value v, uint64_t* out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok) return 0;
+  if (t == napi_bigint) {
+    bool lossless;
+    return napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok && lossless;
+  }
+  double d;
+  if (t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || d < 0) return 0;
+  *out = (uint64_t)d;
+  return 1;
+}
+
 static napi_value scan(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t at;
   uint8_t *base, *rel, *out;
   size_t base_len, rel_len, out_len;
-  if (argc < 3 || !get_bytes(env, argv[0], &base, &base_len) || !get_bytes(env, argv[1], &rel, &rel_len) ||
-      !get_bytes(env, argv[2], &out, &out_len)) {
-    napi_throw_type_error(env, NULL, "scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array)");
+  uint64_t want_dev, want_ino;
+  if (argc < 6 || napi_get_value_int32(env, argv[0], &at) != napi_ok || !get_bytes(env, argv[1], &base, &base_len) ||
+      !get_bytes(env, argv[2], &rel, &rel_len) || !get_u64(env, argv[3], &want_dev) || !get_u64(env, argv[4], &want_ino) ||
+      !get_bytes(env, argv[5], &out, &out_len)) {
+    napi_throw_type_error(env, NULL, "scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint, ino: number | bigint, out: Uint8Array)");
     return NULL;
   }
   if (base_len + rel_len == 0) return make_int(env, -ENOENT);
@@ -289,11 +311,19 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   path[base_len + rel_len] = 0;
   if (memchr(path, 0, base_len + rel_len) != NULL) return make_int(env, -ENOENT);
 
-  /* The flags opendir(3) uses, as readdirSync does through libuv's scandir. */
-  int fd = open(path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC);
+  /* The flags opendir(3) uses, as readdirSync does through libuv's scandir, plus O_NOFOLLOW. */
+  int fd = openat(at < 0 ? AT_FDCWD : at, path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return make_int(env, -errno);
+  struct stat self;
+  int err = 0;
+  if (fstat(fd, &self) != 0) err = errno;
+  else if ((uint64_t)self.st_dev != want_dev || (uint64_t)self.st_ino != want_ino) err = ESTALE;
+  if (err != 0) {
+    close(fd);
+    return make_int(env, -err);
+  }
   listing_t l = {0};
-  int err = list_dir(fd, &l);
+  err = list_dir(fd, &l);
   if (err == 0) err = sort_names(&l);
   if (err != 0) {
     close(fd);

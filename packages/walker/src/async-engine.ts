@@ -1,4 +1,5 @@
-import { lstat, readdir, type BigIntStats } from 'node:fs';
+import { closeSync, lstat, readdir, type BigIntStats } from 'node:fs';
+import { fdPath, openChecked } from './checked-directory.js';
 import type { DirectoryContext, DirectoryScanner } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
 import { Control } from './progress-counters.js';
@@ -6,11 +7,14 @@ import type { WorkSource } from './work-queue.js';
 
 const LSTAT_BIGINT = { bigint: true } as const;
 
-/** A listed directory whose entries are being stat'ed. */
+/** A listed directory whose entries are being stat'ed, through its descriptor. */
 interface OpenDirectory {
   readonly ctx: DirectoryContext;
   readonly names: string[];
   next: number;
+  readonly fd: number;
+  /** Its lstats in flight: the descriptor is closed when the last one returns. */
+  pending: number;
 }
 
 /**
@@ -86,19 +90,38 @@ export class AsyncDirectoryEngine {
     else this.read(dir, path);
   }
 
+  /** Opens the directory as the entry that was stat'ed, then lists it through that descriptor. */
   private read(dir: DirectoryItem, path: string): void {
-    readdir(path, (err, names) => {
-      this.running--;
-      this.listing--;
-      this.guard(() => {
-        this.scanner.totals.dirs++;
-        if (err !== null) this.scanner.readFailed(dir, err);
-        else if (this.scanner.needsBytes(names)) this.scanner.scanRoute(dir);
-        else if (names.length > 0) this.open.push({ ctx: this.scanner.context(dir, path), names, next: 0 });
-        this.afterDirectory();
+    openChecked(path, dir, (openErr, fd) => {
+      if (openErr !== null) {
+        this.listed(() => this.scanner.readFailed(dir, openErr));
+        return;
+      }
+      const via = fdPath(fd);
+      readdir(via, (err, names) => {
+        this.listed(() => {
+          if (err === null && names.length > 0 && !this.scanner.needsBytes(names)) {
+            this.open.push({ ctx: this.scanner.context(dir, via), names, next: 0, fd, pending: 0 });
+            return;
+          }
+          closeSync(fd);
+          if (err !== null) this.scanner.readFailed(dir, err);
+          else if (names.length > 0) this.scanner.scanRoute(dir);
+        });
       });
-      this.pump();
     });
+  }
+
+  /** The end of a directory's listing calls: count it, record (`work`), then start more calls. */
+  private listed(work: () => void): void {
+    this.running--;
+    this.listing--;
+    this.guard(() => {
+      this.scanner.totals.dirs++;
+      work();
+      this.afterDirectory();
+    });
+    this.pump();
   }
 
   private statNext(): void {
@@ -107,18 +130,33 @@ export class AsyncDirectoryEngine {
     const name = d.names[d.next++]!;
     if (d.next === d.names.length) this.open.splice(this.turn, 1);
     else this.turn++;
-    if (this.scanner.excluded(d.ctx, name)) return;
+    if (this.scanner.excluded(d.ctx, name)) {
+      this.release(d);
+      return;
+    }
     const ctx = d.ctx;
     this.running++;
+    d.pending++;
     lstat((ctx.base as string) + name, LSTAT_BIGINT, (err, st) => {
       this.running--;
+      d.pending--;
       this.guard(() => {
         if (err === null) this.scanner.record(st as unknown as BigIntStats, ctx, name);
         else if (err.code === 'ENOENT') this.scanner.vanished(ctx, name);
         else this.scanner.statFailed(ctx, err, name);
       });
+      this.release(d);
       this.pump();
     });
+  }
+
+  /**
+   * Closes a directory's descriptor once every entry has been stat'ed. Closing a
+   * directory does not wait on the filesystem (FUSE releases it in the background,
+   * NFS sends nothing), so it is not a pool call.
+   */
+  private release(d: OpenDirectory): void {
+    if (d.next === d.names.length && d.pending === 0) closeSync(d.fd);
   }
 
   /** A fatal error (not an entry error) stops new calls; run() rejects once the running ones finish. */

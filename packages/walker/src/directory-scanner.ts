@@ -1,10 +1,11 @@
-import { closeSync, constants, lstatSync, openSync, readdirSync, type BigIntStats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, type BigIntStats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { EntryType, Syscall, entryTypeFromMode, type RecordBuffer, type StatSeconds } from '@pwalk-ts/reader/format';
 import type { EntryFilter } from './entry-filter.js';
 import { needsExactTimes, statTimesExactly } from './exact-times.js';
 import type { WalkSettings } from './settings.js';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
+import { checkOpened, fdPath, O_DIR, openCheckedSync } from './checked-directory.js';
 import { pauseSync } from './open-pause.js';
 
 export const EMPTY = Buffer.alloc(0);
@@ -22,7 +23,6 @@ const OPEN_CHUNK_BYTES = 2048;
 
 const LSTAT_BIGINT = { bigint: true, throwIfNoEntry: false } as const;
 const READDIR_BUFFER = { encoding: 'buffer' } as const;
-const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** Errors that say something about one entry; anything else (EMFILE, ENOMEM, ...) stops the walk. */
 const ENTRY_ERROR_CODES = new Set([
@@ -55,7 +55,7 @@ export function entryErrorCode(err: unknown): string | null {
 /** What every entry of one directory shares. */
 export interface DirectoryContext {
   readonly dir: DirectoryItem;
-  /** The directory's path with a trailing '/', as entries are stat'ed under it. */
+  /** The path entries are stat'ed under, with a trailing '/': the directory's descriptor, /proc/self/fd/N/. */
   readonly base: string | Buffer;
   /** The directory's relative path bytes with a trailing '/' (empty for the root). */
   readonly prefix: Buffer;
@@ -147,27 +147,57 @@ export class DirectoryScanner {
     this.scanRoute(dir);
   }
 
-  /** The synchronous read of one directory by whichever route fits it, without counting it (the async engine counts its own). */
+  /**
+   * The synchronous read of one directory by whichever route fits it, without
+   * counting it (the async engine counts its own). The directory is opened once,
+   * checked to be the entry that was stat'ed, and then listed and its entries
+   * stat'ed through that descriptor only, so a swap of it or of an ancestor after
+   * the check redirects nothing.
+   */
   scanRoute(dir: DirectoryItem): void {
     if (this.pauseBeforeOpenMs > 0) pauseSync(this.pauseBeforeOpenMs);
-    if (dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) {
-      this.scanLong(dir);
-    } else if (isUtf8(dir.rel)) {
-      this.scanUtf8(dir);
-    } else {
-      const path = dir.rel.length === 0 ? Buffer.from(this.settings.root) : Buffer.concat([Buffer.from(this.settings.base), dir.rel]);
-      this.scanBytes(dir, path, Buffer.concat([path, SLASH]));
+    const long = this.isLong(dir);
+    const utf8 = !long && isUtf8(dir.rel);
+    let fd: number;
+    try {
+      fd = long ? this.openLong(dir) : openCheckedSync(utf8 ? this.pathOf(dir) : this.bytePathOf(dir), dir);
+    } catch (err) {
+      this.readFailed(dir, err, long ? Syscall.open : Syscall.scandir);
+      return;
     }
+    try {
+      if (utf8) this.scanUtf8(dir, fdPath(fd));
+      else this.scanBytes(dir, Buffer.from(fdPath(fd)));
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** True when entries' paths would pass PATH_MAX: the directory is opened a chunk of components at a time. */
+  protected isLong(dir: DirectoryItem): boolean {
+    return dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES;
+  }
+
+  /** A long-path directory opened through /proc/self/fd chunk by chunk (Node has no openat), then checked as openCheckedSync does. */
+  protected openLong(dir: DirectoryItem): number {
+    const fd = openLongPath(Buffer.from(this.settings.base), dir.rel);
+    checkOpened(fd, dir, this.bytePathOf(dir));
+    return fd;
   }
 
   /** True when `dir` can be read by path with UTF-8 names: the route the async engine takes too. */
   isFastRoute(dir: DirectoryItem): boolean {
-    return !(dir.rel.length > 0 && this.baseBytes + dir.rel.length > LONG_PATH_BYTES) && isUtf8(dir.rel);
+    return !this.isLong(dir) && isUtf8(dir.rel);
   }
 
-  /** The path readdir opens for a fast-route directory. */
+  /** The path a fast-route directory is opened by. */
   pathOf(dir: DirectoryItem): string {
     return dir.rel.length === 0 ? this.settings.root : this.settings.base + dir.rel.toString('utf8');
+  }
+
+  /** The exact path bytes of a directory (not UTF-8, or long). */
+  private bytePathOf(dir: DirectoryItem): Buffer {
+    return Buffer.concat([Buffer.from(this.settings.base), dir.rel]);
   }
 
   /** Per-directory values every entry of `dir` needs, computed once. */
@@ -198,21 +228,20 @@ export class DirectoryScanner {
     return this.filter !== null && this.filter(name, ctx.relBase + name);
   }
 
-  private scanUtf8(dir: DirectoryItem): void {
-    const path = this.pathOf(dir);
+  /** The common route: string names, one string concatenation per lstat. `via` is the directory's descriptor path. */
+  private scanUtf8(dir: DirectoryItem, via: string): void {
     let names: string[];
     try {
-      names = readdirSync(path);
+      names = readdirSync(via);
     } catch (err) {
       this.readFailed(dir, err);
       return;
     }
     if (this.needsBytes(names)) {
-      const bytes = Buffer.from(path);
-      this.scanBytes(dir, bytes, Buffer.concat([bytes, SLASH]));
+      this.scanBytes(dir, Buffer.from(via));
       return;
     }
-    const ctx = this.context(dir, path);
+    const ctx = this.context(dir, via);
     const base = ctx.base as string;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -221,40 +250,20 @@ export class DirectoryScanner {
     }
   }
 
-  /** The byte-exact route: names as Buffers, paths as Buffers. `path` is what readdir opens, `base` what entries are stat'ed under. */
-  private scanBytes(dir: DirectoryItem, path: Buffer, base: Buffer): void {
+  /** The byte-exact route: names as Buffers, paths as Buffers, under the directory's descriptor path `via`. */
+  private scanBytes(dir: DirectoryItem, via: Buffer): void {
     let names: Buffer[];
     try {
-      names = readdirSync(path, READDIR_BUFFER);
+      names = readdirSync(via, READDIR_BUFFER);
     } catch (err) {
       this.readFailed(dir, err);
       return;
     }
-    const ctx = this.context(dir, base);
+    const ctx = this.context(dir, via);
+    const base = ctx.base as Buffer;
     for (const name of names) {
       if (this.filter !== null && this.filter(name.toString('utf8'), Buffer.concat([ctx.prefix, name]).toString('utf8'))) continue;
       this.statAndRecord(ctx, Buffer.concat([base, name]), name);
-    }
-  }
-
-  /**
-   * A directory whose path is too long for the kernel: open it a chunk of
-   * components at a time through /proc/self/fd (Node has no openat), then read
-   * and stat relative to that descriptor. Only such deep directories pay this.
-   */
-  private scanLong(dir: DirectoryItem): void {
-    let fd: number;
-    try {
-      fd = openLongPath(Buffer.from(this.settings.base), dir.rel);
-    } catch (err) {
-      this.readFailed(dir, err, Syscall.open);
-      return;
-    }
-    try {
-      const viaFd = Buffer.from(`/proc/self/fd/${fd}`);
-      this.scanBytes(dir, viaFd, Buffer.concat([viaFd, SLASH]));
-    } finally {
-      closeSync(fd);
     }
   }
 

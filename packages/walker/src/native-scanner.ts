@@ -1,17 +1,16 @@
 import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { EntryType, RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import {
   DirectoryScanner,
   EMPTY,
-  LONG_PATH_BYTES,
   SLASH,
   SNAPSHOT_BYTES,
   entryErrorCode,
   isAncestor,
-  openLongPath,
 } from './directory-scanner.js';
 import type { EntryFilter } from './entry-filter.js';
 import { pauseSync } from './open-pause.js';
@@ -20,14 +19,22 @@ import type { WalkSettings } from './settings.js';
 /** The addon (native/pwalk_native.c): one directory per call, every entry's stat in one packed buffer. */
 export interface NativeBinding {
   /**
-   * Lists and stats the directory base+rel. Returns the bytes of packed entries
-   * written to `out` (reader/raw-stat.ts), a new Buffer of them when `out` is too
-   * small, or -errno when the directory cannot be opened or listed.
+   * Lists and stats the directory base+rel, opened relative to the descriptor `at`
+   * (-1: the working directory) without following a symlink at its last component,
+   * and only when it is the directory (dev, ino) that was stat'ed. Returns the bytes
+   * of packed entries written to `out` (reader/raw-stat.ts), a new Buffer of them
+   * when `out` is too small, or -errno when the directory cannot be opened or listed
+   * (-ESTALE: another directory is in its place).
    */
-  scan(base: Uint8Array, rel: Uint8Array, out: Uint8Array): number | Buffer;
+  scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint, ino: number | bigint, out: Uint8Array): number | Buffer;
   readonly layout: number;
   readonly entryHead: number;
 }
+
+/** scan()'s `at` for a path opened as it is (AT_FDCWD in the addon). */
+const BY_PATH = -1;
+/** A long-path directory is re-opened as "." relative to its checked descriptor. */
+const DOT = Buffer.from('.');
 
 /** Where node-gyp puts the addon, from dist/. */
 const ADDON_PATH = '../native/build/Release/pwalk_native.node';
@@ -58,10 +65,13 @@ const SCRATCH_BYTES = 1 << 20;
 /** A larger listing's Buffer replaces the scratch one up to this size (the next huge directory reuses it). */
 const MAX_SCRATCH_BYTES = 16 << 20;
 const SYSTEM_ERRORS = getSystemErrorMap();
+/** Errno names libuv's map lacks (ESTALE among them), from the OS's own table. */
+const OS_ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([name, errno]) => [errno, name]));
 
 /** The Error Node's fs calls throw for `errno` (code, message and all), for the entry-error filter and fatal reports. */
 function errnoError(errno: number, syscall: string, path: Buffer): NodeJS.ErrnoException {
-  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? [`Unknown system error -${errno}`, `Unknown system error -${errno}`];
+  const osName = OS_ERRNO_NAMES.get(errno);
+  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? (osName !== undefined ? [osName, `errno ${errno}`] : [`Unknown system error -${errno}`, `Unknown system error -${errno}`]);
   const shown = path.toString('utf8');
   return Object.assign(new Error(`${code}: ${text}, ${syscall} '${shown}'`), { errno: -errno, code, syscall, path: shown });
 }
@@ -76,8 +86,8 @@ function viewOf(b: Uint8Array): DataView {
  * (fstatat), returning all of it in one packed buffer, and RecordBuffer encodes
  * each entry straight from those bytes. No Stats object, BigInt, name string or
  * path string is made per entry; names are bytes, so UTF-8 and other names take
- * the same route, and a path past PATH_MAX is opened through openLongPath as the
- * TypeScript route does. Records, error records (syscall and code), filters and
+ * the same route, and a path past PATH_MAX is opened through openLongPath and
+ * checked as the TypeScript route does. Records, error records (syscall and code), filters and
  * counters are those of the TypeScript routes, in the same order: a walk with
  * --threads 1 writes byte-identical thread files on both routes.
  */
@@ -103,34 +113,33 @@ export class NativeDirectoryScanner extends DirectoryScanner {
 
   override scanRoute(dir: DirectoryItem): void {
     if (this.pauseBeforeOpenMs > 0) pauseSync(this.pauseBeforeOpenMs);
-    const rel = dir.rel;
+    let at = BY_PATH;
     let base = this.basePath;
-    let path = rel;
-    let fd = -1;
-    if (rel.length === 0) {
+    let path = dir.rel;
+    if (dir.rel.length === 0) {
       base = this.rootPath;
-    } else if (this.baseBytes + rel.length > LONG_PATH_BYTES) {
+    } else if (this.isLong(dir)) {
       try {
-        fd = openLongPath(this.basePath, rel);
+        at = this.openLong(dir);
       } catch (err) {
         this.readFailed(dir, err, Syscall.open);
         return;
       }
-      base = Buffer.from(`/proc/self/fd/${fd}`);
+      base = DOT;
       path = EMPTY;
     }
     let result: number | Buffer;
     try {
-      result = this.native.scan(base, path, this.scratch);
+      result = this.native.scan(at, base, path, dir.dev, dir.ino, this.scratch);
     } finally {
-      if (fd !== -1) closeSync(fd);
+      if (at !== BY_PATH) closeSync(at);
     }
     let raw = this.scratch;
     let view = this.scratchView;
     let end: number;
     if (typeof result === 'number') {
       if (result < 0) {
-        this.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([base, path])));
+        this.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([this.basePath, dir.rel])));
         return;
       }
       end = result;
