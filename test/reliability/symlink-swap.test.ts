@@ -10,12 +10,13 @@
 //     walker waits, on every engine: native, TypeScript, async, long-path, multi-host.
 // (b) stress: an unprivileged racer (nobody) swaps directories back and forth in a
 //     loop while root walks again and again; no MARKER name may ever be recorded.
+// (c) without /proc/self/fd, which directories are read through, a walk is refused.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWalk, type WalkEntryError } from '@pwalk-ts/reader';
-import { nobodyPrefix, runCli, type Route } from '../helpers/run-cli.js';
+import { CLI, nobodyPrefix, runCli, type Route } from '../helpers/run-cli.js';
 import { privateRedis, redisSkipReason } from '../helpers/redis.js';
 import { nativeSkipReason } from '../helpers/routes.js';
 import { makeTempBase, py, PYTHON, removeTempBase } from '../helpers/trees.js';
@@ -209,6 +210,28 @@ describe('a directory swapped for a symlink between its stat and its open (pause
     } finally {
       await redis.stop();
     }
+  });
+});
+
+describe('a walk without /proc/self/fd, which every directory is read through', () => {
+  it('is refused before anything is walked: exit 2, one line, no walk folder', async () => {
+    const tree = join(base, 'no-proc');
+    mkdirSync(tree);
+    victimTree(tree);
+    const out = join(base, 'no-proc.walk');
+    // A mount namespace of its own with an empty /proc, as in a chroot or container without one.
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('unshare', ['--mount', 'sh', '-c', 'mount -t tmpfs none /proc && exec "$0" "$@"', process.execPath, CLI, tree, '--out', out], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toBe('pwalk-ts: cannot walk without /proc/self/fd (mount /proc): directories are read through their descriptors\n');
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 });
 

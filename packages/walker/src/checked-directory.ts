@@ -1,6 +1,7 @@
-import { constants, fstat, fstatSync, closeSync, open, openSync, type BigIntStats } from 'node:fs';
+import { constants, existsSync, fstat, fstatSync, closeSync, open, openSync, type BigIntStats } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import type { DirectoryItem } from './directory-item.js';
+import { WalkerError, WalkerErrorCode } from './errors.js';
 
 /**
  * How a directory is opened: never through a symlink at its last component (a user
@@ -11,9 +12,18 @@ export const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NO
 
 const FSTAT_BIGINT = { bigint: true } as const;
 
+const FD_DIR = '/proc/self/fd';
+
 /** The path that reads a directory through its open descriptor: the kernel resolves it to that descriptor, never by name again. */
 export function fdPath(fd: number): string {
-  return `/proc/self/fd/${fd}`;
+  return `${FD_DIR}/${fd}`;
+}
+
+/** Refuses to start a walk without /proc/self/fd: every directory would become an error record. */
+export function checkFdPaths(): void {
+  if (!existsSync(FD_DIR)) {
+    throw new WalkerError(WalkerErrorCode.NO_PROC_FD, 'cannot walk without /proc/self/fd (mount /proc): directories are read through their descriptors');
+  }
 }
 
 /**

@@ -391,7 +391,7 @@ export function openLongPath(base: Buffer, rel: Buffer): number {
       end = slash;
     }
     const chunk = rel.subarray(start, end);
-    const path = first ? Buffer.concat([base, chunk]) : Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), chunk]);
+    const path = first ? Buffer.concat([base, chunk]) : Buffer.concat([Buffer.from(`${fdPath(fd)}/`), chunk]);
     let next: number;
     try {
       next = openSync(path, O_DIR);

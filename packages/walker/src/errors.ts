@@ -4,6 +4,8 @@ export const WalkerErrorCode = {
   BAD_OPTIONS: 'PWALK_BAD_OPTIONS',
   /** The root cannot be stat'ed. */
   ROOT_NOT_FOUND: 'PWALK_ROOT_NOT_FOUND',
+  /** /proc/self/fd is missing (no /proc in this chroot or container): directories are read through it. */
+  NO_PROC_FD: 'PWALK_NO_PROC_FD',
   /** The output folder exists and holds something other than an empty folder. */
   OUT_NOT_EMPTY: 'PWALK_OUT_NOT_EMPTY',
   /** The output folder cannot be created or written. */

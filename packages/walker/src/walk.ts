@@ -15,6 +15,7 @@ import { makeFolders, MANIFEST_FILE } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { filesystemKind } from './filesystem-kind.js';
 import { Control, createSharedState, readTotals, type ProgressTotals } from './progress-counters.js';
+import { checkFdPaths } from './checked-directory.js';
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
@@ -196,6 +197,7 @@ export function parseSettings(options: WalkOptionsInput): WalkSettings {
 
 /** The root must be there; its device is what --one-file-system keeps to. */
 export function checkRoot(root: string): bigint {
+  checkFdPaths();
   try {
     return lstatSync(root, { bigint: true }).dev;
   } catch (cause) {
