@@ -4,9 +4,10 @@
  * Every integer is little-endian; an entry is RAW_STAT_HEAD bytes then the name, and
  * the next entry follows the name directly. The C source documents the same layout;
  * the two change together, and a change bumps RAW_STAT_LAYOUT (the addon exports its
- * own number, and a walker whose numbers differ does not use the addon).
+ * own number, and a walker whose numbers differ does not use the addon). It counts the
+ * calling convention of scan() too: 2 added the checked (dev, inode) arguments.
  */
-export const RAW_STAT_LAYOUT = 1;
+export const RAW_STAT_LAYOUT = 2;
 
 /** Bytes before the name. */
 export const RAW_STAT_HEAD = 80;

@@ -64,7 +64,7 @@
 #include <sys/syscall.h>
 #endif
 
-#define PWALK_RAW_LAYOUT 1
+#define PWALK_RAW_LAYOUT 2
 #define ENTRY_HEAD 80
 #define DENTS_CHUNK (64 * 1024)
 
