@@ -275,13 +275,22 @@ static int get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* len) {
   return 1;
 }
 
-/* A number or a bigint argument as a u64 (device and inode numbers pass 2^53). */
+/*
+ * A number or a bigint argument as a u64 (device and inode numbers pass 2^53). A
+ * negative bigint is taken as its 64-bit two's complement: Node's bigint lstat holds
+ * st_ino and st_dev in a BigInt64Array, so an inode past 2^63 (FUSE, GPFS) arrives
+ * negative, and its low 64 bits are the kernel's number.
+ */
 static int get_u64(napi_env env, napi_value v, uint64_t* out) {
   napi_valuetype t;
   if (napi_typeof(env, v, &t) != napi_ok) return 0;
   if (t == napi_bigint) {
-    bool lossless;
-    return napi_get_value_bigint_uint64(env, v, out, &lossless) == napi_ok && lossless;
+    int negative = 0;
+    size_t words = 1;
+    uint64_t word = 0;
+    if (napi_get_value_bigint_words(env, v, &negative, &words, &word) != napi_ok || words > 1) return 0;
+    *out = negative ? (uint64_t)0 - word : word;
+    return 1;
   }
   double d;
   if (t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || d < 0) return 0;
