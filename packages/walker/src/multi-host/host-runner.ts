@@ -6,7 +6,8 @@ import { threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import type { WalkSettings } from '../settings.js';
 import { HostThreadHandle, type JobSlot, type ScannedJob } from './host-thread-handle.js';
-import { decodeDirs, encodeDirs, type EncodedDirs } from './job-codec.js';
+import type { EncodedDirs } from './job-codec.js';
+import { extendPlan, type PlannedBatch } from './job-plan.js';
 import type { QueueSettings } from './queue-settings.js';
 import { bullConnection, connectRedis, openQueue } from './redis-connect.js';
 import { walkKeys, type WalkKeys } from './walk-keys.js';
@@ -197,21 +198,15 @@ export class HostRunner {
   }
 
   /** The subdirectory batches this job enqueues: the ones an earlier attempt planned, plus any directory it did not see. */
-  private async plan(job: Job<WalkJobData>, chunks: EncodedDirs[]): Promise<[string, EncodedDirs][]> {
+  private async plan(job: Job<WalkJobData>, chunks: EncodedDirs[]): Promise<PlannedBatch[]> {
     const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
     if (chunks.length === 0 && !redelivered) return [];
-    const fresh = chunks.map((c): [string, EncodedDirs] => [newJobId(), c]);
+    const fresh = chunks.map((c): PlannedBatch => [newJobId(), c]);
     const earlier = await this.scripts.plan(job.id!, JSON.stringify(fresh));
     if (earlier === null) return fresh;
-    const planned = JSON.parse(earlier) as [string, EncodedDirs][];
-    const known = new Set(planned.flatMap(([, c]) => c.d.map((d) => d[0])));
-    const unseen = chunks.flatMap((c) => decodeDirs(c)).filter((d) => !known.has(d.rel.toString('base64')));
-    if (unseen.length === 0) return planned;
-    const merged = [...planned];
-    for (let i = 0; i < unseen.length; i += this.o.queue.dirsPerJob) {
-      merged.push([newJobId(), encodeDirs(unseen.slice(i, i + this.o.queue.dirsPerJob))]);
-    }
-    await this.o.redis.set(this.keys.plan(job.id!), JSON.stringify(merged));
+    const planned = JSON.parse(earlier) as PlannedBatch[];
+    const merged = extendPlan(planned, chunks, this.o.queue.dirsPerJob, newJobId);
+    if (merged !== planned) await this.o.redis.set(this.keys.plan(job.id!), JSON.stringify(merged));
     return merged;
   }
 

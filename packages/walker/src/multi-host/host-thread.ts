@@ -12,7 +12,7 @@ import { loadNativeBinding, NativeDirectoryScanner } from '../native-scanner.js'
 import { ThreadFileWriter } from '../thread-file-writer.js';
 import type { WorkSource } from '../work-queue.js';
 import { workerFailure } from '../worker-failure.js';
-import { decodeDirs, encodeDirs } from './job-codec.js';
+import { decodeDirs, encodeBatches } from './job-codec.js';
 import type { HostThreadData, HostThreadMessage, JobTotals, ToHostThread } from './host-thread-protocol.js';
 
 const data = workerData as HostThreadData;
@@ -100,8 +100,7 @@ class Slot {
         this.current = null;
       }
     }
-    const chunks = [];
-    for (let i = 0; i < this.children.length; i += data.dirsPerJob) chunks.push(encodeDirs(this.children.slice(i, i + data.dirsPerJob)));
+    const chunks = encodeBatches(this.children, data.dirsPerJob);
     this.children.length = 0;
     const file = this.writer.checkpoint();
     const keep = new Promise<boolean>((resolve) => (this.verdict = resolve));

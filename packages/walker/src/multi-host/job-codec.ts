@@ -43,3 +43,10 @@ export function decodeDirs(enc: EncodedDirs): DirectoryItem[] {
     up: up < 0 ? null : ancestors[up]!,
   }));
 }
+
+/** Directories cut into batches of at most `dirsPerJob`, each one job's data. */
+export function encodeBatches(items: readonly DirectoryItem[], dirsPerJob: number): EncodedDirs[] {
+  const batches: EncodedDirs[] = [];
+  for (let i = 0; i < items.length; i += dirsPerJob) batches.push(encodeDirs(items.slice(i, i + dirsPerJob)));
+  return batches;
+}
