@@ -44,6 +44,9 @@ const { values: opts } = parseArgs({
 const repeat = Number(opts.repeat);
 const CLI = path.resolve(opts.cli);
 const readerIndex = pathToFileURL(path.join(path.resolve(opts.reader), 'index.js')).href;
+// The Parquet export has its own entry point; a build from before it exported it from index.js.
+const parquetEntry = path.join(path.resolve(opts.reader), 'parquet/index.js');
+const parquetIndex = fs.existsSync(parquetEntry) ? pathToFileURL(parquetEntry).href : readerIndex;
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwalk-export-bench-'));
 const cacheHome = path.join(temp, 'cache');
 
@@ -73,10 +76,11 @@ function walkFolder(root) {
 }
 
 const EXPORT_CHILD = `
-const { openWalk, exportParquet } = await import(process.argv[1]);
-const walk = await openWalk(process.argv[2]);
+const { openWalk } = await import(process.argv[1]);
+const { exportParquet } = await import(process.argv[2]);
+const walk = await openWalk(process.argv[3]);
 const t = process.hrtime.bigint();
-const r = await exportParquet(walk, process.argv[3], { overwrite: true });
+const r = await exportParquet(walk, process.argv[4], { overwrite: true });
 const s = Number(process.hrtime.bigint() - t) / 1e9;
 const cpu = process.cpuUsage();
 console.log(JSON.stringify({ s, rows: r.rows, bytes: r.bytes, cpu: (cpu.user + cpu.system) / 1e6, rssMB: process.resourceUsage().maxRSS / 1024 }));
@@ -84,7 +88,7 @@ console.log(JSON.stringify({ s, rows: r.rows, bytes: r.bytes, cpu: (cpu.user + c
 
 function exportOnce(walkDir) {
   const file = path.join(temp, 'bench.parquet');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', EXPORT_CHILD, readerIndex, walkDir, file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', EXPORT_CHILD, readerIndex, parquetIndex, walkDir, file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`export failed: ${r.stderr.slice(-2000)}`);
   fs.rmSync(file, { force: true });
   return JSON.parse(r.stdout);

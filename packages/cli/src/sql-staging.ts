@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { exportErrorsParquet, exportParquet, WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
+import { WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
+import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
 
 /** Bump when the exported tables change (columns, types, encodings), so older cached files are not read. */
 const CACHE_FORMAT = 2;

@@ -1,6 +1,9 @@
-export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './walk.js';
-export type { WalkEntry, WalkEntryError } from './record.js';
-export { WalkErrorCode, WalkFormatError } from './errors.js';
+// The SDK entry point (`@pwalk-ts/reader`). The Parquet export is its own entry
+// (`@pwalk-ts/reader/parquet`): re-exporting it here would load hyparquet-writer and
+// hysnappy for every walk and every reader of one.
+export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
+export type { WalkEntry, WalkEntryError } from './sdk/record.js';
+export { WalkErrorCode, WalkFormatError } from './format/errors.js';
 export {
   readManifest,
   writeManifest,
@@ -12,13 +15,12 @@ export {
   WalkOptionsRecord,
   type WalkManifestInput,
   type WriteManifestOptions,
-} from './manifest.js';
-export { RootPath } from './root-path.js';
-export { depthOf } from './record-decoder.js';
-export { directoryTotals, type DirectoryTotal } from './directory-totals.js';
-export { exportParquet, exportErrorsParquet, type ParquetExportOptions, type ParquetExportResult } from './parquet-export.js';
-export { ExportError, ExportErrorCode, systemErrorText } from './errors.js';
-export { OutputFile } from './output-file.js';
+} from './format/manifest.js';
+export { RootPath } from './sdk/root-path.js';
+export { depthOf } from './format/record-decoder.js';
+export { directoryTotals, type DirectoryTotal } from './analysis/directory-totals.js';
+export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
+export { OutputFile } from './output/output-file.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,
@@ -28,13 +30,13 @@ export {
   type UsageGroup,
   type OwnerUsage,
   type ExtensionUsage,
-} from './usage-summary.js';
-export { sumTallies, type UsageTally } from './usage-tally.js';
-export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './age-buckets.js';
-export { extensionName, type ExtensionName } from './extension.js';
-export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames } from './owner-names.js';
-export { topDirectories, type DirectoryRanking } from './top-directories.js';
-export type { LargestFile } from './largest-files.js';
-export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './walk-diff.js';
-export type { GrowthRow, Ranked, DiffSide } from './growth-ledger.js';
-export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './error-summary.js';
+} from './analysis/usage-summary.js';
+export { sumTallies, type UsageTally } from './analysis/usage-tally.js';
+export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './analysis/age-buckets.js';
+export { extensionName, type ExtensionName } from './analysis/extension.js';
+export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames } from './analysis/owner-names.js';
+export { topDirectories, type DirectoryRanking } from './analysis/top-directories.js';
+export type { LargestFile } from './analysis/largest-files.js';
+export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './analysis/walk-diff.js';
+export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
+export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordBuffer, EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format-entry.js';
+import { RecordBuffer, EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format/index.js';
 import { openWalk, WalkFormatError, WalkErrorCode, type WalkEntry } from '../src/index.js';
-import { floorSecondsFromMs, floorDivNs } from '../src/time.js';
+import { floorSecondsFromMs, floorDivNs } from '../src/format/time.js';
 import { bigStats, forgeWalk } from './helpers/forged-walk.js';
 
 interface Case { name: string; stats: BigIntStats; expect: Partial<Record<keyof WalkEntry, unknown>> }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EntryType } from '../src/format-entry.js';
+import { EntryType } from '../src/format/index.js';
 import { directoryTotals, openWalk } from '../src/index.js';
 import { bigStats, forgeWalk } from './helpers/forged-walk.js';
 

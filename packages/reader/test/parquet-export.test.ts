@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFileHeader, EntryType, RecordBuffer } from '../src/format-entry.js';
-import { ExportError, ExportErrorCode, exportParquet, newWalkId, openWalk } from '../src/index.js';
+import { encodeFileHeader, EntryType, RecordBuffer } from '../src/format/index.js';
+import { ExportError, ExportErrorCode, newWalkId, openWalk } from '../src/index.js';
+import { exportParquet } from '../src/parquet/index.js';
 
 let dir: string;
 beforeAll(() => {

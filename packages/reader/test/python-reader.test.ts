@@ -38,7 +38,7 @@ import {
   RecordOffset,
   Syscall,
   encodeFileHeader,
-} from '../src/format-entry.js';
+} from '../src/format/index.js';
 import {
   newWalkId,
   openWalk,

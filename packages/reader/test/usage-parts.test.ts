@@ -6,16 +6,16 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AGE_BUCKETS, ageBucketIndex } from '../src/age-buckets.js';
-import { BoundedHeap } from '../src/bounded-heap.js';
-import type { DirectoryTotal } from '../src/directory-totals.js';
-import { extensionKey, extensionName } from '../src/extension.js';
-import { resolveOwnerNames } from '../src/owner-names.js';
-import { topDirectories } from '../src/top-directories.js';
-import type { WalkEntry } from '../src/record.js';
-import { RootPath } from '../src/root-path.js';
-import { UsageAccumulator } from '../src/usage-accumulator.js';
-import { ByteSum } from '../src/usage-tally.js';
+import { AGE_BUCKETS, ageBucketIndex } from '../src/analysis/age-buckets.js';
+import { BoundedHeap } from '../src/analysis/bounded-heap.js';
+import type { DirectoryTotal } from '../src/analysis/directory-totals.js';
+import { extensionKey, extensionName } from '../src/analysis/extension.js';
+import { resolveOwnerNames } from '../src/analysis/owner-names.js';
+import { topDirectories } from '../src/analysis/top-directories.js';
+import type { WalkEntry } from '../src/sdk/record.js';
+import { RootPath } from '../src/sdk/root-path.js';
+import { UsageAccumulator } from '../src/analysis/usage-accumulator.js';
+import { ByteSum } from '../src/analysis/usage-tally.js';
 
 const TRUTH = join(import.meta.dirname, '../../../test/helpers/usage_truth.py');
 

@@ -23,8 +23,8 @@
  *     place, -ESTALE when another directory is.
  *
  * Entry layout: all integers little-endian, 80 bytes then the name; the next
- * entry follows the name directly (no padding). @pwalk-ts/reader's
- * RawStatOffset (src/raw-stat.ts) holds the same offsets; the two change together
+ * entry follows the name directly (no padding). The walker's RawStatOffset
+ * (src/raw-stat.ts) holds the same offsets; the two change together
  * (bump PWALK_RAW_LAYOUT).
  *
  *   off size type field

@@ -2,7 +2,7 @@ import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { EntryType, RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, Syscall, entryTypeFromMode, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { EntryType, Syscall, entryTypeFromMode, readU64, type RecordBuffer } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import {
   DirectoryScanner,
@@ -14,6 +14,7 @@ import {
 } from './directory-scanner.js';
 import type { EntryFilter } from './entry-filter.js';
 import { pauseSync } from './open-pause.js';
+import { RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, appendRawStat } from './raw-stat.js';
 import type { WalkSettings } from './settings.js';
 
 /** The addon (native/pwalk_native.c): one directory per call, every entry's stat in one packed buffer. */
@@ -22,7 +23,7 @@ export interface NativeBinding {
    * Lists and stats the directory base+rel, opened relative to the descriptor `at`
    * (-1: the working directory) without following a symlink at its last component,
    * and only when it is the directory (dev, ino) that was stat'ed. Returns the bytes
-   * of packed entries written to `out` (reader/raw-stat.ts), a new Buffer of them
+   * of packed entries written to `out` (raw-stat.ts), a new Buffer of them
    * when `out` is too small, or -errno when the directory cannot be opened or listed
    * (-ESTALE: another directory is in its place).
    */
@@ -51,7 +52,7 @@ export function loadNativeBinding(env: NodeJS.ProcessEnv = process.env): NativeB
   try {
     const binding = createRequire(import.meta.url)(ADDON_PATH) as NativeBinding;
     if (binding.layout !== RAW_STAT_LAYOUT || binding.entryHead !== RAW_STAT_HEAD) {
-      throw new Error(`the addon writes layout ${binding.layout} (${binding.entryHead}-byte heads); the reader expects ${RAW_STAT_LAYOUT} (${RAW_STAT_HEAD})`);
+      throw new Error(`the addon writes layout ${binding.layout} (${binding.entryHead}-byte heads); the walker expects ${RAW_STAT_LAYOUT} (${RAW_STAT_HEAD})`);
     }
     return binding;
   } catch (err) {
@@ -188,15 +189,15 @@ export class NativeDirectoryScanner extends DirectoryScanner {
           off = next;
           continue;
         }
-        out.appendRawStat(raw, view, off, type, parentIno, prefix);
-        this.count(u64(view, off + RawStatOffset.size), type);
+        appendRawStat(out, raw, view, off, type, parentIno, prefix);
+        this.count(readU64(view, off + RawStatOffset.size), type);
         if (descend) {
           up ??= { ino: dir.ino, dev: dir.dev, up: dir.up };
           this.stackDirectory(dir, prefix, up, childDepth, raw, view, off, nameStart, next);
         }
       } else {
-        out.appendRawStat(raw, view, off, type, parentIno, prefix);
-        this.count(u64(view, off + RawStatOffset.size), type);
+        appendRawStat(out, raw, view, off, type, parentIno, prefix);
+        this.count(readU64(view, off + RawStatOffset.size), type);
       }
       off = next;
     }
@@ -204,10 +205,10 @@ export class NativeDirectoryScanner extends DirectoryScanner {
 
   /** A subdirectory to descend: the --one-file-system and bind-mount loop checks, then onto the stack. */
   private stackDirectory(dir: DirectoryItem, prefix: Buffer, up: Ancestor, depth: number, raw: Buffer, view: DataView, off: number, nameStart: number, next: number): void {
-    const dev = u64(view, off + RawStatOffset.dev);
+    const dev = readU64(view, off + RawStatOffset.dev);
     // Loose equality: the root's device is a bigint.
     if (this.settings.oneFileSystem && dev != this.rootDev) return;
-    const ino = u64(view, off + RawStatOffset.ino);
+    const ino = readU64(view, off + RawStatOffset.ino);
     const rel = Buffer.concat([prefix, raw.subarray(nameStart, next)]);
     if (isAncestor(up, dev, ino)) {
       // A bind mount of an ancestor inside itself: descending would never end.
@@ -224,10 +225,4 @@ export class NativeDirectoryScanner extends DirectoryScanner {
     if (code === null) throw err;
     this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, code, prefix, name);
   }
-}
-
-/** A u64 as an exact number when below 2^53, else a bigint. */
-function u64(view: DataView, off: number): number | bigint {
-  const hi = view.getUint32(off + 4, true);
-  return hi < 0x200000 ? hi * 4294967296 + view.getUint32(off, true) : view.getBigUint64(off, true);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ExportError, ExportErrorCode, exportErrorsParquet, exportParquet } from '@pwalk-ts/reader';
+import { ExportError, ExportErrorCode } from '@pwalk-ts/reader';
+import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
 import { integerFlag, parseCommand } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';

@@ -3,7 +3,7 @@
 import type { BigIntStats } from 'node:fs';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordBuffer, encodeFileHeader } from '../../src/format-entry.js';
+import { RecordBuffer, encodeFileHeader } from '../../src/format/index.js';
 import { newWalkId, writeManifest } from '../../src/index.js';
 
 /** Hand-made BigIntStats: the encoder reads only these fields. */

@@ -1,0 +1,211 @@
+import { allocatedAmount, entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
+import { ParentCache } from './parent-cache.js';
+import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
+import { ByteSum, type ByteAmount } from './usage-tally.js';
+import type { RootPath } from '../sdk/root-path.js';
+import type { RecordsOptions, Walk } from '../sdk/walk.js';
+
+/** One directory's totals. Recursive figures include the directory itself, as du counts it. */
+export interface DirectoryTotal {
+  readonly path: string;
+  readonly relativePathBytes: Uint8Array;
+  readonly pathBytes: Uint8Array;
+  /** 0 for the root. */
+  readonly depth: number;
+  /** The directory's own inode and device (0n and null when its record is missing, e.g. excluded). */
+  readonly inode: bigint;
+  readonly dev: bigint | null;
+  /** Entries directly inside it, and their sizes. */
+  readonly directEntries: number;
+  readonly directFiles: number;
+  readonly directDirs: number;
+  readonly directBytes: bigint;
+  /** Everything below it and itself; a hard-linked file counts once, in one directory. */
+  readonly entries: number;
+  readonly files: number;
+  readonly dirs: number;
+  /** Sum of st_size. */
+  readonly apparentBytes: bigint;
+  /** Sum of st_blocks * 512; null in a --compact walk, which does not record blocks. */
+  readonly allocatedBytes: bigint | null;
+}
+
+/** Mutable accumulator of one directory, keyed by its relative path (latin1, one char per byte). */
+interface Accumulator {
+  readonly key: string;
+  readonly depth: number;
+  /** The parent's accumulator, once this directory's own record was read. */
+  parent: Accumulator | undefined;
+  inode: bigint;
+  dev: bigint | null;
+  directEntries: number;
+  directFiles: number;
+  directDirs: number;
+  readonly directBytes: ByteSum;
+  entries: number;
+  files: number;
+  dirs: number;
+  readonly apparent: ByteSum;
+  readonly allocated: ByteSum;
+}
+
+/** Where a hard-linked file is counted: the smallest path among its links, so the answer does not depend on file order. */
+interface LinkCredit {
+  key: string;
+  dir: Accumulator;
+  size: ByteAmount;
+  allocated: ByteAmount;
+}
+
+/**
+ * Totals for every directory of a walk: direct children, and recursive entry and
+ * file counts, apparent and allocated bytes, with hard links counted once per
+ * (dev, inode). Exact: byte sums stay exact past 2^53 (ByteSum). Memory grows with
+ * the number of directories (and of hard-linked files), not of entries: records stream past.
+ */
+export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): Promise<DirectoryTotal[]> {
+  const dirs = new Map<string, Accumulator>();
+  const links = new Map<string, LinkCredit>();
+  const get = (key: string): Accumulator => {
+    let acc = dirs.get(key);
+    if (acc === undefined) {
+      acc = newAccumulator(key);
+      dirs.set(key, acc);
+    }
+    return acc;
+  };
+  const parents = new ParentCache(get);
+  let compact = false;
+  for await (const batch of walk.recordBatches(options)) {
+    // Perf: an entry that is not a directory and has one link makes no BigInt, key string
+    // or Map lookup here (entry-amounts.ts, parent-cache.ts): 2.0 -> 1.4 CPU s per 1 M entries.
+    for (const e of batch) {
+      const type = e.type;
+      const size = sizeAmount(e);
+      let allocated = allocatedAmount(e);
+      if (allocated === null) {
+        compact = true;
+        allocated = 0;
+      }
+      if (type === 'dir') {
+        const key = entryKey(e);
+        const self = get(key);
+        self.inode = e.inode;
+        self.dev = e.dev;
+        self.dirs += 1;
+        credit(self, type, size, allocated);
+        if (key !== '') {
+          self.parent = parents.of(e);
+          countDirect(self.parent, type, size);
+        }
+        continue;
+      }
+      if (isRoot(e)) {
+        // A walk of a single file: the root is that file.
+        credit(get(''), type, size, allocated);
+        continue;
+      }
+      const parent = parents.of(e);
+      countDirect(parent, type, size);
+      if (e.nlink !== null && e.nlink > 1) {
+        const id = `${e.dev}:${e.inode}`;
+        const key = entryKey(e);
+        const held = links.get(id);
+        if (held !== undefined) {
+          if (held.key <= key) continue;
+          debit(held.dir, type, held.size, held.allocated);
+        }
+        links.set(id, { key, dir: parent, size, allocated });
+      }
+      credit(parent, type, size, allocated);
+    }
+  }
+  // Children before parents: each directory's recursive totals flow into its parent's.
+  // Perf: by depth in buckets, not a comparison sort (6% of the time at 141k directories).
+  const byDepth: Accumulator[][] = [];
+  for (const acc of dirs.values()) (byDepth[acc.depth] ??= []).push(acc);
+  for (let depth = byDepth.length - 1; depth > 0; depth--) {
+    for (const acc of byDepth[depth] ?? []) {
+      // Perf: a directory whose own record was read knows its parent; only one seen
+      // just as a parent is looked up by key.
+      let up = acc.parent ?? dirs.get(parentKey(acc.key));
+      if (up === undefined) {
+        // A parent with no record and nothing read directly in it (its block skipped as
+        // damaged, a walk cut before it was written): made here, so what lies below it
+        // still reaches the root.
+        up = get(parentKey(acc.key));
+        (byDepth[depth - 1] ??= []).push(up);
+      }
+      up.entries += acc.entries;
+      up.files += acc.files;
+      up.dirs += acc.dirs;
+      up.apparent.add(acc.apparent.value());
+      up.allocated.add(acc.allocated.value());
+    }
+  }
+  return [...dirs.values()]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((acc) => toTotal(acc, walk.root, compact));
+}
+
+function newAccumulator(key: string): Accumulator {
+  return {
+    key,
+    depth: keyDepth(key),
+    parent: undefined,
+    inode: 0n,
+    dev: null,
+    directEntries: 0,
+    directFiles: 0,
+    directDirs: 0,
+    directBytes: new ByteSum(),
+    entries: 0,
+    files: 0,
+    dirs: 0,
+    apparent: new ByteSum(),
+    allocated: new ByteSum(),
+  };
+}
+
+function credit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
+  acc.entries++;
+  if (type === 'file') acc.files++;
+  acc.apparent.add(size);
+  acc.allocated.add(allocated);
+}
+
+function debit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
+  acc.entries--;
+  if (type === 'file') acc.files--;
+  acc.apparent.subtract(size);
+  acc.allocated.subtract(allocated);
+}
+
+function countDirect(dir: Accumulator, type: string, size: ByteAmount): void {
+  dir.directEntries++;
+  if (type === 'file') dir.directFiles++;
+  else if (type === 'dir') dir.directDirs++;
+  dir.directBytes.add(size);
+}
+
+function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryTotal {
+  // Perf: named fields, not a spread of keyPaths(): the spread made this 34% of directoryTotals (141k directories).
+  const { path, relativePathBytes, pathBytes } = keyPaths(acc.key, root);
+  return {
+    path,
+    relativePathBytes,
+    pathBytes,
+    depth: acc.depth,
+    inode: acc.inode,
+    dev: acc.dev,
+    directEntries: acc.directEntries,
+    directFiles: acc.directFiles,
+    directDirs: acc.directDirs,
+    directBytes: acc.directBytes.value(),
+    entries: acc.entries,
+    files: acc.files,
+    dirs: acc.dirs,
+    apparentBytes: acc.apparent.value(),
+    allocatedBytes: compact ? null : acc.allocated.value(),
+  };
+}

@@ -1,0 +1,9 @@
+// The codec entry point (`@pwalk-ts/reader/format`): what a writer needs to produce
+// walk files, kept apart from the reading SDK.
+export * from './layout.js';
+export { RecordBuffer, type BlockSink, type StatSeconds } from './record-buffer.js';
+export { readU64 } from './integers.js';
+export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
+export { decodeBlock } from './record-decoder.js';
+export { floorSecondsFromMs, floorDivNs, readSeconds } from './time.js';
+export { makeFolders } from '../output/make-folders.js';

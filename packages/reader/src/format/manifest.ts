@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Packr } from 'msgpackr';
+import { z } from 'zod';
+import { WalkErrorCode, WalkFormatError } from './errors.js';
+import { FORMAT_VERSION, MANIFEST_FILE, THREAD_FILE_PATTERN } from './layout.js';
+
+// int64AsType 'auto' (missing from msgpackr's typings): counts decode as numbers while
+// they are safe, as bigints past 2^53.
+const packrOptions: Record<string, unknown> = { useRecords: false, int64AsType: 'auto', mapsAsObjects: true };
+const packr = new Packr(packrOptions);
+
+/** MessagePack's integers end at 2^64 - 1; a byte total from there on is stored as its decimal digits. */
+const U64_END = 1n << 64n;
+const exactInteger = z
+  .union([z.number().int().nonnegative(), z.bigint().nonnegative(), z.string().regex(/^(0|[1-9][0-9]*)$/, 'not a decimal integer')])
+  .transform((v) => BigInt(v));
+const count = z.number().int().nonnegative();
+const bytes = z.instanceof(Uint8Array).transform((v) => Buffer.from(v));
+
+export const WalkStatus = z.enum(['running', 'complete', 'interrupted', 'failed']);
+export type WalkStatus = z.infer<typeof WalkStatus>;
+
+export const ThreadFileSummary = z.object({
+  name: z.string().regex(THREAD_FILE_PATTERN, 'not a thread file name'),
+  thread: count,
+  host: z.string(),
+  records: count,
+  errors: count,
+  blocks: count,
+  bytes: count,
+});
+export type ThreadFileSummary = z.infer<typeof ThreadFileSummary>;
+
+export const WalkTotals = z.object({
+  entries: count,
+  dirs: count,
+  files: count,
+  errors: count,
+  /** Sum of st_size over every entry. */
+  bytes: exactInteger,
+});
+export type WalkTotals = z.infer<typeof WalkTotals>;
+
+export const WalkOptionsRecord = z.object({
+  threads: count,
+  compact: z.boolean(),
+  exclude: z.array(z.string()),
+  oneFileSystem: z.boolean(),
+  snapshots: z.boolean(),
+  maxDepth: count.nullable(),
+  /** The engine the walker chose and why, e.g. 'sync', 'async (nfs)'. */
+  engine: z.string().optional(),
+});
+export type WalkOptionsRecord = z.infer<typeof WalkOptionsRecord>;
+
+export const WalkManifest = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  walkId: z.string().regex(/^[0-9a-f]{32}$/),
+  tool: z.object({ name: z.string(), version: z.string(), node: z.string() }),
+  /** The root argument as given, exact bytes. */
+  root: bytes,
+  /** The root resolved to an absolute path, exact bytes. */
+  rootAbsolute: bytes,
+  host: z.string(),
+  user: z.object({ uid: z.number().int(), name: z.string() }),
+  pid: count,
+  options: WalkOptionsRecord,
+  /** Milliseconds since 1970. */
+  startTime: z.number(),
+  endTime: z.number().nullable(),
+  status: WalkStatus,
+  /** Why the walk failed or was interrupted. */
+  message: z.string().nullable(),
+  files: z.array(ThreadFileSummary),
+  totals: WalkTotals,
+});
+export type WalkManifest = z.infer<typeof WalkManifest>;
+/** What a writer supplies: exact integers may be given as bigint. */
+export type WalkManifestInput = z.input<typeof WalkManifest>;
+
+export function newWalkId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export interface WriteManifestOptions {
+  /**
+   * Bytes of padding to store with this manifest, so that the disk space a later,
+   * larger manifest needs is already allocated: on a full disk the final manifest
+   * then overwrites this one in place. Readers ignore the padding.
+   */
+  reserveBytes?: number;
+}
+
+/**
+ * Writes the manifest atomically: a temp file in the same folder, fsync, rename.
+ * A reader sees either the previous manifest or this one, never a torn file. When
+ * the disk is full, the manifest is written over the previous one in place, into
+ * the space that one reserved (see WriteManifestOptions).
+ */
+export function writeManifest(dir: string, manifest: WalkManifestInput, options: WriteManifestOptions = {}): void {
+  const reserve = options.reserveBytes ?? 0;
+  const stored = storedForm(manifest);
+  const encoded = packr.pack(reserve > 0 ? { ...stored, reserve: Buffer.alloc(reserve) } : stored);
+  const final = join(dir, MANIFEST_FILE);
+  const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeDurably(temp, 'w', encoded);
+    renameSync(temp, final);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ENOSPC' && code !== 'EDQUOT') || !fitsInPlace(final, encoded.length)) throw err;
+    writeDurably(final, 'r+', encoded);
+  }
+}
+
+/** The manifest as stored: a byte total MessagePack has no integer for goes as its decimal digits. */
+function storedForm(manifest: WalkManifestInput): WalkManifestInput {
+  const bytes = manifest.totals.bytes;
+  return typeof bytes !== 'bigint' || bytes < U64_END ? manifest : { ...manifest, totals: { ...manifest.totals, bytes: bytes.toString() } };
+}
+
+function fitsInPlace(file: string, length: number): boolean {
+  try {
+    return statSync(file).size >= length;
+  } catch {
+    return false;
+  }
+}
+
+function writeDurably(file: string, flags: 'w' | 'r+', data: Uint8Array): void {
+  const fd = openSync(file, flags, 0o644);
+  try {
+    let done = 0;
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done);
+    ftruncateSync(fd, data.length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and validates a manifest; throws WalkFormatError with a code on any problem. */
+export function readManifest(dir: string): WalkManifest {
+  const file = join(dir, MANIFEST_FILE);
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file);
+  } catch (cause) {
+    throw new WalkFormatError(WalkErrorCode.IO, `cannot read manifest: ${(cause as Error).message}`, { file, cause });
+  }
+  let decoded: unknown;
+  try {
+    decoded = packr.unpack(raw);
+  } catch (cause) {
+    throw new WalkFormatError(WalkErrorCode.BAD_MANIFEST, 'manifest is not valid MessagePack', { file, cause });
+  }
+  const version = (decoded as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof version === 'number' && version > FORMAT_VERSION) {
+    throw new WalkFormatError(
+      WalkErrorCode.UNSUPPORTED_VERSION,
+      `manifest has format version ${version}; this reader knows up to ${FORMAT_VERSION}`,
+      { file },
+    );
+  }
+  const parsed = WalkManifest.safeParse(decoded);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined ? '' : ` at ${issue.path.join('.') || '(top)'}: ${issue.message}`;
+    throw new WalkFormatError(WalkErrorCode.BAD_MANIFEST, `manifest does not match the schema${where}`, {
+      file,
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}

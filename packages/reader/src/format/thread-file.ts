@@ -1,0 +1,214 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { WalkErrorCode, WalkFormatError } from './errors.js';
+import {
+  BLOCK_HEADER_SIZE,
+  BLOCK_MAGIC,
+  BlockHeaderOffset,
+  FILE_HEADER_SIZE,
+  FILE_MAGIC,
+  FORMAT_VERSION,
+  FileHeaderOffset,
+  LAYOUT_FULL_ATTRS,
+  WALK_ID_SIZE,
+} from './layout.js';
+import { decodeBlock, type DecodedBlock } from './record-decoder.js';
+import type { RootPath } from '../sdk/root-path.js';
+
+export interface ThreadFileHeader {
+  version: number;
+  fullAttrs: boolean;
+  walkId: string;
+  thread: number;
+  blockCapacity: number;
+}
+
+/** Builds the 64-byte header every thread file starts with. */
+export function encodeFileHeader(header: Omit<ThreadFileHeader, 'version'>): Buffer {
+  if (!/^[0-9a-f]{32}$/.test(header.walkId)) throw new TypeError(`walk id must be 32 hex digits, got ${JSON.stringify(header.walkId)}`);
+  const buf = Buffer.alloc(FILE_HEADER_SIZE);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  buf.set(FILE_MAGIC, FileHeaderOffset.magic);
+  view.setUint16(FileHeaderOffset.version, FORMAT_VERSION, true);
+  view.setUint16(FileHeaderOffset.headerSize, FILE_HEADER_SIZE, true);
+  view.setUint32(FileHeaderOffset.layoutFlags, header.fullAttrs ? LAYOUT_FULL_ATTRS : 0, true);
+  Buffer.from(header.walkId, 'hex').copy(buf, FileHeaderOffset.walkId, 0, WALK_ID_SIZE);
+  view.setUint32(FileHeaderOffset.thread, header.thread, true);
+  view.setUint32(FileHeaderOffset.blockCapacity, header.blockCapacity, true);
+  return buf;
+}
+
+export function decodeFileHeader(buf: Buffer, file: string): ThreadFileHeader {
+  const bad = (what: string, offset = 0): WalkFormatError =>
+    new WalkFormatError(WalkErrorCode.BAD_HEADER, what, { file, offset });
+  if (buf.length < FILE_HEADER_SIZE) throw bad(`file is ${buf.length} bytes, shorter than the ${FILE_HEADER_SIZE}-byte header`);
+  if (!buf.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC)) throw bad('not a pwalk-ts thread file (wrong magic)');
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const version = view.getUint16(FileHeaderOffset.version, true);
+  if (version > FORMAT_VERSION) {
+    throw new WalkFormatError(
+      WalkErrorCode.UNSUPPORTED_VERSION,
+      `thread file has format version ${version}; this reader knows up to ${FORMAT_VERSION}`,
+      { file, offset: FileHeaderOffset.version },
+    );
+  }
+  if (version === 0) throw bad('format version 0 is not valid', FileHeaderOffset.version);
+  const headerSize = view.getUint16(FileHeaderOffset.headerSize, true);
+  if (headerSize !== FILE_HEADER_SIZE) throw bad(`header size ${headerSize}, expected ${FILE_HEADER_SIZE}`, FileHeaderOffset.headerSize);
+  const layout = view.getUint32(FileHeaderOffset.layoutFlags, true);
+  if ((layout & ~LAYOUT_FULL_ATTRS) !== 0) throw bad(`unknown layout flags 0x${layout.toString(16)}`, FileHeaderOffset.layoutFlags);
+  return {
+    version,
+    fullAttrs: (layout & LAYOUT_FULL_ATTRS) !== 0,
+    walkId: buf.subarray(FileHeaderOffset.walkId, FileHeaderOffset.walkId + WALK_ID_SIZE).toString('hex'),
+    thread: view.getUint32(FileHeaderOffset.thread, true),
+    blockCapacity: view.getUint32(FileHeaderOffset.blockCapacity, true),
+  };
+}
+
+export interface BlockReadOptions {
+  /** 'throw' (default) stops at a corrupt block; 'skip' records it and goes on with the next. */
+  onCorrupt: 'throw' | 'skip';
+  /** Problems met while reading in 'skip' mode, and a truncated tail, are pushed here. */
+  problems: WalkFormatError[];
+}
+
+/** Sanity bound on one block: far above any block a writer makes, low enough that a flipped length cannot allocate wildly. */
+const MAX_BLOCK_PAYLOAD = 1 << 30;
+
+/**
+ * Streams the decoded blocks of one thread file. Memory is one block at a time.
+ * A file that ends inside a block yields the whole records before the cut, then
+ * pushes a TRUNCATED problem (never a half-decoded record).
+ */
+export async function* readThreadFile(
+  file: string,
+  root: RootPath,
+  options: BlockReadOptions,
+): AsyncGenerator<DecodedBlock> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (cause) {
+    throw new WalkFormatError(WalkErrorCode.IO, `cannot open thread file: ${(cause as Error).message}`, { file, cause });
+  }
+  let pending: Promise<RawBlock> | null = null;
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(FILE_HEADER_SIZE);
+    decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
+    const fh = handle;
+    pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
+    for (;;) {
+      const raw: RawBlock = await pending;
+      pending = null;
+      if (raw.kind === 'end') return;
+      if (raw.kind === 'cut-header') {
+        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
+        return;
+      }
+      if (raw.kind === 'bad-header') {
+        // Without a trustworthy length there is no next block to resync on.
+        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset: raw.offset });
+        if (options.onCorrupt === 'throw') throw err;
+        addProblem(options.problems, err);
+        return;
+      }
+      const payloadOffset = raw.offset + BLOCK_HEADER_SIZE;
+      if (raw.payload.length < raw.payloadLength) {
+        let whole = 0;
+        try {
+          const partial = decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, true);
+          whole = partial.entries.length + partial.errors.length;
+          if (whole > 0) yield partial;
+        } catch (err) {
+          if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
+          addProblem(options.problems, err);
+        }
+        addProblem(
+          options.problems,
+          new WalkFormatError(
+            WalkErrorCode.TRUNCATED,
+            `file ends ${raw.payload.length} of ${raw.payloadLength} bytes into a block; ${whole} of its ${raw.recordCount} records were whole`,
+            { file, offset: raw.offset },
+          ),
+        );
+        return;
+      }
+      // Perf: the next block is read while this one is checked, decoded and consumed.
+      pending = readRawBlock(fh, payloadOffset + raw.payloadLength, size, file);
+      if (crc32(raw.payload) !== raw.checksum) {
+        const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, `block checksum mismatch (${raw.recordCount} records lost)`, {
+          file,
+          offset: raw.offset,
+        });
+        if (options.onCorrupt === 'throw') throw err;
+        addProblem(options.problems, err);
+        continue;
+      }
+      try {
+        yield decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, false);
+      } catch (err) {
+        if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
+        addProblem(options.problems, err);
+      }
+    }
+  } finally {
+    // A read-ahead still in flight when the consumer stops early must settle before the close.
+    if (pending !== null) await pending.catch(() => undefined);
+    await handle.close();
+  }
+}
+
+/** One block as read from disk, before any check of its payload. */
+type RawBlock =
+  | { kind: 'end' }
+  | { kind: 'cut-header'; offset: number; message: string }
+  | { kind: 'bad-header'; offset: number }
+  | { kind: 'block'; offset: number; payloadLength: number; recordCount: number; checksum: number; payload: Buffer };
+
+async function readRawBlock(handle: FileHandle, offset: number, size: number, file: string): Promise<RawBlock> {
+  if (offset >= size) return { kind: 'end' };
+  if (size - offset < BLOCK_HEADER_SIZE) return { kind: 'cut-header', offset, message: `file ends ${size - offset} bytes into a block header` };
+  const head = Buffer.allocUnsafe(BLOCK_HEADER_SIZE);
+  if ((await readFully(handle, head, offset, file)) < BLOCK_HEADER_SIZE) {
+    return { kind: 'cut-header', offset, message: 'file shrank while being read' };
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const payloadLength = view.getUint32(BlockHeaderOffset.payloadLength, true);
+  if (view.getUint32(BlockHeaderOffset.magic, true) !== BLOCK_MAGIC || payloadLength > MAX_BLOCK_PAYLOAD) {
+    return { kind: 'bad-header', offset };
+  }
+  const payloadOffset = offset + BLOCK_HEADER_SIZE;
+  const payload = Buffer.allocUnsafe(Math.min(payloadLength, size - payloadOffset));
+  const got = await readFully(handle, payload, payloadOffset, file);
+  return {
+    kind: 'block',
+    offset,
+    payloadLength,
+    recordCount: view.getUint32(BlockHeaderOffset.recordCount, true),
+    checksum: view.getUint32(BlockHeaderOffset.crc32, true),
+    payload: got < payload.length ? payload.subarray(0, got) : payload,
+  };
+}
+
+/** Reads until `buf` is full or the file ends; returns the bytes read. */
+export async function readFully(handle: FileHandle, buf: Buffer, position: number, file: string): Promise<number> {
+  let done = 0;
+  while (done < buf.length) {
+    let n: number;
+    try {
+      ({ bytesRead: n } = await handle.read(buf, done, buf.length - done, position + done));
+    } catch (cause) {
+      throw new WalkFormatError(WalkErrorCode.IO, `read failed: ${(cause as Error).message}`, { file, offset: position + done, cause });
+    }
+    if (n === 0) return done;
+    done += n;
+  }
+  return done;
+}
+
+/** Reading entries and then errors meets the same damage twice: report it once. */
+export function addProblem(problems: WalkFormatError[], problem: WalkFormatError): void {
+  if (!problems.some((p) => p.code === problem.code && p.file === problem.file && p.offset === problem.offset)) problems.push(problem);
+}

@@ -1,0 +1,6 @@
+import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
+
+/** Reading stops here when the caller's signal fired: the generators' finally blocks then remove what they made. */
+export function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WalkFormatError(WalkErrorCode.ABORTED, 'reading stopped', { cause: signal.reason });
+}

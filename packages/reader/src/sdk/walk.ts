@@ -1,0 +1,135 @@
+import { statSync } from 'node:fs';
+import { systemErrorText, WalkErrorCode, WalkFormatError } from '../format/errors.js';
+import type { WalkManifest } from '../format/manifest.js';
+import type { WalkEntry, WalkEntryError } from './record.js';
+import { RootPath } from './root-path.js';
+import { sortEntriesByPath, sortErrorsByPath, type SortOptions } from './sort-by-path.js';
+import { readThreadFile } from '../format/thread-file.js';
+import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/walk-folder.js';
+import { flattenBatches } from './flatten-batches.js';
+import { throwIfStopped } from './stop-signal.js';
+import type { DecodedBlock } from '../format/record-decoder.js';
+
+export interface RecordsOptions extends SortOptions {
+  /** 'path' yields entries in byte order of their paths, the same for any thread count. */
+  sort?: 'none' | 'path';
+  /**
+   * 'throw': a corrupt block or record raises a WalkFormatError after every record of
+   * the blocks before it was yielded. 'skip': it is added to `walk.problems` and reading
+   * goes on with the next block, so every other record is kept. Default: openWalk's.
+   */
+  onCorrupt?: 'throw' | 'skip';
+  /** Stops reading (and sorting) between blocks with a WalkFormatError ABORTED when it fires. */
+  signal?: AbortSignal;
+}
+
+export type { WalkThreadFile } from '../format/walk-folder.js';
+
+/** How finished a walk is: 'incomplete' when the writer never closed it (no manifest, or still 'running'). */
+export type WalkCompleteness = 'complete' | 'interrupted' | 'failed' | 'incomplete';
+
+/** An opened walk folder. Reading streams: nothing is loaded whole. */
+export class Walk {
+  /**
+   * Problems met opening the walk (a manifest or thread file set aside, under
+   * onCorrupt 'skip') and reading it (truncation; corrupt blocks under 'skip').
+   */
+  readonly problems: WalkFormatError[];
+  /** null when the manifest is absent, damaged or another walk's (then the root is '.'). */
+  readonly manifest: WalkManifest | null;
+  /** The thread files read, in order: those of the walk whose header checked out. */
+  readonly files: readonly WalkThreadFile[];
+  /** The walk's id: the one most of the manifest and the thread file headers hold (FORMAT.md section 1). */
+  readonly walkId: string;
+
+  constructor(
+    readonly dir: string,
+    folder: WalkFolder,
+    readonly root: RootPath,
+    /** What reading does on damage when a call does not say: openWalk's own onCorrupt. */
+    private readonly onCorrupt: 'throw' | 'skip',
+  ) {
+    this.manifest = folder.manifest;
+    this.files = folder.files;
+    this.walkId = folder.walkId;
+    this.problems = [...folder.problems];
+  }
+
+  get status(): WalkCompleteness {
+    const status = this.manifest?.status;
+    return status === undefined || status === 'running' ? 'incomplete' : status;
+  }
+
+  /** Every entry of the walk (error records excluded). */
+  records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
+    const batches = this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
+    if (options.sort !== 'path') return flattenBatches(batches);
+    const layout = { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true };
+    return flattenBatches(sortEntriesByPath(batches, layout, options));
+  }
+
+
+  /**
+   * Every entry, a block's worth (thousands) at a time, in file order: the fastest
+   * way through a walk, since the loop over each array is synchronous.
+   */
+  recordBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): AsyncIterable<readonly WalkEntry[]> {
+    return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
+  }
+
+  /** Every per-entry failure recorded during the walk. */
+  errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
+    const all = flattenBatches(this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.errors));
+    return options.sort === 'path' ? sortErrorsByPath(all) : all;
+  }
+
+  private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T[]): AsyncGenerator<T[]> {
+    for (const file of this.files) {
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) {
+        throwIfStopped(signal);
+        yield pick(block);
+      }
+    }
+    if (onCorrupt === 'throw') this.raiseUnexpectedTruncation();
+  }
+
+  /** A walk whose manifest says complete must not be short: that is damage, not an interruption. */
+  private raiseUnexpectedTruncation(): void {
+    if (this.status !== 'complete') return;
+    const truncated = this.problems.find((p) => p.code === WalkErrorCode.TRUNCATED);
+    if (truncated !== undefined) throw truncated;
+  }
+}
+
+export interface OpenWalkOptions {
+  /**
+   * 'throw' (default): a damaged manifest, a thread file whose header is bad, lost or
+   * another walk's raises its WalkFormatError here, and reading defaults to 'throw'.
+   * 'skip': each is listed in `walk.problems` and the rest of the walk is read
+   * (FORMAT.md section 1), and reading defaults to 'skip'; only a folder holding
+   * nothing of a walk raises (NOT_A_WALK).
+   */
+  onCorrupt?: 'throw' | 'skip';
+}
+
+/**
+ * Opens a walk folder: reads and validates the manifest (when there is one) and
+ * every thread file's header. Throws WalkFormatError with a code on bad input.
+ */
+export async function openWalk(dir: string, options: OpenWalkOptions = {}): Promise<Walk> {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (cause) {
+    throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `cannot open walk folder: ${systemErrorText(cause)}`, {
+      file: dir,
+      cause,
+    });
+  }
+  if (!isDir) throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, 'not a folder', { file: dir });
+  const onCorrupt = options.onCorrupt ?? 'throw';
+  const folder = await readWalkFolder(dir, onCorrupt);
+  // Without a manifest the root is unknown: paths are shown relative to '.'.
+  const root = new RootPath(folder.manifest?.root ?? Buffer.from('.'));
+  return new Walk(dir, folder, root, onCorrupt);
+}
