@@ -15,7 +15,7 @@ import { topDirectories } from '../src/analysis/top-directories.js';
 import type { WalkEntry } from '../src/sdk/record.js';
 import { RootPath } from '../src/sdk/root-path.js';
 import { UsageAccumulator } from '../src/analysis/usage-accumulator.js';
-import { ByteSum } from '../src/analysis/usage-tally.js';
+import { ByteSum } from '../src/analysis/byte-sum.js';
 
 const TRUTH = join(import.meta.dirname, '../../../test/helpers/usage_truth.py');
 

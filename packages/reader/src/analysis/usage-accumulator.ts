@@ -1,14 +1,17 @@
 import { AGE_BUCKETS } from './age-buckets.js';
 import { extensionKey } from './extension.js';
+import { FIRST_LINK, HardLinks, hardLinkId, LATER_LINK } from './hard-links.js';
 import { largestFileFacts, LargestFiles, type LargestFile } from './largest-files.js';
-import { EntryKind, TallyAccumulator, type ByteAmount } from './usage-tally.js';
+import type { ByteAmount } from './byte-sum.js';
+import { EntryKind, entryKind, TallyAccumulator } from './usage-tally.js';
+import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
 import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
 
 /** The owner-independent part a hard-linked file was counted with, and where its name put it. */
 interface LinkCredit {
-  /** Relative path of the link credited: the smallest in byte order (latin1 text), as directoryTotals does. */
+  /** Relative path of the link credited (hard-links.ts: the smallest). */
   key: string;
   extension: string | undefined;
   depth: number;
@@ -22,9 +25,6 @@ export interface OwnerAccumulator {
   readonly tally: TallyAccumulator;
   readonly atime: TallyAccumulator[];
 }
-
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
-const MAX_EXACT_BLOCKS = MAX_EXACT / 512n;
 
 export function sixTallies(): TallyAccumulator[] {
   return AGE_BUCKETS.map(() => new TallyAccumulator());
@@ -46,7 +46,7 @@ export class UsageAccumulator {
   /** By extensionKey (latin1, ASCII-folded); undefined never: only regular files are placed here. */
   readonly extensions = new Map<string, TallyAccumulator>();
   /** Hard-linked entries by `dev:inode`: memory grows with them, not with entries. */
-  private readonly links = new Map<string, LinkCredit>();
+  private readonly links = new HardLinks<LinkCredit>();
   private readonly largest: LargestFiles;
   compact = false;
 
@@ -59,13 +59,13 @@ export class UsageAccumulator {
 
   add(e: WalkEntry): void {
     const type = e.type;
-    const kind = type === 'file' ? EntryKind.FILE : type === 'dir' ? EntryKind.DIR : EntryKind.OTHER;
+    const kind = entryKind(type);
     const sizeBig = e.size;
-    const size: ByteAmount = sizeBig <= MAX_EXACT ? Number(sizeBig) : sizeBig;
+    const size = byteAmount(sizeBig);
     const blocks = e.blocks;
     let allocated: ByteAmount = 0;
     if (blocks === null) this.compact = true;
-    else allocated = blocks <= MAX_EXACT_BLOCKS ? Number(blocks) * 512 : blocks * 512n;
+    else allocated = blockBytes(blocks);
     const relative = e.relativePathBytes;
     const depth = e.depth;
     // A walk of a single file has an empty relative path: its name is the root's.
@@ -75,13 +75,12 @@ export class UsageAccumulator {
     const gid = e.gid;
     const atime = e.atime;
 
-    const nlink = kind === EntryKind.DIR ? null : e.nlink;
-    if (nlink !== null && nlink > 1) {
-      const id = `${e.dev}:${e.inode}`;
+    const linkId = hardLinkId(e);
+    if (linkId !== null) {
       const key = pathKey(relative);
-      const held = this.links.get(id);
-      if (held !== undefined) {
-        if (held.key <= key) return;
+      const held = this.links.meet(linkId, key);
+      if (held === LATER_LINK) return;
+      if (held !== FIRST_LINK) {
         // A smaller path for a file already counted: only its placement moves.
         this.place(held.extension, held.depth, held.kind, held.size, held.allocated, -1);
         this.place(extension, depth, held.kind, held.size, held.allocated, 1);
@@ -90,7 +89,7 @@ export class UsageAccumulator {
         held.depth = depth;
         return;
       }
-      this.links.set(id, {
+      this.links.hold(linkId, {
         key,
         extension,
         depth,
@@ -120,7 +119,7 @@ export class UsageAccumulator {
 
   /** The largest files, hard-linked ones (held back until every link was seen) included. */
   largestFiles(root: RootPath): LargestFile[] {
-    for (const credit of this.links.values()) {
+    for (const credit of this.links.credits()) {
       if (credit.kind !== EntryKind.FILE) continue;
       const { path, pathBytes } = keyPaths(credit.key, root);
       this.largest.offer({ ...credit.file, path, pathBytes });

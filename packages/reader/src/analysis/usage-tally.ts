@@ -1,3 +1,6 @@
+import type { EntryTypeName } from '../format/layout.js';
+import { ByteSum, type ByteAmount } from './byte-sum.js';
+
 /** Counts and byte sums of a set of entries. */
 export interface UsageTally {
   /** Every entry: files, directories, symlinks, everything else (a hard-linked file once). */
@@ -15,42 +18,8 @@ export interface UsageTally {
 export const EntryKind = { OTHER: 0, FILE: 1, DIR: 2 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
-/** A byte amount as the hot loop carries it: a number while exact (below 2^53), else a bigint. */
-export type ByteAmount = number | bigint;
-
-const MAX_EXACT = Number.MAX_SAFE_INTEGER;
-
-/**
- * An exact sum of byte amounts. Perf: it adds in a double while the running sum
- * stays exact (at most 2^53 - 1 in magnitude) and spills into a bigint when it
- * would not, so the usual addition makes no BigInt at all. A double sum of two
- * integers is correctly rounded, so a true sum past 2^53 - 1 always shows as one.
- */
-export class ByteSum {
-  private small = 0;
-  private big = 0n;
-
-  add(amount: ByteAmount): void {
-    if (typeof amount === 'number') {
-      const sum = this.small + amount;
-      if (sum <= MAX_EXACT && sum >= -MAX_EXACT) {
-        this.small = sum;
-        return;
-      }
-      this.big += BigInt(this.small) + BigInt(amount);
-      this.small = 0;
-      return;
-    }
-    this.big += amount;
-  }
-
-  subtract(amount: ByteAmount): void {
-    this.add(-amount);
-  }
-
-  value(): bigint {
-    return this.big + BigInt(this.small);
-  }
+export function entryKind(type: EntryTypeName): EntryKind {
+  return type === 'file' ? EntryKind.FILE : type === 'dir' ? EntryKind.DIR : EntryKind.OTHER;
 }
 
 /** A UsageTally being counted. */

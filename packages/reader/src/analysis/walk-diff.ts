@@ -1,7 +1,11 @@
 import { countOption } from './count-option.js';
 import { extensionKey } from './extension.js';
+import { FIRST_LINK, HardLinks, hardLinkId } from './hard-links.js';
+import { rollUpByDepth } from './roll-up.js';
 import { GrowthLedger, type DiffSide, type GrowthRow, type Ranked } from './growth-ledger.js';
 import { LargestFiles, type LargestFile } from './largest-files.js';
+import { entryKind, TallyAccumulator } from './usage-tally.js';
+import { allocatedAmount, sizeAmount } from '../sdk/entry-in-place.js';
 import { keyDepth, keyPaths, parentKey, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { SortOptions } from '../sdk/sort-by-path.js';
@@ -83,37 +87,22 @@ function compareOwners(a: number | null, b: number | null): number {
   return (a ?? -1) - (b ?? -1);
 }
 
-class TallyCounter {
-  entries = 0;
-  files = 0;
-  dirs = 0;
-  bytes = 0n;
-  allocated = 0n;
-  compact = false;
+/** Counts `e` by name: its st_size, no allocated bytes. */
+function countEntry(t: TallyAccumulator, e: WalkEntry): void {
+  t.add(entryKind(e.type), sizeAmount(e), 0);
+}
 
-  count(e: WalkEntry): void {
-    this.entries++;
-    if (e.type === 'file') this.files++;
-    else if (e.type === 'dir') this.dirs++;
-    this.bytes += e.size;
-  }
-
-  countSpace(e: WalkEntry): void {
-    this.count(e);
-    if (e.blocks === null) this.compact = true;
-    else this.allocated += e.blocks * 512n;
-  }
-
-  tally(): ChangeTally {
-    return { entries: this.entries, files: this.files, dirs: this.dirs, bytes: this.bytes };
-  }
+function changeTally(t: TallyAccumulator): ChangeTally {
+  return { entries: t.entries, files: t.files, dirs: t.dirs, bytes: t.apparent.value() };
 }
 
 /** Everything one side of the diff adds to the space ledgers. */
 class SpaceSide {
-  readonly totals = new TallyCounter();
-  /** Every hard-linked inode met; kept to the end (not dropped after nlink names): a tree changing during the walk can show more names than nlink said. */
-  private readonly seenLinks = new Set<string>();
+  readonly totals = new TallyAccumulator();
+  /** Whether an entry of this walk recorded no blocks (a --compact walk). */
+  compact = false;
+  /** Every hard-linked inode met (hard-links.ts). */
+  private readonly links = new HardLinks<{ key: string }>();
 
   constructor(
     private readonly side: DiffSide,
@@ -122,13 +111,16 @@ class SpaceSide {
 
   credit(e: WalkEntry, key: string): void {
     const isDir = e.type === 'dir';
-    // Hard links once: the sorted stream meets an inode's smallest path first, where directoryTotals credits it too.
-    if (!isDir && e.nlink !== null && e.nlink > 1) {
-      const id = `${e.dev}:${e.inode}`;
-      if (this.seenLinks.has(id)) return;
-      this.seenLinks.add(id);
+    // Hard links once: the sorted stream meets an inode's smallest path first, so a
+    // credit never moves here (a later link is LATER_LINK).
+    const linkId = hardLinkId(e);
+    if (linkId !== null) {
+      if (this.links.meet(linkId, key) !== FIRST_LINK) return;
+      this.links.hold(linkId, { key });
     }
-    this.totals.countSpace(e);
+    const allocated = allocatedAmount(e);
+    if (allocated === null) this.compact = true;
+    this.totals.add(entryKind(e.type), sizeAmount(e), allocated ?? 0);
     const isFile = e.type === 'file';
     const size = e.size;
     const { directories, users, groups, extensions } = this.ledgers;
@@ -164,9 +156,9 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   };
   const oldSpace = new SpaceSide('old', ledgers);
   const newSpace = new SpaceSide('new', ledgers);
-  const added = new TallyCounter();
-  const deleted = new TallyCounter();
-  const unchanged = new TallyCounter();
+  const added = new TallyAccumulator();
+  const deleted = new TallyAccumulator();
+  const unchanged = new TallyAccumulator();
   const modified = { entries: 0, files: 0, oldBytes: 0n, newBytes: 0n };
   const largestNew = new LargestFiles(largest);
 
@@ -186,8 +178,8 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
         oldSpace.credit(o, aKey);
         newSpace.credit(n, bKey);
         if (o.type !== n.type) {
-          deleted.count(o);
-          added.count(n);
+          countEntry(deleted, o);
+          countEntry(added, n);
           if (n.type === 'file') largestNew.offerEntry(n);
         } else if (o.type !== 'dir' && (o.size !== n.size || o.mtimeExact !== n.mtimeExact)) {
           modified.entries++;
@@ -195,16 +187,16 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
           modified.oldBytes += o.size;
           modified.newBytes += n.size;
         } else {
-          unchanged.count(n);
+          countEntry(unchanged, n);
         }
       } else if (takeOld) {
         const o = a.value as WalkEntry;
         oldSpace.credit(o, aKey);
-        deleted.count(o);
+        countEntry(deleted, o);
       } else {
         const n = b.value as WalkEntry;
         newSpace.credit(n, bKey);
-        added.count(n);
+        countEntry(added, n);
         if (n.type === 'file') largestNew.offerEntry(n);
       }
       if (takeOld) {
@@ -221,9 +213,20 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
     await news.return?.();
   }
 
-  rollUpDirectories(ledgers.directories);
-  const compact = oldSpace.totals.compact || newSpace.totals.compact;
-  const side = (t: TallyCounter): SideTotals => ({ ...t.tally(), allocatedBytes: compact ? null : t.allocated });
+  // Each directory's direct totals into recursive ones; a parent the walk has no record of (e.g. excluded) is made.
+  const directories = ledgers.directories;
+  rollUpByDepth(
+    directories.keys(),
+    keyDepth,
+    (key) => {
+      const parent = parentKey(key);
+      return directories.has(parent) ? parent : undefined;
+    },
+    parentKey,
+    (parent, key) => directories.addInto(parent, key),
+  );
+  const compact = oldSpace.compact || newSpace.compact;
+  const side = (t: TallyAccumulator): SideTotals => ({ ...changeTally(t), allocatedBytes: compact ? null : t.allocated.value() });
   const dirs = ledgers.directories.ranked(top, compareStrings);
   const toDirectory = (row: GrowthRow<string>): DirectoryGrowth => {
     return { ...row, ...keyPaths(row.key, newWalk.root), depth: keyDepth(row.key) };
@@ -231,32 +234,14 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   return {
     old: side(oldSpace.totals),
     new: side(newSpace.totals),
-    added: added.tally(),
-    deleted: deleted.tally(),
+    added: changeTally(added),
+    deleted: changeTally(deleted),
     modified,
-    unchanged: unchanged.tally(),
+    unchanged: changeTally(unchanged),
     directories: { grown: dirs.grown.map(toDirectory), shrunk: dirs.shrunk.map(toDirectory) },
     users: ledgers.users.ranked(top, compareOwners),
     groups: ledgers.groups.ranked(top, compareOwners),
     extensions: ledgers.extensions.ranked(top, compareStrings),
     largestNew: largestNew.ranked(),
   };
-}
-
-/**
- * Turns each directory's direct totals into recursive ones: deepest first, each
- * adds into its parent (made when the walk has no record of it, e.g. excluded).
- */
-function rollUpDirectories(ledger: GrowthLedger<string>): void {
-  const byDepth: string[][] = [];
-  for (const key of ledger.keys()) {
-    (byDepth[keyDepth(key)] ??= []).push(key);
-  }
-  for (let depth = byDepth.length - 1; depth > 0; depth--) {
-    for (const key of byDepth[depth] ?? []) {
-      const parent = parentKey(key);
-      if (!ledger.has(parent)) (byDepth[depth - 1] ??= []).push(parent);
-      ledger.addInto(parent, key);
-    }
-  }
 }

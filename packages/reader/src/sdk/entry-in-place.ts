@@ -18,8 +18,7 @@ const MAX_EXACT_BLOCKS = MAX_EXACT / 512n;
 export function sizeAmount(e: WalkEntry): number | bigint {
   const inPlace = recordSizeAmount(e);
   if (inPlace !== undefined) return inPlace;
-  const size = e.size;
-  return size <= MAX_EXACT ? Number(size) : size;
+  return byteAmount(e.size);
 }
 
 /** st_blocks x 512 as an exact number below 2^53, else a bigint; null in a --compact walk. */
@@ -27,7 +26,16 @@ export function allocatedAmount(e: WalkEntry): number | bigint | null {
   const inPlace = recordAllocatedAmount(e);
   if (inPlace !== undefined) return inPlace;
   const blocks = e.blocks;
-  if (blocks === null) return null;
+  return blocks === null ? null : blockBytes(blocks);
+}
+
+/** A byte count as an exact amount: a number below 2^53, else the bigint. */
+export function byteAmount(bytes: bigint): number | bigint {
+  return bytes <= MAX_EXACT ? Number(bytes) : bytes;
+}
+
+/** A count of 512-byte blocks as bytes, an exact amount: a number below 2^53, else a bigint. */
+export function blockBytes(blocks: bigint): number | bigint {
   return blocks <= MAX_EXACT_BLOCKS ? Number(blocks) * 512 : blocks * 512n;
 }
 
