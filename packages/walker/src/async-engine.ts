@@ -1,16 +1,43 @@
 import { closeSync, lstat, readdir, type BigIntStats } from 'node:fs';
 import { fdPath, openChecked } from './checked-directory.js';
-import type { DirectoryContext, DirectoryScanner } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
+import type { EntryContext } from './entry-policy.js';
 import { Control } from './progress-counters.js';
 import type { WorkSource } from './work-queue.js';
 
 const LSTAT_BIGINT = { bigint: true } as const;
 
+/** A listed directory as the scanner hands it back: what its entries share, and the descriptor path (with '/') they are stat'ed under. */
+export interface ListedDirectory {
+  readonly ctx: EntryContext;
+  readonly base: string;
+}
+
+/**
+ * What the engine needs of a scanner: the engine makes the calls, the scanner
+ * decides what each result means (records, errors, counters, subdirectories).
+ */
+export interface AsyncScanner {
+  /** The test knob's pause before each directory's open (0: none). */
+  readonly pauseBeforeOpenMs: number;
+  /** The path to open `dir` by on libuv's pool, or null when it is read synchronously (a long or non-UTF-8 path). */
+  asyncPath(dir: DirectoryItem): string | null;
+  /** Reads `dir` synchronously. */
+  scan(dir: DirectoryItem): void;
+  /** `dir` could not be opened or listed. */
+  unreadable(dir: DirectoryItem, err: unknown): void;
+  /** `dir` was listed as `names` through the descriptor path `via`: the entries to stat, or null when the scanner is done with it (empty, or re-read as bytes). */
+  listed(dir: DirectoryItem, via: string, names: readonly string[]): ListedDirectory | null;
+  /** The path to lstat the entry `name` by, or null when it is excluded. */
+  statPath(listed: ListedDirectory, name: string): string | null;
+  /** The lstat of the entry `name` returned. */
+  stated(listed: ListedDirectory, name: string, err: NodeJS.ErrnoException | null, st: BigIntStats): void;
+}
+
 /** A listed directory whose entries are being stat'ed, through its descriptor. */
 interface OpenDirectory {
-  readonly ctx: DirectoryContext;
-  readonly names: string[];
+  readonly listed: ListedDirectory;
+  readonly names: readonly string[];
   next: number;
   readonly fd: number;
   /** Its lstats in flight: the descriptor is closed when the last one returns. */
@@ -30,9 +57,9 @@ interface OpenDirectory {
  * than there are cores; calls go to libuv's thread pool, which the CLI sizes to
  * match before anything starts it.
  *
- * Records, errors and subdirectories go through the same DirectoryScanner as the
- * synchronous route; directories whose path is long or not UTF-8 are read by its
- * synchronous routes (rare, and exact).
+ * Records, errors and subdirectories go through the same scanner, and so the same
+ * EntryPolicy, as the synchronous route; directories whose path is long or not
+ * UTF-8 are read by its synchronous routes (rare, and exact).
  */
 export class AsyncDirectoryEngine {
   private running = 0;
@@ -44,7 +71,7 @@ export class AsyncDirectoryEngine {
   private failure: unknown = null;
 
   constructor(
-    private readonly scanner: DirectoryScanner,
+    private readonly scanner: AsyncScanner,
     private readonly stack: DirectoryItem[],
     private readonly source: WorkSource,
     private readonly control: Int32Array,
@@ -67,7 +94,8 @@ export class AsyncDirectoryEngine {
     while (this.running < this.inflight) {
       if (!stopping && this.stack.length > 0 && this.open.length + this.listing < this.inflight) {
         const dir = this.stack.pop()!;
-        if (this.scanner.isFastRoute(dir)) this.list(dir);
+        const path = this.scanner.asyncPath(dir);
+        if (path !== null) this.list(dir, path);
         else this.guard(() => this.scanner.scan(dir));
       } else if (this.open.length > 0) {
         this.statNext();
@@ -82,8 +110,7 @@ export class AsyncDirectoryEngine {
     }
   }
 
-  private list(dir: DirectoryItem): void {
-    const path = this.scanner.pathOf(dir);
+  private list(dir: DirectoryItem, path: string): void {
     this.running++;
     this.listing++;
     if (this.scanner.pauseBeforeOpenMs > 0) setTimeout(() => this.read(dir, path), this.scanner.pauseBeforeOpenMs);
@@ -94,30 +121,34 @@ export class AsyncDirectoryEngine {
   private read(dir: DirectoryItem, path: string): void {
     openChecked(path, dir, (openErr, fd) => {
       if (openErr !== null) {
-        this.listed(() => this.scanner.readFailed(dir, openErr));
+        this.listed(() => this.scanner.unreadable(dir, openErr));
         return;
       }
       const via = fdPath(fd);
       readdir(via, (err, names) => {
         this.listed(() => {
-          if (err === null && names.length > 0 && !this.scanner.needsBytes(names)) {
-            this.open.push({ ctx: this.scanner.context(dir, via), names, next: 0, fd, pending: 0 });
+          if (err !== null) {
+            closeSync(fd);
+            this.scanner.unreadable(dir, err);
             return;
           }
-          closeSync(fd);
-          if (err !== null) this.scanner.readFailed(dir, err);
-          else if (names.length > 0) this.scanner.scanRoute(dir);
+          let listed: ListedDirectory | null = null;
+          try {
+            listed = this.scanner.listed(dir, via, names);
+          } finally {
+            if (listed === null) closeSync(fd);
+          }
+          if (listed !== null) this.open.push({ listed, names, next: 0, fd, pending: 0 });
         });
       });
     });
   }
 
-  /** The end of a directory's listing calls: count it, record (`work`), then start more calls. */
+  /** The end of a directory's listing calls: hand the result to the scanner (`work`), then start more calls. */
   private listed(work: () => void): void {
     this.running--;
     this.listing--;
     this.guard(() => {
-      this.scanner.totals.dirs++;
       work();
       this.afterDirectory();
     });
@@ -130,21 +161,17 @@ export class AsyncDirectoryEngine {
     const name = d.names[d.next++]!;
     if (d.next === d.names.length) this.open.splice(this.turn, 1);
     else this.turn++;
-    if (this.scanner.excluded(d.ctx, name)) {
+    const path = this.scanner.statPath(d.listed, name);
+    if (path === null) {
       this.release(d);
       return;
     }
-    const ctx = d.ctx;
     this.running++;
     d.pending++;
-    lstat((ctx.base as string) + name, LSTAT_BIGINT, (err, st) => {
+    lstat(path, LSTAT_BIGINT, (err, st) => {
       this.running--;
       d.pending--;
-      this.guard(() => {
-        if (err === null) this.scanner.record(st as unknown as BigIntStats, ctx, name);
-        else if (err.code === 'ENOENT') this.scanner.vanished(ctx, name);
-        else this.scanner.statFailed(ctx, err, name);
-      });
+      this.guard(() => this.scanner.stated(d.listed, name, err, st as unknown as BigIntStats));
       this.release(d);
       this.pump();
     });

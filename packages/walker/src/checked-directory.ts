@@ -8,7 +8,10 @@ import { WalkerError, WalkerErrorCode } from './errors.js';
  * who can write in the tree could swap the directory for a link between its stat and
  * its open, and make a root walk read any folder). O_CLOEXEC is added by Node.
  */
-export const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/** Opening a long path goes this many bytes of components at a time. */
+const OPEN_CHUNK_BYTES = 2048;
 
 const FSTAT_BIGINT = { bigint: true } as const;
 
@@ -43,7 +46,7 @@ function isSameDirectory(st: BigIntStats, dir: DirectoryItem): boolean {
 }
 
 /** Throws (closing `fd`) when `fd` is not the directory `dir` was stat'ed as. */
-export function checkOpened(fd: number, dir: DirectoryItem, path: string | Buffer): void {
+function checkOpened(fd: number, dir: DirectoryItem, path: string | Buffer): void {
   let same: boolean;
   try {
     same = isSameDirectory(fstatSync(fd, FSTAT_BIGINT), dir);
@@ -80,4 +83,36 @@ export function openChecked(path: string, dir: DirectoryItem, done: (err: NodeJS
       done(statErr ?? replacedError(path), -1);
     });
   });
+}
+
+/**
+ * Opens base+rel as the directory `dir` was stat'ed as, without handing the kernel a
+ * path longer than OPEN_CHUNK_BYTES at once: chunk by chunk through /proc/self/fd
+ * (Node has no openat), then checked as openCheckedSync does.
+ */
+export function openLongChecked(base: Buffer, rel: Buffer, dir: DirectoryItem): number {
+  let fd = -1;
+  let start = 0;
+  let first = true;
+  while (start < rel.length) {
+    let end = Math.min(rel.length, start + OPEN_CHUNK_BYTES);
+    if (end < rel.length) {
+      const slash = rel.lastIndexOf(0x2f, end);
+      if (slash <= start) throw Object.assign(new Error('path component longer than a chunk'), { code: 'ENAMETOOLONG' });
+      end = slash;
+    }
+    const chunk = rel.subarray(start, end);
+    const path = first ? Buffer.concat([base, chunk]) : Buffer.concat([Buffer.from(`${fdPath(fd)}/`), chunk]);
+    let next: number;
+    try {
+      next = openSync(path, O_DIR);
+    } finally {
+      if (fd !== -1) closeSync(fd);
+    }
+    fd = next;
+    first = false;
+    start = end + 1;
+  }
+  checkOpened(fd, dir, Buffer.concat([base, rel]));
+  return fd;
 }

@@ -3,16 +3,9 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { EntryType, Syscall, entryTypeFromMode, readU64, type RecordBuffer } from '@pwalk-ts/reader/format';
-import type { Ancestor, DirectoryItem } from './directory-item.js';
-import {
-  DirectoryScanner,
-  EMPTY,
-  SLASH,
-  SNAPSHOT_BYTES,
-  entryErrorCode,
-  isAncestor,
-} from './directory-scanner.js';
-import type { EntryFilter } from './entry-filter.js';
+import type { DirectoryItem } from './directory-item.js';
+import { DirectoryScanner } from './directory-scanner.js';
+import { EMPTY, type EntryContext, type EntryPolicy } from './entry-policy.js';
 import { pauseSync } from './open-pause.js';
 import { RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, appendRawStat } from './raw-stat.js';
 import type { WalkSettings } from './settings.js';
@@ -87,10 +80,11 @@ function viewOf(b: Uint8Array): DataView {
  * (fstatat), returning all of it in one packed buffer, and RecordBuffer encodes
  * each entry straight from those bytes. No Stats object, BigInt, name string or
  * path string is made per entry; names are bytes, so UTF-8 and other names take
- * the same route, and a path past PATH_MAX is opened through openLongPath and
- * checked as the TypeScript route does. Records, error records (syscall and code), filters and
- * counters are those of the TypeScript routes, in the same order: a walk with
- * --threads 1 writes byte-identical thread files on both routes.
+ * the same route, and a path past PATH_MAX is opened chunk by chunk and checked
+ * as the TypeScript route does. Every decision about an entry (filters, error
+ * records, counters, subdirectories) is the EntryPolicy's, called in the same
+ * order as the TypeScript routes call it: a walk with --threads 1 writes
+ * byte-identical thread files on both routes.
  */
 export class NativeDirectoryScanner extends DirectoryScanner {
   private scratch: Buffer = Buffer.allocUnsafe(SCRATCH_BYTES);
@@ -102,17 +96,14 @@ export class NativeDirectoryScanner extends DirectoryScanner {
     private readonly native: NativeBinding,
     settings: WalkSettings,
     out: RecordBuffer,
-    filter: EntryFilter | null,
-    stack: DirectoryItem[],
-    onError: () => void,
-    rootDev: bigint,
+    policy: EntryPolicy,
   ) {
-    super(settings, out, filter, stack, onError, rootDev);
+    super(settings, out, policy);
     this.rootPath = Buffer.from(settings.root);
     this.basePath = Buffer.from(settings.base);
   }
 
-  override scanRoute(dir: DirectoryItem): void {
+  protected override read(dir: DirectoryItem): void {
     if (this.pauseBeforeOpenMs > 0) pauseSync(this.pauseBeforeOpenMs);
     let at = BY_PATH;
     let base = this.basePath;
@@ -123,7 +114,7 @@ export class NativeDirectoryScanner extends DirectoryScanner {
       try {
         at = this.openLong(dir);
       } catch (err) {
-        this.readFailed(dir, err, Syscall.open);
+        this.policy.readFailed(dir, err, Syscall.open);
         return;
       }
       base = DOT;
@@ -140,7 +131,7 @@ export class NativeDirectoryScanner extends DirectoryScanner {
     let end: number;
     if (typeof result === 'number') {
       if (result < 0) {
-        this.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([this.basePath, dir.rel])));
+        this.policy.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([this.basePath, dir.rel])));
         return;
       }
       end = result;
@@ -159,70 +150,42 @@ export class NativeDirectoryScanner extends DirectoryScanner {
   /** Records every entry of a listing: the per-entry loop. */
   private recordListing(dir: DirectoryItem, raw: Buffer, view: DataView, end: number): void {
     const out = this.out;
-    const filter = this.filter;
-    const prefix = dir.rel.length === 0 ? EMPTY : Buffer.concat([dir.rel, SLASH]);
+    const policy = this.policy;
+    const ctx = policy.context(dir);
     const parentIno = dir.ino;
-    const childDepth = dir.depth + 1;
-    const descend = childDepth < this.settings.maxDepth;
-    const relBase = filter === null ? '' : dir.rel.length === 0 ? '' : dir.rel.toString('utf8') + '/';
-    let up: Ancestor | null = null;
+    const prefix = ctx.prefix;
     let off = 0;
     while (off < end) {
       const nameStart = off + RAW_STAT_HEAD;
       const next = nameStart + view.getUint16(off + RawStatOffset.nameLength, true);
-      if (filter !== null) {
-        const name = raw.toString('utf8', nameStart, next);
-        if (filter(name, relBase + name)) {
-          off = next;
-          continue;
-        }
+      if (policy.excludedBytes(ctx, raw, nameStart, next)) {
+        off = next;
+        continue;
       }
       const errno = view.getInt32(off + RawStatOffset.errno, true);
       if (errno !== 0) {
-        this.entryFailed(dir, prefix, errno, raw.subarray(nameStart, next));
+        this.entryFailed(ctx, errno, raw.subarray(nameStart, next));
         off = next;
         continue;
       }
       const type = entryTypeFromMode(view.getUint32(off + RawStatOffset.mode, true));
       if (type === EntryType.dir) {
-        if (this.skipSnapshots && next - nameStart === SNAPSHOT_BYTES.length && raw.compare(SNAPSHOT_BYTES, 0, SNAPSHOT_BYTES.length, nameStart, next) === 0) {
-          off = next;
-          continue;
-        }
-        appendRawStat(out, raw, view, off, type, parentIno, prefix);
-        this.count(readU64(view, off + RawStatOffset.size), type);
-        if (descend) {
-          up ??= { ino: dir.ino, dev: dir.dev, up: dir.up };
-          this.stackDirectory(dir, prefix, up, childDepth, raw, view, off, nameStart, next);
+        const name = raw.subarray(nameStart, next);
+        if (!policy.skipsDirectory(name)) {
+          appendRawStat(out, raw, view, off, type, parentIno, prefix);
+          policy.count(readU64(view, off + RawStatOffset.size), type);
+          policy.descend(ctx, name, readU64(view, off + RawStatOffset.dev), readU64(view, off + RawStatOffset.ino));
         }
       } else {
         appendRawStat(out, raw, view, off, type, parentIno, prefix);
-        this.count(readU64(view, off + RawStatOffset.size), type);
+        policy.count(readU64(view, off + RawStatOffset.size), type);
       }
       off = next;
     }
   }
 
-  /** A subdirectory to descend: the --one-file-system and bind-mount loop checks, then onto the stack. */
-  private stackDirectory(dir: DirectoryItem, prefix: Buffer, up: Ancestor, depth: number, raw: Buffer, view: DataView, off: number, nameStart: number, next: number): void {
-    const dev = readU64(view, off + RawStatOffset.dev);
-    // Loose equality: the root's device is a bigint.
-    if (this.settings.oneFileSystem && dev != this.rootDev) return;
-    const ino = readU64(view, off + RawStatOffset.ino);
-    const rel = Buffer.concat([prefix, raw.subarray(nameStart, next)]);
-    if (isAncestor(up, dev, ino)) {
-      // A bind mount of an ancestor inside itself: descending would never end.
-      this.error(ino, dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
-      return;
-    }
-    this.stack.push({ rel, ino, dev, depth, up });
-  }
-
-  /** fstatat failed: an error record as the TypeScript routes write it, or a fatal error. */
-  private entryFailed(dir: DirectoryItem, prefix: Buffer, errno: number, name: Buffer): void {
-    const err = errnoError(errno, 'lstat', Buffer.concat([this.basePath, prefix, name]));
-    const code = entryErrorCode(err);
-    if (code === null) throw err;
-    this.error(0, dir.ino, EntryType.unknown, Syscall.lstat, code, prefix, name);
+  /** fstatat failed: the error the TypeScript routes' lstat would have thrown, to the policy. */
+  private entryFailed(ctx: EntryContext, errno: number, name: Buffer): void {
+    this.policy.statFailed(ctx, errnoError(errno, 'lstat', Buffer.concat([this.basePath, ctx.prefix, name])), name);
   }
 }

@@ -1,13 +1,7 @@
-import type { WalkSettings } from './settings.js';
+import type { ScanThreadData } from './scan-thread.js';
 
 /** What each worker is started with. */
-export interface WorkerData {
-  settings: WalkSettings;
-  thread: number;
-  host: string;
-  walkId: string;
-  /** The root's device (lstat), for --one-file-system. */
-  rootDev: bigint;
+export interface WorkerData extends ScanThreadData {
   /** The worker that records the root and starts from it. */
   seedsRoot: boolean;
   counters: SharedArrayBuffer;

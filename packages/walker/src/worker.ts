@@ -2,12 +2,11 @@
 // refills it from the shared queue, and writes its own thread file.
 import { parentPort, workerData } from 'node:worker_threads';
 import { AsyncDirectoryEngine } from './async-engine.js';
-import { DirectoryScanner, scannedBytes } from './directory-scanner.js';
 import type { DirectoryItem } from './directory-item.js';
-import { createEntryFilter } from './entry-filter.js';
-import { loadNativeBinding, NativeDirectoryScanner } from './native-scanner.js';
 import { CounterSlot, Control } from './progress-counters.js';
-import { ThreadFileWriter } from './thread-file-writer.js';
+import { scannedBytes } from './scan-totals.js';
+import { ScanThreadSetup } from './scan-thread.js';
+import type { ThreadFileWriter } from './thread-file-writer.js';
 import { PortWorkSource, type WorkerMessage } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
 import { workerFailure } from './worker-failure.js';
@@ -24,29 +23,15 @@ async function run(): Promise<void> {
   let current: DirectoryItem | null = null;
   let writer: ThreadFileWriter | null = null;
   try {
-    writer = new ThreadFileWriter(settings.out, thread, data.host, {
-      walkId: data.walkId,
-      fullAttrs: !settings.compact,
-      blockCapacity: settings.blockCapacity,
-    });
-    const files = writer;
-    const filter = createEntryFilter(settings);
-    const onError = (): void => void files.errorCount++;
-    // Perf: the route is chosen here, once per worker (fdir style): the native
-    // addon when it is built and loads (and PWALK_NATIVE is not 0), else the
-    // TypeScript routes. The scanner's hot loop then carries no test of which
-    // route it is on, and V8 sees one scanner class per worker.
-    const native = loadNativeBinding();
-    const scanner =
-      native !== null
-        ? new NativeDirectoryScanner(native, settings, files.records, filter, stack, onError, data.rootDev)
-        : new DirectoryScanner(settings, files.records, filter, stack, onError, data.rootDev);
+    const opened = new ScanThreadSetup(data).open(stack);
+    writer = opened.writer;
+    const { scanner } = opened;
     const t = scanner.totals;
     if (data.seedsRoot) {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);
     }
-    const publish = (): void => slot.publish(t.entries, t.dirs, t.bytesSmall, t.bytesBig, t.errors, stack.length);
+    const publish = (): void => slot.publish(t.entries, t.dirsRead, t.bytesSmall, t.bytesBig, t.errors, stack.length);
     // The engine is chosen once: the hot loops carry no mode test.
     const engine =
       settings.inflightPerWorker > 1
@@ -69,8 +54,8 @@ async function run(): Promise<void> {
       if (items === null) break;
       for (const item of items) stack.push(item);
     }
-    slot.publish(t.entries, t.dirs, t.bytesSmall, t.bytesBig, t.errors, 0);
-    const file = files.close();
+    slot.publish(t.entries, t.dirsRead, t.bytesSmall, t.bytesBig, t.errors, 0);
+    const file = opened.writer.close();
     post({
       type: 'done',
       summary: {

@@ -1,5 +1,5 @@
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
-import type { WalkSettings } from '../settings.js';
+import type { ScanThreadData } from '../scan-thread.js';
 import type { WorkerFailure } from '../worker-failure.js';
 import type { EncodedDirs } from './job-codec.js';
 
@@ -10,14 +10,7 @@ import type { EncodedDirs } from './job-codec.js';
  * directory the others keep the calls going. Each slot writes its own thread file,
  * so each job's records can be committed, or cut off, alone.
  */
-export interface HostThreadData {
-  settings: WalkSettings;
-  thread: number;
-  /** The host name recorded in the file summaries. */
-  host: string;
-  walkId: string;
-  /** This host's device number of the root, for --one-file-system. */
-  rootDev: bigint;
+export interface HostThreadData extends ScanThreadData {
   /** One per slot: thread_<host>-<pid>-<thread>.<slot>.bin */
   fileNames: string[];
   /** Subdirectories per job enqueued. */

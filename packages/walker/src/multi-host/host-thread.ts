@@ -5,11 +5,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { AsyncDirectoryEngine } from '../async-engine.js';
-import { DirectoryScanner, scannedBytes, type ScanTotals } from '../directory-scanner.js';
 import type { DirectoryItem } from '../directory-item.js';
-import { createEntryFilter, type EntryFilter } from '../entry-filter.js';
-import { loadNativeBinding, NativeDirectoryScanner } from '../native-scanner.js';
-import { ThreadFileWriter } from '../thread-file-writer.js';
+import type { DirectoryScanner } from '../directory-scanner.js';
+import { scannedBytes, type ScanTotals } from '../scan-totals.js';
+import { ScanThreadSetup } from '../scan-thread.js';
+import type { ThreadFileWriter } from '../thread-file-writer.js';
 import type { WorkSource } from '../work-queue.js';
 import { workerFailure } from '../worker-failure.js';
 import { decodeDirs, encodeBatches } from './job-codec.js';
@@ -32,7 +32,7 @@ function post(msg: HostThreadMessage): void {
 function delta(now: ScanTotals, before: ScanTotals): JobTotals {
   return {
     entries: now.entries - before.entries,
-    dirsRead: now.dirs - before.dirs,
+    dirsRead: now.dirsRead - before.dirsRead,
     dirs: now.dirEntries - before.dirEntries,
     files: now.files - before.files,
     errors: now.errors - before.errors,
@@ -40,14 +40,12 @@ function delta(now: ScanTotals, before: ScanTotals): JobTotals {
   };
 }
 
-type Scanner = DirectoryScanner | NativeDirectoryScanner;
-
 /** One slot: its own file, scanner and engine, reading one job at a time. */
 class Slot {
   readonly writer: ThreadFileWriter;
   private readonly jobDirs: DirectoryItem[] = [];
   private readonly children: DirectoryItem[] = [];
-  private readonly scanner: Scanner;
+  private readonly scanner: DirectoryScanner;
   private readonly engine: AsyncDirectoryEngine | null;
   private committed: ThreadFileSummary;
   private verdict: ((keep: boolean) => void) | null = null;
@@ -56,30 +54,15 @@ class Slot {
 
   constructor(
     private readonly index: number,
-    filter: EntryFilter | null,
-    native: ReturnType<typeof loadNativeBinding>,
+    setup: ScanThreadSetup,
     inflight: number,
   ) {
-    const { settings } = data;
-    this.writer = new ThreadFileWriter(
-      settings.out,
-      data.thread,
-      data.host,
-      { walkId: data.walkId, fullAttrs: !settings.compact, blockCapacity: settings.blockCapacity },
-      data.fileNames[index],
-    );
-    const files = this.writer;
-    const onError = (): void => void files.errorCount++;
-    // Perf: the route is chosen once per slot, as worker.ts does per worker.
-    this.scanner =
-      native !== null
-        ? new NativeDirectoryScanner(native, settings, files.records, filter, this.children, onError, data.rootDev)
-        : new DirectoryScanner(settings, files.records, filter, this.children, onError, data.rootDev);
+    ({ writer: this.writer, scanner: this.scanner } = setup.open(this.children, data.fileNames[index]));
     this.engine =
       inflight > 1
         ? new AsyncDirectoryEngine(this.scanner, this.jobDirs, NO_MORE_WORK, new Int32Array(new SharedArrayBuffer(128)), inflight, () => undefined)
         : null;
-    this.committed = files.checkpoint();
+    this.committed = this.writer.checkpoint();
   }
 
   /** Reads the job, checkpoints the file, reports, and keeps or cuts its records as the main thread decides. */
@@ -127,10 +110,9 @@ function run(): void {
     post({ type: 'fatal', ...workerFailure(err, data.settings, slots.find((s) => s.current !== null)?.current ?? null) });
   };
   try {
-    const filter = createEntryFilter(data.settings);
-    const native = loadNativeBinding();
+    const setup = new ScanThreadSetup(data);
     const inflight = Math.max(1, Math.ceil(data.settings.inflightPerWorker / data.fileNames.length));
-    for (let i = 0; i < data.fileNames.length; i++) slots.push(new Slot(i, filter, native, inflight));
+    for (let i = 0; i < data.fileNames.length; i++) slots.push(new Slot(i, setup, inflight));
   } catch (err) {
     fatal(err);
     return;
