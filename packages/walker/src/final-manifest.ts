@@ -1,4 +1,5 @@
 import { writeManifest, type WalkManifestInput } from '@pwalk-ts/reader';
+import type { WalkResult } from './walk.js';
 
 /**
  * The longest part of a message a short failed manifest keeps, in UTF-16 units: the
@@ -15,6 +16,26 @@ export interface FinalManifestOutcome {
   readonly recorded: boolean;
 }
 
+/** How a walk ended, as a single-host walk or a multi-host walk's seeding host works it out. */
+export interface WalkEnding {
+  readonly status: WalkResult['status'];
+  readonly message: string | null;
+  readonly files: WalkManifestInput['files'];
+  readonly totals: WalkManifestInput['totals'];
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** Ends a walk: its final manifest from the running one and the ending, and the walk's result (failed when that manifest cannot be written). */
+export function finishWalk(out: string, running: WalkManifestInput, ending: WalkEnding): WalkResult {
+  const { status, message, files, totals, signal } = ending;
+  const manifest: WalkManifestInput = { ...running, endTime: Date.now(), status, message, files, totals };
+  const written = writeFinalManifest(out, running, manifest);
+  if (written.failure !== null) {
+    return { out, status: 'failed', manifest, errors: totals.errors, message: written.failure, signal, recorded: written.recorded };
+  }
+  return { out, status, manifest, errors: totals.errors, message, signal, recorded: true };
+}
+
 /**
  * Writes a walk's final manifest. When that fails for any reason (on a full disk, a
  * manifest larger than the room the running one reserved, e.g. for a failure message
@@ -23,7 +44,7 @@ export interface FinalManifestOutcome {
  * manifest (which was written, so it encodes) with status, end time and a bounded
  * message, no file list and zero totals, so it fits in the room that one reserved.
  */
-export function writeFinalManifest(out: string, running: WalkManifestInput, final: WalkManifestInput): FinalManifestOutcome {
+function writeFinalManifest(out: string, running: WalkManifestInput, final: WalkManifestInput): FinalManifestOutcome {
   try {
     writeManifest(out, final);
     return { failure: null, recorded: true };

@@ -19,7 +19,7 @@ import { checkFdPaths } from './checked-directory.js';
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
-import { writeFinalManifest } from './final-manifest.js';
+import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 
 export const TOOL_VERSION = '0.1.0';
@@ -287,10 +287,5 @@ function finalize(
   let message = failure;
   const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
   if (status === 'interrupted') message = `interrupted by ${signal}`;
-  const manifest: WalkManifestInput = { ...base, endTime: Date.now(), status, message, files, totals };
-  const written = writeFinalManifest(settings.out, base, manifest);
-  if (written.failure !== null) {
-    return { out: settings.out, status: 'failed', manifest, errors: totals.errors, message: written.failure, signal, recorded: written.recorded };
-  }
-  return { out: settings.out, status, manifest, errors: totals.errors, message, signal, recorded: true };
+  return finishWalk(settings.out, base, { status, message, files, totals, signal });
 }

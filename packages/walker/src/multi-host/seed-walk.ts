@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
 import { writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
 import { WalkerError, WalkerErrorCode } from '../errors.js';
-import { writeFinalManifest } from '../final-manifest.js';
+import { finishWalk } from '../final-manifest.js';
 import type { WalkOptionsInput } from '../settings.js';
 import { beginWalk, type WalkProgress, type WalkResult, type WalkRun } from '../walk.js';
 import { HostRunner, type HostOutcome, type WalkJobData } from './host-runner.js';
@@ -150,12 +150,7 @@ async function finalize(outcome: HostOutcome, c: FinalizeContext): Promise<WalkR
   const status = ending === 'complete' ? 'complete' : ending === 'interrupted' ? 'interrupted' : 'failed';
   if (status === 'complete') message = null;
   else message ??= status === 'interrupted' ? 'interrupted' : 'failed';
-  const manifest: WalkManifestInput = { ...c.manifest, endTime: Date.now(), status, message, files, totals };
-  const written = writeFinalManifest(c.out, c.manifest, manifest);
-  if (written.failure !== null) {
-    return { out: c.out, status: 'failed', manifest, errors: totals.errors, message: written.failure, signal: c.signal, recorded: written.recorded };
-  }
-  return { out: c.out, status, manifest, errors: totals.errors, message, signal: status === 'interrupted' ? c.signal : null, recorded: true };
+  return finishWalk(c.out, c.manifest, { status, message, files, totals, signal: status === 'interrupted' ? c.signal : null });
 }
 
 /**
