@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z, ZodError } from 'zod';
+import type { CommandDefinition, Flags, ParsedArgs } from './command-definition.js';
 import { UsageError } from './errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -7,14 +8,12 @@ type OptionToken = { kind: 'option'; name: string; rawName: string; value?: stri
 
 /**
  * Parses one command's argv strictly (unknown flags, missing or empty values and
- * repeated flags are usage errors), then validates and converts the values with a
- * zod schema. Every failure becomes a UsageError whose message names the flag.
+ * repeated flags are usage errors), then validates and converts the values with the
+ * schemas of the command's flags and its rules between flags. Every failure becomes
+ * a UsageError whose message names the flag.
  */
-export function parseCommand<S extends z.ZodType>(
-  argv: string[],
-  options: Options,
-  schema: S,
-): z.output<S> {
+export function parseCommand<F extends Flags>(argv: string[], command: CommandDefinition<F>): ParsedArgs<F> {
+  const options = parseArgsOptions(command.flags);
   // Not strict: node:util's own checks answer in its words, over several lines, and
   // take `--threads -1` for a forgotten value; checkFlag says what is wrong instead.
   const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true, allowNegative: true } as ParseArgsConfig);
@@ -22,17 +21,35 @@ export function parseCommand<S extends z.ZodType>(
   for (const token of parsed.tokens ?? []) {
     if (token.kind === 'option') checkFlag(token as OptionToken, options, seen);
   }
+  let args: ParsedArgs<F>;
   try {
-    return schema.parse({ ...parsed.values, positionals: parsed.positionals });
+    args = argsSchema(command.operands, command.flags).parse({ ...parsed.values, positionals: parsed.positionals }) as ParsedArgs<F>;
   } catch (err) {
     if (err instanceof ZodError) {
       const issue = err.issues[0]!;
       const key = issue.path[0];
-      const what = key === 'positionals' ? '' : key === undefined ? '' : `--${String(key).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: `;
-      throw new UsageError(`${what}${issue.message}`);
+      const what = key === 'positionals' || key === undefined ? '' : `--${String(key)}: `;
+      throw new UsageError(`${what}${issue.message}`, { cause: err });
     }
     throw err;
   }
+  command.check?.(args);
+  return args;
+}
+
+function parseArgsOptions(flags: Flags): Options {
+  const options: Options = {};
+  for (const [name, f] of Object.entries(flags)) {
+    options[name] = { type: f.kind === 'switch' ? 'boolean' : 'string', multiple: f.kind === 'list', ...(f.short === undefined ? {} : { short: f.short }) };
+  }
+  return options;
+}
+
+function argsSchema(operands: CommandDefinition['operands'], flags: Flags): z.ZodType {
+  const { min, max, tooFew, tooMany = tooFew } = operands;
+  const shape: Record<string, z.ZodType> = { positionals: z.array(z.string()).min(min, tooFew).max(max, tooMany) };
+  for (const [name, f] of Object.entries(flags)) shape[name] = f.schema(name);
+  return z.object(shape);
 }
 
 /** A negative number can never be a flag (no flag is a digit), so it is a value: `--depth -1` is told it must be 0 or more. */
@@ -55,31 +72,4 @@ function checkFlag(token: OptionToken, options: Options, seen: Set<string>): voi
   if (!token.inlineValue && value.length > 1 && value.startsWith('-') && !NEGATIVE_NUMBER.test(value)) {
     throw new UsageError(`${flag}: needs a value, got the flag ${value} (a value that starts with '-' is written --${token.name}=${value})`);
   }
-}
-
-/** A whole number from a flag's text; one message for every way it can be wrong (sign, size, fraction, letters). */
-export function integerFlag(min: number, max: number) {
-  return z.string().transform((text, ctx) => {
-    const n = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (n >= min && n <= max) return n;
-    ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}, got ${text}` });
-    return z.NEVER;
-  });
-}
-
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
-
-/**
- * A size such as 512MB or 4GiB, kept as its text (DuckDB reads it). Bounded, so
- * that DuckDB never answers in its own words ("Failed to set config" past 2^64
- * bytes, an out-of-memory error below a few KB).
- */
-export function sizeFlag(min: number, max: number) {
-  return z.string().transform((text, ctx) => {
-    const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)$/i.exec(text);
-    const bytes = m === null ? NaN : Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!;
-    if (bytes >= min && bytes <= max) return text;
-    ctx.addIssue({ code: 'custom', message: `must be a size from ${min / 1e6}MB to ${max / 1e15}PB such as 512MB or 4GB, got ${text}` });
-    return z.NEVER;
-  });
 }

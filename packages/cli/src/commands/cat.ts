@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { directoryTotals, type WalkEntry } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { entryToPwalk, PWALK_HEADER } from '../output/pwalk-format.js';
-import { parseCommand } from '../args.js';
+import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
 import {
@@ -16,44 +15,14 @@ import {
 import { stopOnSignals } from '../signal-abort.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
-export const CAT_HELP = `Usage: pwalk-ts cat WALK [--format ndjson|csv|pwalk] [--header] [--sort path] [--errors]
-
-Prints every record of a walk folder, streamed.
-
-Options:
-  --format F   ndjson (default): one JSON object per entry, integers exact;
-               csv: RFC 4180 with a header row, paths as their exact bytes;
-               pwalk: rows of pwalk 3.0's CSV, for existing pwalk pipelines
-  --header     with --format pwalk: print pwalk's column line first
-  --sort path  canonical order: byte order of paths, the same for any thread count
-  --errors     print the error records (path, syscall, code) instead of entries
-`;
-
-const options = {
-  format: { type: 'string' },
-  sort: { type: 'string' },
-  errors: { type: 'boolean' },
-  header: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts cat WALK'),
-  format: z.enum(['ndjson', 'csv', 'pwalk'], { message: 'format must be ndjson, csv or pwalk' }).default('ndjson'),
-  sort: z.enum(['none', 'path'], { message: 'sort must be path (or none)' }).default('none'),
-  errors: z.boolean().default(false),
-  header: z.boolean().default(false),
-});
-
 /** Output is gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;
 
-export async function catCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
+export async function run(args: CatArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   const csv = args.format === 'csv';
-  if (args.format === 'pwalk') {
-    if (args.errors) throw new UsageError('--format pwalk has no error rows: use --errors with ndjson or csv');
-    if (walk.files[0]?.header.fullAttrs === false) throw new UsageError('a --compact walk lacks the owner, mode and time columns pwalk rows need');
+  if (args.format === 'pwalk' && walk.files[0]?.header.fullAttrs === false) {
+    throw new UsageError('a --compact walk lacks the owner, mode and time columns pwalk rows need');
   }
   return stopOnSignals(io, 'cat', async (signal) => {
     const read = { sort: args.sort, onCorrupt: 'skip', signal } as const;

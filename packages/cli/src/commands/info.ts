@@ -1,32 +1,10 @@
-import { z } from 'zod';
 import { type Walk, type WalkManifest } from '@pwalk-ts/reader';
-import { parseCommand } from '../args.js';
+import type { InfoArgs } from '../command-table/info.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
 import { exactJson } from '../report/exact-json.js';
 import type { CliIo } from '../io.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
-
-export const INFO_HELP = `Usage: pwalk-ts info WALK [--json] [--no-verify]
-
-Shows a walk folder's manifest and checks it: every block's checksum is verified
-and the records counted against the manifest.
-
-Options:
-  --json        the summary as JSON (integers exact)
-  --no-verify   read only the manifest and headers, not every block
-`;
-
-const options = {
-  json: { type: 'boolean' },
-  verify: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts info WALK'),
-  json: z.boolean().default(false),
-  verify: z.boolean().default(true),
-});
 
 interface Verification {
   entries: number;
@@ -35,8 +13,7 @@ interface Verification {
   mismatches: string[];
 }
 
-export async function infoCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
+export async function run(args: InfoArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   const verification = args.verify ? await verify(walk) : null;
   if (args.json) io.stdout.write(exactJson(toJson(walk, verification), 2) + '\n');

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { resolveOwnerNames, usageSummary } from '@pwalk-ts/reader';
-import { integerFlag, parseCommand } from '../args.js';
+import type { LargestArgs } from '../command-table/largest.js';
 import { ExitCode } from '../exit-codes.js';
 import { isoDate } from '../format-date.js';
 import { humanBytes } from '../format-units.js';
@@ -9,30 +8,7 @@ import { jsonPath } from '../output/record-formats.js';
 import { escapeControls } from '../output/terminal-text.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
-export const LARGEST_HELP = `Usage: pwalk-ts largest WALK [--top N] [--json]
-
-The largest regular files of a walk, largest first (equal sizes in path byte
-order); a file with several hard links is listed once, under its smallest path.
-
-Options:
-  --top N       how many (default 20)
-  --json        one JSON object per file, every integer exact; pathBase64 when the
-                path is not UTF-8
-`;
-
-const options = {
-  top: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts largest WALK'),
-  top: integerFlag(1, 1_000_000).default(20),
-  json: z.boolean().default(false),
-});
-
-export async function largestCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
+export async function run(args: LargestArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   const names = await resolveOwnerNames();
   const { largestFiles } = await usageSummary(walk, { largest: args.top, names, onCorrupt: 'skip' });

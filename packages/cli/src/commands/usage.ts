@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { otherRow, usageSummary, type OwnerUsage, type UsageGroup, type UsageSummary, type UsageTally } from '@pwalk-ts/reader';
-import { integerFlag, parseCommand } from '../args.js';
+import type { UsageArgs } from '../command-table/usage.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
@@ -8,46 +7,15 @@ import { writeChunk, type CliIo } from '../io.js';
 import { escapeControls } from '../output/terminal-text.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
-export const USAGE_HELP = `Usage: pwalk-ts usage WALK [--by user|group|ext|mtime|atime|depth] [--top N] [--json]
-
-Who uses the space, in what kind of file, and since when, from a walk folder: one
-row per owner, extension, age bucket or depth, with a file's hard links counted once.
-
-Options:
-  --by KEY      user (default) or group: by owner, named through getent (else the number);
-                ext: regular files by extension (archive.tar.gz is tar.gz, .bashrc has none);
-                mtime, atime: by age before the walk's start
-                (future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y);
-                depth: by depth below the root (the root is 0)
-  --top N       user, group, ext: the N largest rows, the rest summed into one '(other)' row
-  --json        one JSON object per row, every integer exact
-`;
-
 const BY = ['user', 'group', 'ext', 'mtime', 'atime', 'depth'] as const;
 type By = (typeof BY)[number];
-
-const options = {
-  by: { type: 'string' },
-  top: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z.array(z.string()).length(1, 'give one walk folder: pwalk-ts usage WALK'),
-  by: z.enum(BY, { error: `use one of ${BY.join(', ')}` }).default('user'),
-  top: integerFlag(1, 1_000_000_000).optional(),
-  json: z.boolean().default(false),
-});
 
 /** The cold part of an owner's data for the table: not read for more than a year. */
 function coldBytes(owner: OwnerUsage): bigint {
   return owner.atime['1to3y'].apparentBytes + owner.atime.gt3y.apparentBytes;
 }
 
-export async function usageCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
-  const ranked = args.by === 'user' || args.by === 'group' || args.by === 'ext';
-  if (args.top !== undefined && !ranked) throw new UsageError(`--top applies to --by user, group or ext, not ${args.by}`);
+export async function run(args: UsageArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   // The thread files' headers say --compact: refused before a pass over every entry, not after.
   if (walk.files.some((f) => !f.header.fullAttrs) && (args.by === 'user' || args.by === 'group' || args.by === 'atime')) {

@@ -1,73 +1,13 @@
 import { basename, join, resolve } from 'node:path';
-import { z } from 'zod';
 import { startMultiHostWalk, startWalk, WalkerError, WalkerErrorCode } from '@pwalk-ts/walker';
-import { integerFlag, parseCommand } from '../args.js';
+import type { WalkArgs } from '../command-table/walk.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress-reporter.js';
 
-export const WALK_HELP = `Usage: pwalk-ts [walk] ROOT [options]
-
-Walks ROOT with parallel worker threads and writes a walk folder.
-
-Options:
-  --threads N          filesystem calls in flight (default: the core count);
-                       above the core count, each worker keeps several in
-                       flight: use 16-64 on NFS, Lustre or GPFS
-  --out DIR            walk folder to create (default: ./pwalk-NAME-YYYYMMDD-HHMMSS)
-  --exclude GLOB       leave out matching entries; repeatable. A pattern without '/'
-                       matches names at any depth, one with '/' the path from ROOT
-  --one-file-system    do not descend into other filesystems (like find -xdev)
-  --no-snapshots       leave out .snapshot directories
-  --max-depth N        record entries down to depth N (ROOT is depth 0)
-  --compact            record only type, size, mtime, inodes and path
-  --engine E           auto (default): threads beyond the cores keep calls in
-                       flight only on network filesystems (NFS, Lustre, GPFS,
-                       CIFS, Ceph, FUSE, ...); sync or async force the choice
-  --queue URL          walk together with other hosts through the Redis at URL
-                       (redis://[user:password@]host[:port][/db], or
-                       rediss://... for TLS): this host seeds ROOT and walks;
-                       hosts running 'pwalk-ts worker --queue URL' join in.
-                       --out must be on a filesystem every host sees at the
-                       same path. Exit 2 when Redis cannot be reached or is
-                       lost mid-walk (the walk folder is then marked failed)
-  --quiet              print nothing but errors
-`;
-
-const options = {
-  threads: { type: 'string' },
-  out: { type: 'string' },
-  exclude: { type: 'string', multiple: true },
-  'one-file-system': { type: 'boolean' },
-  snapshots: { type: 'boolean' },
-  'max-depth': { type: 'string' },
-  compact: { type: 'boolean' },
-  engine: { type: 'string' },
-  queue: { type: 'string' },
-  quiet: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z
-    .array(z.string())
-    .min(1, 'missing ROOT: pwalk-ts ROOT [options] (see pwalk-ts --help)')
-    .max(1, 'one ROOT per walk (got several; quote patterns given to --exclude)'),
-  threads: integerFlag(1, 1024).optional(),
-  out: z.string().optional(),
-  exclude: z.array(z.string()).default([]),
-  'one-file-system': z.boolean().default(false),
-  snapshots: z.boolean().default(true),
-  'max-depth': integerFlag(0, 1_000_000).optional(),
-  compact: z.boolean().default(false),
-  engine: z.enum(['auto', 'sync', 'async'], { message: 'engine must be auto, sync or async' }).default('auto'),
-  queue: z.string().optional(),
-  quiet: z.boolean().default(false),
-});
-
-export async function walkCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
+export async function run(args: WalkArgs, io: CliIo): Promise<number> {
   const root = args.positionals[0]!;
   const out = resolve(io.cwd, args.out ?? defaultOut(root, new Date()));
   let run;

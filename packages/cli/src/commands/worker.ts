@@ -1,47 +1,11 @@
-import { z } from 'zod';
 import { joinMultiHostWalk, WalkerError, WalkerErrorCode } from '@pwalk-ts/walker';
-import { integerFlag, parseCommand } from '../args.js';
+import type { WorkerArgs } from '../command-table/worker.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress-reporter.js';
 
-export const WORKER_HELP = `Usage: pwalk-ts worker --queue URL [options]
-
-Joins a multi-host walk: the oldest walk in progress on the Redis at URL (one
-started with 'pwalk-ts ROOT --queue URL --out DIR' on another host), or, when
-there is none, the next one to start. Walks with this host's threads, writes
-this host's thread files into the walk folder (which must be on a filesystem
-every host sees at the same path), and exits when the walk ends.
-
-Options:
-  --queue URL          redis://[user:password@]host[:port][/db], or rediss://...
-                       for TLS (required)
-  --threads N          filesystem calls in flight on this host (default: the
-                       core count; 16-64 on NFS, Lustre or GPFS)
-  --quiet              print nothing but errors
-
-Exit codes: 0 the walk ended (complete, or interrupted by its seeding host);
-2 bad usage, Redis unreachable or lost, or the walk failed; 130/143 this host
-left on SIGINT/SIGTERM (after committing the directories it was reading; the
-walk goes on without it).
-`;
-
-const options = {
-  queue: { type: 'string' },
-  threads: { type: 'string' },
-  quiet: { type: 'boolean' },
-} as const;
-
-const schema = z.object({
-  positionals: z.array(z.string()).max(0, 'worker takes no ROOT: the walk it joins names it'),
-  queue: z.string({ message: 'needs the URL of the Redis of the walk to join: pwalk-ts worker --queue redis://HOST:PORT' }),
-  threads: integerFlag(1, 1024).optional(),
-  quiet: z.boolean().default(false),
-});
-
-export async function workerCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseCommand(argv, options, schema);
+export async function run(args: WorkerArgs, io: CliIo): Promise<number> {
   let joined;
   try {
     joined = await joinMultiHostWalk({

@@ -1,0 +1,29 @@
+import type { CommandDefinition } from '../command-definition.js';
+import { catDefinition } from './cat.js';
+import { diffDefinition } from './diff.js';
+import { duDefinition } from './du.js';
+import { exportDefinition } from './export.js';
+import { infoDefinition } from './info.js';
+import { largestDefinition } from './largest.js';
+import { reportDefinition } from './report.js';
+import { sqlDefinition } from './sql.js';
+import { usageDefinition } from './usage.js';
+import { walkDefinition } from './walk.js';
+import { workerDefinition } from './worker.js';
+
+/** Every command, in the order `pwalk-ts --help` lists them; `walk` is also what a bare ROOT runs. */
+export const COMMANDS: readonly CommandDefinition[] = [
+  walkDefinition,
+  infoDefinition,
+  catDefinition,
+  duDefinition,
+  workerDefinition,
+  usageDefinition,
+  largestDefinition,
+  exportDefinition,
+  sqlDefinition,
+  reportDefinition,
+  diffDefinition,
+];
+
+export const DEFAULT_COMMAND: CommandDefinition = walkDefinition;
