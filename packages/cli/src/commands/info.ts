@@ -2,7 +2,7 @@ import { type Walk, type WalkManifest } from '@pwalk-ts/reader';
 import type { InfoArgs } from '../command-table/info.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
-import { exactJson } from '../report/exact-json.js';
+import { exactJson } from '../output/exact-json.js';
 import type { CliIo } from '../io.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 

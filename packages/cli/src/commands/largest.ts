@@ -4,7 +4,8 @@ import { ExitCode } from '../exit-codes.js';
 import { isoDate } from '../format-date.js';
 import { humanBytes } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
-import { jsonPath } from '../output/record-formats.js';
+import { exactJson } from '../output/exact-json.js';
+import { pathBase64 } from '../output/record-formats.js';
 import { escapeControls } from '../output/terminal-text.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
@@ -13,16 +14,23 @@ export async function run(args: LargestArgs, io: CliIo): Promise<number> {
   const names = await resolveOwnerNames();
   const { largestFiles } = await usageSummary(walk, { largest: args.top, names, onCorrupt: 'skip' });
   const owner = (id: number | null, name: (n: number) => string): string => (id === null ? '-' : name(id));
-  const int = (v: number | bigint | null): string => (v === null ? 'null' : String(v));
   const lines = largestFiles.map((f) => {
     const user = owner(f.uid, names.user);
     const group = owner(f.gid, names.group);
     if (args.json) {
-      const p = jsonPath(f);
-      return (
-        `{"path":${p.path},"size":${f.size},"allocatedBytes":${int(f.allocatedBytes)},"uid":${int(f.uid)},"gid":${int(f.gid)},` +
-        `"user":${JSON.stringify(user)},"group":${JSON.stringify(group)},"mtime":${f.mtimeExact},"atime":${int(f.atimeExact)}${p.extra}}\n`
-      );
+      const row = {
+        path: f.path,
+        size: f.size,
+        allocatedBytes: f.allocatedBytes,
+        uid: f.uid,
+        gid: f.gid,
+        user,
+        group,
+        mtime: f.mtimeExact,
+        atime: f.atimeExact,
+        pathBase64: pathBase64(f.pathBytes),
+      };
+      return exactJson(row) + '\n';
     }
     const modified = isoDate(f.mtimeExact);
     return `${humanBytes(f.size).padStart(10)}  ${String(f.size).padStart(16)}  ${escapeControls(user).padEnd(12)}  ${modified}  ${escapeControls(f.path)}\n`;

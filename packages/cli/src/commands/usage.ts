@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
 import { writeChunk, type CliIo } from '../io.js';
+import { exactJson } from '../output/exact-json.js';
 import { escapeControls } from '../output/terminal-text.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
@@ -49,17 +50,15 @@ function rowsFor(by: By, s: UsageSummary): UsageGroup[] {
   }
 }
 
-function tallyJson(t: UsageTally): string {
-  return `"entries":${t.entries},"files":${t.files},"dirs":${t.dirs},"apparentBytes":${t.apparentBytes},"allocatedBytes":${t.allocatedBytes ?? 'null'}`;
+/** The tally's members in a row of --json. */
+function tallyFields(t: UsageTally): Record<string, unknown> {
+  return { entries: t.entries, files: t.files, dirs: t.dirs, apparentBytes: t.apparentBytes, allocatedBytes: t.allocatedBytes };
 }
 
 function jsonRow(r: UsageGroup): string {
   const owner = 'atime' in r ? (r as OwnerUsage) : undefined;
-  const atime =
-    owner === undefined
-      ? ''
-      : `,"id":${owner.id},"atime":{${Object.entries(owner.atime).map(([bucket, t]) => `"${bucket}":{${tallyJson(t)}}`).join(',')}}`;
-  return `{"key":${JSON.stringify(r.key)},"label":${JSON.stringify(r.label)},${tallyJson(r)}${atime}}\n`;
+  const atime = owner === undefined ? {} : { id: owner.id, atime: Object.fromEntries(Object.entries(owner.atime).map(([bucket, t]) => [bucket, tallyFields(t)])) };
+  return exactJson({ key: r.key, label: r.label, ...tallyFields(r), ...atime }) + '\n';
 }
 
 function table(by: By, rows: readonly UsageGroup[], totals: UsageTally, owners: boolean): string {

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { WalkEntry, WalkEntryError } from '@pwalk-ts/reader';
+import { scalarJson } from './exact-json.js';
 
 /** The `cat` columns, in order: a contract scripts parse (README "Output formats"). */
 export const ENTRY_COLUMNS = [
@@ -21,31 +22,25 @@ export const ENTRY_COLUMNS = [
 ] as const;
 export const ERROR_COLUMNS = ['path', 'syscall', 'code'] as const;
 
-/** JSON has arbitrary-precision integers; JavaScript's stringify does not, so integers are written as text. */
-function int(v: number | bigint | null): string {
-  return v === null ? 'null' : String(v);
-}
-
-/** `"path":...` plus `"pathBase64"` when the bytes are not UTF-8 (the string is then a lossy rendering). */
-export function jsonPath(e: { path: string; pathBytes: Uint8Array }): { path: string; extra: string } {
-  const bytes = e.pathBytes;
-  if (isUtf8(bytes)) return { path: JSON.stringify(e.path), extra: '' };
-  const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  return { path: JSON.stringify(e.path), extra: `,"pathBase64":"${b64}"` };
+/** A path's bytes as base64 when they are not UTF-8 (the `path` string is then a lossy rendering); left out otherwise. */
+export function pathBase64(bytes: Uint8Array): string | undefined {
+  return isUtf8(bytes) ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
 export function entryToNdjson(e: WalkEntry): string {
-  const p = jsonPath(e);
+  const j = scalarJson;
+  const base64 = pathBase64(e.pathBytes);
   return (
-    `{"path":${p.path},"type":"${e.type}","size":${e.size},"blocks":${int(e.blocks)},"mode":${int(e.mode)},` +
-    `"uid":${int(e.uid)},"gid":${int(e.gid)},"nlink":${int(e.nlink)},"inode":${e.inode},"parentInode":${e.parentInode},` +
-    `"dev":${int(e.dev)},"atime":${int(e.atimeExact)},"mtime":${e.mtimeExact},"ctime":${int(e.ctimeExact)},"depth":${e.depth}${p.extra}}\n`
+    `{"path":${j(e.path)},"type":${j(e.type)},"size":${j(e.size)},"blocks":${j(e.blocks)},"mode":${j(e.mode)},` +
+    `"uid":${j(e.uid)},"gid":${j(e.gid)},"nlink":${j(e.nlink)},"inode":${j(e.inode)},"parentInode":${j(e.parentInode)},` +
+    `"dev":${j(e.dev)},"atime":${j(e.atimeExact)},"mtime":${j(e.mtimeExact)},"ctime":${j(e.ctimeExact)},"depth":${j(e.depth)}` +
+    `${base64 === undefined ? '' : `,"pathBase64":${j(base64)}`}}\n`
   );
 }
 
 export function errorToNdjson(e: WalkEntryError): string {
-  const p = jsonPath(e);
-  return `{"path":${p.path},"syscall":"${e.syscall}","code":${JSON.stringify(e.code)}${p.extra}}\n`;
+  const base64 = pathBase64(e.pathBytes);
+  return `{"path":${scalarJson(e.path)},"syscall":${scalarJson(e.syscall)},"code":${scalarJson(e.code)}${base64 === undefined ? '' : `,"pathBase64":${scalarJson(base64)}`}}\n`;
 }
 
 const QUOTE = 0x22;

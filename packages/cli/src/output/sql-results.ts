@@ -12,6 +12,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { writeChunk, type CliIo } from '../io.js';
+import { exactJson, JsonNumberText } from './exact-json.js';
 import { quotedField } from './record-formats.js';
 import { escapeControls } from './terminal-text.js';
 
@@ -77,7 +78,7 @@ export async function writeResult(result: DuckDBResult, format: SqlOutputFormat,
     const keys = names.map((n) => JSON.stringify(n) + ':');
     for await (const rows of resultRows(result)) {
       for (const row of rows) {
-        await out.write(`${count === 0 ? '[\n' : ',\n'}{${row.map((v, i) => keys[i] + jsonText(v)).join(',')}}`);
+        await out.write(`${count === 0 ? '[\n' : ',\n'}{${row.map((v, i) => keys[i] + exactJson(jsonValue(v))).join(',')}}`);
         count++;
       }
     }
@@ -97,30 +98,29 @@ const COMMA = Buffer.from(',');
 const CRLF = Buffer.from('\r\n');
 
 /**
- * JSON for one value: integers of any size (BIGINT, UBIGINT, HUGEINT) and DECIMALs as
- * exact JSON numbers, BLOBs as base64 strings, NaN and infinities as strings (JSON
- * has no such numbers), nested lists and structs as arrays and objects, maps as
- * arrays of {key, value}, every other type (dates, times, intervals, UUIDs) as
- * DuckDB's text for it.
+ * One value for the JSON writer: integers of any size (BIGINT, UBIGINT, HUGEINT) and
+ * DECIMALs as exact JSON numbers, BLOBs as base64 strings, NaN and infinities as
+ * strings (JSON has no such numbers), nested lists and structs as arrays and
+ * objects, maps as arrays of {key, value}, every other type (dates, times,
+ * intervals, UUIDs) as DuckDB's text for it.
  */
-export function jsonText(v: DuckDBValue): string {
-  if (v === null) return 'null';
+export function jsonValue(v: DuckDBValue): unknown {
+  if (v === null) return null;
   switch (typeof v) {
     case 'boolean':
     case 'bigint':
-      return String(v);
-    case 'number':
-      return Number.isFinite(v) ? String(v) : `"${v}"`;
     case 'string':
-      return JSON.stringify(v);
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : String(v);
   }
-  if (v instanceof DuckDBBlobValue) return `"${Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength).toString('base64')}"`;
-  if (v instanceof DuckDBDecimalValue) return v.toString();
-  if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return `[${v.items.map(jsonText).join(',')}]`;
-  if (v instanceof DuckDBStructValue) return `{${Object.entries(v.entries).map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(',')}}`;
-  if (v instanceof DuckDBMapValue) return `[${v.entries.map((e) => `{"key":${jsonText(e.key)},"value":${jsonText(e.value)}}`).join(',')}]`;
-  if (v instanceof DuckDBUnionValue) return jsonText(v.value);
-  return JSON.stringify(v.toString());
+  if (v instanceof DuckDBBlobValue) return Buffer.from(v.bytes.buffer, v.bytes.byteOffset, v.bytes.byteLength).toString('base64');
+  if (v instanceof DuckDBDecimalValue) return new JsonNumberText(v.toString());
+  if (v instanceof DuckDBListValue || v instanceof DuckDBArrayValue) return v.items.map(jsonValue);
+  if (v instanceof DuckDBStructValue) return Object.fromEntries(Object.entries(v.entries).map(([k, x]) => [k, jsonValue(x)]));
+  if (v instanceof DuckDBMapValue) return v.entries.map((e) => ({ key: jsonValue(e.key), value: jsonValue(e.value) }));
+  if (v instanceof DuckDBUnionValue) return jsonValue(v.value);
+  return v.toString();
 }
 
 /** An RFC 4180 field: NULL is empty, text always quoted (so '' differs from NULL), BLOBs as their exact bytes. */

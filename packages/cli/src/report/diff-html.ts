@@ -1,6 +1,6 @@
 import { exactBytes, humanBytes, humanCount, humanSignedBytes, humanSignedCount } from '../format-units.js';
 import type { DiffJson } from './diff-schema.js';
-import { exactJson } from './exact-json.js';
+import { exactJson } from '../output/exact-json.js';
 import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Cell, type Section } from './html-page.js';
 import { divergingBarChart, type ChartBar } from './svg-charts.js';
 import { walkLine } from './walk-line.js';

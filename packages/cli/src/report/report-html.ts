@@ -1,5 +1,5 @@
 import { exactBytes, humanBytes, humanCount, humanDuration } from '../format-units.js';
-import { exactJson } from './exact-json.js';
+import { exactJson } from '../output/exact-json.js';
 import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Metric, type Section } from './html-page.js';
 import type { ReportJson } from './report-schema.js';
 import { barChart, columnChart, type ChartBar } from './svg-charts.js';

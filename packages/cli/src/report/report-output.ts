@@ -1,5 +1,5 @@
 import type { CliIo } from '../io.js';
-import { exactJson } from './exact-json.js';
+import { exactJson } from '../output/exact-json.js';
 import { writeOutput } from './write-output.js';
 
 /** Writes the JSON and HTML files asked for (each whole or not at all), then the summary unless quiet. */
