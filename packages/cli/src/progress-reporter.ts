@@ -31,7 +31,7 @@ export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: bool
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr,
-        format: '{entries} entries | {rate}/s | {bytes} | {dirs} dirs read, {queued} queued | {errors} errors | {elapsed}',
+        format: '{entries} entries | {rate}/s | {bytes} | {dirsRead} dirs read, {queued} queued | {errors} errors | {elapsed}',
         hideCursor: true,
         clearOnComplete: false,
         noTTYOutput: false,
@@ -43,7 +43,8 @@ export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: bool
       entries: humanCount(p.entries),
       rate: humanCount(Math.round(rate(p))),
       bytes: humanBytes(p.bytes),
-      dirs: humanCount(p.dirs),
+      // WalkProgress.dirs counts directories read; `dirs` alone means directory entries everywhere else.
+      dirsRead: humanCount(p.dirs),
       queued: humanCount(p.queued),
       errors: humanCount(p.errors),
       elapsed: humanDuration(p.elapsedMs),
