@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -22,7 +22,8 @@ import type { WorkerData } from './worker-data.js';
 import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 
-export const TOOL_VERSION = '0.1.0';
+/** The walker's version, as its package.json says: the manifest's `tool.version`. */
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export interface WalkProgress extends ProgressTotals {
   /** Directories waiting in the shared queue as well as in workers' stacks. */
