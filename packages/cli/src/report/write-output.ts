@@ -1,4 +1,4 @@
-import { ExportError, ExportErrorCode, OutputFile } from '@pwalk-ts/reader';
+import { ExportError, OutputFile } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { writeChunk, type CliIo } from '../io.js';
 
@@ -21,7 +21,7 @@ export async function writeOutput(file: string, text: string, io: CliIo): Promis
   } catch (cause) {
     out?.discard();
     if (!(cause instanceof ExportError)) throw cause;
-    // A refused kind's message names the file already.
-    throw new UsageError(cause.code === ExportErrorCode.TARGET ? cause.message : `cannot write ${file}: ${cause.message}`, { cause });
+    // OutputFile's messages name the file and what failed ("cannot write F: ...") already.
+    throw new UsageError(cause.message, { cause });
   }
 }

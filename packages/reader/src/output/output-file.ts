@@ -28,10 +28,11 @@ export class OutputFile {
       return;
     }
     this.tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // Errors name the target, the file the user asked for, not the temporary name beside it.
     try {
       this.fd = openSync(this.tmp, 'wx', 0o644);
     } catch (cause) {
-      throw systemError(this.tmp, 'create', cause);
+      throw systemError(this.target, 'create', cause);
     }
   }
 
@@ -40,7 +41,7 @@ export class OutputFile {
     try {
       while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
     } catch (cause) {
-      throw systemError(this.tmp ?? this.target, 'write', cause);
+      throw systemError(this.target, 'write', cause);
     }
   }
 
@@ -53,7 +54,7 @@ export class OutputFile {
     try {
       fsyncSync(this.fd);
     } catch (cause) {
-      throw systemError(this.tmp, 'sync', cause);
+      throw systemError(this.target, 'sync', cause);
     }
     this.close(this.tmp);
     if (!this.overwrite && exists(this.target)) {
