@@ -134,7 +134,7 @@ describe('pwalk-ts diff', () => {
     expect(DiffJson.safeParse(d).success).toBe(true);
     // Every field produced is in the schema: parsing (which drops unknown keys) gives the document back whole.
     expect(DiffJson.parse(d)).toEqual(d);
-    const t4 = (x: Record<string, bigint>) => [x.entries, x.files, x.dirs, x.bytes].map(BigInt);
+    const t4 = (x: Record<string, bigint>) => [x.entries, x.files, x.dirs, x.bytes].map((v) => BigInt(v!));
     expect(t4(d.added)).toEqual(truth.added);
     expect(t4(d.deleted)).toEqual(truth.deleted);
     expect(t4(d.unchanged)).toEqual(truth.unchanged);

@@ -157,7 +157,7 @@ describe('pnpm -r pack', () => {
         npmInstall(prefixes.noCompiler, tarballs, installEnv({ CC: '/bin/false', CXX: '/bin/false' })),
       ]);
       for (const install of installs) expect(install.status, install.output).toBe(0);
-      expect(installs[1]!.output).toContain('pwalk-ts: native fast path not built; using the TypeScript path');
+      expect(installs[1].output).toContain('pwalk-ts: native fast path not built; using the TypeScript path');
     }, INSTALL_TIMEOUT_MS + 30_000);
 
     function pwalkTs(prefix: string, args: string[], env: Record<string, string> = {}) {

@@ -39,7 +39,7 @@ function startCli(args: string[], env: Record<string, string> = {}): Running {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal, stderr })),
   );
@@ -223,7 +223,7 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
       const past = new Map<string, number>();
       for (const name of readdirSync(out).filter((n) => n.includes(`-${victim!.child.pid}-`))) {
         const size = statSync(join(out, name)).size;
-        const extent = committed[name] === undefined ? 64 : (JSON.parse(committed[name]!) as { bytes: number }).bytes;
+        const extent = committed[name] === undefined ? 64 : (JSON.parse(committed[name]) as { bytes: number }).bytes;
         if (size > extent) past.set(name, size);
       }
       return past;

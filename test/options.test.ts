@@ -318,7 +318,6 @@ describe.concurrent('the root argument', () => {
 
 describe.concurrent('output', () => {
   describeRoutes((route) => {
-    const walkWith = walkerOn(route);
     it('--out may be an existing empty folder', async () => {
       const out = nextOut();
       mkdirSync(out);

@@ -100,7 +100,7 @@ function expectFigure(metric: string, text: string, title: string, exact: bigint
 
 async function headline(page: Page): Promise<{ metric: string; text: string; title: string }[]> {
   return page.$$eval('[data-metric]', (els) =>
-    els.map((e) => ({ metric: e.getAttribute('data-metric')!, text: e.textContent!.trim(), title: e.getAttribute('title')! })),
+    els.map((e) => ({ metric: e.getAttribute('data-metric')!, text: e.textContent.trim(), title: e.getAttribute('title')! })),
   );
 }
 
@@ -122,7 +122,7 @@ async function expectSafe(page: Page, file: string, visit: Visit): Promise<void>
   expect(visit.problems).toEqual([]);
   expect(visit.requests).toEqual([pathToFileURL(file).href]);
   // The page's embedded data is the JSON document itself.
-  const embedded = await page.$eval('#pwalk-data', (e) => JSON.parse(e.textContent!) as unknown);
+  const embedded = await page.$eval('#pwalk-data', (e) => JSON.parse(e.textContent) as unknown);
   expect(embedded).toEqual(JSON.parse(readFileSync(file.replace(/\.html$/, '.json'), 'utf8')));
   // Hostile names are text on the page, not elements.
   expect(await page.$$eval('body script', (s) => s.length)).toBe(2);

@@ -251,7 +251,7 @@ describe('pwalk-ts report --json', () => {
       at += 16 + bytes.readUInt32LE(at + 4);
     }
     expect(before + bytes.readUInt32LE(at + 8)).toBeLessThan(26_004);
-    bytes[at + 16 + 100] ^= 0xff;
+    bytes[at + 16 + 100] = bytes[at + 16 + 100]! ^ 0xff;
     writeFileSync(file, bytes);
 
     const left = parseNdjson((await runCli(['cat', damaged])).stdout);

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEntries, diffRecords, groundTruth, INT_KEYS, settleAtimes, type Rec } from './helpers/records.js';
@@ -33,9 +34,9 @@ function fromSdk(e: SdkEntry, problems: string[], compact = false): Rec {
   for (const k of BIGINT_FIELDS) {
     const v = e[k];
     if (compact && k === 'blocks') {
-      if (v !== null) problems.push(`${e.path}: compact ${k} is ${String(v)}`);
+      if (v !== null) problems.push(`${e.path}: compact ${k} is ${inspect(v)}`);
     } else if (compact && k === 'dev') {
-      if (v !== null) problems.push(`${e.path}: compact ${k} is ${String(v)}`);
+      if (v !== null) problems.push(`${e.path}: compact ${k} is ${inspect(v)}`);
     } else if (typeof v !== 'bigint') problems.push(`${e.path}: ${k} is ${typeof v}, expected bigint`);
     rec[k] = typeof v === 'bigint' ? v : null;
   }
@@ -43,7 +44,7 @@ function fromSdk(e: SdkEntry, problems: string[], compact = false): Rec {
     const v = e[k];
     const nullable = compact && k !== 'mtime' && k !== 'depth';
     if (nullable) {
-      if (v !== null) problems.push(`${e.path}: compact ${k} is ${String(v)}`);
+      if (v !== null) problems.push(`${e.path}: compact ${k} is ${inspect(v)}`);
       rec[k] = null;
     } else if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
       problems.push(`${e.path}: ${k} is ${typeof v} ${String(v)}, expected a safe integer number`);
@@ -56,7 +57,7 @@ function fromSdk(e: SdkEntry, problems: string[], compact = false): Rec {
 async function sdkRecords(dir: string, options: Record<string, unknown>, problems: string[], compact = false): Promise<Rec[]> {
   const walk = await openWalk(dir);
   const recs: Rec[] = [];
-  for await (const e of walk.records(options as never)) recs.push(fromSdk(e as unknown as SdkEntry, problems, compact));
+  for await (const e of walk.records(options)) recs.push(fromSdk(e as unknown as SdkEntry, problems, compact));
   return recs;
 }
 

@@ -274,7 +274,7 @@ describe('the cache', () => {
     cpSync(walks.get(1)!, damaged, { recursive: true });
     const file = join(damaged, 'thread_0.bin');
     const bytes = readFileSync(file);
-    bytes[bytes.length >> 1] ^= 0xff;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0xff;
     writeFileSync(file, bytes);
     const query = 'SELECT count(*) AS n FROM entries';
     const first = await sql(damaged, query, '--json');

@@ -316,6 +316,7 @@ for i,n in enumerate(bytes.fromhex(h) for h in sys.argv[2:]):
   });
 
   /** Printable ASCII and the UTF-8 text names decode to, without a single control character. */
+  // eslint-disable-next-line no-control-regex -- the test looks for control characters
   const expectNoControls = (text: string): void => expect(text.replace(/\n$/, '')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
 
   it('du, largest, usage --by ext and the report summary keep one name on one line, controls shown as \\xNN', async () => {

@@ -16,7 +16,6 @@ import {
   INT_KEYS,
   settleAtimes,
   showPath,
-  sortedByPath,
   type Rec,
 } from './helpers/records.js';
 import { ACTIVE_ROUTES, describeRoutes, nativeSkipReason, type Route } from './helpers/routes.js';

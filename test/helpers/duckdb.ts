@@ -63,7 +63,7 @@ export async function parquetTypes(file: string): Promise<Record<string, string>
   return Object.fromEntries(rows.map((r) => [String(r.column_name), String(r.column_type)]));
 }
 
-function bigOrNull(v: DuckDBValue): bigint | null {
+function bigOrNull(v: DuckDBValue | undefined): bigint | null {
   if (v === null) return null;
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);

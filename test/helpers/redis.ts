@@ -30,7 +30,7 @@ export async function testRedis(): Promise<TestRedis> {
   const shared = process.env.PWALK_TEST_REDIS;
   if (shared !== undefined && shared !== '') {
     const port = Number(new URL(shared).port || 6379);
-    return { url: shared, port, stop: async () => undefined, kill: () => undefined };
+    return { url: shared, port, stop: () => Promise.resolve(), kill: () => undefined };
   }
   return privateRedis();
 }

@@ -350,7 +350,7 @@ describe('no temporary folder left behind', () => {
 
   it('a staging folder whose process is gone (SIGKILL) is removed by the next sql run; a live one is kept', async () => {
     const cache = fresh('cache');
-    const dead = spawnSync('true').pid!;
+    const dead = spawnSync('true').pid;
     const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
     try {
       const stale = `.staging-${dead}-${hostname()}-AbC123`;

@@ -16,10 +16,10 @@ export function parseCommand<F extends Flags>(argv: string[], command: CommandDe
   const options = parseArgsOptions(command.flags);
   // Not strict: node:util's own checks answer in its words, over several lines, and
   // take `--threads -1` for a forgotten value; checkFlag says what is wrong instead.
-  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true, allowNegative: true } as ParseArgsConfig);
+  const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true, allowNegative: true });
   const seen = new Set<string>();
   for (const token of parsed.tokens ?? []) {
-    if (token.kind === 'option') checkFlag(token as OptionToken, options, seen);
+    if (token.kind === 'option') checkFlag(token, options, seen);
   }
   let args: ParsedArgs<F>;
   try {

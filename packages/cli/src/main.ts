@@ -42,8 +42,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const parsed = parseCommand(args, command);
-    const { run: runCommand } = await command.load();
-    return await runCommand(parsed, io);
+    const commandModule = await command.load();
+    return await commandModule.run(parsed, io);
   } catch (err) {
     if (await isUserError(err)) {
       // The message may quote a hostile name or flag: its control characters must not split the one line.

@@ -81,7 +81,7 @@ describe("records({ sort: 'path' })", () => {
       first.push(Buffer.from(e.relativePathBytes).toString('hex'));
       if (first.length === 10) break;
     }
-    expect(first).toEqual([...paths].sort(Buffer.compare).slice(0, 10).map((p) => p.toString('hex')));
+    expect(first).toEqual([...paths].sort((a, b) => Buffer.compare(a, b)).slice(0, 10).map((p) => p.toString('hex')));
     expect(readdirSync(tempDir)).toEqual([]);
   });
 });

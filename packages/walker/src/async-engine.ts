@@ -68,7 +68,7 @@ export class AsyncDirectoryEngine {
   private readonly open: OpenDirectory[] = [];
   private turn = 0;
   private drained: (() => void) | null = null;
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   constructor(
     private readonly scanner: AsyncScanner,
@@ -171,7 +171,7 @@ export class AsyncDirectoryEngine {
     lstat(path, LSTAT_BIGINT, (err, st) => {
       this.running--;
       d.pending--;
-      this.guard(() => this.scanner.stated(d.listed, name, err, st as unknown as BigIntStats));
+      this.guard(() => this.scanner.stated(d.listed, name, err, st));
       this.release(d);
       this.pump();
     });
@@ -191,7 +191,7 @@ export class AsyncDirectoryEngine {
     try {
       work();
     } catch (err) {
-      this.failure ??= err;
+      this.failure ??= err instanceof Error ? err : new Error(String(err));
     }
   }
 }

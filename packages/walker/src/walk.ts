@@ -67,7 +67,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   const control = new Int32Array(shared.control);
 
   const workers: Worker[] = [];
-  const summaries: (WorkerSummary | null)[] = new Array(settings.workers).fill(null);
+  const summaries: (WorkerSummary | null)[] = Array.from({ length: settings.workers }, () => null);
   let failure: string | null = null;
   let signal: NodeJS.Signals | null = null;
   let running = settings.workers;

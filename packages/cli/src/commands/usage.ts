@@ -8,8 +8,7 @@ import { exactJson } from '../output/exact-json.js';
 import { escapeControls } from '../output/terminal-text.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
-const BY = ['user', 'group', 'ext', 'mtime', 'atime', 'depth'] as const;
-type By = (typeof BY)[number];
+type By = NonNullable<UsageArgs['by']>;
 
 /** The cold part of an owner's data for the table: not read for more than a year. */
 function coldBytes(owner: OwnerUsage): bigint {

@@ -57,7 +57,7 @@ export function quotedField(bytes: Uint8Array): Buffer {
     out[o++] = b;
     if (b === QUOTE) out[o++] = QUOTE;
   }
-  out[o++] = QUOTE;
+  out[o] = QUOTE;
   return out;
 }
 

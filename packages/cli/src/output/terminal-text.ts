@@ -1,4 +1,5 @@
 /** C0 controls, DEL and C1 controls: line ends, tabs, and the escape sequences a terminal obeys. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /**

@@ -90,7 +90,7 @@ export function reportHtml(r: ReportJson): string {
     table(
       [head, ...USAGE_HEAD, 'not read 1 y+'],
       rows.slice(0, top).map((o) => {
-        const cold = BigInt(o.atime['1to3y']!.apparentBytes) + BigInt(o.atime.gt3y!.apparentBytes);
+        const cold = BigInt(o.atime['1to3y'].apparentBytes) + BigInt(o.atime.gt3y.apparentBytes);
         return [cell(o.name, `id ${o.id}`), ...usageCells(o), cell(humanBytes(cold), exactBytes(cold), String(cold))];
       }),
       r.compact ? 'this walk was made with --compact: no owners recorded' : 'none',

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 
 /** Names for numeric owners. Both fall back to the number as text. */
 export interface OwnerNames {
-  user(uid: number): string;
-  group(gid: number): string;
+  readonly user: (uid: number) => string;
+  readonly group: (gid: number) => string;
 }
 
 /** No lookups at all: every owner shows as its number. */

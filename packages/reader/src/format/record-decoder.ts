@@ -13,7 +13,7 @@ import {
 } from './layout.js';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import type { WalkEntry, WalkEntryError } from '../sdk/record.js';
-import { RootPath } from '../sdk/root-path.js';
+import type { RootPath } from '../sdk/root-path.js';
 import { readU64, TWO_32 } from './integers.js';
 import { readSeconds } from './time.js';
 
@@ -333,4 +333,4 @@ function isZero(buf: Buffer, from: number, to: number): boolean {
 }
 
 /** Thrown inside a partial decode when a record runs past the cut; never escapes decodeBlock. */
-const PAST_END = Symbol('past end');
+const PAST_END = new Error('past end');

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { appendEntryRecord, entryKey } from './entry-in-place.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
-import { RecordBuffer } from '../format/record-buffer.js';
+import type { RecordBuffer } from '../format/record-buffer.js';
 import type { RootPath } from './root-path.js';
 import { readRun, RunSpill, type RunFile } from './sort-runs.js';
 import { throwIfStopped } from './stop-signal.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Queue} from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
@@ -113,9 +114,9 @@ export class HostRunner {
         ),
     );
     runner = new HostRunner(o, threads, queue, subscriber);
-    subscriber.on('message', (_channel: string, status: string) => void runner!.walkEnded(status));
-    subscriber.on('end', () => void runner!.redisLost());
-    o.redis.on('end', () => void runner!.redisLost());
+    subscriber.on('message', (_channel: string, status: string) => void runner.walkEnded(status));
+    subscriber.on('end', () => void runner.redisLost());
+    o.redis.on('end', () => void runner.redisLost());
     try {
       await subscriber.subscribe(keys.channel);
       const files = (await Promise.all(threads.map((t) => t.ready))).flat();
