@@ -43,8 +43,7 @@ export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: bool
       entries: humanCount(p.entries),
       rate: humanCount(Math.round(rate(p))),
       bytes: humanBytes(p.bytes),
-      // WalkProgress.dirs counts directories read; `dirs` alone means directory entries everywhere else.
-      dirsRead: humanCount(p.dirs),
+      dirsRead: humanCount(p.dirsRead),
       queued: humanCount(p.queued),
       errors: humanCount(p.errors),
       elapsed: humanDuration(p.elapsedMs),
@@ -63,7 +62,7 @@ export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: bool
     const p = sample();
     io.stderr.write(
       `pwalk-ts: ${humanCount(p.entries)} entries (${humanCount(Math.round(rate(p)))}/s), ${humanBytes(p.bytes)}, ` +
-        `${humanCount(p.dirs)} dirs read, ${humanCount(p.queued)} queued, ${humanCount(p.errors)} errors, ${humanDuration(p.elapsedMs)}\n`,
+        `${humanCount(p.dirsRead)} dirs read, ${humanCount(p.queued)} queued, ${humanCount(p.errors)} errors, ${humanDuration(p.elapsedMs)}\n`,
     );
   }, LOG_INTERVAL_MS);
   return { stop: () => clearInterval(timer) };

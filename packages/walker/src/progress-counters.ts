@@ -6,7 +6,7 @@
  */
 export const Counter = {
   entries: 0,
-  dirs: 1,
+  dirsRead: 1,
   /**
    * The byte total as the scanner keeps it (one thread's sum passes 2^64 with three
    * sparse files): a part below 2^53, and the part spilled from it in two unsigned words.
@@ -59,10 +59,10 @@ export class CounterSlot {
    * 5.6): 120-230 ns a call, the single signed word before 105-180 ns; the whole sum
    * split into two words on every call took 380-480 ns (a BigInt add, asUintN, shift).
    */
-  publish(entries: number, dirs: number, bytesSmall: number, bytesBig: bigint, errors: number, queued: number): void {
+  publish(entries: number, dirsRead: number, bytesSmall: number, bytesBig: bigint, errors: number, queued: number): void {
     Atomics.add(this.sequence, SEQUENCE_INT32, 1);
     Atomics.store(this.words, Counter.entries, BigInt(entries));
-    Atomics.store(this.words, Counter.dirs, BigInt(dirs));
+    Atomics.store(this.words, Counter.dirsRead, BigInt(dirsRead));
     Atomics.store(this.words, Counter.bytesSmall, BigInt(bytesSmall));
     if (bytesBig !== this.bigPublished) {
       Atomics.store(this.words, Counter.bytesBigLow, BigInt.asUintN(64, bytesBig));
@@ -77,7 +77,8 @@ export class CounterSlot {
 
 export interface ProgressTotals {
   entries: number;
-  dirs: number;
+  /** Directories read so far (`dirs` elsewhere means directory entries). */
+  dirsRead: number;
   bytes: bigint;
   errors: number;
   /** Directories found but not read yet, in worker stacks. */
@@ -88,7 +89,7 @@ export interface ProgressTotals {
 export function readTotals(counters: SharedArrayBuffer, threads: number): ProgressTotals {
   const words = new BigUint64Array(counters);
   const sequences = new Int32Array(counters);
-  const sum = { entries: 0n, dirs: 0n, bytes: 0n, errors: 0n, queued: 0n };
+  const sum = { entries: 0n, dirsRead: 0n, bytes: 0n, errors: 0n, queued: 0n };
   for (let t = 0; t < threads; t++) {
     const base = t * SLOT_WORDS;
     const sequence = base * 2 + SEQUENCE_INT32;
@@ -96,19 +97,19 @@ export function readTotals(counters: SharedArrayBuffer, threads: number): Progre
     for (;;) {
       const before = Atomics.load(sequences, sequence);
       const entries = Atomics.load(words, base + Counter.entries);
-      const dirs = Atomics.load(words, base + Counter.dirs);
+      const dirsRead = Atomics.load(words, base + Counter.dirsRead);
       const big = (Atomics.load(words, base + Counter.bytesBigHigh) << LOW_BITS) | Atomics.load(words, base + Counter.bytesBigLow);
       const bytes = big + Atomics.load(words, base + Counter.bytesSmall);
       const errors = Atomics.load(words, base + Counter.errors);
       const queued = Atomics.load(words, base + Counter.queued);
       if ((before & 1) !== 0 || Atomics.load(sequences, sequence) !== before) continue;
       sum.entries += entries;
-      sum.dirs += dirs;
+      sum.dirsRead += dirsRead;
       sum.bytes += bytes;
       sum.errors += errors;
       sum.queued += queued;
       break;
     }
   }
-  return { entries: Number(sum.entries), dirs: Number(sum.dirs), bytes: sum.bytes, errors: Number(sum.errors), queued: Number(sum.queued) };
+  return { entries: Number(sum.entries), dirsRead: Number(sum.dirsRead), bytes: sum.bytes, errors: Number(sum.errors), queued: Number(sum.queued) };
 }

@@ -144,7 +144,7 @@ async function finalize(outcome: HostOutcome, c: FinalizeContext): Promise<WalkR
     // Without Redis only this host's files are known; the reader still finds every thread file in the folder.
     files = [...outcome.files];
     const p = c.poller.latest();
-    totals = { entries: p.entries, dirs: p.dirEntries, files: p.files, errors: p.errors, bytes: p.bytes };
+    totals = { entries: p.entries, dirs: p.dirs, files: p.files, errors: p.errors, bytes: p.bytes };
     await Promise.race([c.queue.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]);
   }
   const status = ending === 'complete' ? 'complete' : ending === 'interrupted' ? 'interrupted' : 'failed';

@@ -5,7 +5,7 @@ import type { WalkKeys } from './walk-keys.js';
 
 export interface MultiHostProgress extends WalkProgress {
   /** Entries that are directories, and regular files (committed). */
-  dirEntries: number;
+  dirs: number;
   files: number;
 }
 
@@ -24,7 +24,7 @@ export class WalkProgressPoller {
     private readonly queue: Queue,
     private readonly startTime: number,
   ) {
-    this.last = { entries: 0, dirs: 0, dirEntries: 0, files: 0, bytes: 0n, errors: 0, queued: 0, elapsedMs: 0 };
+    this.last = { entries: 0, dirsRead: 0, dirs: 0, files: 0, bytes: 0n, errors: 0, queued: 0, elapsedMs: 0 };
     this.timer = setInterval(() => void this.poll(), 1_000);
     this.timer.unref();
   }
@@ -42,8 +42,8 @@ export class WalkProgressPoller {
       const [t, counts] = await Promise.all([this.redis.hgetall(this.keys.totals), this.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized')]);
       this.last = {
         entries: Number(t.entries ?? 0),
-        dirs: Number(t.dirsRead ?? 0),
-        dirEntries: Number(t.dirs ?? 0),
+        dirsRead: Number(t.dirsRead ?? 0),
+        dirs: Number(t.dirs ?? 0),
         files: Number(t.files ?? 0),
         bytes: BigInt(t.bytes ?? 0),
         errors: Number(t.errors ?? 0),
