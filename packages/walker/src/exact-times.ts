@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, type BigIntStats } from 'node:fs';
 import type { StatSeconds } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 
@@ -7,6 +7,9 @@ import { WalkerError, WalkerErrorCode } from './errors.js';
 const O_PATH = 0o10000000;
 /** (2^53 - 1) s in ms: a time Node reports within a second of ±2^53 s or past it may not be the kernel's. */
 const EDGE_MS = (2n ** 53n - 1n) * 1000n;
+/** coreutils' stat(1) by absolute path: a root walk never runs whatever `stat` an inherited PATH names first. */
+const STAT_PATHS = ['/usr/bin/stat', '/bin/stat'];
+let statBinary: string | undefined;
 
 /**
  * True when one of `st`'s times may not be the kernel's. Node's lstat passes each
@@ -36,7 +39,8 @@ export function statTimesExactly(path: string | Buffer, ino: bigint): StatSecond
   const fd = openSync(path, O_PATH | constants.O_NOFOLLOW);
   let out: string;
   try {
-    out = execFileSync('stat', ['--dereference', '--printf=%i %X %Y %Z', `/proc/${process.pid}/fd/${fd}`], {
+    statBinary ??= STAT_PATHS.find((p) => existsSync(p)) ?? STAT_PATHS[0]!;
+    out = execFileSync(statBinary, ['--dereference', '--printf=%i %X %Y %Z', `/proc/${process.pid}/fd/${fd}`], {
       encoding: 'latin1',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
