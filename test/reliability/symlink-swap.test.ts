@@ -245,7 +245,9 @@ import os, sys
 target, stop = sys.argv[1], sys.argv[2]
 dirs = sys.argv[3:]
 n = 0
-while not os.path.exists(stop):
+parent = os.getppid()
+# The stop file, or the test process gone (a killed vitest never writes it): never outlive the test.
+while not os.path.exists(stop) and os.getppid() == parent:
     for d in dirs:
         try:
             os.rename(d, d + '.x')
