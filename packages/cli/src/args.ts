@@ -13,6 +13,8 @@ type OptionToken = { kind: 'option'; name: string; rawName: string; value?: stri
  * a UsageError whose message names the flag.
  */
 export function parseCommand<F extends Flags>(argv: string[], command: CommandDefinition<F>): ParsedArgs<F> {
+  const { flagsAndOperands, rawOperands } = splitRawOperands(argv, command);
+  argv = flagsAndOperands;
   const options = parseArgsOptions(command.flags);
   // Not strict: node:util's own checks answer in its words, over several lines, and
   // take `--threads -1` for a forgotten value; checkFlag says what is wrong instead.
@@ -23,7 +25,7 @@ export function parseCommand<F extends Flags>(argv: string[], command: CommandDe
   }
   let args: ParsedArgs<F>;
   try {
-    args = argsSchema(command.operands, command.flags).parse({ ...parsed.values, positionals: parsed.positionals }) as ParsedArgs<F>;
+    args = argsSchema(command.operands, command.flags).parse({ ...parsed.values, positionals: parsed.positionals, rawOperands }) as ParsedArgs<F>;
   } catch (err) {
     if (err instanceof ZodError) {
       const issue = err.issues[0]!;
@@ -37,6 +39,42 @@ export function parseCommand<F extends Flags>(argv: string[], command: CommandDe
   return args;
 }
 
+/**
+ * Splits argv where a command's raw operands begin (`CommandDefinition.rawOperands`):
+ * after its `operands.max` operands and the command's own `--flags` that follow them
+ * directly. Flags before the operands are read as usual (a value flag's value is not
+ * an operand); `--` ends the flags, so `find -- -walk -name x` names a walk '-walk'.
+ * A command without raw operands gets argv back whole.
+ */
+export function splitRawOperands(argv: readonly string[], command: CommandDefinition): { flagsAndOperands: string[]; rawOperands: string[] } {
+  if (command.rawOperands !== true) return { flagsAndOperands: [...argv], rawOperands: [] };
+  const takesValue = (token: string): boolean => {
+    const name = token.replace(/^--?/, '');
+    const own = Object.entries(command.flags).find(([long, f]) => long === name || f.short === name);
+    return own !== undefined && own[1].kind !== 'switch';
+  };
+  let operands = 0;
+  let i = 0;
+  for (; i < argv.length && operands < command.operands.max; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      const end = Math.min(argv.length, i + 1 + command.operands.max - operands);
+      return { flagsAndOperands: argv.slice(0, end), rawOperands: argv.slice(end) };
+    }
+    if (token.startsWith('-') && token.length > 1) {
+      if (!token.includes('=') && takesValue(token)) i++;
+      continue;
+    }
+    operands++;
+  }
+  // The command's own long flags may follow its operands: `find WALK --json -name x`.
+  while (i < argv.length && argv[i]!.startsWith('--') && Object.hasOwn(command.flags, argv[i]!.slice(2).split('=')[0]!)) {
+    i += !argv[i]!.includes('=') && takesValue(argv[i]!) ? 2 : 1;
+  }
+  const end = Math.min(i, argv.length);
+  return { flagsAndOperands: argv.slice(0, end), rawOperands: argv.slice(end) };
+}
+
 function parseArgsOptions(flags: Flags): Options {
   const options: Options = {};
   for (const [name, f] of Object.entries(flags)) {
@@ -47,7 +85,7 @@ function parseArgsOptions(flags: Flags): Options {
 
 function argsSchema(operands: CommandDefinition['operands'], flags: Flags): z.ZodType {
   const { min, max, tooFew, tooMany = tooFew } = operands;
-  const shape: Record<string, z.ZodType> = { positionals: z.array(z.string()).min(min, tooFew).max(max, tooMany) };
+  const shape: Record<string, z.ZodType> = { positionals: z.array(z.string()).min(min, tooFew).max(max, tooMany), rawOperands: z.array(z.string()) };
   for (const [name, f] of Object.entries(flags)) shape[name] = f.schema(name);
   return z.object(shape);
 }

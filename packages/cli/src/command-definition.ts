@@ -21,8 +21,11 @@ export interface FlagDefinition<T = unknown> {
 
 export type Flags = Record<string, FlagDefinition>;
 
-/** A command's validated arguments: every flag's value by its name, and the operands. */
-export type ParsedArgs<F extends Flags> = { positionals: string[] } & {
+/**
+ * A command's validated arguments: every flag's value by its name, the operands, and
+ * the raw operands (empty unless the definition has `rawOperands`).
+ */
+export type ParsedArgs<F extends Flags> = { positionals: string[]; rawOperands: string[] } & {
   [K in keyof F]: F[K] extends FlagDefinition<infer T> ? T : never;
 };
 
@@ -45,6 +48,13 @@ export interface CommandDefinition<F extends Flags = Flags> {
   /** The paragraphs between the usage line and the options. */
   readonly description: string;
   readonly operands: { readonly min: number; readonly max: number; readonly tooFew: string; readonly tooMany?: string };
+  /**
+   * Raw expression operands (find's `-name x -o ...`): everything after the first
+   * `operands.max` operands, except the command's own `--flags` directly after them,
+   * is passed as it is in `rawOperands`, never read as flags, so `-name` and `--help`
+   * there are the expression's. Those operands are found by `splitRawOperands` (args.ts).
+   */
+  readonly rawOperands?: true;
   readonly flags: F;
   /** Rules between flags, checked before the command's code loads. */
   check?(args: ParsedArgs<F>): void;

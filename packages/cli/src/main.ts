@@ -25,7 +25,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.OK;
   }
   // Perf: imported after --version, which so loads no zod (half of its startup).
-  const [{ COMMANDS, DEFAULT_COMMAND }, { parseCommand }] = await Promise.all([import('./command-table/commands.js'), import('./args.js')]);
+  const [{ COMMANDS, DEFAULT_COMMAND }, { parseCommand, splitRawOperands }] = await Promise.all([import('./command-table/commands.js'), import('./args.js')]);
   if (first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(toolHelp(toolVersion(), COMMANDS, EXIT_CODES_HELP));
     return ExitCode.OK;
@@ -33,9 +33,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const named = COMMANDS.find((c) => c.name === first);
   const command = named ?? DEFAULT_COMMAND;
   const args = named === undefined ? argv : rest;
-  // After `--` everything is an operand: `pwalk-ts --out W -- --help` walks a folder named --help.
-  const end = args.indexOf('--');
-  const flags = end === -1 ? args : args.slice(0, end);
+  // After `--` everything is an operand: `pwalk-ts --out W -- --help` walks a folder named --help;
+  // so is every raw operand: `find W -name --help` looks for that name.
+  const { flagsAndOperands } = splitRawOperands(args, command);
+  const end = flagsAndOperands.indexOf('--');
+  const flags = end === -1 ? flagsAndOperands : flagsAndOperands.slice(0, end);
   if (flags.includes('--help') || flags.includes('-h')) {
     io.stdout.write(commandHelp(command));
     return ExitCode.OK;

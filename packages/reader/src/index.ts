@@ -34,7 +34,7 @@ export {
 export { sumTallies, type UsageTally } from './analysis/usage-tally.js';
 export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './analysis/age-buckets.js';
 export { extensionName, type ExtensionName } from './analysis/extension.js';
-export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames } from './analysis/owner-names.js';
+export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames, type OwnerDirectory } from './analysis/owner-names.js';
 export { topDirectories, type DirectoryRanking } from './analysis/top-directories.js';
 export type { LargestFile } from './analysis/largest-files.js';
 export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './analysis/walk-diff.js';

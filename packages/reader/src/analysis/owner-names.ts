@@ -6,6 +6,16 @@ export interface OwnerNames {
   readonly group: (gid: number) => string;
 }
 
+/** Names for numeric owners and the other way round: what find's -user, -group, -nouser and -nogroup ask. */
+export interface OwnerDirectory extends OwnerNames {
+  /** The uid of a user name, or undefined when the system has no such user. */
+  userId(name: string): number | undefined;
+  groupId(name: string): number | undefined;
+  /** Whether the system names this uid (find's -nouser is its negation). */
+  hasUser(uid: number): boolean;
+  hasGroup(gid: number): boolean;
+}
+
 /** No lookups at all: every owner shows as its number. */
 export const NUMERIC_OWNER_NAMES: OwnerNames = { user: String, group: String };
 
@@ -15,14 +25,27 @@ export const NUMERIC_OWNER_NAMES: OwnerNames = { user: String, group: String };
  * When the system lists the same id twice the first line wins, as getent's own
  * lookups would. Without getent (or when it lists nothing) owners show as numbers.
  */
-export async function resolveOwnerNames(): Promise<OwnerNames> {
+export async function resolveOwnerNames(): Promise<OwnerDirectory> {
   const [passwd, group] = await Promise.all([getent('passwd'), getent('group')]);
   const users = parseIdNames(passwd);
   const groups = parseIdNames(group);
+  const userIds = nameIds(users);
+  const groupIds = nameIds(groups);
   return {
     user: (uid) => users.get(uid) ?? String(uid),
     group: (gid) => groups.get(gid) ?? String(gid),
+    userId: (name) => userIds.get(name),
+    groupId: (name) => groupIds.get(name),
+    hasUser: (uid) => users.has(uid),
+    hasGroup: (gid) => groups.has(gid),
   };
+}
+
+/** id -> name turned round; a name listed under several ids keeps its first, as getpwnam(3) finds it. */
+function nameIds(names: Map<number, string>): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const [id, name] of names) if (!ids.has(name)) ids.set(name, id);
+  return ids;
 }
 
 /**
