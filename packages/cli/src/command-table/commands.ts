@@ -3,6 +3,7 @@ import { catDefinition } from './cat.js';
 import { diffDefinition } from './diff.js';
 import { duDefinition } from './du.js';
 import { exportDefinition } from './export.js';
+import { findDefinition } from './find.js';
 import { infoDefinition } from './info.js';
 import { largestDefinition } from './largest.js';
 import { reportDefinition } from './report.js';
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   walkDefinition,
   infoDefinition,
   catDefinition,
+  findDefinition,
   duDefinition,
   workerDefinition,
   usageDefinition,
