@@ -42,8 +42,7 @@ function test(arity: 0 | 1, needsFullAttributes: boolean, make: TestDefinition['
 function nameTest(subject: 'name' | 'path', foldCase: boolean): TestDefinition {
   return test(1, false, (pattern) => {
     const regex = globRegExp(pattern, foldCase);
-    if (subject === 'name') return foldCase ? (v) => regex.test(foldAscii(v.name)) : (v) => regex.test(v.name);
-    return foldCase ? (v) => regex.test(foldAscii(v.path)) : (v) => regex.test(v.path);
+    return subject === 'name' ? (v) => regex.test(v.name) : (v) => regex.test(v.path);
   });
 }
 

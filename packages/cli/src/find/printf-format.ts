@@ -32,6 +32,18 @@ function rootBaseName(root: Buffer): Buffer {
   return end < root.length ? Buffer.concat([root.subarray(start, end), Buffer.from('/')]) : root.subarray(start, end);
 }
 
+/**
+ * Where %h of a starting point ends, as find prints it: the root's directory part when
+ * it has one before its trailing slashes ('/a/b//' -> '/a'), else up to its last slash
+ * ('d/' -> 'd', 'd//' -> 'd/'); -1 when it has no slash ('d' -> '.').
+ */
+function rootDirectoryEnd(root: Buffer): number {
+  let end = root.length;
+  while (end > 0 && root[end - 1] === SLASH) end--;
+  const inner = root.lastIndexOf(SLASH, end - 1);
+  return end > 0 && inner !== -1 ? inner : root.lastIndexOf(SLASH);
+}
+
 function bytesOf(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -48,8 +60,8 @@ const DIRECTIVES: Readonly<Record<string, (entry: WalkEntry, source: PrintfSourc
   h: (e) => {
     const path = bytesOf(e.pathBytes);
     const relative = e.relativePathBytes;
-    // Below the root, the directory part ends at the slash before the name (find keeps a root's own trailing slashes but one).
-    const slash = relative.length === 0 ? path.lastIndexOf(SLASH) : path.length - (relative.length - relative.lastIndexOf(SLASH)) ;
+    // Below the root, the directory part ends at the slash before the name (so a root's trailing slashes but one stay).
+    const slash = relative.length === 0 ? rootDirectoryEnd(path) : path.length - relative.length + relative.lastIndexOf(SLASH);
     return slash === -1 ? '.' : path.subarray(0, slash);
   },
   s: (e) => String(e.size),
