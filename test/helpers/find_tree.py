@@ -14,8 +14,9 @@ NAMES = [b'plain.txt', b'UPPER.TXT', b'with space', b'new\nline', b'esc\x1b[31mr
 SIZES = [0, 1, 511, 512, 513, 1023, 1024, 1025, 2048, 4096, 1048575, 1048576, 1048577]
 MODES = [0o644, 0o755, 0o600, 0o4755, 0o2755, 0o1777, 0o000, 0o777, 0o640, 0o444, 0o2070, 0o1000]
 OWNERS = [(0, 0), (65534, 65534), (12345, 54321), (0, 65534), (65534, 0)]
-# Ages in seconds, each 30 s or more from a minute boundary and 45 s or more from a day boundary.
-AGES = [30, 90, 150, 3630, 86355, 86445, 172755, 172845, 864030, 34560090, -3570]
+# Ages in seconds, each 30 s from the nearest minute (and so day) boundary: the test has
+# about 30 s between building the tree and its last find before a time could cross one.
+AGES = [30, 90, 150, 3630, 86370, 86430, 172770, 172830, 864030, 34560090, -3570]
 
 os.makedirs(root, exist_ok=True)
 dirs = [root]
