@@ -213,7 +213,7 @@ describe('pwalk-ts find against GNU find', () => {
     expect(lines.length).toBe(dirs.length);
   });
 
-  it("rejects what find rejects, in find's words, as one line with exit 2", async () => {
+  it("rejects what find rejects, in find's words, as one line with exit 2; a --compact walk only for what it lacks", async () => {
     const bad = [
       ['-foo'], ['-name'], ['-o', '-name', 'a'], ['(', '-name', 'a'], ['-type', 'x'], ['-perm', '+222'], ['-perm', '999'],
       ['-user', 'nosuchuser'], ['-group', 'nosuchgrp'], ['-size', '3q'], ['-mtime', 'x'], ['-newermt', 'garbage'],
@@ -238,6 +238,12 @@ describe('pwalk-ts find against GNU find', () => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/^pwalk-ts: [^\n]+\n$/);
     }
+    const compactWalk = join(base, 'walk-compact');
+    await runCliOk([tree, '--compact', '--out', compactWalk]);
+    const refused = await runCli(['find', compactWalk, '-user', 'root']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'pwalk-ts: the expression reads owners, modes, links or access/change times, which a --compact walk does not record\n']);
+    const compact = await runCli(['find', compactWalk, '--quiet', '-size', '+1k', '-mtime', '-3', '-print0']);
+    expect(records(compact.stdoutBytes, 0)).toEqual(records(gnuFind(tree, ['-size', '+1k', '-mtime', '-3', '-print0']).stdout, 0));
     const help = await runCli(['find', '--help']);
     expect(help.stdout).toContain('Usage: pwalk-ts find WALK');
     const named = await runCli(['find', walkDir, '--quiet', '-name', '--help']);
