@@ -77,6 +77,7 @@ const PRINTF_FORMATS = [
   '%t|%TY-%Tm-%Td %TH:%TM:%TS|%T@|%Tj %TU %TW %Tu %Tw|%Tc|%Tr|%T+|%Tx|%TD|%Tz|%Ta %TA %Tb %TB %Th|%Tk %Tl %TI %Tp|%TF %TT %TX %Ty\\0',
   '%-12f|%8s|%.3p|%5m|%-6u|\\t%%\\n\\0',
   '%CF %CH:%CM|%d %y\\0',
+  '%f\\012\\101\\a\\v\\0\\c not printed',
 ];
 const ATIME_FORMAT = '%a|%A@|%AF %AH|%AS\\0';
 

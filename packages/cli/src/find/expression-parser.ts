@@ -20,8 +20,6 @@ export interface ParsedExpression {
   readonly hasAction: boolean;
   readonly needsFullAttributes: boolean;
   readonly needsListing: boolean;
-  /** Which printf directives were used (%u, %g need owner names). */
-  readonly printfs: readonly PrintfFormat[];
 }
 
 const REGEX_TYPES = new Set(['emacs', 'findutils-default']);
@@ -40,7 +38,6 @@ class Parser {
   hasAction = false;
   needsFullAttributes = false;
   needsListing = false;
-  readonly printfs: PrintfFormat[] = [];
 
   constructor(
     private readonly tokens: readonly string[],
@@ -167,7 +164,6 @@ class Parser {
     else if (token === '-print0') action = { kind: 'print0' };
     else if (token === '-printf') {
       const format = compilePrintf(this.argument(token));
-      this.printfs.push(format);
       this.needsFullAttributes ||= format.needsFullAttributes;
       action = { kind: 'printf', format };
     } else return null;
@@ -179,6 +175,6 @@ class Parser {
 export function parseExpression(tokens: readonly string[], context: TestContext): ParsedExpression {
   const parser = new Parser(tokens, context);
   const root = parser.parse();
-  const { minDepth, maxDepth, hasAction, needsFullAttributes, needsListing, printfs } = parser;
-  return { root, minDepth, maxDepth, hasAction, needsFullAttributes, needsListing, printfs };
+  const { minDepth, maxDepth, hasAction, needsFullAttributes, needsListing } = parser;
+  return { root, minDepth, maxDepth, hasAction, needsFullAttributes, needsListing };
 }

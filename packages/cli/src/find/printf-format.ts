@@ -17,7 +17,7 @@ export interface PrintfFormat {
 
 type Piece = Buffer | ((entry: WalkEntry, source: PrintfSource) => Buffer | string);
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '0': '\0', '\\': '\\', a: '\x07', b: '\b', f: '\f', r: '\r', v: '\v' };
+const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '\\': '\\', a: '\x07', b: '\b', f: '\f', r: '\r', v: '\v' };
 const SLASH = 0x2f;
 const TYPE_LETTER: Readonly<Record<WalkEntry['type'], string>> = { file: 'f', dir: 'd', symlink: 'l', fifo: 'p', socket: 's', char: 'c', block: 'b', unknown: 'U' };
 /** Directives that read a field a --compact walk does not record (the atime and ctime ones: below, by field). */
@@ -107,7 +107,7 @@ export function compilePrintf(format: string): PrintfFormat {
       if (n === undefined) throw new UsageError(`-printf: the format '${format}' ends in a lone backslash`);
       const octal = /^[0-7]{1,3}/.exec(raw.slice(i));
       if (n === 'c') stops = true;
-      else if (octal !== null && n !== '0') {
+      else if (octal !== null) {
         literal += String.fromCharCode(parseInt(octal[0], 8) & 0xff);
         i += octal[0].length - 1;
       } else if (Object.hasOwn(ESCAPES, n)) literal += ESCAPES[n];
