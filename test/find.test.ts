@@ -14,8 +14,8 @@ import { UsageError } from '../packages/cli/src/errors.js';
 import { parseFindExpression, type FindContext } from '../packages/cli/src/find/find-expression.js';
 import { FindOutput } from '../packages/cli/src/find/find-output.js';
 import { walkDirectoryListing } from '../packages/cli/src/find/walk-listing.js';
-import { mulberry32 } from '../bench/corpus.mjs';
 import { parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
+import { mulberry32 } from './helpers/seeded-random.js';
 import { makeTempBase, mountTmpfs, PYTHON, removeTempBase } from './helpers/trees.js';
 
 /** `PWALK_FIND_SEED` and `PWALK_FIND_EXPRESSIONS` explore further than CI's fixed set. */
@@ -44,7 +44,10 @@ function gnuFind(root: string, expression: string[]): { code: number | null; std
 function records(output: Buffer, separator: number): string[] {
   const text = output.toString('latin1');
   const end = String.fromCharCode(separator);
-  return text.split(end).filter((r, i, all) => i < all.length - 1 || r !== '').sort();
+  return text
+    .split(end)
+    .filter((r, i, all) => i < all.length - 1 || r !== '')
+    .sort();
 }
 
 beforeAll(async () => {
@@ -83,21 +86,61 @@ const ATIME_FORMAT = '%a|%A@|%AF %AH|%AS\\0';
 
 /** One generated expression: primaries, operators, parentheses, options and actions. */
 function generator(seed: number): () => string[] {
-  // mulberry32 (the bench corpus's): the same expressions on every run.
   const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const stamp = (ageSeconds: number): string => {
     const d = new Date((now - ageSeconds) * 1000);
     const two = (n: number): string => String(n).padStart(2, '0');
-    return random() < 0.3 ? `@${now - ageSeconds}` : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    return random() < 0.3
+      ? `@${now - ageSeconds}`
+      : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
   };
   const times = mounted ? ['-mtime', '-atime'] : ['-mtime'];
   const minutes = mounted ? ['-mmin', '-amin'] : ['-mmin'];
   const tests: (() => string[])[] = [
     () => ['-type', pick(['f', 'd', 'l', 'p', 's', 'f,d', 'l,p,s'])],
-    () => [pick(['-name', '-iname']), pick(['*.txt', '*.TXT', '*', '.*', '[a-d]*', '*[!a-z]*', '?????', '*\\**', '*\n*', '*space*', 'caf*', '\\[bracket]', 'bad*', '*.c*', '[[:upper:]]*', '*[[:punct:]]*', 'x', 'tree', '[A-Z]*'])],
+    () => [
+      pick(['-name', '-iname']),
+      pick([
+        '*.txt',
+        '*.TXT',
+        '*',
+        '.*',
+        '[a-d]*',
+        '*[!a-z]*',
+        '?????',
+        '*\\**',
+        '*\n*',
+        '*space*',
+        'caf*',
+        '\\[bracket]',
+        'bad*',
+        '*.c*',
+        '[[:upper:]]*',
+        '*[[:punct:]]*',
+        'x',
+        'tree',
+        '[A-Z]*',
+      ]),
+    ],
     () => [pick(['-path', '-ipath']), pick(['*/d1/*', '*sub*', tree + '/d2', '*/.*', '*/D1/*', tree, '*e*x*'])],
-    () => [pick(['-regex', '-iregex']), pick(['.*/d1/.*', '.*\\.txt', '.*/[a-z]+', '.*/\\(d1\\|d2\\)/.*', '.*e.*', '.*/.\\w+', '.*[^/]', '.*/[A-Z].*', '.*/x', '.*/\\(.\\)\\1.*', '.*/a\\.b\\.c', '.*\\<sub\\>.*'])],
+    () => [
+      pick(['-regex', '-iregex']),
+      pick([
+        '.*/d1/.*',
+        '.*\\.txt',
+        '.*/[a-z]+',
+        '.*/\\(d1\\|d2\\)/.*',
+        '.*e.*',
+        '.*/.\\w+',
+        '.*[^/]',
+        '.*/[A-Z].*',
+        '.*/x',
+        '.*/\\(.\\)\\1.*',
+        '.*/a\\.b\\.c',
+        '.*\\<sub\\>.*',
+      ]),
+    ],
     () => ['-size', pick(['0', '-1', '1', '+1', '2', '-1M', '+1M', '1k', '+0c', '513c', '-512c', '+3G', '4G', '-1G', '1w', '+2k', '1M', '2M', '+1023c'])],
     () => ['-empty'],
     () => [pick(times), pick(DAY_ARGS)],
@@ -111,7 +154,32 @@ function generator(seed: number): () => string[] {
     () => [pick(['-nouser', '-nogroup'])],
     () => ['-links', pick(['1', '2', '+1', '-2', '3'])],
     () => ['-inum', `${pick(['', '+', '-'])}${pick(inodes)}`],
-    () => ['-perm', pick(['644', '-644', '/022', '-u=rw', '/u=x,g=x', 'u=rw,go=r', '-4000', '/6000', '/1000', '0', '-0', '/000', 'g+w', '-o+w', '755', '-a+r', 'u=rwx,g=rx,o=', '/o=w', '-g=s', 'a=X', '/a+X'])],
+    () => [
+      '-perm',
+      pick([
+        '644',
+        '-644',
+        '/022',
+        '-u=rw',
+        '/u=x,g=x',
+        'u=rw,go=r',
+        '-4000',
+        '/6000',
+        '/1000',
+        '0',
+        '-0',
+        '/000',
+        'g+w',
+        '-o+w',
+        '755',
+        '-a+r',
+        'u=rwx,g=rx,o=',
+        '/o=w',
+        '-g=s',
+        'a=X',
+        '/a+X',
+      ]),
+    ],
     () => [pick(['-true', '-false'])],
   ];
   const expression = (depth: number): string[] => {
@@ -172,7 +240,9 @@ describe('pwalk-ts find against GNU find', () => {
       if (theirs.length > 0) nonEmpty++;
       if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
         const only = (a: string[], b: string[]): string[] => a.filter((x) => !b.includes(x)).slice(0, 3);
-        mismatches.push(`${JSON.stringify(expression)}\n  only ours: ${JSON.stringify(only(ours, theirs))}\n  only find: ${JSON.stringify(only(theirs, ours))}`);
+        mismatches.push(
+          `${JSON.stringify(expression)}\n  only ours: ${JSON.stringify(only(ours, theirs))}\n  only find: ${JSON.stringify(only(theirs, ours))}`,
+        );
       }
     }
     expect(mismatches.slice(0, 10).join('\n')).toBe('');
@@ -210,20 +280,44 @@ describe('pwalk-ts find against GNU find', () => {
     const dirs = parseNdjson(cat.stdout).filter((e) => e.type === 'dir');
     expect(found.code).toBe(0);
     const lines = found.stdout.split('\n').filter((l) => l !== '');
-    expect(lines.sort()).toEqual(cat.stdout.split('\n').filter((l) => l.includes('"type":"dir"')).sort());
+    expect(lines.sort()).toEqual(
+      cat.stdout
+        .split('\n')
+        .filter((l) => l.includes('"type":"dir"'))
+        .sort(),
+    );
     expect(lines.length).toBe(dirs.length);
   });
 
   it("rejects what find rejects, in find's words, as one line with exit 2; a --compact walk only for what it lacks", async () => {
     const bad = [
-      ['-foo'], ['-name'], ['-o', '-name', 'a'], ['(', '-name', 'a'], ['-type', 'x'], ['-perm', '+222'], ['-perm', '999'],
-      ['-user', 'nosuchuser'], ['-group', 'nosuchgrp'], ['-size', '3q'], ['-mtime', 'x'], ['-newermt', 'garbage'],
-      ['-name', 'a', ')'], ['-maxdepth', 'x'], ['-links', 'x'], ['!'], ['-name', 'a', '-o'], ['-uid', 'abc'], ['(', ')'],
+      ['-foo'],
+      ['-name'],
+      ['-o', '-name', 'a'],
+      ['(', '-name', 'a'],
+      ['-type', 'x'],
+      ['-perm', '+222'],
+      ['-perm', '999'],
+      ['-user', 'nosuchuser'],
+      ['-group', 'nosuchgrp'],
+      ['-size', '3q'],
+      ['-mtime', 'x'],
+      ['-newermt', 'garbage'],
+      ['-name', 'a', ')'],
+      ['-maxdepth', 'x'],
+      ['-links', 'x'],
+      ['!'],
+      ['-name', 'a', '-o'],
+      ['-uid', 'abc'],
+      ['(', ')'],
     ];
     for (const expression of bad) {
       const truth = gnuFind(tree, expression);
       expect(truth.code, JSON.stringify(expression)).toBe(1);
-      const findMessage = truth.stderr.trim().replace(/^find: /, '').replace(/[`‘’]/g, "'");
+      const findMessage = truth.stderr
+        .trim()
+        .replace(/^find: /, '')
+        .replace(/[`‘’]/g, "'");
       let ours = '';
       try {
         parseFindExpression(expression, context);
@@ -242,7 +336,10 @@ describe('pwalk-ts find against GNU find', () => {
     const compactWalk = join(base, 'walk-compact');
     await runCliOk([tree, '--compact', '--out', compactWalk]);
     const refused = await runCli(['find', compactWalk, '-user', 'root']);
-    expect([refused.code, refused.stderr]).toEqual([2, 'pwalk-ts: the expression reads owners, modes, links or access/change times, which a --compact walk does not record\n']);
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'pwalk-ts: the expression reads owners, modes, links or access/change times, which a --compact walk does not record\n',
+    ]);
     const compact = await runCli(['find', compactWalk, '--quiet', '-size', '+1k', '-mtime', '-3', '-print0']);
     expect(records(compact.stdoutBytes, 0)).toEqual(records(gnuFind(tree, ['-size', '+1k', '-mtime', '-3', '-print0']).stdout, 0));
     const help = await runCli(['find', '--help']);

@@ -9,23 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWalk, WalkErrorCode, WalkFormatError, type WalkEntry } from '@pwalk-ts/reader';
 import { runCliOk } from '../helpers/run-cli.js';
+import { mulberry32 } from '../helpers/seeded-random.js';
 import { buildEdgeTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
 
 const SECONDS = Number(process.env.PWALK_FUZZ_SECONDS ?? 6);
 const SEED = Number(process.env.PWALK_FUZZ_SEED ?? 20261122);
 const CODES = new Set<string>(Object.values(WalkErrorCode));
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fingerprint(e: WalkEntry): string {
   return [Buffer.from(e.relativePathBytes).toString('base64'), e.type, e.size, e.mtime, e.inode, e.parentInode, e.blocks, e.mode, e.uid, e.gid, e.nlink, e.dev, e.atime, e.ctime].join('|');
@@ -53,7 +42,7 @@ describe('reader fuzzing', () => {
   afterAll(() => removeTempBase(base));
 
   it(`survives ${SECONDS} s of seeded mutations (seed ${SEED})`, async () => {
-    const random = rng(SEED);
+    const random = mulberry32(SEED);
     const pick = (n: number): number => Math.floor(random() * n);
     const names = [...files.keys()];
     const mutant = join(base, 'mutant');

@@ -19,7 +19,8 @@ export async function run(args: FindArgs, io: CliIo): Promise<number> {
   const context: FindContext = {
     get referenceMs(): number {
       // Read only by the time tests, as they are parsed: a walk without a manifest has no start to count from.
-      if (startTime === undefined) throw new UsageError(`walk ${walk.dir} has no manifest, so not the start time that -mtime, -mmin and the like count back from`);
+      if (startTime === undefined)
+        throw new UsageError(`walk ${walk.dir} has no manifest, so not the start time that -mtime, -mmin and the like count back from`);
       return startTime;
     },
     rootArgument: walk.root.bytes,

@@ -151,7 +151,8 @@ class Parser {
       else this.minDepth = Number(text);
     } else if (token === '-regextype') {
       const type = this.argument(token);
-      if (!REGEX_TYPES.has(type)) throw new UsageError(`-regextype ${type} is not taken: pwalk-ts find reads find's default dialect (emacs, findutils-default) only`);
+      if (!REGEX_TYPES.has(type))
+        throw new UsageError(`-regextype ${type} is not taken: pwalk-ts find reads find's default dialect (emacs, findutils-default) only`);
     } else if (token !== '-depth') {
       return null;
     }

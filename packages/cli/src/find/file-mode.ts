@@ -17,9 +17,15 @@ export function modeString(mode: number): string {
   const special = (exec: number, flag: number, set: string): string => (mode & flag ? (mode & exec ? set : set.toUpperCase()) : bit(exec, 'x'));
   return (
     (TYPE_LETTERS.get(mode & S_IFMT) ?? '?') +
-    bit(0o400, 'r') + bit(0o200, 'w') + special(0o100, 0o4000, 's') +
-    bit(0o040, 'r') + bit(0o020, 'w') + special(0o010, 0o2000, 's') +
-    bit(0o004, 'r') + bit(0o002, 'w') + special(0o001, 0o1000, 't')
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special(0o100, 0o4000, 's') +
+    bit(0o040, 'r') +
+    bit(0o020, 'w') +
+    special(0o010, 0o2000, 's') +
+    bit(0o004, 'r') +
+    bit(0o002, 'w') +
+    special(0o001, 0o1000, 't')
   );
 }
 

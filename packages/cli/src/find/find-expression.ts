@@ -46,7 +46,11 @@ export class FindExpression {
   private readonly evaluateRoot: Evaluate;
   private readonly view: EntryView;
 
-  constructor(root: ExpressionNode | null, options: { minDepth: number; maxDepth: number; hasAction: boolean; needsFullAttributes: boolean; needsListing: boolean }, rootName: string) {
+  constructor(
+    root: ExpressionNode | null,
+    options: { minDepth: number; maxDepth: number; hasAction: boolean; needsFullAttributes: boolean; needsListing: boolean },
+    rootName: string,
+  ) {
     this.minDepth = options.minDepth;
     this.maxDepth = options.maxDepth;
     this.hasAction = options.hasAction;

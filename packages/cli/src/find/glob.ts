@@ -44,7 +44,10 @@ function rangeMembers(low: string, high: string, foldCase: boolean): string {
   if (low > high) return '';
   let members = `${regexLiteral(low)}-${regexLiteral(high)}`;
   if (!foldCase) return members;
-  for (const [a, z] of [['a', 'z'], ['A', 'Z']] as const) {
+  for (const [a, z] of [
+    ['a', 'z'],
+    ['A', 'Z'],
+  ] as const) {
     const from = low > a ? low : a;
     const to = high < z ? high : z;
     if (from <= to) members += `${otherCase(from)}-${otherCase(to)}`;

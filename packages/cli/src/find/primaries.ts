@@ -147,8 +147,20 @@ export const TESTS: Readonly<Record<string, TestDefinition>> = {
   '-group': ownerTest('gid'),
   '-uid': idTest('uid', '-uid'),
   '-gid': idTest('gid', '-gid'),
-  '-nouser': test(0, true, (_, { owners }) => (v) => !owners.hasUser(v.entry.uid!)),
-  '-nogroup': test(0, true, (_, { owners }) => (v) => !owners.hasGroup(v.entry.gid!)),
+  '-nouser': test(
+    0,
+    true,
+    (_, { owners }) =>
+      (v) =>
+        !owners.hasUser(v.entry.uid!),
+  ),
+  '-nogroup': test(
+    0,
+    true,
+    (_, { owners }) =>
+      (v) =>
+        !owners.hasGroup(v.entry.gid!),
+  ),
   '-links': test(1, true, (text) => {
     const argument = wholeArgument('-links', text);
     return (v) => compareBig(argument, BigInt(v.entry.nlink!));
@@ -164,7 +176,35 @@ export const TESTS: Readonly<Record<string, TestDefinition>> = {
 
 /** find's predicates this find does not take, named in the message rather than called unknown. */
 export const UNSUPPORTED = new Set([
-  '-exec', '-execdir', '-ok', '-okdir', '-delete', '-prune', '-quit', '-ls', '-fls', '-fprint', '-fprint0', '-fprintf',
-  '-newer', '-anewer', '-cnewer', '-samefile', '-lname', '-ilname', '-readable', '-writable', '-executable', '-fstype',
-  '-xtype', '-context', '-used', '-follow', '-xdev', '-mount', '-daystart', '-ignore_readdir_race', '-noleaf',
+  '-exec',
+  '-execdir',
+  '-ok',
+  '-okdir',
+  '-delete',
+  '-prune',
+  '-quit',
+  '-ls',
+  '-fls',
+  '-fprint',
+  '-fprint0',
+  '-fprintf',
+  '-newer',
+  '-anewer',
+  '-cnewer',
+  '-samefile',
+  '-lname',
+  '-ilname',
+  '-readable',
+  '-writable',
+  '-executable',
+  '-fstype',
+  '-xtype',
+  '-context',
+  '-used',
+  '-follow',
+  '-xdev',
+  '-mount',
+  '-daystart',
+  '-ignore_readdir_race',
+  '-noleaf',
 ]);

@@ -19,7 +19,16 @@ type Piece = Buffer | ((entry: WalkEntry, source: PrintfSource) => Buffer | stri
 
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '\\': '\\', a: '\x07', b: '\b', f: '\f', r: '\r', v: '\v' };
 const SLASH = 0x2f;
-const TYPE_LETTER: Readonly<Record<WalkEntry['type'], string>> = { file: 'f', dir: 'd', symlink: 'l', fifo: 'p', socket: 's', char: 'c', block: 'b', unknown: 'U' };
+const TYPE_LETTER: Readonly<Record<WalkEntry['type'], string>> = {
+  file: 'f',
+  dir: 'd',
+  symlink: 'l',
+  fifo: 'p',
+  socket: 's',
+  char: 'c',
+  block: 'b',
+  unknown: 'U',
+};
 /** Directives that read a field a --compact walk does not record (the atime and ctime ones: below, by field). */
 const FULL_ATTRIBUTES = new Set(['b', 'k', 'm', 'M', 'u', 'g', 'U', 'G', 'n', 'D']);
 

@@ -27,37 +27,65 @@ export function timeDirective(seconds: number | bigint, form: string): string {
   switch (form) {
     case '':
       return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${spaced(date.getDate())} ${clock()}${FRACTION} ${date.getFullYear()}`;
-    case 'H': return two(hour);
-    case 'I': return two(hour12);
-    case 'k': return spaced(hour);
-    case 'l': return spaced(hour12);
-    case 'M': return two(date.getMinutes());
-    case 'p': return hour < 12 ? 'AM' : 'PM';
-    case 'r': return `${two(hour12)}:${two(date.getMinutes())}:${two(date.getSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
-    case 'S': return `${two(date.getSeconds())}${FRACTION}`;
+    case 'H':
+      return two(hour);
+    case 'I':
+      return two(hour12);
+    case 'k':
+      return spaced(hour);
+    case 'l':
+      return spaced(hour12);
+    case 'M':
+      return two(date.getMinutes());
+    case 'p':
+      return hour < 12 ? 'AM' : 'PM';
+    case 'r':
+      return `${two(hour12)}:${two(date.getMinutes())}:${two(date.getSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
+    case 'S':
+      return `${two(date.getSeconds())}${FRACTION}`;
     case 'T':
-    case 'X': return `${clock()}${FRACTION}`;
-    case '+': return `${ymd()}+${clock()}${FRACTION}`;
-    case 'a': return DAYS[date.getDay()]!;
-    case 'A': return DAY_NAMES[date.getDay()]!;
+    case 'X':
+      return `${clock()}${FRACTION}`;
+    case '+':
+      return `${ymd()}+${clock()}${FRACTION}`;
+    case 'a':
+      return DAYS[date.getDay()]!;
+    case 'A':
+      return DAY_NAMES[date.getDay()]!;
     case 'b':
-    case 'h': return MONTHS[date.getMonth()]!;
-    case 'B': return MONTH_NAMES[date.getMonth()]!;
-    case 'c': return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${spaced(date.getDate())} ${clock()} ${date.getFullYear()}`;
-    case 'd': return two(date.getDate());
+    case 'h':
+      return MONTHS[date.getMonth()]!;
+    case 'B':
+      return MONTH_NAMES[date.getMonth()]!;
+    case 'c':
+      return `${DAYS[date.getDay()]} ${MONTHS[date.getMonth()]} ${spaced(date.getDate())} ${clock()} ${date.getFullYear()}`;
+    case 'd':
+      return two(date.getDate());
     case 'D':
-    case 'x': return `${two(date.getMonth() + 1)}/${two(date.getDate())}/${two(date.getFullYear() % 100)}`;
-    case 'F': return ymd();
-    case 'j': return String(dayOfYear(date)).padStart(3, '0');
-    case 'm': return two(date.getMonth() + 1);
-    case 'U': return two(Math.floor((dayOfYear(date) - 1 + 7 - date.getDay()) / 7));
-    case 'W': return two(Math.floor((dayOfYear(date) - 1 + 7 - ((date.getDay() + 6) % 7)) / 7));
-    case 'w': return String(date.getDay());
-    case 'u': return String(date.getDay() === 0 ? 7 : date.getDay());
-    case 'y': return two(date.getFullYear() % 100);
-    case 'Y': return String(date.getFullYear());
-    case 'z': return utcOffset(date);
-    default: throw new RangeError(`time form ${form}`);
+    case 'x':
+      return `${two(date.getMonth() + 1)}/${two(date.getDate())}/${two(date.getFullYear() % 100)}`;
+    case 'F':
+      return ymd();
+    case 'j':
+      return String(dayOfYear(date)).padStart(3, '0');
+    case 'm':
+      return two(date.getMonth() + 1);
+    case 'U':
+      return two(Math.floor((dayOfYear(date) - 1 + 7 - date.getDay()) / 7));
+    case 'W':
+      return two(Math.floor((dayOfYear(date) - 1 + 7 - ((date.getDay() + 6) % 7)) / 7));
+    case 'w':
+      return String(date.getDay());
+    case 'u':
+      return String(date.getDay() === 0 ? 7 : date.getDay());
+    case 'y':
+      return two(date.getFullYear() % 100);
+    case 'Y':
+      return String(date.getFullYear());
+    case 'z':
+      return utcOffset(date);
+    default:
+      throw new RangeError(`time form ${form}`);
   }
 }
 
