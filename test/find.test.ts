@@ -15,7 +15,7 @@ import { parseFindExpression, type FindContext } from '../packages/cli/src/find/
 import { FindOutput } from '../packages/cli/src/find/find-output.js';
 import { walkDirectoryListing } from '../packages/cli/src/find/walk-listing.js';
 import { parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
-import { mulberry32 } from './helpers/seeded-random.js';
+import { mulberry32 } from '../bench/corpus.mjs';
 import { makeTempBase, mountTmpfs, PYTHON, removeTempBase } from './helpers/trees.js';
 
 /** `PWALK_FIND_SEED` and `PWALK_FIND_EXPRESSIONS` explore further than CI's fixed set. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWalk, WalkErrorCode, WalkFormatError, type WalkEntry } from '@pwalk-ts/reader';
 import { runCliOk } from '../helpers/run-cli.js';
-import { mulberry32 } from '../helpers/seeded-random.js';
+import { mulberry32 } from '../../bench/corpus.mjs';
 import { buildEdgeTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
 
 const SECONDS = Number(process.env.PWALK_FUZZ_SECONDS ?? 6);
