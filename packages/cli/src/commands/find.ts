@@ -45,7 +45,8 @@ export async function run(args: FindArgs, io: CliIo): Promise<number> {
       if (output.size >= CHUNK_BYTES) await writeChunk(io.stdout, output.take());
     }
     if (output.size > 0) await writeChunk(io.stdout, output.take());
-    if (!args.quiet) io.stderr.write(`pwalk-ts: find: ${humanCount(matched)} entries matched, ${humanBytes(bytes)} (${exactBytes(bytes)})\n`);
+    if (!args.quiet)
+      io.stderr.write(`pwalk-ts: find: ${humanCount(matched)} ${matched === 1 ? 'entry' : 'entries'} matched, ${humanBytes(bytes)} (${exactBytes(bytes)})\n`);
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   });
 }
