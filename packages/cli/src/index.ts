@@ -3,3 +3,4 @@ export { ExitCode } from './exit-codes.js';
 export type { CliIo } from './io.js';
 export { ReportJson } from './report/report-schema.js';
 export { DiffJson } from './report/diff-schema.js';
+export { TrendJson } from './report/trend-schema.js';

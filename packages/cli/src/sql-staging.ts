@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
 import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
+import { defaultCacheDir, walkCacheKey } from './walk-cache.js';
 
 /** Bump when the exported tables change (columns, types, encodings), so older cached files are not read. */
 const CACHE_FORMAT = 2;
@@ -41,8 +41,7 @@ interface CacheMeta {
 
 /** `$XDG_CACHE_HOME/pwalk-ts/sql`, else `~/.cache/pwalk-ts/sql`. */
 export function defaultSqlCacheDir(): string {
-  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(base, 'pwalk-ts', 'sql');
+  return defaultCacheDir('sql');
 }
 
 /** Exports the walk's entries and errors into `folder` (which exists). */
@@ -68,7 +67,7 @@ export async function stageTables(walk: Walk, folder: string, options: StageOpti
  */
 export async function cachedTables(walk: Walk, cacheDir: string, options: StageOptions): Promise<StagedTables> {
   const dir = realpathSync(walk.dir);
-  const key = cacheKey(walk, dir);
+  const key = walkCacheKey(walk, dir, CACHE_FORMAT);
   const entry = join(cacheDir, key);
   removeStaleStaging(cacheDir);
   const hit = readMeta(entry);
@@ -100,25 +99,6 @@ export async function cachedTables(walk: Walk, cacheDir: string, options: StageO
   }
   removeOtherEntries(cacheDir, key, dir);
   return { entries: join(entry, ENTRIES_FILE), errors: join(entry, ERRORS_FILE), cached: false };
-}
-
-function cacheKey(walk: Walk, dir: string): string {
-  const identity = (path: string): string => {
-    try {
-      const s = statSync(path, { bigint: true });
-      return `${s.size}:${s.mtimeNs}:${s.ino}`;
-    } catch {
-      return 'missing';
-    }
-  };
-  const parts = {
-    format: CACHE_FORMAT,
-    dir,
-    walkId: walk.walkId,
-    manifest: identity(join(walk.dir, 'manifest.msgpack')),
-    files: walk.files.map((f) => [f.name, identity(f.path)]),
-  };
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
 function readMeta(entry: string): CacheMeta | null {

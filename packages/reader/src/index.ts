@@ -32,6 +32,7 @@ export {
   type ExtensionUsage,
 } from './analysis/usage-summary.js';
 export { sumTallies, type UsageTally } from './analysis/usage-tally.js';
+export { walkSummary, type WalkSummary, type OwnerTally, type TopDirectoryTally } from './analysis/walk-summary.js';
 export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './analysis/age-buckets.js';
 export { extensionName, type ExtensionName } from './analysis/extension.js';
 export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames, type OwnerDirectory } from './analysis/owner-names.js';

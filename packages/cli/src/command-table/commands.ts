@@ -8,6 +8,7 @@ import { infoDefinition } from './info.js';
 import { largestDefinition } from './largest.js';
 import { reportDefinition } from './report.js';
 import { sqlDefinition } from './sql.js';
+import { trendDefinition } from './trend.js';
 import { usageDefinition } from './usage.js';
 import { walkDefinition } from './walk.js';
 import { workerDefinition } from './worker.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   sqlDefinition,
   reportDefinition,
   diffDefinition,
+  trendDefinition,
 ];
 
 export const DEFAULT_COMMAND: CommandDefinition = walkDefinition;

@@ -104,6 +104,10 @@ svg text.muted{fill:var(--muted)}
 .bar{fill:var(--bar)}.bar.cold{fill:var(--cold)}.bar.grow{fill:var(--grow)}.bar.shrink{fill:var(--shrink)}
 .axis{stroke:#999;stroke-width:1}
 .tile{stroke:#fff;stroke-width:1.5}.tile.inner{stroke-width:1;opacity:.55}
+.grid{stroke:#e6e9ef;stroke-width:1}
+.c0{stroke:#3f6fb5;fill:#3f6fb5}.c1{stroke:#e08a2c;fill:#e08a2c}.c2{stroke:#4f9a5b;fill:#4f9a5b}.c3{stroke:#c0504d;fill:#c0504d}.c4{stroke:#8c5bb8;fill:#8c5bb8}.c5{stroke:#2b9aa0;fill:#2b9aa0}.c6{stroke:#b5792f;fill:#b5792f}.c7{stroke:#d46ea8;fill:#d46ea8}.other{stroke:#8a93a3;fill:#8a93a3}
+/* after the colours, which set fill too: a line is never filled, a dot is ringed */
+.line{fill:none;stroke-width:2}.line.other{stroke-dasharray:5 4}.dot{stroke:#fff;stroke-width:1}
 .t0{fill:#3f6fb5}.t1{fill:#e08a2c}.t2{fill:#4f9a5b}.t3{fill:#c0504d}.t4{fill:#8c5bb8}.t5{fill:#2b9aa0}.t6{fill:#b5792f}.t7{fill:#6b7a90}
 svg text.tile-label{fill:#fff;font-weight:600}svg text.tile-label.small{font-weight:400;font-size:10px}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:4px 0 8px}

@@ -102,3 +102,67 @@ export function columnChart(bars: readonly ChartBar[], label: string): string {
   });
   return `<svg class="chart column" viewBox="0 0 ${COLUMN_WIDTH} ${top + COLUMN_HEIGHT + 24}" role="img" aria-label="${escapeHtml(label)}" xmlns="http://www.w3.org/2000/svg">${cols.join('')}</svg>`;
 }
+
+/** One line: a value per point of the x axis (null where it has none), each with its exact figures as tooltip. */
+export interface LineSeries {
+  readonly label: string;
+  readonly values: readonly number[];
+  readonly tooltips: readonly string[];
+  /** The series that sums the rest: drawn grey and dashed. */
+  readonly other?: boolean;
+}
+
+/** A point of the x axis: where it is (ms since 1970, so uneven gaps show) and its label. */
+export interface LinePoint {
+  readonly at: number;
+  readonly label: string;
+}
+
+const LINE_HEIGHT = 240;
+const LINE_LEFT = 78;
+const LINE_RIGHT = 16;
+const LINE_TOP = 10;
+const LINE_AXIS = 22;
+const LINE_COLOURS = 8;
+const LEGEND_ROW = 18;
+const MAX_X_LABELS = 8;
+
+/**
+ * Lines over time, one per series, on a shared scale from 0: points placed by time,
+ * y gridlines labelled by `axisText`, a dot per point whose tooltip is its exact
+ * figures, and a legend below.
+ */
+export function lineChart(x: readonly LinePoint[], series: readonly LineSeries[], label: string, axisText: (value: number) => string): string {
+  if (x.length === 0 || series.length === 0) return emptyChart(label);
+  const first = x[0]!.at;
+  const span = x.at(-1)!.at - first;
+  const plotWidth = WIDTH - LINE_LEFT - LINE_RIGHT;
+  const px = (at: number) => LINE_LEFT + (span === 0 ? plotWidth / 2 : ((at - first) / span) * plotWidth);
+  const max = Math.max(...series.flatMap((s) => s.values), 1);
+  const py = (v: number) => LINE_TOP + LINE_HEIGHT - (v / max) * LINE_HEIGHT;
+  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => {
+    const y = py(max * f).toFixed(1);
+    return `<line class="grid" x1="${LINE_LEFT}" y1="${y}" x2="${WIDTH - LINE_RIGHT}" y2="${y}"/><text class="value" x="${LINE_LEFT - 6}" y="${y}" dy="4" text-anchor="end">${escapeHtml(axisText(max * f))}</text>`;
+  });
+  const every = Math.ceil(x.length / MAX_X_LABELS);
+  const xLabels = x
+    .map((p, i) => ((x.length - 1 - i) % every === 0 ? `<text class="label" x="${px(p.at).toFixed(1)}" y="${LINE_TOP + LINE_HEIGHT + 16}" text-anchor="middle">${escapeHtml(p.label)}</text>` : ''))
+    .join('');
+  const tone = (s: LineSeries, i: number) => (s.other === true ? 'other' : `c${i % LINE_COLOURS}`);
+  const lines = series.map((s, i) => {
+    const path = s.values.map((v, j) => `${px(x[j]!.at).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
+    const dots = s.values.map(
+      (v, j) => `<circle class="dot ${tone(s, i)}" cx="${px(x[j]!.at).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3.5">${svgTitle([`${s.label}, ${x[j]!.label}`, s.tooltips[j]!])}</circle>`,
+    );
+    return `<g class="series" data-series="${escapeHtml(s.label)}"><polyline class="line ${tone(s, i)}" points="${path}"/>${dots.join('')}</g>`;
+  });
+  const legendTop = LINE_TOP + LINE_HEIGHT + LINE_AXIS + 8;
+  const perRow = 3;
+  const legend = series.map((s, i) => {
+    const lx = LINE_LEFT + (i % perRow) * (plotWidth / perRow);
+    const ly = legendTop + Math.floor(i / perRow) * LEGEND_ROW;
+    return `<g><rect class="swatch ${tone(s, i)}" x="${lx.toFixed(1)}" y="${ly}" width="12" height="12" rx="2"/><text class="label" x="${(lx + 17).toFixed(1)}" y="${ly + 10}">${escapeHtml(shortLabel(s.label, 34))}</text></g>`;
+  });
+  const height = legendTop + Math.ceil(series.length / perRow) * LEGEND_ROW;
+  return `${svgOpen(height, label)}${grid.join('')}${xLabels}${lines.join('')}${legend.join('')}</svg>`;
+}

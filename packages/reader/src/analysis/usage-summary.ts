@@ -4,7 +4,7 @@ import { extensionName } from './extension.js';
 import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
 import { UsageAccumulator, type OwnerAccumulator } from './usage-accumulator.js';
-import { sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
+import { byBytesDesc, sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** One row of a group-by: a tally with the group's key (stable, for joins) and label (for people). */
@@ -110,10 +110,6 @@ export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}
     })),
     largestFiles,
   };
-}
-
-function byBytesDesc(a: UsageTally, b: UsageTally): number {
-  return a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : 0;
 }
 
 function extensionRowsOf(extensions: Map<string, TallyAccumulator>, compact: boolean, top: number | undefined): ExtensionUsage[] {

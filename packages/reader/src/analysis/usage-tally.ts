@@ -72,3 +72,8 @@ export function sumTallies(tallies: readonly UsageTally[]): UsageTally {
   }
   return sum.toTally(compact);
 }
+
+/** Largest apparent size first: the order of every ranked list of tallies (callers break ties). */
+export function byBytesDesc(a: UsageTally, b: UsageTally): number {
+  return a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : 0;
+}
