@@ -1,4 +1,4 @@
-// The report and diff pages in a real browser: headless Chromium (Debian's, driven by
+// The report, diff and trend pages in a real browser: headless Chromium (Debian's, driven by
 // playwright-core) opens each HTML file from disk and the test checks that nothing
 // leaves the page (the only request is the file itself), nothing logs an error, no
 // hostile file name runs as script (they include <script> and onerror= names),
@@ -37,6 +37,7 @@ w(b"scratch/big.iso", 25_000_000, 0, 0, 4 * 365 * D)
 for n in [b"<script>alert(1)", b"<img src=x onerror=alert(2)>", b"q\"uote&amp;'s", b"new\nline", b"bytes\xff\xfe.bin", b"</svg><script>alert(3)"]:
     w(b"names/" + n.replace(b"/", b"_"), 4096, 65534, 65534, 500 * D)
 w(b"names/<b>dir</b>".replace(b"/", b"_") + b"/inner<script>alert(4)", 123, 0, 0)
+w(b"<b onmouseover=alert(6)>top&amp;/x", 10)
 `;
 
 const CHANGE = String.raw`
@@ -131,7 +132,7 @@ async function expectSafe(page: Page, file: string, visit: Visit): Promise<void>
   expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 }
 
-describe.skipIf(!hasChromium)('report and diff pages in Chromium', () => {
+describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => {
   beforeAll(async () => {
     base = makeTempBase('report-browser');
     const tree = join(base, 'tree');
@@ -142,6 +143,8 @@ describe.skipIf(!hasChromium)('report and diff pages in Chromium', () => {
     await runCliOk([tree, '--out', join(base, 'w2'), '--quiet']);
     await runCliOk(['report', join(base, 'w2'), '--html', join(base, 'report.html'), '--json', join(base, 'report.json'), '--quiet', '--top', '100']);
     await runCliOk(['diff', join(base, 'w1'), join(base, 'w2'), '--html', join(base, 'diff.html'), '--json', join(base, 'diff.json'), '--quiet']);
+    const trendFiles = ['--html', join(base, 'trend.html'), '--json', join(base, 'trend.json'), '--cache-dir', join(base, 'cache'), '--quiet'];
+    await runCliOk(['trend', join(base, 'w2'), join(base, 'w1'), '--top', '10', ...trendFiles]);
     mkdirSync(OUTPUT, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
   });
@@ -202,6 +205,58 @@ describe.skipIf(!hasChromium)('report and diff pages in Chromium', () => {
     await expectSafe(page, file, visit);
     await expect(page.getByText('<script>alert(5).iso', { exact: false }).count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: join(OUTPUT, 'diff.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('the trend: the same checks; every line has a dot per walk whose tooltip holds its exact figures', async () => {
+    const file = join(base, 'trend.html');
+    const { page, visit } = await open(file);
+    const t = JSON.parse(readFileSync(join(base, 'trend.json'), 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as Record<string, any>;
+    const last = t.walks.at(-1).totals;
+    const want: Record<string, string> = {
+      bytes: last.bytes,
+      files: last.files,
+      lastDeltaBytes: last.deltaBytes,
+      seriesDeltaBytes: String(BigInt(last.bytes) - BigInt(t.walks[0].totals.bytes)),
+      walks: '2',
+    };
+    const figures = await headline(page);
+    expect(figures.map((f) => f.metric)).toEqual(Object.keys(want));
+    for (const f of figures) expectFigure(f.metric, f.text, f.title, BigInt(want[f.metric]!));
+    const exact = (bytes: string) => `${BigInt(bytes).toLocaleString('en-US')} bytes`;
+    // Lines as drawn: each chart's series, in order, with one dot per walk.
+    const charts = await page.$$eval('svg.chart', (svgs) =>
+      svgs
+        .filter((svg) => svg.querySelector('polyline') !== null)
+        .map((svg) => ({
+          label: svg.getAttribute('aria-label')!,
+          series: [...svg.querySelectorAll('g.series')].map((g) => ({
+            name: g.getAttribute('data-series')!,
+            points: g.querySelector('polyline')!.getAttribute('points')!.trim().split(' ').length,
+            length: (g.querySelector('polyline') as SVGPolylineElement).getTotalLength(),
+            tips: [...g.querySelectorAll('circle > title')].map((e) => e.textContent!),
+          })),
+        })),
+    );
+    expect(charts.map((c) => c.label)).toEqual(['Total bytes per walk', 'Files per walk', 'Top directories: bytes per walk', 'Users: bytes per walk', 'Groups: bytes per walk']);
+    const [totalBytes, , dirs, users, groups] = charts;
+    const expectSeries = (drawn: (typeof charts)[number], rows: { name: string; points: { bytes: string }[] }[]) => {
+      expect(drawn.series.map((s) => s.name)).toEqual(rows.map((r) => r.name));
+      drawn.series.forEach((s, i) => {
+        expect(s.points).toBe(2);
+        expect(s.tips).toHaveLength(2);
+        s.tips.forEach((tip, j) => expect(tip, s.name).toContain(exact(rows[i]!.points[j]!.bytes)));
+      });
+    };
+    expectSeries(totalBytes!, [{ name: 'total bytes', points: t.walks.map((w: any) => w.totals) }]);
+    expect(totalBytes!.series[0]!.length).toBeGreaterThan(100);
+    expectSeries(dirs!, t.topDirectories);
+    expectSeries(users!, t.users);
+    expectSeries(groups!, t.groups);
+    expect(t.topDirectories.map((s: any) => s.name)).toContain('(other)');
+    await expectSafe(page, file, visit);
+    await expect(page.getByText('<b onmouseover=alert(6)>top&amp;', { exact: false }).count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUTPUT, 'trend.png'), fullPage: true });
     await page.close();
   });
 });

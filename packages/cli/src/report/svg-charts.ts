@@ -145,8 +145,10 @@ export function lineChart(x: readonly LinePoint[], series: readonly LineSeries[]
     return `<line class="grid" x1="${LINE_LEFT}" y1="${y}" x2="${WIDTH - LINE_RIGHT}" y2="${y}"/><text class="value" x="${LINE_LEFT - 6}" y="${y}" dy="4" text-anchor="end">${escapeHtml(axisText(max * f))}</text>`;
   });
   const every = Math.ceil(x.length / MAX_X_LABELS);
+  // The latest point is always labelled; labels at either edge stay inside the chart.
+  const anchor = (at: number) => (span === 0 ? 'middle' : at === first ? 'start' : at === first + span ? 'end' : 'middle');
   const xLabels = x
-    .map((p, i) => ((x.length - 1 - i) % every === 0 ? `<text class="label" x="${px(p.at).toFixed(1)}" y="${LINE_TOP + LINE_HEIGHT + 16}" text-anchor="middle">${escapeHtml(p.label)}</text>` : ''))
+    .map((p, i) => ((x.length - 1 - i) % every === 0 ? `<text class="label" x="${px(p.at).toFixed(1)}" y="${LINE_TOP + LINE_HEIGHT + 16}" text-anchor="${anchor(p.at)}">${escapeHtml(p.label)}</text>` : ''))
     .join('');
   const tone = (s: LineSeries, i: number) => (s.other === true ? 'other' : `c${i % LINE_COLOURS}`);
   const lines = series.map((s, i) => {
