@@ -3,9 +3,11 @@
 #
 # One night's run: walk ROOT into WALKS_DIR/YYYY-MM-DD-HHMMSS, write that walk's
 # capacity report (report.html, report.json) and the diff against the previous
-# walk (diff.html, diff.json) into the new walk folder, then delete all but the
-# newest KEEP walks. Prints nothing unless something fails, so cron mails only
-# problems. PWALK_TS names the command (default: pwalk-ts on PATH).
+# walk (diff.html, diff.json) into the new walk folder, delete all but the newest
+# KEEP walks, then write the capacity trend over the walks kept (WALKS_DIR/trend.html,
+# trend.json; each walk's summary is kept in the cache, so only tonight's walk is
+# read whole). Prints nothing unless something fails, so cron mails only problems.
+# PWALK_TS names the command (default: pwalk-ts on PATH).
 set -eu
 if [ $# -ne 3 ]; then
   echo "usage: pwalk-nightly.sh ROOT WALKS_DIR KEEP" >&2
@@ -34,3 +36,6 @@ fi
 
 # Walk folder names sort by date: keep the newest $keep.
 ls -1d "$walks"/20*/ | head -n -"$keep" | xargs -r rm -rf --
+
+# Every walk kept in one page (trend sorts them by their start).
+$pwalk trend "$walks"/20*/ --html "$walks/trend.html" --json "$walks/trend.json" --quiet || [ $? -eq 1 ]

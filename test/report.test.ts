@@ -5,7 +5,7 @@
 // against du and the manifest, errors against what a walk as nobody cannot read.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiffJson } from '../packages/cli/src/report/diff-schema.js';
 import { ReportJson } from '../packages/cli/src/report/report-schema.js';
@@ -180,7 +180,7 @@ describe('pwalk-ts report --json', () => {
     ]);
   });
 
-  it('docs/pwalk-nightly.sh (the README cron job): walk, report, diff against the previous walk, keep the last N, silent', async () => {
+  it('docs/pwalk-nightly.sh (the README cron job): walk, report, diff against the previous walk, keep the last N, trend over them, silent', async () => {
     const nightlyTree = join(base, 'nightly-tree');
     const walks = join(base, 'nightly-walks');
     mkdirSync(nightlyTree);
@@ -188,18 +188,24 @@ describe('pwalk-ts report --json', () => {
     const seen: string[] = [];
     for (let night = 0; night < 3; night++) {
       const out = execFileSync('sh', [join(REPO, 'docs/pwalk-nightly.sh'), nightlyTree, walks, '2'], {
-        env: { ...process.env, PWALK_TS: `${process.execPath} ${CLI}` },
+        env: { ...process.env, PWALK_TS: `${process.execPath} ${CLI}`, XDG_CACHE_HOME: join(base, 'nightly-cache') },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       expect(out).toBe('');
-      seen.push(...readdirSync(walks).filter((n) => !seen.includes(n)));
+      seen.push(...readdirSync(walks).filter((n) => n.startsWith('20') && !seen.includes(n)));
       appendFileSync(join(nightlyTree, 'log'), 'more\n');
       writeFileSync(join(nightlyTree, `new-${night}`), 'x'.repeat(1000 * (night + 1)));
       // Walk folders are named by the second: the next night must not share one.
       await new Promise((r) => setTimeout(r, 1100));
     }
-    const kept = readdirSync(walks).sort();
+    const kept = readdirSync(walks).filter((n) => n.startsWith('20')).sort();
+    expect(readdirSync(walks).filter((n) => !n.startsWith('20')).sort()).toEqual(['trend.html', 'trend.json']);
+    // The trend is over the walks kept, oldest first, each walk's summary kept once.
+    const trend = parseJsonExact(readFileSync(join(walks, 'trend.json'), 'utf8')) as Record<string, any>;
+    expect(trend.walks.map((w: any) => basename(w.walk))).toEqual(kept);
+    expect(trend.walks[1].totals.deltaBytes).toBe(2000n + 5n);
+    expect(readdirSync(join(base, 'nightly-cache/pwalk-ts/summaries'))).toHaveLength(2);
     expect(seen).toHaveLength(3);
     expect(kept).toEqual(seen.sort().slice(1));
     for (const k of kept) expect(readdirSync(join(walks, k))).toEqual(expect.arrayContaining(['report.html', 'report.json', 'diff.html', 'diff.json']));
@@ -210,7 +216,7 @@ describe('pwalk-ts report --json', () => {
       const bad = spawnSync('sh', [join(REPO, 'docs/pwalk-nightly.sh'), nightlyTree, walks, keep], { encoding: 'utf8' });
       expect([bad.status, bad.stdout, bad.stderr.trim().split('\n').length], keep).toEqual([2, '', 1]);
     }
-    expect(readdirSync(walks).sort()).toEqual(kept);
+    expect(readdirSync(walks).filter((n) => n.startsWith('20')).sort()).toEqual(kept);
   });
 
   it('an incomplete walk (no manifest): the files are still written, from what was read; exit 1 and one line', async () => {

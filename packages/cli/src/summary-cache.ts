@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OutputFile, WalkErrorCode, WalkFormatError, walkSummary, type Walk, type WalkSummary } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
@@ -88,6 +88,30 @@ export async function keptSummary(
     options.onKeepFailed(err as Error);
   }
   return { summary, cached: false };
+}
+
+/**
+ * Removes the summaries of walk folders that are gone (a nightly job deletes its
+ * oldest walk each night), so the cache holds one summary per walk folder there is.
+ * Never fails the command: the cache may be read-only or shared.
+ */
+export function forgetRemovedWalks(cacheDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const path = join(cacheDir, name);
+    try {
+      const { dir } = JSON.parse(readFileSync(path, 'utf8')) as { dir?: unknown };
+      if (typeof dir === 'string' && !existsSync(dir)) rmSync(path, { force: true });
+    } catch {
+      // unreadable or removed meanwhile: the next run tries again
+    }
+  }
 }
 
 /** Summaries of one walk folder share a name prefix, so a rewritten walk's older one is found without reading any. */

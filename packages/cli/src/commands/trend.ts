@@ -10,7 +10,7 @@ import { trendJson, type TrendWalk } from '../report/trend-model.js';
 import type { TrendJson } from '../report/trend-schema.js';
 import { walkStartText } from '../report/walk-line.js';
 import { stopOnSignals } from '../signal-abort.js';
-import { defaultSummaryCacheDir, keptSummary } from '../summary-cache.js';
+import { defaultSummaryCacheDir, forgetRemovedWalks, keptSummary } from '../summary-cache.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 export async function run(args: TrendArgs, io: CliIo): Promise<number> {
@@ -27,6 +27,7 @@ export async function run(args: TrendArgs, io: CliIo): Promise<number> {
       keepFailed = true;
       io.stderr.write(`pwalk-ts: trend: cannot keep summaries in ${cacheDir}: ${err.message} (choose another with --cache-dir, or --no-cache)\n`);
     };
+    if (cacheDir !== null) forgetRemovedWalks(cacheDir);
     const series: TrendWalk[] = [];
     // One walk at a time: a walk read whole holds its owners and top directories, the next waits.
     for (const walk of sorted) series.push({ walk, summary: (await keptSummary(walk, cacheDir, { signal, onKeepFailed })).summary });
