@@ -165,6 +165,11 @@ const writers: { name: string; args: (target: string) => string[]; check: (bytes
     check: (b) => expect(b.toString()).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/i),
   },
   {
+    name: 'trend --html',
+    args: (t) => ['trend', small, '--html', t, '--quiet', '--no-cache'],
+    check: (b) => expect(b.toString()).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\n$/i),
+  },
+  {
     name: 'export --force -o',
     args: (t) => ['export', small, '--force', '--quiet', '-o', t],
     check: (b) => {
