@@ -122,6 +122,26 @@ describe('packages/reader/examples', () => {
     expect(example('error-summary.mjs')).toBe(`errors: 1\n1 x EACCES (scandir)\n  EACCES ${tree}/private\n`);
   });
 
+  it('walk-summary: top directories and the root add up to the totals, hard links once', () => {
+    // lstat sizes of what the figures hold besides file data: the directories and the symlink.
+    const [root, data, docs, priv, latest] = py(
+      `import os,sys\nr=sys.argv[1]\nprint(*[os.lstat(os.path.join(r,p)).st_size for p in ['','data','docs','private','latest']])`,
+      tree,
+    ).trim().split(' ').map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+    const tops = [
+      ['data', 2n, data! + 1000n + GIB3],
+      ['docs', 3n, docs! + 5500n],
+      ['private', 0n, priv!],
+    ].sort((a, b) => (a[2]! > b[2]! ? -1 : a[2]! < b[2]! ? 1 : 0));
+    const total = root + data + docs + priv + latest + 1000n + GIB3 + 5500n;
+    expect(example('walk-summary.mjs')).toBe(
+      `10 entries, ${total} bytes\n` +
+        tops.map(([name, files, bytes]) => `${name}/: ${files} files, ${bytes} bytes\n`).join('') +
+        `the root and its other entries: 2, ${root + latest} bytes\n` +
+        `uid 65534: ${GIB3 + 1000n} bytes\nuid 0: ${total - GIB3 - 1000n} bytes\n`,
+    );
+  });
+
   it('diff-walks: the walk as nobody against one as root, which reads private/ too', async () => {
     const asRoot = join(base, 'outs', 'walk-as-root');
     await runCliOk([tree, '--threads', '1', '--out', asRoot, '--quiet']);
