@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { flag } from '../command-definition.js';
 import { UsageError } from '../errors.js';
 
-/** The flags `report` and `diff` share; each adds its own --top. */
+/** The flags `report`, `diff` and `trend` share; each adds its own --top. */
 export const reportOutputFlags = {
   html: flag.text('FILE', 'a self-contained HTML page (charts, tables; opens from disk or e-mail)'),
   json: flag.text('FILE', "the same figures as JSON, every integer exact ('-' for stdout)"),

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { defineCommand, flag, type ParsedArgs } from '../command-definition.js';
+import { checkCacheFlags } from './cache-flags.js';
 
 const flags = {
   json: flag.switch('a JSON array of objects; integers exact at any size, BLOBs base64'),
@@ -32,7 +33,7 @@ INSTALL, LOAD, SET or PRAGMA, no read_csv or glob of other files.`,
   flags,
   check(args) {
     if (args.json && args.csv) throw new UsageError('--json and --csv exclude each other');
-    if (!args.cache && args['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other');
+    checkCacheFlags(args);
   },
   load: () => import('../commands/sql.js'),
 });

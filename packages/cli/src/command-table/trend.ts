@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
 import { defineCommand, flag, type ParsedArgs } from '../command-definition.js';
+import { checkCacheFlags } from './cache-flags.js';
 import { checkReportOutputs, REPORT_OUTPUT_EPILOGUE, reportOutputFlags } from './report-flags.js';
 
 const flags = {
@@ -29,7 +29,7 @@ nightly trend over 30 walks reads 30 small summaries and only the new walk whole
   flags,
   check(args) {
     checkReportOutputs(args);
-    if (!args.cache && args['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir exclude each other');
+    checkCacheFlags(args);
   },
   epilogue: REPORT_OUTPUT_EPILOGUE,
   load: () => import('../commands/trend.js'),
