@@ -70,7 +70,12 @@ rows.push([`${count} walks, --no-cache`, timed(['trend', ...walks, '--json', pat
 const summaryBytes = fs.readdirSync(cache).map((n) => fs.statSync(path.join(cache, n)).size);
 
 console.log(`- root: ${opts.root}, ${entries.toLocaleString('en-US')} entries per walk, ${count} walks`);
-console.log(`- machine: ${os.cpus().length} cores, ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `- machine: ${os.cpus().length} cores, ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}; load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`- kept summaries: ${summaryBytes.length}, ${Math.min(...summaryBytes)}-${Math.max(...summaryBytes)} bytes each\n`);
 console.log('| trend | wall s | CPU s | peak RSS MB |');
 console.log('| --- | --- | --- | --- |');

@@ -129,9 +129,9 @@ describe('packages/reader/examples', () => {
       tree,
     ).trim().split(' ').map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
     const tops = [
-      ['data', 2n, data! + 1000n + GIB3],
-      ['docs', 3n, docs! + 5500n],
-      ['private', 0n, priv!],
+      ['data', 2n, data + 1000n + GIB3],
+      ['docs', 3n, docs + 5500n],
+      ['private', 0n, priv],
     ].sort((a, b) => (a[2]! > b[2]! ? -1 : a[2]! < b[2]! ? 1 : 0));
     const total = root + data + docs + priv + latest + 1000n + GIB3 + 5500n;
     expect(example('walk-summary.mjs')).toBe(

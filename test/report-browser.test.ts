@@ -234,7 +234,7 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
             name: g.getAttribute('data-series')!,
             points: g.querySelector('polyline')!.getAttribute('points')!.trim().split(' ').length,
             length: (g.querySelector('polyline') as SVGPolylineElement).getTotalLength(),
-            tips: [...g.querySelectorAll('circle > title')].map((e) => e.textContent!),
+            tips: [...g.querySelectorAll('circle > title')].map((e) => e.textContent),
           })),
         })),
     );

@@ -153,16 +153,23 @@ describe('pwalk-ts trend', () => {
       expect(other.points[i].entries).toBe(2n);
     });
 
-    for (const [rows, key] of [[d.users, 'users'], [d.groups, 'groups']] as const) {
+    for (const [rows, key] of [
+      [d.users, 'users'],
+      [d.groups, 'groups'],
+    ] as const) {
       expect(rows.some((s: any) => s.other)).toBe(false);
       for (const s of rows) {
-        s.points.forEach((p: any, i: number) => expect(point5(p), `${key} ${s.id} night ${i}`).toEqual((truths[i]![key][String(s.id)]?.tally ?? [0n, 0n, 0n, 0n, 0n]) as Tally5));
+        s.points.forEach((p: any, i: number) =>
+          expect(point5(p), `${key} ${s.id} night ${i}`).toEqual(truths[i]![key][String(s.id)]?.tally ?? [0n, 0n, 0n, 0n, 0n]),
+        );
       }
-      const ids = Object.keys(truths[3]![key]).map(BigInt).sort((a, b) => {
-        const x = truths[3]![key][String(a)]!.tally[3];
-        const y = truths[3]![key][String(b)]!.tally[3];
-        return x > y ? -1 : x < y ? 1 : Number(a - b);
-      });
+      const ids = Object.keys(truths[3]![key])
+        .map(BigInt)
+        .sort((a, b) => {
+          const x = truths[3]![key][String(a)]!.tally[3];
+          const y = truths[3]![key][String(b)]!.tally[3];
+          return x > y ? -1 : x < y ? 1 : Number(a - b);
+        });
       expect(rows.map((s: any) => s.id)).toEqual(ids);
     }
     if (isRoot) {
@@ -176,7 +183,13 @@ describe('pwalk-ts trend', () => {
   it('--top N keeps the N largest by the latest night and sums the rest into one series', async () => {
     const all = await trend([...walks, '--top', '1000']);
     const d = await trend([...walks, '--top', '2']);
-    expect(d.topDirectories.map((s: any) => s.name)).toEqual([...all.topDirectories.filter((s: any) => !s.other).slice(0, 2).map((s: any) => s.name), '(other)']);
+    expect(d.topDirectories.map((s: any) => s.name)).toEqual([
+      ...all.topDirectories
+        .filter((s: any) => !s.other)
+        .slice(0, 2)
+        .map((s: any) => s.name),
+      '(other)',
+    ]);
     const other = d.topDirectories.at(-1);
     d.walks.forEach((w: any, i: number) => {
       expect(other.points[i].bytes).toBe(w.totals.bytes - d.topDirectories[0].points[i].bytes - d.topDirectories[1].points[i].bytes);
@@ -189,7 +202,10 @@ describe('pwalk-ts trend', () => {
   it('keeps one summary per walk folder, reads it instead of the walk, and recomputes a damaged, foreign or outdated one', async () => {
     rmSync(cache, { recursive: true, force: true });
     const first = await trend(walks);
-    const kept = () => readdirSync(cache).filter((n) => n.endsWith('.json')).sort();
+    const kept = () =>
+      readdirSync(cache)
+        .filter((n) => n.endsWith('.json'))
+        .sort();
     expect(kept()).toHaveLength(4);
     const fileOf = (night: number) => kept().find((n) => readFileSync(join(cache, n), 'utf8').includes(JSON.stringify(walks[night]!)))!;
 

@@ -16,7 +16,10 @@ export function defaultSummaryCacheDir(): string {
 }
 
 /** A byte sum as the file keeps it: decimal text, exact at any size (JSON.parse would round past 2^53). */
-const Bytes = z.string().regex(/^-?\d+$/).transform(BigInt);
+const Bytes = z
+  .string()
+  .regex(/^-?\d+$/)
+  .transform(BigInt);
 const Count = z.number().int().nonnegative();
 const StoredTally = z.object({ entries: Count, files: Count, dirs: Count, apparentBytes: Bytes, allocatedBytes: Bytes.nullable() });
 const StoredOwner = StoredTally.extend({ id: z.number().int().nonnegative() });

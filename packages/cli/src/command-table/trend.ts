@@ -8,7 +8,7 @@ const flags = {
   'allow-mixed-roots': flag.switch('chart walks of different roots together (refused otherwise)'),
   'cache-dir': flag.text(
     'DIR',
-    'where each walk\'s summary is kept (default\n$XDG_CACHE_HOME/pwalk-ts/summaries or ~/.cache/pwalk-ts/summaries;\nabout 100 bytes per owner and top directory\nof each walk; delete it any time)',
+    "where each walk's summary is kept (default\n$XDG_CACHE_HOME/pwalk-ts/summaries or ~/.cache/pwalk-ts/summaries;\nabout 100 bytes per owner and top directory\nof each walk; delete it any time)",
   ),
   cache: flag.negated('read every walk whole, keeping no summary'),
 };

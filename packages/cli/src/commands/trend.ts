@@ -55,7 +55,9 @@ function checkRoots(walks: readonly Walk[], allowMixed: boolean): boolean {
   if (other === undefined) return false;
   if (allowMixed) return true;
   const text = (w: Walk) => w.manifest!.rootAbsolute.toString('utf8');
-  throw new UsageError(`walks of different roots: ${other.dir} is of ${text(other)}, ${latest.dir} of ${text(latest)} (--allow-mixed-roots charts them together)`);
+  throw new UsageError(
+    `walks of different roots: ${other.dir} is of ${text(other)}, ${latest.dir} of ${text(latest)} (--allow-mixed-roots charts them together)`,
+  );
 }
 
 function summary(t: TrendJson): string {

@@ -7,7 +7,10 @@ import { walkLine, walkStartText } from './walk-line.js';
 
 /** A point's exact figures, the tooltip of its dot on a chart. */
 function pointTooltip(p: TrendPoint): string {
-  const change = p.deltaBytes === null ? 'first walk' : `${humanSignedBytes(BigInt(p.deltaBytes))} (${exactBytes(p.deltaBytes)}), ${humanSignedCount(p.deltaFiles!)} files since the walk before`;
+  const change =
+    p.deltaBytes === null
+      ? 'first walk'
+      : `${humanSignedBytes(BigInt(p.deltaBytes))} (${exactBytes(p.deltaBytes)}), ${humanSignedCount(p.deltaFiles!)} files since the walk before`;
   return `${exactBytes(p.bytes)}; ${humanCount(p.files)} files, ${humanCount(p.entries)} entries; ${change}`;
 }
 
@@ -27,14 +30,43 @@ function bytesCell(bytes: number | bigint): Cell {
 function seriesRow(name: string, points: readonly TrendPoint[]): Cell[] {
   const last = points.at(-1)!;
   const whole = BigInt(last.bytes) - BigInt(points[0]!.bytes);
-  return [cell(name), bytesCell(last.bytes), changeCell(last.deltaBytes), changeCell(points.length > 1 ? whole : null), cell(humanCount(last.files), undefined, String(last.files))];
+  return [
+    cell(name),
+    bytesCell(last.bytes),
+    changeCell(last.deltaBytes),
+    changeCell(points.length > 1 ? whole : null),
+    cell(humanCount(last.files), undefined, String(last.files)),
+  ];
 }
 
 const SERIES_HEAD = ['bytes now', 'last change', 'change over the series', 'files now'];
 
-function seriesSection(id: string, title: string, what: string, x: readonly LinePoint[], rows: readonly { name: string; other: boolean; points: TrendPoint[] }[], explain: string): Section {
-  const chart = lineChart(x, rows.map((r) => bytesSeries(r.name, r.points, r.other)), `${title}: bytes per walk`, (v) => humanBytes(Math.round(v)));
-  return { id, title, body: note(explain) + chart + table([what, ...SERIES_HEAD], rows.map((r) => seriesRow(r.name, r.points)), 'no data') };
+function seriesSection(
+  id: string,
+  title: string,
+  what: string,
+  x: readonly LinePoint[],
+  rows: readonly { name: string; other: boolean; points: TrendPoint[] }[],
+  explain: string,
+): Section {
+  const chart = lineChart(
+    x,
+    rows.map((r) => bytesSeries(r.name, r.points, r.other)),
+    `${title}: bytes per walk`,
+    (v) => humanBytes(Math.round(v)),
+  );
+  return {
+    id,
+    title,
+    body:
+      note(explain) +
+      chart +
+      table(
+        [what, ...SERIES_HEAD],
+        rows.map((r) => seriesRow(r.name, r.points)),
+        'no data',
+      ),
+  };
 }
 
 /** The trend as a self-contained HTML page, drawn from its JSON document (so both always agree). */
@@ -53,12 +85,24 @@ export function trendHtml(t: TrendJson): string {
       text: last.deltaBytes === null ? '-' : humanSignedBytes(BigInt(last.deltaBytes)),
       exact: last.deltaBytes === null ? 'one walk' : `${exactBytes(BigInt(last.bytes) - BigInt(last.deltaBytes))} -> ${exactBytes(last.bytes)}`,
     },
-    { metric: 'seriesDeltaBytes', label: 'Change over the series', text: humanSignedBytes(whole), exact: `${exactBytes(first.bytes)} -> ${exactBytes(last.bytes)}` },
-    { metric: 'walks', label: 'Walks', text: humanCount(t.walks.length), exact: `${walkStartText(t.walks[0]!.startTime)} to ${walkStartText(t.walks.at(-1)!.startTime)}` },
+    {
+      metric: 'seriesDeltaBytes',
+      label: 'Change over the series',
+      text: humanSignedBytes(whole),
+      exact: `${exactBytes(first.bytes)} -> ${exactBytes(last.bytes)}`,
+    },
+    {
+      metric: 'walks',
+      label: 'Walks',
+      text: humanCount(t.walks.length),
+      exact: `${walkStartText(t.walks[0]!.startTime)} to ${walkStartText(t.walks.at(-1)!.startTime)}`,
+    },
   ]);
   const totalCharts =
     lineChart(x, [bytesSeries('total bytes', totals)], 'Total bytes per walk', (v) => humanBytes(Math.round(v))) +
-    lineChart(x, [{ label: 'files', values: totals.map((p) => p.files as number), tooltips: totals.map(pointTooltip) }], 'Files per walk', (v) => humanCount(Math.round(v)));
+    lineChart(x, [{ label: 'files', values: totals.map((p) => p.files as number), tooltips: totals.map(pointTooltip) }], 'Files per walk', (v) =>
+      humanCount(Math.round(v)),
+    );
   const growth = divergingBarChart(
     t.walks.slice(1).map((w) => ({
       label: walkStartText(w.startTime),
@@ -85,7 +129,14 @@ export function trendHtml(t: TrendJson): string {
   const sections: Section[] = [
     { id: 'capacity', title: 'Capacity', body: headline + totalCharts },
     { id: 'growth', title: 'Growth per walk', body: note('Change in bytes since the walk before.') + growth },
-    seriesSection('directories', 'Top directories', 'directory', x, t.topDirectories, `The root's ${t.top} largest directories by the latest walk, each with everything below it; (other) is the rest, the root's own files included.`),
+    seriesSection(
+      'directories',
+      'Top directories',
+      'directory',
+      x,
+      t.topDirectories,
+      `The root's ${t.top} largest directories by the latest walk, each with everything below it; (other) is the rest, the root's own files included.`,
+    ),
     seriesSection('users', 'Users', 'user', x, t.users, `The ${t.top} users owning the most bytes in the latest walk; (other) is everyone else.`),
     seriesSection('groups', 'Groups', 'group', x, t.groups, `The ${t.top} groups owning the most bytes in the latest walk; (other) is every other group.`),
     { id: 'walks', title: 'Walks', body: walksTable },

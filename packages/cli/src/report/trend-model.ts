@@ -104,7 +104,13 @@ export function trendJson(t: TrendInputs): TrendJson {
     mixedRoots: t.mixedRoots,
     walks: t.walks.map((w, i) => ({ ...walkReference(w.walk), totals: totals[i]! })),
     topDirectories: directories,
-    users: owners((s) => s.users, (id) => t.names.user(id)),
-    groups: owners((s) => s.groups, (id) => t.names.group(id)),
+    users: owners(
+      (s) => s.users,
+      (id) => t.names.user(id),
+    ),
+    groups: owners(
+      (s) => s.groups,
+      (id) => t.names.group(id),
+    ),
   };
 }
