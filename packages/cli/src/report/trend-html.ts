@@ -74,7 +74,10 @@ export function trendHtml(t: TrendJson): string {
   const totals = t.walks.map((w) => w.totals);
   const last = totals.at(-1)!;
   const first = totals[0]!;
-  const x: LinePoint[] = t.walks.map((w) => ({ at: Number(w.startTime), label: walkStartText(w.startTime).slice(0, 10) }));
+  // A walk a night reads best by date; several walks on one day need their times.
+  const days = t.walks.map((w) => walkStartText(w.startTime).slice(0, 10));
+  const oneADay = new Set(days).size === days.length;
+  const x: LinePoint[] = t.walks.map((w, i) => ({ at: Number(w.startTime), label: oneADay ? days[i]! : walkStartText(w.startTime).slice(5, 16) }));
   const whole = BigInt(last.bytes) - BigInt(first.bytes);
   const headline = metrics([
     { metric: 'bytes', label: 'Size now', text: humanBytes(last.bytes), exact: exactBytes(last.bytes) },
