@@ -148,13 +148,18 @@ export function lineChart(x: readonly LinePoint[], series: readonly LineSeries[]
   // The latest point is always labelled; labels at either edge stay inside the chart.
   const anchor = (at: number) => (span === 0 ? 'middle' : at === first ? 'start' : at === first + span ? 'end' : 'middle');
   const xLabels = x
-    .map((p, i) => ((x.length - 1 - i) % every === 0 ? `<text class="label" x="${px(p.at).toFixed(1)}" y="${LINE_TOP + LINE_HEIGHT + 16}" text-anchor="${anchor(p.at)}">${escapeHtml(p.label)}</text>` : ''))
+    .map((p, i) =>
+      (x.length - 1 - i) % every === 0
+        ? `<text class="label" x="${px(p.at).toFixed(1)}" y="${LINE_TOP + LINE_HEIGHT + 16}" text-anchor="${anchor(p.at)}">${escapeHtml(p.label)}</text>`
+        : '',
+    )
     .join('');
   const tone = (s: LineSeries, i: number) => (s.other === true ? 'other' : `c${i % LINE_COLOURS}`);
   const lines = series.map((s, i) => {
     const path = s.values.map((v, j) => `${px(x[j]!.at).toFixed(1)},${py(v).toFixed(1)}`).join(' ');
     const dots = s.values.map(
-      (v, j) => `<circle class="dot ${tone(s, i)}" cx="${px(x[j]!.at).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3.5">${svgTitle([`${s.label}, ${x[j]!.label}`, s.tooltips[j]!])}</circle>`,
+      (v, j) =>
+        `<circle class="dot ${tone(s, i)}" cx="${px(x[j]!.at).toFixed(1)}" cy="${py(v).toFixed(1)}" r="3.5">${svgTitle([`${s.label}, ${x[j]!.label}`, s.tooltips[j]!])}</circle>`,
     );
     return `<g class="series" data-series="${escapeHtml(s.label)}"><polyline class="line ${tone(s, i)}" points="${path}"/>${dots.join('')}</g>`;
   });
