@@ -95,6 +95,23 @@ function sizeText(min: number, max: number) {
   });
 }
 
+/**
+ * A byte count such as 500000, 10GiB or 1.5TB, as an exact bigint: digits alone are
+ * bytes; a fraction of a unit is rounded down to a whole byte.
+ */
+function byteCount() {
+  return z.string().transform((text, ctx) => {
+    const m = /^(\d+)(?:\.(\d+))?\s*([KMGT]i?B|B)?$/i.exec(text);
+    if (m === null || (m[2] !== undefined && m[3] === undefined)) {
+      ctx.addIssue({ code: 'custom', message: `must be a byte count such as 500000, 10GiB or 1.5TB, got ${text}` });
+      return z.NEVER;
+    }
+    const unit = BigInt(SIZE_UNITS[(m[3] ?? 'B').toUpperCase()]!);
+    const fraction = m[2] ?? '';
+    return (BigInt(m[1]! + fraction) * unit) / 10n ** BigInt(fraction.length);
+  });
+}
+
 function listed(words: readonly string[]): string {
   return words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
 }
@@ -119,6 +136,10 @@ export const flag = {
   /** A size such as 512MB, kept as its text. */
   size(placeholder: string, min: number, max: number, help: string, initial: string): FlagDefinition<string> {
     return { kind: 'value', placeholder, help, defaultText: initial, schema: () => sizeText(min, max).default(initial) };
+  },
+  /** A byte count (bigint), absent unless given. */
+  bytes(placeholder: string, help: string): FlagDefinition<bigint | undefined> {
+    return { kind: 'value', placeholder, help, schema: () => byteCount().optional() };
   },
 };
 

@@ -4,3 +4,4 @@ export type { CliIo } from './io.js';
 export { ReportJson } from './report/report-schema.js';
 export { DiffJson } from './report/diff-schema.js';
 export { TrendJson } from './report/trend-schema.js';
+export { OwnerReportJson, OwnerIndexJson } from './report/owner-schema.js';

@@ -38,6 +38,7 @@ export { extensionName, type ExtensionName } from './analysis/extension.js';
 export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames, type OwnerDirectory } from './analysis/owner-names.js';
 export { topDirectories, type DirectoryRanking } from './analysis/top-directories.js';
 export type { LargestFile } from './analysis/largest-files.js';
+export { perOwnerUsage, type PerOwnerUsage, type PerOwnerUsageOptions, type OwnerReport, type OwnerDirectoryUsage } from './analysis/per-owner-usage.js';
 export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './analysis/walk-diff.js';
 export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
 export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';

@@ -1,5 +1,6 @@
 import { extensionName, type GrowthRow, type OwnerNames, type Walk, type WalkDiff } from '@pwalk-ts/reader';
 import type { DiffJson } from './diff-schema.js';
+import { largestFileRow } from './model-parts.js';
 import { ownerLabel } from './owner-label.js';
 import { pathFields } from './schema-parts.js';
 import { walkReference } from './walk-reference.js';
@@ -52,14 +53,10 @@ export function diffJson(diff: WalkDiff, oldWalk: Walk, newWalk: Walk, names: Ow
       grown: diff.extensions.grown.map((r) => ({ ...extensionFields(r.key), ...growth(r) })),
       shrunk: diff.extensions.shrunk.map((r) => ({ ...extensionFields(r.key), ...growth(r) })),
     },
-    largestNew: diff.largestNew.map((f) => ({
-      ...pathFields(f.path, f.pathBytes),
-      size: f.size,
-      uid: f.uid,
-      user: ownerLabel(f.uid, (id) => names.user(id)),
-      gid: f.gid,
-      group: ownerLabel(f.gid, (id) => names.group(id)),
-      mtime: f.mtimeExact,
-    })),
+    largestNew: diff.largestNew.map((f) => {
+      // A diff's new files list no allocated size or atime.
+      const { allocatedBytes: _allocated, atime: _atime, ...row } = largestFileRow(f, names);
+      return row;
+    }),
   };
 }

@@ -7,6 +7,8 @@ export interface Cell {
   readonly title?: string;
   readonly sort?: string;
   readonly numeric?: boolean;
+  /** A link to another page beside this one (a file name relative to it). */
+  readonly href?: string;
 }
 
 export interface Section {
@@ -36,6 +38,16 @@ export function cell(text: string, title?: string, sort?: string): Cell {
   return { text, title, sort, numeric: sort !== undefined };
 }
 
+/** A cell linking to the page `href` beside this one. */
+export function linkCell(text: string, href: string, title?: string): Cell {
+  return { text, title, href };
+}
+
+/** A paragraph holding one link to the page `href` beside this one. */
+export function linkLine(text: string, href: string): string {
+  return `<p><a href="${escapeHtml(encodeURIComponent(href))}">${escapeHtml(text)}</a></p>`;
+}
+
 /** A time's cell: its date, with the exact seconds as title and sort key; '-' when there is none. */
 export function dateCell(seconds: number | bigint | null): Cell {
   return seconds === null ? cell('-') : cell(isoDate(seconds), String(seconds), String(seconds));
@@ -55,7 +67,8 @@ export function table(head: readonly string[], rows: readonly (readonly Cell[])[
               (c.numeric === true ? ' class="num"' : '') +
               (c.title === undefined ? '' : ` title="${escapeHtml(c.title)}"`) +
               (c.sort === undefined ? '' : ` data-sort="${escapeHtml(c.sort)}"`);
-            return `<td${attrs}>${escapeHtml(c.text)}</td>`;
+            const text = escapeHtml(c.text);
+            return `<td${attrs}>${c.href === undefined ? text : `<a href="${escapeHtml(encodeURIComponent(c.href))}">${text}</a>`}</td>`;
           })
           .join('') +
         '</tr>',

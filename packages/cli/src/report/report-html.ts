@@ -1,26 +1,26 @@
 import { exactBytes, humanBytes, humanCount, humanDuration } from '../format-units.js';
 import { exactJson } from '../output/exact-json.js';
-import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Metric, type Section } from './html-page.js';
+import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type Cell, type Metric, type Section } from './html-page.js';
 import type { ReportJson } from './report-schema.js';
 import { barChart, columnChart, type ChartBar } from './svg-charts.js';
 import { treemap, type TreemapNode } from './treemap.js';
 import { walkLine } from './walk-line.js';
 
 type Bytes = bigint | number;
-type Usage = { entries: Bytes; files: Bytes; dirs: Bytes; apparentBytes: Bytes; allocatedBytes: Bytes | null };
+export type Usage = { entries: Bytes; files: Bytes; dirs: Bytes; apparentBytes: Bytes; allocatedBytes: Bytes | null };
 
-function usageTooltip(u: Usage): string {
+export function usageTooltip(u: Usage): string {
   const allocated = u.allocatedBytes === null ? '' : `, ${exactBytes(u.allocatedBytes)} allocated`;
   return `${exactBytes(u.apparentBytes)}${allocated}; ${humanCount(u.files)} files, ${humanCount(u.dirs)} dirs, ${humanCount(u.entries)} entries`;
 }
 
-function sizeBars<R extends Usage>(rows: readonly R[], label: (r: R) => string, tone?: (r: R) => ChartBar['tone']): ChartBar[] {
+export function sizeBars<R extends Usage>(rows: readonly R[], label: (r: R) => string, tone?: (r: R) => ChartBar['tone']): ChartBar[] {
   return rows.map((r) => ({ label: label(r), value: Number(r.apparentBytes), text: humanBytes(r.apparentBytes), tooltip: usageTooltip(r), tone: tone?.(r) }));
 }
 
-const USAGE_HEAD = ['size', 'allocated', 'files', 'dirs'];
+export const USAGE_HEAD = ['size', 'allocated', 'files', 'dirs'];
 
-function usageCells(u: Usage) {
+export function usageCells(u: Usage) {
   return [
     cell(humanBytes(u.apparentBytes), exactBytes(u.apparentBytes), String(u.apparentBytes)),
     u.allocatedBytes === null ? cell('-') : cell(humanBytes(u.allocatedBytes), exactBytes(u.allocatedBytes), String(u.allocatedBytes)),
@@ -29,9 +29,34 @@ function usageCells(u: Usage) {
   ];
 }
 
+/** A share (0 to 1) as a percentage, sorted by its exact millionths. */
+export function percent(share: number | bigint): string {
+  return `${(Number(share) * 100).toFixed(1)}%`;
+}
+
+export function shareCell(share: number | bigint): Cell {
+  return cell(percent(share), undefined, String(Math.round(Number(share) * 1e6)));
+}
+
+export function largestFilesTable(rows: ReportJson['largestFiles']): string {
+  return table(
+    ['path', 'size', 'allocated', 'user', 'group', 'modified', 'accessed'],
+    rows.map((f) => [
+      cell(f.path),
+      cell(humanBytes(f.size), exactBytes(f.size), String(f.size)),
+      f.allocatedBytes === null ? cell('-') : cell(humanBytes(f.allocatedBytes), exactBytes(f.allocatedBytes), String(f.allocatedBytes)),
+      cell(f.user),
+      cell(f.group),
+      dateCell(f.mtime),
+      dateCell(f.atime),
+    ]),
+    'no regular files',
+  );
+}
+
 const COLD = new Set(['1to3y', 'gt3y']);
 
-function ageCharts(rows: ReportJson['mtimeAge'], what: string): string {
+export function ageCharts(rows: ReportJson['mtimeAge'], what: string): string {
   const tone = (r: { bucket: string }): ChartBar['tone'] => (COLD.has(r.bucket) ? 'cold' : undefined);
   return pair(
     subheading(`${what}: bytes`) +
@@ -47,15 +72,21 @@ function ageCharts(rows: ReportJson['mtimeAge'], what: string): string {
   );
 }
 
+/** The headline figures of a set of entries: files, directories, entries, apparent and allocated bytes. */
+export function usageMetrics(u: Usage): Metric[] {
+  const out: Metric[] = [
+    { metric: 'files', label: 'Files', text: humanCount(u.files), exact: `${humanCount(u.files)} regular files` },
+    { metric: 'dirs', label: 'Directories', text: humanCount(u.dirs), exact: `${humanCount(u.dirs)} directories` },
+    { metric: 'entries', label: 'Entries', text: humanCount(u.entries), exact: `${humanCount(u.entries)} entries of every type` },
+    { metric: 'apparentBytes', label: 'Size (apparent)', text: humanBytes(u.apparentBytes), exact: exactBytes(u.apparentBytes) },
+  ];
+  if (u.allocatedBytes !== null) out.push({ metric: 'allocatedBytes', label: 'Allocated', text: humanBytes(u.allocatedBytes), exact: exactBytes(u.allocatedBytes) });
+  return out;
+}
+
 function headline(r: ReportJson): Metric[] {
   const h = r.headline;
-  const out: Metric[] = [
-    { metric: 'files', label: 'Files', text: humanCount(h.files), exact: `${humanCount(h.files)} regular files` },
-    { metric: 'dirs', label: 'Directories', text: humanCount(h.dirs), exact: `${humanCount(h.dirs)} directories` },
-    { metric: 'entries', label: 'Entries', text: humanCount(h.entries), exact: `${humanCount(h.entries)} entries of every type` },
-    { metric: 'apparentBytes', label: 'Size (apparent)', text: humanBytes(h.apparentBytes), exact: exactBytes(h.apparentBytes) },
-  ];
-  if (h.allocatedBytes !== null) out.push({ metric: 'allocatedBytes', label: 'Allocated', text: humanBytes(h.allocatedBytes), exact: exactBytes(h.allocatedBytes) });
+  const out = usageMetrics(h);
   out.push({ metric: 'errors', label: 'Errors', text: humanCount(h.errors), exact: `${humanCount(h.errors)} entries could not be read` });
   if (h.durationMs !== null) out.push({ metric: 'durationMs', label: 'Walk took', text: humanDuration(Number(h.durationMs)), exact: `${humanCount(h.durationMs)} ms` });
   if (h.entriesPerSecond !== null) {
@@ -102,7 +133,7 @@ export function reportHtml(r: ReportJson): string {
         cell(c.name, `id ${c.id}`),
         cell(humanBytes(c.apparentBytes), exactBytes(c.apparentBytes), String(c.apparentBytes)),
         cell(humanCount(c.files), undefined, String(c.files)),
-        cell(`${(Number(c.share) * 100).toFixed(1)}%`, undefined, String(Math.round(Number(c.share) * 1e6))),
+        shareCell(c.share),
       ]),
       r.compact ? 'this walk was made with --compact: no access times recorded' : 'no data unread for a year or more',
     );
@@ -173,19 +204,7 @@ export function reportHtml(r: ReportJson): string {
     {
       id: 'largest',
       title: 'Largest files',
-      body: table(
-        ['path', 'size', 'allocated', 'user', 'group', 'modified', 'accessed'],
-        r.largestFiles.map((f) => [
-          cell(f.path),
-          cell(humanBytes(f.size), exactBytes(f.size), String(f.size)),
-          f.allocatedBytes === null ? cell('-') : cell(humanBytes(f.allocatedBytes), exactBytes(f.allocatedBytes), String(f.allocatedBytes)),
-          cell(f.user),
-          cell(f.group),
-          dateCell(f.mtime),
-          dateCell(f.atime),
-        ]),
-        'no regular files',
-      ),
+      body: largestFilesTable(r.largestFiles),
     },
     {
       id: 'errors',

@@ -1,13 +1,5 @@
-import {
-  type DirectoryTotal,
-  type ErrorSummary,
-  type OwnerNames,
-  type OwnerUsage,
-  type UsageSummary,
-  type UsageTally,
-  type Walk,
-} from '@pwalk-ts/reader';
-import { ownerLabel } from './owner-label.js';
+import type { DirectoryTotal, ErrorSummary, OwnerNames, OwnerUsage, UsageSummary, Walk } from '@pwalk-ts/reader';
+import { ageRows, largestFileRow, shareOf, usage } from './model-parts.js';
 import type { ReportJson } from './report-schema.js';
 import { pathFields } from './schema-parts.js';
 import { walkReference } from './walk-reference.js';
@@ -23,10 +15,6 @@ export interface ReportInputs {
   readonly names: OwnerNames;
   readonly top: number;
   readonly generatedAt: Date;
-}
-
-function usage(t: UsageTally) {
-  return { entries: t.entries, files: t.files, dirs: t.dirs, apparentBytes: t.apparentBytes, allocatedBytes: t.allocatedBytes };
 }
 
 function directory(t: DirectoryTotal) {
@@ -58,7 +46,7 @@ function cold(owners: readonly OwnerUsage[], top: number) {
         dirs: a.dirs + b.dirs,
         apparentBytes,
         allocatedBytes: allocated,
-        share: o.apparentBytes === 0n ? 0 : Number((apparentBytes * 1_000_000n) / o.apparentBytes) / 1_000_000,
+        share: shareOf(apparentBytes, o.apparentBytes),
       };
     })
     .filter((r) => r.apparentBytes > 0n || r.files > 0)
@@ -97,20 +85,10 @@ export function reportJson(r: ReportInputs): ReportJson {
     groups: s.byGroup.map(owner),
     coldUsers: cold(s.byUser, r.top),
     coldGroups: cold(s.byGroup, r.top),
-    mtimeAge: s.byMtimeAge.map((g) => ({ bucket: g.key as ReportJson['mtimeAge'][number]['bucket'], label: g.label, ...usage(g) })),
-    atimeAge: s.byAtimeAge.map((g) => ({ bucket: g.key as ReportJson['atimeAge'][number]['bucket'], label: g.label, ...usage(g) })),
+    mtimeAge: ageRows(s.byMtimeAge),
+    atimeAge: ageRows(s.byAtimeAge),
     extensions: s.byExtension.map((g) => ({ extension: g.key, label: g.label, ...usage(g) })),
-    largestFiles: s.largestFiles.map((f) => ({
-      ...pathFields(f.path, f.pathBytes),
-      size: f.size,
-      allocatedBytes: f.allocatedBytes,
-      uid: f.uid,
-      user: ownerLabel(f.uid, (id) => r.names.user(id)),
-      gid: f.gid,
-      group: ownerLabel(f.gid, (id) => r.names.group(id)),
-      mtime: f.mtimeExact,
-      atime: f.atimeExact,
-    })),
+    largestFiles: s.largestFiles.map((f) => largestFileRow(f, r.names)),
     errors: {
       total: r.errors.total,
       byCode: r.errors.byCode.map((c) => ({ code: c.code, syscall: c.syscall, count: c.count })),

@@ -1,17 +1,5 @@
 import { z } from 'zod';
-import { Count, ExactInteger, LargestFileFields, PathFields, Version, WalkReference } from './schema-parts.js';
-
-/** Counts and sizes of a set of entries; allocatedBytes (st_blocks x 512) is null in a --compact walk. */
-const UsageFields = {
-  entries: Count,
-  files: Count,
-  dirs: Count,
-  apparentBytes: ExactInteger,
-  allocatedBytes: ExactInteger.nullable(),
-};
-export const UsageTallyJson = z.object(UsageFields);
-
-export const AgeBucketJson = z.enum(['future', 'lt30d', '30to90d', '90dto1y', '1to3y', 'gt3y']);
+import { AgeBucketJson, AgeRow, Count, ExactInteger, LargestFileRow, PathFields, Share, UsageFields, UsageTallyJson, Version, WalkReference } from './schema-parts.js';
 
 export const DirectoryRow = z.object({ ...PathFields, depth: Count, ...UsageFields });
 
@@ -29,8 +17,8 @@ export const ColdRow = z.object({
   name: z.string(),
   /** Not accessed for a year or more (atime buckets 1to3y and gt3y). */
   ...UsageFields,
-  /** Cold apparent bytes over all of the owner's apparent bytes, 0 to 1 (0 and 1 may read as integers). */
-  share: z.union([z.number(), z.bigint()]),
+  /** Cold apparent bytes over all of the owner's apparent bytes. */
+  share: Share,
 });
 
 /** A top-level directory (depth 1) and its largest subdirectories: what the treemap draws. */
@@ -69,12 +57,12 @@ export const ReportJson = z.object({
   coldUsers: z.array(ColdRow),
   coldGroups: z.array(ColdRow),
   /** Every bucket in order (future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y), ages from the walk's start. */
-  mtimeAge: z.array(z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields })),
+  mtimeAge: z.array(AgeRow),
   /** As mtimeAge; empty in a --compact walk. */
-  atimeAge: z.array(z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields })),
+  atimeAge: z.array(AgeRow),
   /** Regular files by extension, largest first; the last row '/other' sums the rest. */
   extensions: z.array(z.object({ extension: z.string(), label: z.string(), ...UsageFields })),
-  largestFiles: z.array(z.object({ ...LargestFileFields, allocatedBytes: ExactInteger.nullable(), atime: ExactInteger.nullable() })),
+  largestFiles: z.array(LargestFileRow),
   errors: z.object({
     total: Count,
     byCode: z.array(z.object({ code: z.string(), syscall: z.string(), count: Count })),

@@ -34,6 +34,27 @@ export const LargestFileFields = {
   mtime: ExactInteger,
 };
 
+/** Counts and sizes of a set of entries; allocatedBytes (st_blocks x 512) is null in a --compact walk. */
+export const UsageFields = {
+  entries: Count,
+  files: Count,
+  dirs: Count,
+  apparentBytes: ExactInteger,
+  allocatedBytes: ExactInteger.nullable(),
+};
+export const UsageTallyJson = z.object(UsageFields);
+
+export const AgeBucketJson = z.enum(['future', 'lt30d', '30to90d', '90dto1y', '1to3y', 'gt3y']);
+
+/** One age bucket (ages from the walk's start) and what it holds. */
+export const AgeRow = z.object({ bucket: AgeBucketJson, label: z.string(), ...UsageFields });
+
+/** A part over a whole, 0 to 1, to six decimals (0 and 1 may read as integers). */
+export const Share = z.union([z.number(), z.bigint()]);
+
+/** A largest-files row with its allocated bytes and atime (both null in a --compact walk). */
+export const LargestFileRow = z.object({ ...LargestFileFields, allocatedBytes: ExactInteger.nullable(), atime: ExactInteger.nullable() });
+
 /** `{ path, pathBase64? }` for exact name bytes (`pathBase64` only when they are not UTF-8). */
 export function pathFields(text: string, bytes: Uint8Array): { path: string; pathBase64?: string } {
   if (isUtf8(bytes)) return { path: text };

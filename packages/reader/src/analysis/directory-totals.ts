@@ -1,7 +1,7 @@
 import { allocatedAmount, entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
 import { FIRST_LINK, HardLinks, hardLinkId, LATER_LINK } from './hard-links.js';
 import { ParentCache } from './parent-cache.js';
-import { rollUpByDepth } from './roll-up.js';
+import { addSubtree, rollUpByDepth } from './roll-up.js';
 import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -127,13 +127,7 @@ export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 
     // just as a parent is looked up by key.
     (acc) => acc.parent ?? dirs.get(parentKey(acc.key)),
     (acc) => get(parentKey(acc.key)),
-    (up, acc) => {
-      up.entries += acc.entries;
-      up.files += acc.files;
-      up.dirs += acc.dirs;
-      up.apparent.add(acc.apparent.value());
-      up.allocated.add(acc.allocated.value());
-    },
+    addSubtree,
   );
   return [...dirs.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))

@@ -1,3 +1,23 @@
+import type { ByteSum } from './byte-sum.js';
+
+/** What a directory holds below it, as du counts it: the figures a roll-up adds up. */
+export interface SubtreeCounts {
+  entries: number;
+  files: number;
+  dirs: number;
+  readonly apparent: ByteSum;
+  readonly allocated: ByteSum;
+}
+
+/** Adds a child directory's subtree into its parent's. */
+export function addSubtree(up: SubtreeCounts, child: SubtreeCounts): void {
+  up.entries += child.entries;
+  up.files += child.files;
+  up.dirs += child.dirs;
+  up.apparent.add(child.apparent.value());
+  up.allocated.add(child.allocated.value());
+}
+
 /**
  * Children before parents: every directory, deepest first, is added into its parent,
  * so each ends up holding its whole subtree. A parent missing from `nodes` (a

@@ -16,13 +16,19 @@ export class OutputFile {
   /** The temporary file, or null when written through. */
   private readonly tmp: string | null;
 
-  /** Refuses (EXISTS) when something is at `target` and `overwrite` is false, and (TARGET) a kind never written. */
+  /**
+   * Refuses (EXISTS) when something is at `target` and `overwrite` is false, and (TARGET) a kind never written.
+   * `through: false` also refuses a FIFO or character device: a file whose name the tool chose, in a folder
+   * others may write, is only ever a regular file (a FIFO planted there would receive another user's report).
+   */
   constructor(
     readonly target: string,
     private readonly overwrite: boolean,
+    options: { through?: boolean } = {},
   ) {
     if (!overwrite && exists(target)) throw new ExportError(ExportErrorCode.EXISTS, `${target} exists`, target);
     if (outputRoute(target) === 'through') {
+      if (options.through === false) throw new ExportError(ExportErrorCode.TARGET, `${target} is a FIFO or a device, not a regular file; not written`, target);
       this.tmp = null;
       this.fd = openThrough(target);
       return;
