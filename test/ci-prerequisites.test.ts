@@ -1,7 +1,8 @@
-// Suites that need FUSE, Redis, Chromium or the native addon skip on a machine without
-// them, which is right for a developer and wrong for CI: there a skip would pass in
+// Suites that need FUSE, Redis, Chromium, a mount namespace or the native addon skip on
+// a machine without them, which is right for a developer and wrong for CI: there a skip would pass in
 // silence. .ci/run installs every prerequisite and sets CI=true, so under CI a missing
 // one is this file's failure, named, instead of a suite that never ran.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { redisSkipReason } from './helpers/redis.js';
@@ -19,6 +20,9 @@ describe.runIf(process.env.CI === 'true')('CI has what every suite needs (so non
   });
   it('Chromium for the report pages', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
+  });
+  it('a private mount namespace (unshare -m) for the per-owner report\'s owners with odd names', () => {
+    expect(spawnSync('unshare', ['-m', 'true']).status).toBe(0);
   });
   it('the native addon', () => {
     expect(nativeSkipReason).toBeNull();

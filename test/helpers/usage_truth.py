@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent ground truth for usageSummary and `pwalk-ts usage` / `largest`.
 
-    usage_truth.py ROOT WALK_START_MS LARGEST_N
+    usage_truth.py ROOT WALK_START_MS LARGEST_N [uid|gid]
 
 Walks ROOT with the standard library (os.lstat on bytes paths, symlinks never
 followed) and prints one JSON object, written from the documented rules, not from
@@ -20,6 +20,13 @@ pwalk-ts code:
   is the name's first or last byte; 'x.tar.Y' gives 'tar.Y' when '.tar' is not at
   the start of the name; ASCII letters lower-cased. Keys are the hex of the bytes;
 - largest: regular files by size descending, then path bytes ascending.
+
+With uid or gid, `owners` also gives, for each owner by that id, what only their
+counted entries make: `tally`, `mtime` and `atime` (bucket -> tally), `dirs` (each
+directory at or above one of their entries, path hex -> [entries, files, dirs,
+apparent, allocated, cold apparent], an entry counting in itself when a directory
+and in every directory above it; cold: atime '1-3 y' or '> 3 y') and `largest`
+(their regular files, ordered as `largest`, the first LARGEST_N).
 
 Integers are printed as JSON integers (parse them exactly). Tallies are
 [entries, files, dirs, apparent, allocated]; `dirs` maps each directory's path
@@ -159,7 +166,51 @@ def main():
             for _, p, st, m, a in files[:largest_n]
         ],
     }
+    if len(sys.argv) > 4:
+        out["owners"] = owners(root, start_ms, largest_n, counted, sys.argv[4])
     print(json.dumps(out))
+
+
+def owners(root, start_ms, largest_n, counted, by):
+    result = {}
+    for path, depth, st in counted:
+        owner = st.st_uid if by == "uid" else st.st_gid
+        o = result.setdefault(owner, {
+            "tally": new_tally(),
+            "mtime": {b: new_tally() for b in BUCKETS},
+            "atime": {b: new_tally() for b in BUCKETS},
+            "dirs": {},
+            "files": [],
+        })
+        kind = "file" if stat.S_ISREG(st.st_mode) else "dir" if stat.S_ISDIR(st.st_mode) else "other"
+        size, alloc = st.st_size, st.st_blocks * 512
+        mtime, atime = st.st_mtime_ns // 10**9, st.st_atime_ns // 10**9
+        cold = bucket(start_ms, atime) in ("1to3y", "gt3y")
+        add(o["tally"], kind, size, alloc)
+        add(o["mtime"][bucket(start_ms, mtime)], kind, size, alloc)
+        add(o["atime"][bucket(start_ms, atime)], kind, size, alloc)
+        if kind == "file":
+            o["files"].append((-size, path, st, mtime, atime))
+        # The entry itself when a directory, then every directory above it up to the root.
+        up = path if kind == "dir" else (root if path.rfind(b"/") < len(root) else path[:path.rfind(b"/")])
+        for _ in range(depth + (1 if kind == "dir" else 0)):
+            figures = o["dirs"].setdefault(up.hex(), [0, 0, 0, 0, 0, 0])
+            figures[0] += 1
+            figures[1] += kind == "file"
+            figures[2] += kind == "dir"
+            figures[3] += size
+            figures[4] += alloc
+            figures[5] += size if cold else 0
+            if up == root:
+                break
+            up = root if up.rfind(b"/") < len(root) else up[:up.rfind(b"/")]
+    for o in result.values():
+        o["files"].sort(key=lambda f: (f[0], f[1]))
+        o["largest"] = [
+            {"pathHex": p.hex(), "size": st.st_size, "allocated": st.st_blocks * 512, "uid": st.st_uid, "gid": st.st_gid, "mtime": m, "atime": a}
+            for _, p, st, m, a in o.pop("files")[:largest_n]
+        ]
+    return {str(k): v for k, v in result.items()}
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, lstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemErrorText } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
@@ -56,8 +56,19 @@ function openOutputFolder(dir: string): number {
   try {
     return openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   } catch (cause) {
+    // O_NOFOLLOW with O_DIRECTORY fails a link with ENOTDIR (ELOOP without O_DIRECTORY).
     const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new UsageError(`${dir} is a symbolic link (never followed: give the folder it points to)`, { cause });
+    if ((code === 'ENOTDIR' || code === 'ELOOP') && isSymbolicLink(dir)) {
+      throw new UsageError(`${dir} is a symbolic link (never followed: give the folder it points to)`, { cause });
+    }
     throw new UsageError(`cannot open the folder ${dir}: ${systemErrorText(cause)}`, { cause });
+  }
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
