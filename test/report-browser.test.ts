@@ -1,4 +1,4 @@
-// The report, diff and trend pages in a real browser: headless Chromium (Debian's, driven by
+// The report, diff, trend and per-owner pages in a real browser: headless Chromium (Debian's, driven by
 // playwright-core) opens each HTML file from disk and the test checks that nothing
 // leaves the page (the only request is the file itself), nothing logs an error, no
 // hostile file name runs as script (they include <script> and onerror= names),
@@ -145,6 +145,7 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     await runCliOk(['diff', join(base, 'w1'), join(base, 'w2'), '--html', join(base, 'diff.html'), '--json', join(base, 'diff.json'), '--quiet']);
     const trendFiles = ['--html', join(base, 'trend.html'), '--json', join(base, 'trend.json'), '--cache-dir', join(base, 'cache'), '--quiet'];
     await runCliOk(['trend', join(base, 'w2'), join(base, 'w1'), '--top', '10', ...trendFiles]);
+    await runCliOk(['report', join(base, 'w2'), '--per-owner', join(base, 'owners'), '--quiet', '--top', '100']);
     mkdirSync(OUTPUT, { recursive: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
   });
@@ -178,6 +179,46 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     expect(up.length).toBeGreaterThan(10);
     await page.screenshot({ path: join(OUTPUT, 'report.png'), fullPage: true });
     await page.close();
+  });
+
+  it('the per-owner index and an owner page: the same checks, links from one to the other, their figures equal their JSON', async () => {
+    const exact = (file: string) => JSON.parse(readFileSync(file, 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as Record<string, any>;
+    const indexFile = join(base, 'owners', 'index.html');
+    const index = exact(join(base, 'owners', 'index.json'));
+    const { page, visit } = await open(indexFile);
+    const figures = await headline(page);
+    expect(figures.map((f) => f.metric)).toEqual(['owners', 'files', 'dirs', 'entries', 'apparentBytes', 'allocatedBytes']);
+    for (const f of figures) expectFigure(f.metric, f.text, f.title, f.metric === 'owners' ? BigInt(index.owners.length) : BigInt(index.totals[f.metric]));
+    expect(index.owners.map((o: { name: string }) => o.name).sort()).toEqual(['1234', 'nobody', 'root']);
+    await expectCharts(page, 1);
+    await expectSafe(page, indexFile, visit);
+    // Each owner's row links to their page; following one opens it from beside the index.
+    const links = await page.$$eval('#owners tbody a', (as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(index.owners.map((o: { html: string }) => o.html));
+    await page.screenshot({ path: join(OUTPUT, 'owners-index.png'), fullPage: true });
+    await Promise.all([page.waitForURL(/user-nobody\.html$/), page.locator('#owners tbody a', { hasText: 'nobody' }).click()]);
+    await page.close();
+
+    const ownerFile = join(base, 'owners', 'user-nobody.html');
+    const doc = exact(join(base, 'owners', 'user-nobody.json'));
+    const owner = await open(ownerFile);
+    const shown = await headline(owner.page);
+    expect(shown.map((f) => f.metric)).toEqual(['files', 'dirs', 'entries', 'apparentBytes', 'allocatedBytes', 'share', 'coldBytes']);
+    for (const f of shown) {
+      if (f.metric === 'share') {
+        expect(Number(f.text.replace('%', '')), f.text).toBeCloseTo(Number(doc.headline.share) * 100, 1);
+        expect(f.title).toBe(`${BigInt(doc.headline.apparentBytes).toLocaleString('en-US')} bytes of ${BigInt(doc.headline.walkApparentBytes).toLocaleString('en-US')} bytes`);
+      } else {
+        expectFigure(f.metric, f.text, f.title, BigInt(f.metric === 'coldBytes' ? doc.cold.apparentBytes : doc.headline[f.metric]));
+      }
+    }
+    expect(BigInt(doc.cold.apparentBytes)).toBeGreaterThan(0n);
+    await expectCharts(owner.page, 6);
+    await expectSafe(owner.page, ownerFile, owner.visit);
+    await expect(owner.page.getByText('names/<script>alert(1)').count()).resolves.toBeGreaterThan(0);
+    await owner.page.screenshot({ path: join(OUTPUT, 'owner-page.png'), fullPage: true });
+    await Promise.all([owner.page.waitForURL(/index\.html$/), owner.page.getByText('All users of this walk').click()]);
+    await owner.page.close();
   });
 
   it('the diff: the same checks, growth charts drawn, new hostile names shown as text', async () => {
