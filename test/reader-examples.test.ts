@@ -169,6 +169,14 @@ describe('packages/reader/examples', () => {
     expect(example('error-handling.mjs')).toBe('a walk\n');
   });
 
+  it('per-owner-usage: each owner against the tree, the hard-linked archive once, the root and then their largest directory', () => {
+    const out = example('per-owner-usage.mjs').split('\n');
+    const nobody = GIB3 + 1000n;
+    expect(out[0]).toMatch(new RegExp(`^uid 65534: ${nobody} of \\d+ bytes, most below ${tree}/data, ${nobody} cold$`));
+    expect(out[1]).toMatch(new RegExp(`^uid 0: \\d+ of \\d+ bytes, most below ${tree}/docs, 200 cold$`));
+    expect(out.slice(2)).toEqual(['']);
+  });
+
   it('every example is tested here and quoted whole in packages/reader/README.md', () => {
     const readme = readFileSync(join(REPO, 'packages/reader/README.md'), 'utf8');
     const names = readdirSync(EXAMPLES).filter((n) => n.endsWith('.mjs'));
