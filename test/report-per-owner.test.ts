@@ -323,6 +323,7 @@ describe.runIf(canUnshare)('report --per-owner', () => {
       [['--owners', 'group'], '--owners chooses the owners of --per-owner DIR: give --per-owner too'],
       [['--min-bytes', '1GiB'], '--min-bytes leaves owners out of --per-owner DIR: give --per-owner too'],
       [['--per-owner', 'x', '--html', 'y.html'], '--per-owner writes its own pages and documents: run report again for --html or --json'],
+      [['--per-owner', '-'], '--per-owner writes a folder of files: give a folder, not - (stdout)'],
       [['--per-owner', 'x', '--min-bytes', '1.5'], '--min-bytes: must be a byte count such as 500000, 10GiB or 1.5TB, got 1.5'],
     ] as const) {
       r = await runCli(['report', walkDir, ...args]);

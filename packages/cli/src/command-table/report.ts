@@ -6,7 +6,7 @@ const flags = {
   ...reportOutputFlags,
   top: flag.integer('N', 1, 1_000_000, 'rows in each ranking', 20),
   'per-owner': flag.text('DIR', 'instead, one HTML page and one JSON document per owner in DIR\n(made if missing), and index.html, index.json listing them'),
-  owners: flag.choice(['user', 'group'], 'with --per-owner: owners are users (uid) or groups (gid)', null),
+  owners: flag.choice(['user', 'group'], 'with --per-owner: owners are users (uid, the default) or groups (gid)', null),
   'min-bytes': flag.bytes('B', 'with --per-owner: leave out owners holding fewer bytes (apparent),\ne.g. 1GiB'),
 };
 
@@ -25,6 +25,8 @@ export const reportDefinition = defineCommand({
     if (args['per-owner'] === undefined) {
       if (args.owners !== undefined) throw new UsageError('--owners chooses the owners of --per-owner DIR: give --per-owner too');
       if (args['min-bytes'] !== undefined) throw new UsageError('--min-bytes leaves owners out of --per-owner DIR: give --per-owner too');
+    } else if (args['per-owner'] === '-') {
+      throw new UsageError('--per-owner writes a folder of files: give a folder, not - (stdout)');
     } else if (args.html !== undefined || args.json !== undefined) {
       throw new UsageError('--per-owner writes its own pages and documents: run report again for --html or --json');
     }
