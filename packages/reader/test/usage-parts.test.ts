@@ -87,6 +87,35 @@ describe('ByteSum', () => {
   });
 });
 
+describe('ByteSum.addSum and amount (the roll-ups and rankings of many directories)', () => {
+  it('adds sums exactly on both sides of 2^53, and gives a number exactly while the sum is below it', () => {
+    const next = random(12);
+    const total = new ByteSum();
+    let exact = 0n;
+    for (let i = 0; i < 2000; i++) {
+      const part = new ByteSum();
+      let partExact = 0n;
+      for (let j = 0; j < 3; j++) {
+        const n = i % 13 === 0 ? 2n ** 60n + BigInt(j) : BigInt(Math.floor(next() * 2 ** 50));
+        if (i % 5 === 0) {
+          part.subtract(n > BigInt(Number.MAX_SAFE_INTEGER) ? n : Number(n));
+          partExact -= n;
+        } else {
+          part.add(n > BigInt(Number.MAX_SAFE_INTEGER) ? n : Number(n));
+          partExact += n;
+        }
+      }
+      const amount = part.amount();
+      expect(BigInt(amount)).toBe(partExact);
+      // Parts of numbers below 2^50 stay numbers; a part that took a bigint keeps one.
+      expect(typeof amount).toBe(i % 13 === 0 ? 'bigint' : 'number');
+      total.addSum(part);
+      exact += partExact;
+      expect(total.value()).toBe(exact);
+    }
+  });
+});
+
 describe('UsageAccumulator', () => {
   /** Just the fields the accumulator reads: a regular file, not hard-linked. */
   const file = (name: string, size: bigint, blocks: bigint | null) =>

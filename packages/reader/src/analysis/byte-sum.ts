@@ -28,8 +28,19 @@ export class ByteSum {
     this.big += amount;
   }
 
+  /** Adds another sum. Perf: no BigInt is made while both stay below 2^53 (a roll-up adds one per directory). */
+  addSum(other: ByteSum): void {
+    this.add(other.small);
+    if (other.big !== 0n) this.big += other.big;
+  }
+
   subtract(amount: ByteAmount): void {
     this.add(-amount);
+  }
+
+  /** The sum as an exact amount: a number below 2^53, else a bigint (ranking many sums makes no BigInt for each). */
+  amount(): ByteAmount {
+    return this.big === 0n ? this.small : this.value();
   }
 
   value(): bigint {

@@ -1,19 +1,18 @@
 import { AGE_BUCKETS } from './age-buckets.js';
 import { BoundedHeap } from './bounded-heap.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
+import type { DirectoryIndex, DirectoryNode } from './directory-index.js';
 import { LargestFiles } from './largest-files.js';
 import { addSubtree, rollUpByDepth, type SubtreeCounts } from './roll-up.js';
 import { sixTallies } from './usage-accumulator.js';
 import { EntryKind, TallyAccumulator } from './usage-tally.js';
-import { keyDepth, parentKey } from '../sdk/path-key.js';
 
 /** An atime bucket index (AGE_BUCKETS) is cold from a year on: nobody has read the data for a year or more. */
 export const FIRST_COLD_BUCKET = AGE_BUCKETS.findIndex((b) => b.bucket === '1to3y');
 
 /** One owner's share of one directory: direct during the pass, recursive after `rollUp`. */
 export interface OwnerDirectory extends SubtreeCounts {
-  readonly key: string;
-  readonly depth: number;
+  readonly node: DirectoryNode;
   /** Apparent bytes not read for a year or more. */
   readonly cold: ByteSum;
 }
@@ -29,9 +28,9 @@ export class OwnerLedger {
   readonly mtime = sixTallies();
   readonly atime = sixTallies();
   readonly largest: LargestFiles;
-  private readonly dirs = new Map<string, OwnerDirectory>();
-  /** Perf: the directory of the previous entry, compared by key identity first (ParentCache hands out the same string). */
-  private lastKey: string | undefined;
+  private readonly dirs = new Map<DirectoryNode, OwnerDirectory>();
+  /** Perf: the directory of the previous entry of theirs, which the next one is nearly always in. */
+  private lastNode: DirectoryNode | undefined;
   private lastDir: OwnerDirectory | undefined;
 
   constructor(
@@ -41,15 +40,15 @@ export class OwnerLedger {
     this.largest = new LargestFiles(largest);
   }
 
-  /** The owner's directory at `key`, made when it is new. */
-  directory(key: string): OwnerDirectory {
-    if (key === this.lastKey) return this.lastDir!;
-    let dir = this.dirs.get(key);
+  /** The owner's part of directory `node`, made when it is new. */
+  directory(node: DirectoryNode): OwnerDirectory {
+    if (node === this.lastNode) return this.lastDir!;
+    let dir = this.dirs.get(node);
     if (dir === undefined) {
-      dir = { key, depth: keyDepth(key), entries: 0, files: 0, dirs: 0, apparent: new ByteSum(), allocated: new ByteSum(), cold: new ByteSum() };
-      this.dirs.set(key, dir);
+      dir = { node, entries: 0, files: 0, dirs: 0, apparent: new ByteSum(), allocated: new ByteSum(), cold: new ByteSum() };
+      this.dirs.set(node, dir);
     }
-    this.lastKey = key;
+    this.lastNode = node;
     this.lastDir = dir;
     return dir;
   }
@@ -62,27 +61,31 @@ export class OwnerLedger {
   }
 
   /** Each directory's own figures into recursive ones: everything of theirs below it (roll-up.ts). */
-  rollUp(): void {
+  rollUp(index: DirectoryIndex): void {
     rollUpByDepth(
       [...this.dirs.values()],
-      (dir) => dir.depth,
-      (dir) => this.dirs.get(parentKey(dir.key)),
-      (dir) => this.directory(parentKey(dir.key)),
+      (dir) => dir.node.depth,
+      (dir) => this.dirs.get(index.parent(dir.node)),
+      (dir) => this.directory(index.parent(dir.node)),
       (up, dir) => {
         addSubtree(up, dir);
-        up.cold.add(dir.cold.value());
+        up.cold.addSum(dir.cold);
       },
     );
   }
 
   /** The `n` directories holding most of `measure` (after `rollUp`), most first; ties in byte order of their paths. Zero never ranks. */
-  topDirectories(n: number, measure: (dir: OwnerDirectory) => bigint): { dir: OwnerDirectory; value: bigint }[] {
-    const heap = new BoundedHeap<{ dir: OwnerDirectory; value: bigint }>(n, (a, b) => a.value > b.value || (a.value === b.value && a.dir.key < b.dir.key));
+  topDirectories(n: number, measure: (dir: OwnerDirectory) => ByteSum): OwnerDirectory[] {
+    const heap = new BoundedHeap<{ dir: OwnerDirectory; value: ByteAmount }>(
+      n,
+      // Numbers and bigints compare exactly with each other.
+      (a, b) => a.value > b.value || (a.value == b.value && a.dir.node.key < b.dir.node.key),
+    );
     for (const dir of this.dirs.values()) {
-      const value = measure(dir);
-      if (value > 0n) heap.offer({ dir, value });
+      const value = measure(dir).amount();
+      if (value > 0) heap.offer({ dir, value });
     }
-    return heap.ranked();
+    return heap.ranked().map(({ dir }) => dir);
   }
 }
 

@@ -1,6 +1,7 @@
 import { AGE_BUCKETS, ageBucketIndex } from './age-buckets.js';
 import type { ByteAmount } from './byte-sum.js';
 import { countOption } from './count-option.js';
+import { DirectoryIndex, type DirectoryNode } from './directory-index.js';
 import { FIRST_LINK, HardLinks, hardLinkId, LATER_LINK } from './hard-links.js';
 import { largestFileFacts, type LargestFile } from './largest-files.js';
 import { creditDirectory, FIRST_COLD_BUCKET, OwnerLedger, type OwnerDirectory } from './owner-ledger.js';
@@ -101,7 +102,8 @@ export async function perOwnerUsage(walk: Walk, options: PerOwnerUsageOptions = 
   const totals = new TallyAccumulator();
   const ledgers = new Map<number, OwnerLedger>();
   const links = new HardLinks<LinkCredit>();
-  const parents = new ParentCache<string>((key) => key);
+  const index = new DirectoryIndex();
+  const parents = new ParentCache<DirectoryNode>((key) => index.node(key));
   let compact = false;
   let last: OwnerLedger | undefined;
   for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt, signal: options.signal })) {
@@ -123,7 +125,7 @@ export async function perOwnerUsage(walk: Walk, options: PerOwnerUsageOptions = 
       const atimeAt = bucketOf(atime);
       const cold = atimeAt >= FIRST_COLD_BUCKET;
       // A directory counts in itself (du's rule); anything else in its parent, the root file of a one-file walk in itself.
-      const key = kind === EntryKind.DIR || isRoot(e) ? entryKey(e) : parents.of(e);
+      const dir = kind === EntryKind.DIR || isRoot(e) ? index.node(entryKey(e)) : parents.of(e);
 
       const linkId = hardLinkId(e);
       if (linkId !== null) {
@@ -133,18 +135,18 @@ export async function perOwnerUsage(walk: Walk, options: PerOwnerUsageOptions = 
         if (held !== FIRST_LINK) {
           // A smaller path for a file counted already: only its directory changes.
           creditDirectory(held.dir, held.kind, held.size, held.allocated, held.cold, -1);
-          held.dir = held.owner.directory(key);
+          held.dir = held.owner.directory(dir);
           held.key = path;
           creditDirectory(held.dir, held.kind, held.size, held.allocated, held.cold, 1);
           continue;
         }
-        links.hold(linkId, { key: path, dir: owner.directory(key), owner, kind, size, allocated, cold, file: largestFileFacts(e) });
+        links.hold(linkId, { key: path, dir: owner.directory(dir), owner, kind, size, allocated, cold, file: largestFileFacts(e) });
       } else if (kind === EntryKind.FILE) {
         owner.largest.offerEntry(e);
       }
       totals.add(kind, size, allocated);
       owner.count(kind, size, allocated, bucketOf(e.mtime), atimeAt);
-      creditDirectory(owner.directory(key), kind, size, allocated, cold, 1);
+      creditDirectory(owner.directory(dir), kind, size, allocated, cold, 1);
     }
   }
   // Hard-linked files join the largest lists under the link that was counted.
@@ -161,22 +163,22 @@ export async function perOwnerUsage(walk: Walk, options: PerOwnerUsageOptions = 
     if (ledger.tally.apparent.value() >= minBytes) kept.push(ledger);
     else left.push(ledger.tally.toTally(false));
   }
-  const owners = kept.map((ledger) => ownerReport(ledger, name(ledger.id), top, walk.root));
+  const owners = kept.map((ledger) => ownerReport(ledger, name(ledger.id), top, walk.root, index));
   owners.sort((a, b) => (a.totals.apparentBytes > b.totals.apparentBytes ? -1 : a.totals.apparentBytes < b.totals.apparentBytes ? 1 : a.id - b.id));
   return { walkStart, by, compact, totals: totals.toTally(compact), owners, omitted: { owners: left.length, ...sumTallies(left) } };
 }
 
-function ownerReport(ledger: OwnerLedger, name: string, top: number, root: RootPath): OwnerReport {
-  ledger.rollUp();
+function ownerReport(ledger: OwnerLedger, name: string, top: number, root: RootPath, index: DirectoryIndex): OwnerReport {
+  ledger.rollUp(index);
   const ages = (tallies: TallyAccumulator[]): UsageGroup[] => AGE_BUCKETS.map(({ bucket, label }, i) => ({ key: bucket, label, ...tallies[i]!.toTally(false) }));
   const byAtimeAge = ages(ledger.atime);
-  const directory = ({ dir }: { dir: OwnerDirectory }): OwnerDirectoryUsage => {
-    const { path, relativePathBytes, pathBytes } = keyPaths(dir.key, root);
+  const directory = (dir: OwnerDirectory): OwnerDirectoryUsage => {
+    const { path, relativePathBytes, pathBytes } = keyPaths(dir.node.key, root);
     return {
       path,
       relativePathBytes,
       pathBytes,
-      depth: dir.depth,
+      depth: dir.node.depth,
       entries: dir.entries,
       files: dir.files,
       dirs: dir.dirs,
@@ -192,8 +194,8 @@ function ownerReport(ledger: OwnerLedger, name: string, top: number, root: RootP
     byMtimeAge: ages(ledger.mtime),
     byAtimeAge,
     cold: sumTallies(byAtimeAge.slice(FIRST_COLD_BUCKET)),
-    largestDirectories: ledger.topDirectories(top, (dir) => dir.apparent.value()).map(directory),
-    coldestDirectories: ledger.topDirectories(top, (dir) => dir.cold.value()).map(directory),
+    largestDirectories: ledger.topDirectories(top, (dir) => dir.apparent).map(directory),
+    coldestDirectories: ledger.topDirectories(top, (dir) => dir.cold).map(directory),
     largestFiles: ledger.largest.ranked(),
   };
 }

@@ -14,8 +14,8 @@ export function addSubtree(up: SubtreeCounts, child: SubtreeCounts): void {
   up.entries += child.entries;
   up.files += child.files;
   up.dirs += child.dirs;
-  up.apparent.add(child.apparent.value());
-  up.allocated.add(child.allocated.value());
+  up.apparent.addSum(child.apparent);
+  up.allocated.addSum(child.allocated);
 }
 
 /**
