@@ -80,7 +80,10 @@ function walk(root) {
   return out;
 }
 
-const runs = [{ label: 'one owner', owners: 0 }, ...(opts.owners === undefined ? [] : [{ label: `${opts.owners} owners, mixed`, owners: Number(opts.owners) }])];
+const runs = [
+  { label: 'one owner', owners: 0 },
+  ...(opts.owners === undefined ? [] : [{ label: `${opts.owners} owners, mixed`, owners: Number(opts.owners) }]),
+];
 const rows = [];
 for (const { label, owners } of runs) {
   if (owners > 0) chownCorpus(opts.corpus, owners);
@@ -113,7 +116,9 @@ for (const { label, owners } of runs) {
     wholeRssMB: m(whole, 'rssMB'),
   });
 }
-console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${repeat}`);
+console.log(
+  `machine: ${os.cpus().length} cores, ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${repeat}`,
+);
 console.log('| corpus | entries | owners | report --per-owner: wall s, CPU s, peak RSS MiB | report --html --json: wall s, CPU s, peak RSS MiB | CPU ratio |');
 console.log('|---|--:|--:|--:|--:|--:|');
 for (const r of rows) {

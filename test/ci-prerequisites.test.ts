@@ -21,7 +21,7 @@ describe.runIf(process.env.CI === 'true')('CI has what every suite needs (so non
   it('Chromium for the report pages', () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing`).toBe(true);
   });
-  it('a private mount namespace (unshare -m) for the per-owner report\'s owners with odd names', () => {
+  it("a private mount namespace (unshare -m) for the per-owner report's owners with odd names", () => {
     expect(spawnSync('unshare', ['-m', 'true']).status).toBe(0);
   });
   it('the native addon', () => {

@@ -214,7 +214,15 @@ function expectOwners(dir: string, by: 'uid' | 'gid', files: Record<number, stri
     }
     expect(doc.coldestDirectories.map(pathHex), `${kind} ${id} coldest directories`).toEqual(ranked(t.dirs, 5));
     expect(
-      doc.largestFiles.map((f: any) => ({ pathHex: pathHex(f), size: f.size, allocated: f.allocatedBytes, uid: f.uid, gid: f.gid, mtime: f.mtime, atime: f.atime })),
+      doc.largestFiles.map((f: any) => ({
+        pathHex: pathHex(f),
+        size: f.size,
+        allocated: f.allocatedBytes,
+        uid: f.uid,
+        gid: f.gid,
+        mtime: f.mtime,
+        atime: f.atime,
+      })),
       `${kind} ${id} largest files`,
     ).toEqual(t.largest);
   }

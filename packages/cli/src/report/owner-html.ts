@@ -44,42 +44,54 @@ export function ownerHtml(r: OwnerReportJson): string {
     { metric: 'coldBytes', label: 'Not read 1 y+', text: humanBytes(r.cold.apparentBytes), exact: exactBytes(r.cold.apparentBytes) },
   ];
   return ownerPage(`Storage of ${who}`, r, [
-      {
-        id: 'summary',
-        title: 'Summary',
-        body:
-          metrics(headline) +
-          note(`Only entries owned by this ${r.owner.kind} count; hard-linked files once. Ages are measured from the walk's start. Hover any figure for its exact value.`) +
-          linkLine(`All ${r.owner.kind}s of this walk`, INDEX_PAGE),
-      },
-      {
-        id: 'directories',
-        title: 'Largest directories',
-        body:
-          note(`Their bytes below each directory (the directory itself when it is theirs).`) +
-          barChart(sizeBars(r.largestDirectories, (d) => d.path), 'largest directories') +
-          directoryTable(r.largestDirectories),
-      },
-      { id: 'largest', title: 'Largest files', body: largestFilesTable(r.largestFiles) },
-      {
-        id: 'ages',
-        title: 'Age',
-        body:
-          note('Modification time (mtime) and last access time (atime), by age at the walk. Purple: a year or older.') +
-          ageCharts(r.mtimeAge, 'Last modified') +
-          ageCharts(r.atimeAge, 'Last accessed'),
-      },
-      {
-        id: 'cold',
-        title: 'Cold data',
-        body:
-          note(
-            `${humanBytes(r.cold.apparentBytes)} in ${humanCount(r.cold.files)} files (${percent(r.cold.share)} of theirs) not read for a year or more (atime): candidates for archive.`,
-          ) +
-          subheading('Where it is') +
-          barChart(sizeBars(r.coldestDirectories.map((d) => ({ ...d, apparentBytes: d.coldBytes })), (d) => d.path, () => 'cold'), 'cold data by directory') +
-          directoryTable(r.coldestDirectories),
-      },
+    {
+      id: 'summary',
+      title: 'Summary',
+      body:
+        metrics(headline) +
+        note(
+          `Only entries owned by this ${r.owner.kind} count; hard-linked files once. Ages are measured from the walk's start. Hover any figure for its exact value.`,
+        ) +
+        linkLine(`All ${r.owner.kind}s of this walk`, INDEX_PAGE),
+    },
+    {
+      id: 'directories',
+      title: 'Largest directories',
+      body:
+        note(`Their bytes below each directory (the directory itself when it is theirs).`) +
+        barChart(
+          sizeBars(r.largestDirectories, (d) => d.path),
+          'largest directories',
+        ) +
+        directoryTable(r.largestDirectories),
+    },
+    { id: 'largest', title: 'Largest files', body: largestFilesTable(r.largestFiles) },
+    {
+      id: 'ages',
+      title: 'Age',
+      body:
+        note('Modification time (mtime) and last access time (atime), by age at the walk. Purple: a year or older.') +
+        ageCharts(r.mtimeAge, 'Last modified') +
+        ageCharts(r.atimeAge, 'Last accessed'),
+    },
+    {
+      id: 'cold',
+      title: 'Cold data',
+      body:
+        note(
+          `${humanBytes(r.cold.apparentBytes)} in ${humanCount(r.cold.files)} files (${percent(r.cold.share)} of theirs) not read for a year or more (atime): candidates for archive.`,
+        ) +
+        subheading('Where it is') +
+        barChart(
+          sizeBars(
+            r.coldestDirectories.map((d) => ({ ...d, apparentBytes: d.coldBytes })),
+            (d) => d.path,
+            () => 'cold',
+          ),
+          'cold data by directory',
+        ) +
+        directoryTable(r.coldestDirectories),
+    },
   ]);
 }
 
@@ -88,36 +100,49 @@ export function ownerIndexHtml(r: OwnerIndexJson): string {
   const kinds = `${r.kind}s`;
   const omitted = r.omitted;
   const headline: Metric[] = [
-    { metric: 'owners', label: `${r.kind[0]!.toUpperCase()}${kinds.slice(1)} listed`, text: humanCount(r.owners.length), exact: `${humanCount(r.owners.length)} ${kinds}` },
+    {
+      metric: 'owners',
+      label: `${r.kind[0]!.toUpperCase()}${kinds.slice(1)} listed`,
+      text: humanCount(r.owners.length),
+      exact: `${humanCount(r.owners.length)} ${kinds}`,
+    },
     ...usageMetrics(r.totals),
   ];
   if (omitted.owners > 0) {
-    headline.push({ metric: 'omitted', label: 'Left out', text: humanCount(omitted.owners), exact: `${humanCount(omitted.owners)} ${kinds} under ${exactBytes(r.minBytes)}, ${exactBytes(omitted.apparentBytes)} together` });
+    headline.push({
+      metric: 'omitted',
+      label: 'Left out',
+      text: humanCount(omitted.owners),
+      exact: `${humanCount(omitted.owners)} ${kinds} under ${exactBytes(r.minBytes)}, ${exactBytes(omitted.apparentBytes)} together`,
+    });
   }
   return ownerPage(`Storage by ${r.kind}`, r, [
-      {
-        id: 'summary',
-        title: 'Summary',
-        body:
-          metrics(headline) +
-          note(
-            `The walk's totals, every owner included; hard-linked files once.${omitted.owners > 0 ? ` ${humanCount(omitted.owners)} ${kinds} holding less than ${humanBytes(r.minBytes)} each have no page.` : ''}`,
-          ),
-      },
-      {
-        id: 'owners',
-        title: `${kinds[0]!.toUpperCase()}${kinds.slice(1)}`,
-        body:
-          barChart(sizeBars(r.owners.slice(0, CHART_OWNERS), (o) => o.name), `${kinds} by size`) +
-          table(
-            [r.kind, ...USAGE_HEAD, 'share', 'not read 1 y+'],
-            r.owners.map((o) => [
-              linkCell(o.name, o.html, `id ${o.id}; ${usageTooltip(o)}`),
-              ...usageCells(o),
-              shareCell(o.share),
-              cell(humanBytes(o.coldBytes), exactBytes(o.coldBytes), String(o.coldBytes)),
-            ]),
-          ),
-      },
+    {
+      id: 'summary',
+      title: 'Summary',
+      body:
+        metrics(headline) +
+        note(
+          `The walk's totals, every owner included; hard-linked files once.${omitted.owners > 0 ? ` ${humanCount(omitted.owners)} ${kinds} holding less than ${humanBytes(r.minBytes)} each have no page.` : ''}`,
+        ),
+    },
+    {
+      id: 'owners',
+      title: `${kinds[0]!.toUpperCase()}${kinds.slice(1)}`,
+      body:
+        barChart(
+          sizeBars(r.owners.slice(0, CHART_OWNERS), (o) => o.name),
+          `${kinds} by size`,
+        ) +
+        table(
+          [r.kind, ...USAGE_HEAD, 'share', 'not read 1 y+'],
+          r.owners.map((o) => [
+            linkCell(o.name, o.html, `id ${o.id}; ${usageTooltip(o)}`),
+            ...usageCells(o),
+            shareCell(o.share),
+            cell(humanBytes(o.coldBytes), exactBytes(o.coldBytes), String(o.coldBytes)),
+          ]),
+        ),
+    },
   ]);
 }

@@ -28,7 +28,12 @@ export function ownerReportJson(r: OwnerInputs, o: OwnerReport): OwnerReportJson
     top: r.top,
     walk: walkReference(r.walk),
     owner: { kind: r.usage.by, id: o.id, name: o.name },
-    headline: { ...usage(o.totals), share: shareOf(o.totals.apparentBytes, whole.apparentBytes), walkApparentBytes: whole.apparentBytes, walkFiles: whole.files },
+    headline: {
+      ...usage(o.totals),
+      share: shareOf(o.totals.apparentBytes, whole.apparentBytes),
+      walkApparentBytes: whole.apparentBytes,
+      walkFiles: whole.files,
+    },
     largestDirectories: o.largestDirectories.map(directory),
     largestFiles: o.largestFiles.map((f) => largestFileRow(f, r.names)),
     mtimeAge: ageRows(o.byMtimeAge),

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { AgeBucketJson, AgeRow, Count, ExactInteger, LargestFileRow, PathFields, Share, UsageFields, UsageTallyJson, Version, WalkReference } from './schema-parts.js';
+import {
+  AgeBucketJson,
+  AgeRow,
+  Count,
+  ExactInteger,
+  LargestFileRow,
+  PathFields,
+  Share,
+  UsageFields,
+  UsageTallyJson,
+  Version,
+  WalkReference,
+} from './schema-parts.js';
 
 export const DirectoryRow = z.object({ ...PathFields, depth: Count, ...UsageFields });
 

@@ -170,7 +170,8 @@ export async function perOwnerUsage(walk: Walk, options: PerOwnerUsageOptions = 
 
 function ownerReport(ledger: OwnerLedger, name: string, top: number, root: RootPath, index: DirectoryIndex): OwnerReport {
   ledger.rollUp(index);
-  const ages = (tallies: TallyAccumulator[]): UsageGroup[] => AGE_BUCKETS.map(({ bucket, label }, i) => ({ key: bucket, label, ...tallies[i]!.toTally(false) }));
+  const ages = (tallies: TallyAccumulator[]): UsageGroup[] =>
+    AGE_BUCKETS.map(({ bucket, label }, i) => ({ key: bucket, label, ...tallies[i]!.toTally(false) }));
   const byAtimeAge = ages(ledger.atime);
   const directory = (dir: OwnerDirectory): OwnerDirectoryUsage => {
     const { path, relativePathBytes, pathBytes } = keyPaths(dir.node.key, root);
