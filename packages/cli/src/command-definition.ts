@@ -80,6 +80,23 @@ function wholeNumber(min: number, max: number) {
 
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 2 ** 10, MIB: 2 ** 20, GIB: 2 ** 30, TIB: 2 ** 40 };
 
+/** The bytes a size such as 512MB or 4GiB means (a bare number is bytes when `bare`); NaN when it is none. */
+function sizeBytes(text: string, bare: boolean): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)?$/i.exec(text);
+  if (m === null || (m[2] === undefined && !bare)) return NaN;
+  return Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'B').toUpperCase()]!);
+}
+
+/** A byte count from a size such as 500GB or 2TiB, a bare number being bytes. */
+function byteCount(max: number) {
+  return z.string().transform((text, ctx) => {
+    const bytes = sizeBytes(text, true);
+    if (bytes <= max) return bytes;
+    ctx.addIssue({ code: 'custom', message: `must be a size such as 1000, 500GB or 2TiB (up to ${max / 1e15}PB), got ${text}` });
+    return z.NEVER;
+  });
+}
+
 /**
  * A size such as 512MB or 4GiB, kept as its text (DuckDB reads it). Bounded, so
  * that DuckDB never answers in its own words ("Failed to set config" past 2^64
@@ -87,8 +104,7 @@ const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB
  */
 function sizeText(min: number, max: number) {
   return z.string().transform((text, ctx) => {
-    const m = /^(\d+(?:\.\d+)?)\s*([KMGT]i?B|B)$/i.exec(text);
-    const bytes = m === null ? NaN : Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!;
+    const bytes = sizeBytes(text, false);
     if (bytes >= min && bytes <= max) return text;
     ctx.addIssue({ code: 'custom', message: `must be a size from ${min / 1e6}MB to ${max / 1e15}PB such as 512MB or 4GB, got ${text}` });
     return z.NEVER;
@@ -133,6 +149,10 @@ export const flag = {
   },
   integer: wholeNumberFlag,
   choice: choiceFlag,
+  /** A byte count such as 500GB (a bare number is bytes); absent unless given. */
+  bytes(placeholder: string, help: string): FlagDefinition<number | undefined> {
+    return { kind: 'value', placeholder, help, schema: () => byteCount(Number.MAX_SAFE_INTEGER).optional() };
+  },
   /** A size such as 512MB, kept as its text. */
   size(placeholder: string, min: number, max: number, help: string, initial: string): FlagDefinition<string> {
     return { kind: 'value', placeholder, help, defaultText: initial, schema: () => sizeText(min, max).default(initial) };

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { PurgeRefusedError, UsageError } from './errors.js';
 
 /**
  * Is this a mistake or a condition the user can act on (one line, exit 2) rather
@@ -6,7 +6,7 @@ import { UsageError } from './errors.js';
  * the way out, so a command that never loads the walker does not load it to start.
  */
 export async function isUserError(err: unknown): Promise<boolean> {
-  if (err instanceof UsageError) return true;
+  if (err instanceof UsageError || err instanceof PurgeRefusedError) return true;
   if (!(err instanceof Error)) return false;
   const [{ WalkFormatError }, { WalkerError }] = await Promise.all([import('@pwalk-ts/reader'), import('@pwalk-ts/walker')]);
   return err instanceof WalkFormatError || err instanceof WalkerError;

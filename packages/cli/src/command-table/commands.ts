@@ -6,6 +6,7 @@ import { exportDefinition } from './export.js';
 import { findDefinition } from './find.js';
 import { infoDefinition } from './info.js';
 import { largestDefinition } from './largest.js';
+import { purgeDefinition } from './purge.js';
 import { reportDefinition } from './report.js';
 import { sqlDefinition } from './sql.js';
 import { trendDefinition } from './trend.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   reportDefinition,
   diffDefinition,
   trendDefinition,
+  purgeDefinition,
 ];
 
 export const DEFAULT_COMMAND: CommandDefinition = walkDefinition;

@@ -55,3 +55,36 @@ function writeValue(value: unknown, step: string, at: string): string | undefine
   }
   return members.length === 0 ? '{}' : '{' + open + members.join(between) + close + '}';
 }
+
+const INTEGER_MARK = '\u0000';
+const NUMBER_TOKEN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * Reads what exactJson wrote: every integer comes back as a bigint (exact at any
+ * size), other numbers as numbers. Strings are stepped over by a small scanner, so
+ * digits inside a path are never touched; an integer becomes a string starting with NUL,
+ * which no path or name holds.
+ */
+export function parseExactJson(text: string): unknown {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER_TOKEN.lastIndex = i;
+      const token = NUMBER_TOKEN.exec(text)?.[0];
+      if (token === undefined) throw new SyntaxError(`not JSON at character ${i}`);
+      out += /^-?\d+$/.test(token) ? `"\\u0000${token}"` : token;
+      i += token.length;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return JSON.parse(out, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(INTEGER_MARK) ? BigInt(value.slice(1)) : value));
+}

@@ -5,5 +5,5 @@ export { RecordBuffer, type BlockSink, type StatSeconds } from './record-buffer.
 export { readU64 } from './integers.js';
 export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
 export { decodeBlock } from './record-decoder.js';
-export { floorSecondsFromMs, floorDivNs, readSeconds } from './time.js';
+export { floorSecondsFromMs, floorDivNs, exactSeconds, readSeconds } from './time.js';
 export { makeFolders } from '../output/make-folders.js';

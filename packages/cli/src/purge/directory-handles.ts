@@ -1,0 +1,115 @@
+import { closeSync, constants, open } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+/** A plain descriptor, not a FileHandle: these are closed by number, and a FileHandle would close its own on collection. */
+const openFd = promisify(open);
+
+/**
+ * How every directory below a purge's root is opened: never through a symbolic link
+ * (a user who swaps a directory of theirs for a link to /etc after the walk must not
+ * redirect an unlink or a rename there).
+ */
+const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+
+/** Directories kept open with nobody using them, so that siblings met later reuse them. */
+const IDLE_LIMIT = 256;
+
+const SLASH = 0x2f;
+
+/** The path that names `name` inside the directory open as `fd`: the kernel resolves the descriptor, never the directory's name. */
+export function atPath(fd: number, name: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
+}
+
+/** A directory in use: release it when done. */
+export interface DirectoryHandle {
+  readonly key: string;
+  refs: number;
+  readonly fd: Promise<number>;
+}
+
+/**
+ * Directories below one root, each opened relative to its parent's descriptor one
+ * component at a time with O_NOFOLLOW (Node has no openat: through /proc/self/fd, as
+ * the walker reads). Shared by the operations in flight: each directory is opened
+ * once while in use, and the last IDLE_LIMIT released stay open for the next
+ * candidates, which a walk lists directory by directory.
+ */
+export class DirectoryHandles {
+  private readonly handles = new Map<string, DirectoryHandle>();
+  /** Handles nobody holds, oldest first. */
+  private readonly idle = new Set<DirectoryHandle>();
+
+  /**
+   * @param rootFd the root, opened and checked by the caller (never closed here)
+   * @param createMode when set, a missing directory is made with this mode (the quarantine's tree)
+   */
+  constructor(
+    rootFd: number,
+    private readonly createMode: number | null = null,
+  ) {
+    const root: DirectoryHandle = { key: '', refs: 1, fd: Promise.resolve(rootFd) };
+    this.handles.set('', root);
+  }
+
+  /** The directory `relative` (path bytes below the root, '' for the root). The promise rejects with the errno of the open that failed. */
+  acquire(relative: Uint8Array): DirectoryHandle {
+    const key = Buffer.from(relative).toString('latin1');
+    let handle = this.handles.get(key);
+    if (handle === undefined) {
+      handle = { key, refs: 0, fd: this.openBelow(relative) };
+      const opened = handle;
+      this.handles.set(key, opened);
+      opened.fd.catch(() => {
+        if (this.handles.get(key) === opened) this.handles.delete(key);
+      });
+    }
+    handle.refs++;
+    this.idle.delete(handle);
+    return handle;
+  }
+
+  release(handle: DirectoryHandle): void {
+    handle.refs--;
+    if (handle.refs > 0 || this.handles.get(handle.key) !== handle) return;
+    this.idle.add(handle);
+    if (this.idle.size <= IDLE_LIMIT) return;
+    const oldest = this.idle.values().next().value!;
+    this.idle.delete(oldest);
+    this.handles.delete(oldest.key);
+    void oldest.fd.then(closeSync, () => undefined);
+  }
+
+  /** Closes every directory this opened; call once nothing is in flight. */
+  async closeAll(): Promise<void> {
+    for (const handle of this.handles.values()) {
+      if (handle.key !== '') await handle.fd.then(closeSync, () => undefined);
+    }
+    this.handles.clear();
+    this.idle.clear();
+  }
+
+  private async openBelow(relative: Uint8Array): Promise<number> {
+    const slash = relative.lastIndexOf(SLASH);
+    const parent = this.acquire(slash === -1 ? new Uint8Array(0) : relative.subarray(0, slash));
+    try {
+      const path = atPath(await parent.fd, relative.subarray(slash + 1));
+      return await this.openOne(path);
+    } finally {
+      this.release(parent);
+    }
+  }
+
+  private async openOne(path: Buffer): Promise<number> {
+    try {
+      return await openFd(path, O_DIR);
+    } catch (err) {
+      if (this.createMode === null || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(path, this.createMode).catch((mkdirErr: NodeJS.ErrnoException) => {
+        if (mkdirErr.code !== 'EEXIST') throw mkdirErr;
+      });
+      return openFd(path, O_DIR);
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import { lstat, rename, unlink } from 'node:fs/promises';
+import fastq from 'fastq';
+import type { OwnerNames, Walk, WalkEntry } from '@pwalk-ts/reader';
+import type { PurgeMode } from '../command-table/purge.js';
+import { pathBase64 } from '../output/record-formats.js';
+import { atPath, DirectoryHandles } from './directory-handles.js';
+import { changesSinceWalk, freshEntry } from './fresh-entry.js';
+import { OwnerSummary } from './owner-summary.js';
+import type { Decision, PurgeLog } from './purge-log.js';
+import { fileKey, type OpenedDirectory } from './purge-root.js';
+import { belowRoot, isWithin } from './relative-path.js';
+
+const BIGINT = { bigint: true } as const;
+
+/** Which entries a purge is asked to remove: the expression, evaluated on the walk's entry and again on the file as it is at action time. */
+export interface Selection {
+  matches(entry: WalkEntry): boolean;
+}
+
+export interface PurgePlan {
+  readonly walk: Walk;
+  readonly selection: Selection;
+  readonly mode: PurgeMode;
+  readonly root: OpenedDirectory;
+  /** Open when mode is quarantine. */
+  readonly quarantine: OpenedDirectory | null;
+  /** The quarantine's path below the root, when it is inside the tree: never a candidate. */
+  readonly quarantineBelowRoot: Uint8Array | null;
+  /** (dev, inode) keys of files never acted on (the log, the walk's own files). */
+  readonly protectedFiles: ReadonlySet<string>;
+  readonly log: PurgeLog;
+  readonly names: OwnerNames;
+  readonly maxFiles: number | undefined;
+  readonly maxBytes: number | undefined;
+  readonly threads: number;
+  readonly signal: AbortSignal;
+}
+
+export interface PurgeOutcome {
+  readonly decisions: ReadonlyMap<Decision, number>;
+  readonly owners: OwnerSummary;
+  /** Why it stopped before the end of the walk, or null. */
+  readonly stoppedBy: 'limit' | 'signal' | null;
+}
+
+/** What a failed call becomes in the log. */
+interface Failure {
+  readonly errno: string;
+  readonly syscall: string;
+}
+
+function failure(err: unknown, syscall: string): Failure {
+  return { errno: (err as NodeJS.ErrnoException).code ?? 'EIO', syscall };
+}
+
+function isCode(err: unknown, ...codes: string[]): boolean {
+  return codes.includes((err as NodeJS.ErrnoException).code ?? '');
+}
+
+/** The metadata a decision was taken on, as the log shows it. */
+function checkedFields(e: WalkEntry): object {
+  return { dev: e.dev, inode: e.inode, type: e.type, size: e.size, nlink: e.nlink, uid: e.uid, gid: e.gid, mode: e.mode, mtime: e.mtimeExact, atime: e.atimeExact, ctime: e.ctimeExact };
+}
+
+/**
+ * One purge over a walk: candidates (regular files and symbolic links the selection
+ * takes) are streamed from the walk and handed to `threads` operations in flight,
+ * each of which opens the parent without following links, lstats the name there,
+ * checks it is still the file the walk saw and still selected, then acts relative
+ * to that same descriptor. Every candidate reached gets one log line.
+ */
+export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
+  const decisions = new Map<Decision, number>();
+  const owners = new OwnerSummary();
+  const tree = new DirectoryHandles(plan.root.fd);
+  const quarantineTree = plan.quarantine === null ? null : new DirectoryHandles(plan.quarantine.fd, 0o700);
+  let purgedFiles = 0;
+  let purgedBytes = 0n;
+  let stoppedBy: PurgeOutcome['stoppedBy'] = null;
+  let fatal: unknown = null;
+
+  const record = (decision: Decision, walked: WalkEntry, now: WalkEntry | null, detail: object = {}): void => {
+    decisions.set(decision, (decisions.get(decision) ?? 0) + 1);
+    if (decision === 'moved' || decision === 'deleted' || decision === 'would purge') owners.add(walked.uid, walked.size);
+    plan.log.write({
+      time: new Date().toISOString(),
+      decision,
+      path: walked.path,
+      pathBase64: pathBase64(walked.pathBytes),
+      size: walked.size,
+      uid: walked.uid,
+      owner: walked.uid === null ? null : plan.names.user(walked.uid),
+      checked: now === null ? null : checkedFields(now),
+      ...detail,
+    });
+  };
+
+  /** Counts a purge against --max-files/--max-bytes before it is done; false (and the purge stops) when it would pass one. */
+  const reserve = (size: bigint): boolean => {
+    if ((plan.maxFiles !== undefined && purgedFiles + 1 > plan.maxFiles) || (plan.maxBytes !== undefined && purgedBytes + size > BigInt(plan.maxBytes))) {
+      stoppedBy ??= 'limit';
+      return false;
+    }
+    purgedFiles++;
+    purgedBytes += size;
+    return true;
+  };
+  const unreserve = (size: bigint): void => {
+    purgedFiles--;
+    purgedBytes -= size;
+  };
+
+  /** In a quarantine run, a candidate gone from the tree may be in the quarantine already: moved by a run that was killed before its line. */
+  const movedEarlier = async (walked: WalkEntry, parent: Uint8Array, name: Uint8Array): Promise<WalkEntry | null> => {
+    if (quarantineTree === null) return null;
+    const dir = quarantineTree.acquire(parent);
+    try {
+      const st = await lstat(atPath(await dir.fd, name), BIGINT);
+      return st.dev === walked.dev && st.ino === walked.inode ? freshEntry(walked, st) : null;
+    } catch {
+      return null;
+    } finally {
+      quarantineTree.release(dir);
+    }
+  };
+
+  const act = async (walked: WalkEntry, fd: number, parent: Uint8Array, name: Uint8Array): Promise<void> => {
+    const path = atPath(fd, name);
+    let now: WalkEntry;
+    try {
+      now = freshEntry(walked, await lstat(path, BIGINT));
+    } catch (err) {
+      if (!isCode(err, 'ENOENT')) return record('failed', walked, null, failure(err, 'lstat'));
+      const earlier = await movedEarlier(walked, parent, name);
+      if (earlier === null) return record('kept: gone', walked, null);
+      return record('moved', walked, earlier, { quarantine: plan.quarantine!.path, note: 'moved by an earlier run' });
+    }
+    const changed: string[] = changesSinceWalk(walked, now);
+    if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
+    if (changed.length > 0) return record('kept: changed', walked, now, { changed });
+    if (!reserve(now.size)) return;
+    try {
+      if (plan.mode.kind === 'dry-run') return record('would purge', walked, now);
+      if (plan.mode.kind === 'delete') {
+        await unlink(path);
+        return record('deleted', walked, now);
+      }
+      await moveIntoQuarantine(path, parent, name);
+      return record('moved', walked, now, { quarantine: plan.quarantine!.path });
+    } catch (err) {
+      unreserve(now.size);
+      if (isCode(err, 'ENOENT')) return record('kept: gone', walked, now);
+      return record('failed', walked, now, failure(err, plan.mode.kind === 'delete' ? 'unlink' : 'rename'));
+    }
+  };
+
+  /** Renames into the quarantine under the same relative path; a name already there (an earlier purge's) is never replaced. */
+  const moveIntoQuarantine = async (path: Buffer, parent: Uint8Array, name: Uint8Array): Promise<void> => {
+    const dir = quarantineTree!.acquire(parent);
+    try {
+      const target = atPath(await dir.fd, name);
+      const existing = await lstat(target).then(
+        () => true,
+        (err: unknown) => (isCode(err, 'ENOENT') ? false : Promise.reject(err)),
+      );
+      // The quarantine is this user's alone (checked at the start), so nothing can appear there between this check and the rename.
+      if (existing) throw Object.assign(new Error('already in the quarantine'), { code: 'EEXIST' });
+      await rename(path, target);
+    } finally {
+      quarantineTree!.release(dir);
+    }
+  };
+
+  const purgeOne = async (walked: WalkEntry): Promise<void> => {
+    if (fatal !== null || stoppedBy !== null) return;
+    try {
+      const split = belowRoot(walked.relativePathBytes);
+      if (split === null) return record('failed', walked, null, { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' });
+      const dir = tree.acquire(split.parent);
+      try {
+        let fd: number;
+        try {
+          fd = await dir.fd;
+        } catch (err) {
+          if (isCode(err, 'ENOENT')) return record('kept: gone', walked, null);
+          // O_NOFOLLOW met a symbolic link (ELOOP) or a file (ENOTDIR) where the walk saw a directory.
+          if (isCode(err, 'ELOOP', 'ENOTDIR')) return record('kept: changed', walked, null, { changed: ['directory'] });
+          return record('failed', walked, null, failure(err, 'open'));
+        }
+        await act(walked, fd, split.parent, split.name);
+      } finally {
+        tree.release(dir);
+      }
+    } catch (err) {
+      // Only the log can fail here (a full disk): nothing more is done without its line.
+      fatal ??= err;
+    }
+  };
+
+  const isCandidate = (e: WalkEntry): boolean =>
+    (e.type === 'file' || e.type === 'symlink') &&
+    !plan.protectedFiles.has(fileKey(e.dev, e.inode)) &&
+    (plan.quarantineBelowRoot === null || !isWithin(e.relativePathBytes, plan.quarantineBelowRoot)) &&
+    plan.selection.matches(e);
+
+  const queue = fastq.promise(purgeOne, plan.threads);
+  const backlog = plan.threads * 4;
+  try {
+    feed: for await (const batch of plan.walk.recordBatches()) {
+      for (const e of batch) {
+        if (plan.signal.aborted) stoppedBy ??= 'signal';
+        if (stoppedBy !== null || fatal !== null) break feed;
+        if (!isCandidate(e)) continue;
+        void queue.push(e);
+        if (queue.length() >= backlog) await new Promise<void>((resolve) => (queue.empty = resolve));
+      }
+    }
+    await queue.drained();
+  } finally {
+    await queue.drained();
+    await tree.closeAll();
+    await quarantineTree?.closeAll();
+  }
+  if (fatal !== null) throw fatal;
+  return { decisions, owners, stoppedBy };
+}

@@ -1,0 +1,193 @@
+import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs';
+import { link, lstat, unlink } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { resolveOwnerNames, RootPath, systemErrorText, type OwnerNames } from '@pwalk-ts/reader';
+import { PurgeRefusedError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { writeChunk, type CliIo } from '../io.js';
+import { parseExactJson } from '../output/exact-json.js';
+import { atPath, DirectoryHandles } from './directory-handles.js';
+import { OwnerSummary } from './owner-summary.js';
+import { PurgeLog, type Decision } from './purge-log.js';
+import { belowRoot } from './relative-path.js';
+
+/** A run's first log line, as far as a restore reads it. */
+interface RunStart {
+  purge: 'start';
+  root: string;
+  rootBase64?: string;
+  rootAbsolute: string;
+  rootDev: bigint;
+  rootInode: bigint;
+  quarantine?: string;
+  quarantineDev?: bigint;
+  quarantineInode?: bigint;
+}
+
+/** A candidate's log line, as far as a restore reads it. */
+interface CandidateLine {
+  decision: Decision;
+  path: string;
+  pathBase64?: string;
+  size: bigint;
+  uid: bigint | null;
+  checked: { dev: bigint; inode: bigint } | null;
+}
+
+/** A directory a run's line names, opened and checked against the dev and inode the run logged. */
+function openLogged(path: string, dev: bigint, inode: bigint, what: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch (cause) {
+    throw new PurgeRefusedError(`purge --restore: cannot open the ${what} ${path}: ${systemErrorText(cause)}`, { cause });
+  }
+  const st = fstatSync(fd, { bigint: true });
+  if (st.dev !== dev || st.ino !== inode) {
+    closeSync(fd);
+    throw new PurgeRefusedError(`purge --restore: the ${what} ${path} is no longer the directory the purge used`);
+  }
+  return fd;
+}
+
+/** One quarantine run of the log: where its files are and where they go back. */
+class RunRestorer {
+  private readonly rootPath: RootPath;
+  private readonly tree: DirectoryHandles;
+  private readonly quarantine: DirectoryHandles;
+  readonly fds: number[];
+
+  constructor(start: RunStart) {
+    this.rootPath = new RootPath(start.rootBase64 === undefined ? Buffer.from(start.root) : Buffer.from(start.rootBase64, 'base64'));
+    const rootFd = openLogged(start.rootAbsolute, start.rootDev, start.rootInode, 'root');
+    const quarantineFd = openLogged(start.quarantine!, start.quarantineDev!, start.quarantineInode!, 'quarantine');
+    this.fds = [rootFd, quarantineFd];
+    this.tree = new DirectoryHandles(rootFd);
+    this.quarantine = new DirectoryHandles(quarantineFd);
+  }
+
+  /** The path below the root of a logged path, or null when it is not below this run's root. */
+  relative(line: CandidateLine): Uint8Array | null {
+    const bytes = line.pathBase64 === undefined ? Buffer.from(line.path) : Buffer.from(line.pathBase64, 'base64');
+    const prefix = this.rootPath.join(Buffer.from('x'));
+    const head = prefix.subarray(0, prefix.length - 1);
+    return bytes.subarray(0, head.length).equals(head) ? bytes.subarray(head.length) : null;
+  }
+
+  /**
+   * Moves one file back: it must still be the inode the purge moved; it is linked back
+   * under its name (link fails rather than replace a file a user made there since)
+   * and then unlinked from the quarantine, so a restore killed between the two is
+   * finished by running it again.
+   */
+  async restore(rel: Uint8Array, checked: { dev: bigint; inode: bigint }): Promise<{ decision: Decision; detail?: object }> {
+    const split = belowRoot(rel);
+    if (split === null) return { decision: 'failed', detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } };
+    const held = this.quarantine.acquire(split.parent);
+    const home = this.tree.acquire(split.parent);
+    try {
+      const from = atPath(await held.fd, split.name);
+      let fromStat;
+      try {
+        fromStat = await lstat(from, { bigint: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw Object.assign(err as Error, { syscall: 'lstat' });
+        const back = await this.sameAtHome(home.fd, split.name, checked);
+        return back ? { decision: 'restored', detail: { note: 'restored by an earlier run' } } : { decision: 'kept: gone' };
+      }
+      if (fromStat.dev !== checked.dev || fromStat.ino !== checked.inode) return { decision: 'kept: changed', detail: { changed: ['inode'] } };
+      const to = atPath(await home.fd, split.name);
+      try {
+        await link(from, to);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !(await this.sameAtHome(home.fd, split.name, checked))) throw Object.assign(err as Error, { syscall: 'link' });
+      }
+      await unlink(from).catch((err: Error) => Promise.reject(Object.assign(err, { syscall: 'unlink' })));
+      return { decision: 'restored' };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { decision: 'failed', detail: { errno: e.code ?? 'EIO', syscall: e.syscall ?? 'open' } };
+    } finally {
+      this.quarantine.release(held);
+      this.tree.release(home);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.tree.closeAll();
+    await this.quarantine.closeAll();
+    for (const fd of this.fds) closeSync(fd);
+  }
+
+  private async sameAtHome(dir: Promise<number>, name: Uint8Array, checked: { dev: bigint; inode: bigint }): Promise<boolean> {
+    try {
+      const st = await lstat(atPath(await dir, name), { bigint: true });
+      return st.dev === checked.dev && st.ino === checked.inode;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * `purge --restore LOG`: every file a quarantine run of LOG logged as moved goes back
+ * where it was, run by run (a log may hold several, appended). Each file once, even
+ * when a re-run logged it again.
+ */
+export async function runRestore(logFile: string, outFile: string | undefined, quiet: boolean, io: CliIo): Promise<number> {
+  const names = await resolveOwnerNames();
+  const out = outFile === undefined ? null : new PurgeLog(outFile);
+  const owners = new OwnerSummary();
+  const counts = new Map<Decision, number>();
+  const seen = new Set<string>();
+  let run: RunRestorer | null = null;
+  let lineNumber = 0;
+  try {
+    const lines = createInterface({ input: createReadStream(logFile), crlfDelay: Infinity });
+    for await (const text of lines) {
+      lineNumber++;
+      const line = parseLine(text, logFile, lineNumber) as RunStart | CandidateLine | { purge: 'end' };
+      if ('purge' in line) {
+        if (line.purge !== 'start') continue;
+        await run?.close();
+        run = line.quarantine === undefined ? null : new RunRestorer(line);
+        continue;
+      }
+      if (run === null || line.decision !== 'moved' || line.checked === null) continue;
+      const key = `${line.checked.dev}:${line.checked.inode}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const rel = run.relative(line);
+      const { decision, detail } = rel === null ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } } : await run.restore(rel, line.checked);
+      counts.set(decision, (counts.get(decision) ?? 0) + 1);
+      if (decision === 'restored') owners.add(line.uid === null ? null : Number(line.uid), line.size);
+      const logged = { time: new Date().toISOString(), decision, path: line.path, pathBase64: line.pathBase64, size: line.size, uid: line.uid, checked: line.checked, ...detail };
+      if (out !== null) out.write(logged);
+      else if (decision !== 'restored') io.stderr.write(`pwalk-ts: purge --restore: ${decision}: ${line.path}\n`);
+    }
+  } catch (cause) {
+    if (lineNumber === 0 && (cause as NodeJS.ErrnoException).syscall !== undefined) {
+      throw new PurgeRefusedError(`purge --restore: cannot read ${logFile}: ${systemErrorText(cause)}`, { cause });
+    }
+    throw cause;
+  } finally {
+    await run?.close();
+    out?.close();
+  }
+  return finish(counts, owners, names, quiet, io);
+}
+
+function parseLine(text: string, file: string, n: number): unknown {
+  try {
+    return parseExactJson(text);
+  } catch (cause) {
+    throw new PurgeRefusedError(`purge --restore: ${file} line ${n} is not a purge log line`, { cause });
+  }
+}
+
+async function finish(counts: Map<Decision, number>, owners: OwnerSummary, names: OwnerNames, quiet: boolean, io: CliIo): Promise<number> {
+  if (!quiet) await writeChunk(io.stdout, owners.table(names, 'restored'));
+  const said = [...counts].map(([d, n]) => `${n} ${d}`);
+  io.stderr.write(`pwalk-ts: purge --restore: ${said.length === 0 ? 'nothing moved in this log' : said.join(', ')}\n`);
+  return counts.has('failed') || counts.has('kept: changed') ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+}
