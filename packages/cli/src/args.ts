@@ -53,6 +53,7 @@ export function splitRawOperands(argv: readonly string[], command: CommandDefini
     const own = Object.entries(command.flags).find(([long, f]) => long === name || f.short === name);
     return own !== undefined && own[1].kind !== 'switch';
   };
+  const isOwnLongFlag = (token: string): boolean => token.startsWith('--') && Object.hasOwn(command.flags, token.slice(2).split('=')[0]!);
   let operands = 0;
   let i = 0;
   for (; i < argv.length && operands < command.operands.max; i++) {
@@ -68,11 +69,14 @@ export function splitRawOperands(argv: readonly string[], command: CommandDefini
     operands++;
   }
   // The command's own long flags may follow its operands: `find WALK --json -name x`.
-  while (i < argv.length && argv[i]!.startsWith('--') && Object.hasOwn(command.flags, argv[i]!.slice(2).split('=')[0]!)) {
+  while (i < argv.length && isOwnLongFlag(argv[i]!)) {
     i += !argv[i]!.includes('=') && takesValue(argv[i]!) ? 2 : 1;
   }
   const end = Math.min(i, argv.length);
-  return { flagsAndOperands: argv.slice(0, end), rawOperands: argv.slice(end) };
+  if (command.flagsAfterRawOperands !== true) return { flagsAndOperands: argv.slice(0, end), rawOperands: argv.slice(end) };
+  let flagsFrom = end;
+  while (flagsFrom < argv.length && !isOwnLongFlag(argv[flagsFrom]!)) flagsFrom++;
+  return { flagsAndOperands: [...argv.slice(0, end), ...argv.slice(flagsFrom)], rawOperands: argv.slice(end, flagsFrom) };
 }
 
 function parseArgsOptions(flags: Flags): Options {

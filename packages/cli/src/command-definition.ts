@@ -55,6 +55,12 @@ export interface CommandDefinition<F extends Flags = Flags> {
    * there are the expression's. Those operands are found by `splitRawOperands` (args.ts).
    */
   readonly rawOperands?: true;
+  /**
+   * With `rawOperands`: the raw operands end at the first of the command's own long
+   * flags (`purge WALK -atime +90 --delete --log FILE`); that flag and all after it are
+   * read as flags. A name that looks like one of them is written escaped (`-name '\\--log'`).
+   */
+  readonly flagsAfterRawOperands?: true;
   readonly flags: F;
   /** Rules between flags, checked before the command's code loads. */
   check?(args: ParsedArgs<F>): void;

@@ -25,10 +25,11 @@ export function purgeMode(args: PurgeArgs): PurgeMode {
 
 export const purgeDefinition = defineCommand({
   name: 'purge',
-  synopsis: 'purge WALK (--dry-run | --quarantine DIR | --delete) --log FILE [options]',
+  synopsis: 'purge WALK [EXPRESSION] (--dry-run | --quarantine DIR | --delete) --log FILE',
   summary: 'remove (or quarantine) the files a walk selected, each checked again on disk',
-  description: `Purges the regular files and symbolic links of a complete walk (directories are
-never removed). Each candidate is checked again at action time, relative to its
+  description: `Purges the regular files and symbolic links of a complete walk that EXPRESSION (find's,
+as \`pwalk-ts find\` reads it; times count back from the walk's start) selects; no
+EXPRESSION selects them all. Directories are never removed. Each candidate is checked again at action time, relative to its
 parent directory opened from the walk's root one component at a time without
 following symbolic links: the same device, inode and type, and the same size,
 mtime, ctime and link count as the walk saw; a file changed, replaced, hard-linked
@@ -37,11 +38,13 @@ complete (or is damaged or --compact), a root that is now another directory or
 filesystem, a candidate path that would leave the root.
   pwalk-ts purge --restore LOG [--log FILE]   moves a quarantine back.`,
   operands: { min: 0, max: 1, tooFew: 'give one walk folder: pwalk-ts purge WALK --delete --log FILE' },
+  rawOperands: true,
+  flagsAfterRawOperands: true,
   flags,
   check(args) {
     const modes = [args['dry-run'], args.quarantine !== undefined, args.delete].filter(Boolean).length;
     if (args.restore !== undefined) {
-      if (args.positionals.length > 0 || modes > 0) throw new UsageError('--restore LOG takes no walk and no --dry-run, --quarantine or --delete');
+      if (args.positionals.length > 0 || args.rawOperands.length > 0 || modes > 0) throw new UsageError('--restore LOG takes no walk and no --dry-run, --quarantine or --delete');
       return;
     }
     if (args.positionals.length === 0) throw new UsageError('give one walk folder: pwalk-ts purge WALK --delete --log FILE');

@@ -7,12 +7,10 @@ import { writeChunk, type CliIo } from '../io.js';
 import { pathBase64 } from '../output/record-formats.js';
 import { PurgeLog, type Decision } from '../purge/purge-log.js';
 import { checkWalkComplete, openQuarantine, openWalkedRoot, protectedFiles, quarantineBelowRoot, walkRootEntry, type OpenedDirectory } from '../purge/purge-root.js';
-import { runPurge, type PurgeOutcome, type Selection } from '../purge/purge-run.js';
+import { parseFindExpression } from '../find/find-expression.js';
+import { runPurge, type PurgeOutcome } from '../purge/purge-run.js';
 import { abortOnSignals } from '../signal-abort.js';
 import { openWalkForReading } from './walk-problems.js';
-
-/** Every regular file and symbolic link of the walk: what find selects with an empty expression. */
-const EVERY_ENTRY: Selection = { matches: () => true };
 
 /** The decisions in the order the closing line names them. */
 const DECISIONS: readonly Decision[] = ['moved', 'deleted', 'would purge', 'kept: changed', 'kept: gone', 'failed'];
@@ -24,9 +22,11 @@ export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
   }
   const walk = await openWalkForReading(args.positionals[0]!);
   checkWalkComplete(walk);
+  const names = await resolveOwnerNames();
+  // The same walk start at action time, so the expression means there what it meant when the candidates were chosen.
+  const selection = parseFindExpression(args.rawOperands, { referenceMs: walk.manifest!.startTime, rootArgument: walk.root.bytes, owners: names });
   const root = openWalkedRoot(walk, await walkRootEntry(walk));
   const opened: OpenedDirectory[] = [root];
-  const names = await resolveOwnerNames();
   const abort = abortOnSignals(io);
   try {
     const mode = purgeMode(args);
@@ -38,7 +38,7 @@ export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
       log.write(startLine(walk, root, quarantine, args));
       outcome = await runPurge({
         walk,
-        selection: EVERY_ENTRY,
+        selection,
         mode,
         root,
         quarantine,
@@ -83,6 +83,7 @@ function startLine(walk: Walk, root: OpenedDirectory, quarantine: OpenedDirector
     quarantine: quarantine?.path,
     quarantineDev: quarantine?.stat.dev,
     quarantineInode: quarantine?.stat.ino,
+    expression: args.rawOperands,
     maxFiles: args['max-files'],
     maxBytes: args['max-bytes'],
   };

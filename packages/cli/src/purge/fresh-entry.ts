@@ -47,13 +47,13 @@ export function freshEntry(walked: WalkEntry, st: BigIntStats): WalkEntry {
 
 /** The fields a purge compares: any of them different means the file is not what the walk saw. */
 const COMPARED = ['dev', 'inode', 'type', 'size', 'nlink', 'mtimeExact', 'ctimeExact'] as const;
-export type ComparedField = (typeof COMPARED)[number];
 
 /**
  * What differs between the walk and now (empty when nothing): a replaced file has
  * another inode, a grown or touched one another size, mtime or ctime, a hard link
- * made since the walk another link count. Times are whole seconds, as walks record them.
+ * made since the walk another link count. Times are whole seconds, as walks record
+ * them; the names are the log's (mtime for mtimeExact).
  */
-export function changesSinceWalk(walked: WalkEntry, now: WalkEntry): ComparedField[] {
-  return COMPARED.filter((field) => walked[field] !== now[field]);
+export function changesSinceWalk(walked: WalkEntry, now: WalkEntry): string[] {
+  return COMPARED.filter((field) => walked[field] !== now[field]).map((field) => field.replace('Exact', ''));
 }

@@ -135,7 +135,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
       if (earlier === null) return record('kept: gone', walked, null);
       return record('moved', walked, earlier, { quarantine: plan.quarantine!.path, note: 'moved by an earlier run' });
     }
-    const changed: string[] = changesSinceWalk(walked, now);
+    const changed = changesSinceWalk(walked, now);
     if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
     if (changed.length > 0) return record('kept: changed', walked, now, { changed });
     if (!reserve(now.size)) return;
