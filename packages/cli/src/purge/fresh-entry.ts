@@ -47,6 +47,11 @@ export function freshEntry(walked: WalkEntry, st: BigIntStats): WalkEntry {
 
 /** The fields a purge compares: any of them different means the file is not what the walk saw. */
 const COMPARED = ['dev', 'inode', 'type', 'size', 'nlink', 'mtimeExact', 'ctimeExact'] as const;
+/**
+ * What stays the same when this purge itself already acted on another name of the
+ * same inode (a hard link): its rename changed the ctime, its unlink the link count.
+ */
+const COMPARED_AFTER_OWN_ACTION = COMPARED.filter((field) => field !== 'nlink' && field !== 'ctimeExact');
 
 /**
  * What differs between the walk and now (empty when nothing): a replaced file has
@@ -54,6 +59,7 @@ const COMPARED = ['dev', 'inode', 'type', 'size', 'nlink', 'mtimeExact', 'ctimeE
  * made since the walk another link count. Times are whole seconds, as walks record
  * them; the names are the log's (mtime for mtimeExact).
  */
-export function changesSinceWalk(walked: WalkEntry, now: WalkEntry): string[] {
-  return COMPARED.filter((field) => walked[field] !== now[field]).map((field) => field.replace('Exact', ''));
+export function changesSinceWalk(walked: WalkEntry, now: WalkEntry, actedOnInode: boolean): string[] {
+  const fields = actedOnInode ? COMPARED_AFTER_OWN_ACTION : COMPARED;
+  return fields.filter((field) => walked[field] !== now[field]).map((field) => field.replace('Exact', ''));
 }

@@ -78,6 +78,8 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   let purgedBytes = 0n;
   let stoppedBy: PurgeOutcome['stoppedBy'] = null;
   let fatal: unknown = null;
+  /** The (dev, inode) of every file this run moved or deleted, for its other hard links. */
+  const actedOn = new Set<string>();
 
   const record = (decision: Decision, walked: WalkEntry, now: WalkEntry | null, detail: object = {}): void => {
     decisions.set(decision, (decisions.get(decision) ?? 0) + 1);
@@ -135,7 +137,8 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
       if (earlier === null) return record('kept: gone', walked, null);
       return record('moved', walked, earlier, { quarantine: plan.quarantine!.path, note: 'moved by an earlier run' });
     }
-    const changed = changesSinceWalk(walked, now);
+    const key = fileKey(now.dev, now.inode);
+    const changed = changesSinceWalk(walked, now, actedOn.has(key));
     if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
     if (changed.length > 0) return record('kept: changed', walked, now, { changed });
     if (!reserve(now.size)) return;
@@ -143,9 +146,11 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
       if (plan.mode.kind === 'dry-run') return record('would purge', walked, now);
       if (plan.mode.kind === 'delete') {
         await unlink(path);
+        actedOn.add(key);
         return record('deleted', walked, now);
       }
       await moveIntoQuarantine(path, parent, name);
+      actedOn.add(key);
       return record('moved', walked, now, { quarantine: plan.quarantine!.path });
     } catch (err) {
       unreserve(now.size);

@@ -131,7 +131,7 @@ class RunRestorer {
 
 /**
  * `purge --restore LOG`: every file a quarantine run of LOG logged as moved goes back
- * where it was, run by run (a log may hold several, appended). Each file once, even
+ * where it was, run by run (a log may hold several, appended). Each path once, even
  * when a re-run logged it again.
  */
 export async function runRestore(logFile: string, outFile: string | undefined, quiet: boolean, io: CliIo): Promise<number> {
@@ -154,7 +154,7 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
         continue;
       }
       if (run === null || line.decision !== 'moved' || line.checked === null) continue;
-      const key = `${line.checked.dev}:${line.checked.inode}`;
+      const key = line.pathBase64 === undefined ? `p:${line.path}` : `b:${line.pathBase64}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const rel = run.relative(line);
