@@ -4,6 +4,7 @@ import type { OwnerNames, Walk, WalkEntry } from '@pwalk-ts/reader';
 import type { PurgeMode } from '../command-table/purge.js';
 import { pathBase64 } from '../output/record-formats.js';
 import { atPath, DirectoryHandles } from './directory-handles.js';
+import { DirectoryRotation } from './directory-rotation.js';
 import { changesSinceWalk, freshEntry } from './fresh-entry.js';
 import { OwnerSummary } from './owner-summary.js';
 import type { Decision, PurgeLog } from './purge-log.js';
@@ -11,6 +12,14 @@ import { fileKey, type OpenedDirectory } from './purge-root.js';
 import { belowRoot, isWithin } from './relative-path.js';
 
 const BIGINT = { bigint: true } as const;
+
+/** Candidates held back per operation in flight, from that many directories at most, so that the operations in flight are spread over directories. */
+const HELD_PER_OPERATION = 16;
+
+/** The parent directory of a relative path, as a key. */
+function parentKey(relative: Uint8Array): string {
+  return Buffer.from(relative.buffer, relative.byteOffset, Math.max(relative.lastIndexOf(0x2f), 0)).toString('latin1');
+}
 
 /** Which entries a purge is asked to remove: the expression, evaluated on the walk's entry and again on the file as it is at action time. */
 export interface Selection {
@@ -64,7 +73,8 @@ function checkedFields(e: WalkEntry): object {
 
 /**
  * One purge over a walk: candidates (regular files and symbolic links the selection
- * takes) are streamed from the walk and handed to `threads` operations in flight,
+ * takes) are streamed from the walk and handed, a directory at a time in rotation
+ * (DirectoryRotation), to `threads` operations in flight,
  * each of which opens the parent without following links, lstats the name there,
  * checks it is still the file the walk saw and still selected, then acts relative
  * to that same descriptor. Every candidate reached gets one log line.
@@ -177,7 +187,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   };
 
   const purgeOne = async (walked: WalkEntry): Promise<void> => {
-    if (fatal !== null || stoppedBy !== null) return;
+    if (fatal !== null || stoppedBy !== null || plan.signal.aborted) return;
     try {
       const split = belowRoot(walked.relativePathBytes);
       if (split === null) return record('failed', walked, null, { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' });
@@ -209,18 +219,27 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     plan.selection.matches(e);
 
   const queue = fastq.promise(purgeOne, plan.threads);
-  const backlog = plan.threads * 4;
+  const rotation = new DirectoryRotation<WalkEntry>();
+  const stopping = (): boolean => {
+    if (plan.signal.aborted) stoppedBy ??= 'signal';
+    return stoppedBy !== null || fatal !== null;
+  };
+  /** Hands the next candidate in directory rotation to the queue, waiting while `threads` more are already queued. */
+  const dispatch = async (): Promise<void> => {
+    void queue.push(rotation.take()!);
+    if (queue.length() >= plan.threads) await new Promise<void>((resolve) => (queue.empty = resolve));
+  };
+  const held = plan.threads * HELD_PER_OPERATION;
   try {
     feed: for await (const batch of plan.walk.recordBatches()) {
       for (const e of batch) {
-        if (plan.signal.aborted) stoppedBy ??= 'signal';
-        if (stoppedBy !== null || fatal !== null) break feed;
+        if (stopping()) break feed;
         if (!isCandidate(e)) continue;
-        void queue.push(e);
-        if (queue.length() >= backlog) await new Promise<void>((resolve) => (queue.empty = resolve));
+        rotation.add(parentKey(e.relativePathBytes), e);
+        while (rotation.size >= held && !stopping()) await dispatch();
       }
     }
-    await queue.drained();
+    while (rotation.size > 0 && !stopping()) await dispatch();
   } finally {
     await queue.drained();
     await tree.closeAll();
