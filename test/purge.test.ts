@@ -4,7 +4,7 @@
 // nobody acts only where it may, and every refusal. Truth: Python's lstat of the
 // trees before and after, and GNU find for which files the expression selects.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -384,6 +384,9 @@ describe('purge: permissions, limits and refusals', () => {
     await refused([join(base, 'w'), '--log', join(base, 'l')], /exactly one of --dry-run, --quarantine DIR, --delete/);
     await refused([join(base, 'w'), '--delete'], /--log FILE is required/);
     await refused([join(base, 'w'), '--delete', '--log', join(base, 'l'), '-bogus'], /unknown predicate '-bogus'/);
+    symlinkSync('/etc/passwd', join(base, 'planted.log'));
+    await refused([join(base, 'w'), '--delete', '--log', join(base, 'planted.log')], /cannot write the log .*symbolic link/);
+    expect(treeState(tree)[hex('a/one')]).toBeDefined();
     const other = join(base, 'elsewhere');
     if (mountTmpfs(other, 'size=1m,mode=0700', 'pwalk-test-purge') === null) {
       mounts.push(other);

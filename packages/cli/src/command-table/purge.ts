@@ -27,15 +27,16 @@ export const purgeDefinition = defineCommand({
   name: 'purge',
   synopsis: 'purge WALK [EXPRESSION] (--dry-run | --quarantine DIR | --delete) --log FILE',
   summary: 'remove (or quarantine) the files a walk selected, each checked again on disk',
-  description: `Purges the regular files and symbolic links of a complete walk that EXPRESSION (find's,
-as \`pwalk-ts find\` reads it; times count back from the walk's start) selects; no
-EXPRESSION selects them all. Directories are never removed. Each candidate is checked again at action time, relative to its
-parent directory opened from the walk's root one component at a time without
-following symbolic links: the same device, inode and type, and the same size,
-mtime, ctime and link count as the walk saw; a file changed, replaced, hard-linked
-or gone since the walk is kept, and logged as such. Refused: a walk that is not
+  description: `Purges the regular files and symbolic links of a complete walk that EXPRESSION
+selects (find's language, as \`pwalk-ts find\` reads it; times count back from the
+walk's start; no EXPRESSION selects them all). Directories are never removed. Each
+candidate is checked again at action time, relative to its parent directory opened
+from the walk's root one component at a time without following symbolic links: the
+same device, inode and type, the same size, mtime, ctime and link count as the walk
+saw, and the expression still true; a file read, changed, replaced, hard-linked or
+gone since the walk is kept, and logged as such. Refused: a walk that is not
 complete (or is damaged or --compact), a root that is now another directory or
-filesystem, a candidate path that would leave the root.
+filesystem; a candidate path that would leave the root fails.
   pwalk-ts purge --restore LOG [--log FILE]   moves a quarantine back.`,
   operands: { min: 0, max: 1, tooFew: 'give one walk folder: pwalk-ts purge WALK --delete --log FILE' },
   rawOperands: true,
