@@ -68,7 +68,10 @@ function buildWritableLatencyfs(dir) {
   edit('#include <unistd.h>', '#include <unistd.h>\n#include <sys/syscall.h>');
   edit('K_READLINK, K_COUNT', 'K_READLINK, K_WRITE, K_COUNT');
   edit('"readlink"}', '"readlink", "write"}');
-  edit('static const struct fuse_operations ops = {', `${WRITE_CALLS}\nstatic const struct fuse_operations ops = {\n    .unlink = lf_unlink,\n    .mkdir = lf_mkdir,\n    .rename = lf_rename,`);
+  edit(
+    'static const struct fuse_operations ops = {',
+    `${WRITE_CALLS}\nstatic const struct fuse_operations ops = {\n    .unlink = lf_unlink,\n    .mkdir = lf_mkdir,\n    .rename = lf_rename,`,
+  );
   edit('? "ro,fsname', '? "fsname');
   const c = path.join(dir, 'latencyfs-rw.c');
   fs.writeFileSync(c, source);
@@ -129,9 +132,34 @@ fs.mkdirSync(mnt);
 const files = Number(opts.dirs) * Number(opts.files);
 const cases = [
   { name: 'find -delete', argv: () => ['find', mnt, '-mindepth', '1', '-type', 'f', '-atime', '+90', '-delete'] },
-  ...opts.threads.split(',').map((t) => ({ name: `purge --delete --threads ${t}`, argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'] })),
-  { name: 'purge --quarantine --threads 64', argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--quarantine', path.join(mnt, '.q'), '--log', path.join(scratch, 'log'), '--threads', '64', '--quiet'] },
-  { name: 'purge --dry-run --threads 64', argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--dry-run', '--log', path.join(scratch, 'log'), '--threads', '64', '--quiet'] },
+  ...opts.threads
+    .split(',')
+    .map((t) => ({
+      name: `purge --delete --threads ${t}`,
+      argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'],
+    })),
+  {
+    name: 'purge --quarantine --threads 64',
+    argv: (w) => [
+      process.execPath,
+      CLI,
+      'purge',
+      w,
+      '-atime',
+      '+90',
+      '--quarantine',
+      path.join(mnt, '.q'),
+      '--log',
+      path.join(scratch, 'log'),
+      '--threads',
+      '64',
+      '--quiet',
+    ],
+  },
+  {
+    name: 'purge --dry-run --threads 64',
+    argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--dry-run', '--log', path.join(scratch, 'log'), '--threads', '64', '--quiet'],
+  },
 ].filter((c) => opts.only === '' || opts.only.split(',').some((word) => c.name.includes(word)));
 console.log(`${files} old files in ${opts.dirs} directories, ${opts['delay-ms']} ms per call, cores ${os.cpus().length}, load ${os.loadavg()[0].toFixed(1)}`);
 try {
@@ -146,9 +174,15 @@ try {
         fs.writeFileSync('/proc/sys/vm/drop_caches', '2');
         return timed(c.argv(walk));
       });
-      const left = Number(execFileSync('find', [src, '-path', path.join(src, '.q'), '-prune', '-o', '-type', 'f', '-printf', 'x'], { encoding: 'utf8' }).length);
+      const left = Number(
+        execFileSync('find', [src, '-path', path.join(src, '.q'), '-prune', '-o', '-type', 'f', '-printf', 'x'], { encoding: 'utf8' }).length,
+      );
       const s = JSON.parse(fs.readFileSync(stats, 'utf8'));
-      console.log(`${c.name.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(files / seconds).toString().padStart(6)} files/s  left ${left}  mean in flight (whole mount) ${s.meanInFlight}  load ${os.loadavg()[0].toFixed(1)}`);
+      console.log(
+        `${c.name.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(files / seconds)
+          .toString()
+          .padStart(6)} files/s  left ${left}  mean in flight (whole mount) ${s.meanInFlight}  load ${os.loadavg()[0].toFixed(1)}`,
+      );
     }
   }
 } finally {

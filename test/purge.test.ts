@@ -74,7 +74,12 @@ print(json.dumps(out))
 function gnuFind(dir: string, ...expression: string[]): string[] {
   const out = execFileSync('find', [dir, '-mindepth', '1', '(', '-type', 'f', '-o', '-type', 'l', ')', ...expression, '-print0'], { encoding: 'buffer' });
   const prefix = Buffer.from(dir + '/');
-  return out.toString('latin1').split('\0').filter(Boolean).map((p) => Buffer.from(p, 'latin1').subarray(prefix.length).toString('hex')).sort();
+  return out
+    .toString('latin1')
+    .split('\0')
+    .filter(Boolean)
+    .map((p) => Buffer.from(p, 'latin1').subarray(prefix.length).toString('hex'))
+    .sort();
 }
 
 function hex(s: string): string {
@@ -252,7 +257,11 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
 });
 
 /** A purge whose log is a FIFO the test reads: once the test stops reading, the purge blocks on its next line. */
-async function stalledPurge(args: string[], fifo: string, readBytes: number): Promise<{ child: ReturnType<typeof spawn>; rest: () => Promise<string>; exit: Promise<number | null> }> {
+async function stalledPurge(
+  args: string[],
+  fifo: string,
+  readBytes: number,
+): Promise<{ child: ReturnType<typeof spawn>; rest: () => Promise<string>; exit: Promise<number | null> }> {
   execFileSync('mkfifo', [fifo]);
   const child = spawn(process.execPath, [CLI, 'purge', ...args, '--log', fifo, '--quiet'], { stdio: 'ignore' });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -332,11 +341,18 @@ describe('purge: permissions, limits and refusals', () => {
     const logDir = join(base, 'logs');
     py(`import os, sys; os.mkdir(sys.argv[1]); os.chown(sys.argv[1], 65534, 65534)`, logDir);
     const log = join(logDir, 'purge.log');
-    const r = await runCli(['purge', join(base, 'w'), '--delete', '--log', log, '-path', '*/mine/*', '-o', '-path', '*/roots/*', '-o', '-path', '*/closed/*'], { asNobody: true });
+    const r = await runCli(['purge', join(base, 'w'), '--delete', '--log', log, '-path', '*/mine/*', '-o', '-path', '*/roots/*', '-o', '-path', '*/closed/*'], {
+      asNobody: true,
+    });
     expect(r.code).toBe(1);
     const lines = logOf(log);
     const by = Object.fromEntries(lines.map((l) => [l.path.slice(tree.length + 1), [l.decision, l.errno]]));
-    expect(by).toEqual({ 'mine/a': ['deleted', undefined], 'mine/b': ['deleted', undefined], 'roots/c': ['failed', 'EACCES'], 'closed/d': ['failed', 'EACCES'] });
+    expect(by).toEqual({
+      'mine/a': ['deleted', undefined],
+      'mine/b': ['deleted', undefined],
+      'roots/c': ['failed', 'EACCES'],
+      'closed/d': ['failed', 'EACCES'],
+    });
     expect(existsSync(join(tree, 'mine/a'))).toBe(false);
     expect(existsSync(join(tree, 'roots/c'))).toBe(true);
     expect(existsSync(join(tree, 'closed/d'))).toBe(true);
@@ -350,7 +366,22 @@ describe('purge: permissions, limits and refusals', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/2 would purge; stopped at --max-files/);
     // Sizes: every file of OLD holds its path three times (a/one: 15 bytes); 20 bytes take one such file, not two.
-    const d = await runCli(['purge', join(base, 'w'), '--delete', '--log', join(base, 'l2'), '-name', 'one', '-o', '-name', 'two', '--max-bytes', '20', '--threads', '1']);
+    const d = await runCli([
+      'purge',
+      join(base, 'w'),
+      '--delete',
+      '--log',
+      join(base, 'l2'),
+      '-name',
+      'one',
+      '-o',
+      '-name',
+      'two',
+      '--max-bytes',
+      '20',
+      '--threads',
+      '1',
+    ]);
     expect(d.code).toBe(1);
     expect(logOf(join(base, 'l2')).filter((l) => l.decision === 'deleted')).toHaveLength(1);
     expect([existsSync(join(tree, 'a/one')), existsSync(join(tree, 'a/two'))].sort()).toEqual([false, true]);

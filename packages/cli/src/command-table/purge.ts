@@ -3,7 +3,10 @@ import { defineCommand, flag, type ParsedArgs } from '../command-definition.js';
 
 const flags = {
   'dry-run': flag.switch('change nothing: check every candidate on disk and log what would happen'),
-  quarantine: flag.text('DIR', 'rename each file into DIR under its path below the root (DIR on the\nsame filesystem as the root, owned by you, writable by nobody else;\nmade when missing); undone by --restore'),
+  quarantine: flag.text(
+    'DIR',
+    'rename each file into DIR under its path below the root (DIR on the\nsame filesystem as the root, owned by you, writable by nobody else;\nmade when missing); undone by --restore',
+  ),
   delete: flag.switch('unlink each file'),
   log: flag.text('FILE', 'one JSON line per candidate, appended as it goes (required)'),
   restore: flag.text('LOG', 'move every file a --quarantine run logged as moved back where it\nwas (a file in its place is never replaced); takes no WALK'),
@@ -45,7 +48,8 @@ filesystem; a candidate path that would leave the root fails.
   check(args) {
     const modes = [args['dry-run'], args.quarantine !== undefined, args.delete].filter(Boolean).length;
     if (args.restore !== undefined) {
-      if (args.positionals.length > 0 || args.rawOperands.length > 0 || modes > 0) throw new UsageError('--restore LOG takes no walk and no --dry-run, --quarantine or --delete');
+      if (args.positionals.length > 0 || args.rawOperands.length > 0 || modes > 0)
+        throw new UsageError('--restore LOG takes no walk and no --dry-run, --quarantine or --delete');
       return;
     }
     if (args.positionals.length === 0) throw new UsageError('give one walk folder: pwalk-ts purge WALK --delete --log FILE');

@@ -6,7 +6,15 @@ import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { pathBase64 } from '../output/record-formats.js';
 import { PurgeLog, type Decision } from '../purge/purge-log.js';
-import { checkWalkComplete, openQuarantine, openWalkedRoot, protectedFiles, quarantineBelowRoot, walkRootEntry, type OpenedDirectory } from '../purge/purge-root.js';
+import {
+  checkWalkComplete,
+  openQuarantine,
+  openWalkedRoot,
+  protectedFiles,
+  quarantineBelowRoot,
+  walkRootEntry,
+  type OpenedDirectory,
+} from '../purge/purge-root.js';
 import { parseFindExpression } from '../find/find-expression.js';
 import { runPurge, type PurgeOutcome } from '../purge/purge-run.js';
 import { abortOnSignals } from '../signal-abort.js';

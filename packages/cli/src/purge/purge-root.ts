@@ -16,8 +16,10 @@ export interface OpenedDirectory {
 /** The walk as a purge may act on it: complete, undamaged, with every field recorded. */
 export function checkWalkComplete(walk: Walk): void {
   if (walk.status !== 'complete') throw new PurgeRefusedError(`purge: walk ${walk.dir} is ${walk.status}, not complete: purge acts only on a complete walk`);
-  if (walk.problems.length > 0) throw new PurgeRefusedError(`purge: walk ${walk.dir} is damaged (${walk.problems[0]!.message}): purge acts only on an undamaged walk`);
-  if (walk.files.some((f) => !f.header.fullAttrs)) throw new PurgeRefusedError(`purge: walk ${walk.dir} is --compact: it has no device, link count or ctime to check files against`);
+  if (walk.problems.length > 0)
+    throw new PurgeRefusedError(`purge: walk ${walk.dir} is damaged (${walk.problems[0]!.message}): purge acts only on an undamaged walk`);
+  if (walk.files.some((f) => !f.header.fullAttrs))
+    throw new PurgeRefusedError(`purge: walk ${walk.dir} is --compact: it has no device, link count or ctime to check files against`);
 }
 
 /** The walk's record of its root (depth 0), which the root must still be. */

@@ -66,9 +66,31 @@ function isCode(err: unknown, ...codes: string[]): boolean {
   return codes.includes((err as NodeJS.ErrnoException).code ?? '');
 }
 
+async function isPresent(path: Buffer): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (err) {
+    if (isCode(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
+
 /** The metadata a decision was taken on, as the log shows it. */
 function checkedFields(e: WalkEntry): object {
-  return { dev: e.dev, inode: e.inode, type: e.type, size: e.size, nlink: e.nlink, uid: e.uid, gid: e.gid, mode: e.mode, mtime: e.mtimeExact, atime: e.atimeExact, ctime: e.ctimeExact };
+  return {
+    dev: e.dev,
+    inode: e.inode,
+    type: e.type,
+    size: e.size,
+    nlink: e.nlink,
+    uid: e.uid,
+    gid: e.gid,
+    mode: e.mode,
+    mtime: e.mtimeExact,
+    atime: e.atimeExact,
+    ctime: e.ctimeExact,
+  };
 }
 
 /**
@@ -87,7 +109,8 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   let purgedFiles = 0;
   let purgedBytes = 0n;
   let stoppedBy: PurgeOutcome['stoppedBy'] = null;
-  let fatal: unknown = null;
+  /** The log could not be written (set by the operations, read after them). */
+  const fatal: { error?: Error } = {};
   /** The (dev, inode) of every file this run moved or deleted, for its other hard links. */
   const actedOn = new Set<string>();
 
@@ -174,12 +197,8 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     const dir = quarantineTree!.acquire(parent);
     try {
       const target = atPath(await dir.fd, name);
-      const existing = await lstat(target).then(
-        () => true,
-        (err: unknown) => (isCode(err, 'ENOENT') ? false : Promise.reject(err)),
-      );
       // The quarantine is this user's alone (checked at the start), so nothing can appear there between this check and the rename.
-      if (existing) throw Object.assign(new Error('already in the quarantine'), { code: 'EEXIST' });
+      if (await isPresent(target)) throw Object.assign(new Error('already in the quarantine'), { code: 'EEXIST' });
       await rename(path, target);
     } finally {
       quarantineTree!.release(dir);
@@ -187,7 +206,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   };
 
   const purgeOne = async (walked: WalkEntry): Promise<void> => {
-    if (fatal !== null || stoppedBy !== null || plan.signal.aborted) return;
+    if (fatal.error !== undefined || stoppedBy !== null || plan.signal.aborted) return;
     try {
       const split = belowRoot(walked.relativePathBytes);
       if (split === null) return record('failed', walked, null, { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' });
@@ -208,7 +227,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
       }
     } catch (err) {
       // Only the log can fail here (a full disk): nothing more is done without its line.
-      fatal ??= err;
+      fatal.error ??= err as Error;
     }
   };
 
@@ -222,7 +241,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   const rotation = new DirectoryRotation<WalkEntry>();
   const stopping = (): boolean => {
     if (plan.signal.aborted) stoppedBy ??= 'signal';
-    return stoppedBy !== null || fatal !== null;
+    return stoppedBy !== null || fatal.error !== undefined;
   };
   /** Hands the next candidate in directory rotation to the queue, waiting while `threads` more are already queued. */
   const dispatch = async (): Promise<void> => {
@@ -245,6 +264,6 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     await tree.closeAll();
     await quarantineTree?.closeAll();
   }
-  if (fatal !== null) throw fatal;
+  if (fatal.error !== undefined) throw fatal.error;
   return { decisions, owners, stoppedBy };
 }

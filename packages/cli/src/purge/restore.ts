@@ -100,7 +100,8 @@ class RunRestorer {
       try {
         await link(from, to);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !(await this.sameAtHome(home.fd, split.name, checked))) throw Object.assign(err as Error, { syscall: 'link' });
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !(await this.sameAtHome(home.fd, split.name, checked)))
+          throw Object.assign(err as Error, { syscall: 'link' });
       }
       await unlink(from).catch((err: Error) => Promise.reject(Object.assign(err, { syscall: 'unlink' })));
       return { decision: 'restored' };
@@ -158,10 +159,22 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
       if (seen.has(key)) continue;
       seen.add(key);
       const rel = run.relative(line);
-      const { decision, detail } = rel === null ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } } : await run.restore(rel, line.checked);
+      const { decision, detail } =
+        rel === null
+          ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } }
+          : await run.restore(rel, line.checked);
       counts.set(decision, (counts.get(decision) ?? 0) + 1);
       if (decision === 'restored') owners.add(line.uid === null ? null : Number(line.uid), line.size);
-      const logged = { time: new Date().toISOString(), decision, path: line.path, pathBase64: line.pathBase64, size: line.size, uid: line.uid, checked: line.checked, ...detail };
+      const logged = {
+        time: new Date().toISOString(),
+        decision,
+        path: line.path,
+        pathBase64: line.pathBase64,
+        size: line.size,
+        uid: line.uid,
+        checked: line.checked,
+        ...detail,
+      };
       if (out !== null) out.write(logged);
       else if (decision !== 'restored') io.stderr.write(`pwalk-ts: purge --restore: ${decision}: ${line.path}\n`);
     }
