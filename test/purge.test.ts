@@ -240,6 +240,21 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
     expect(treeState(tree)).toEqual(before);
   });
 
+  it('a quarantine inside the walked tree is never a candidate of a later purge', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, 'a/one', 'a/two');
+    await walk(tree, join(base, 'w1'));
+    const quarantine = join(tree, '.purge');
+    await runCliOk(['purge', join(base, 'w1'), '--quarantine', quarantine, '--log', join(base, 'l1'), '--quiet']);
+    py(`import os, sys; os.mkdir(sys.argv[1]); open(os.path.join(sys.argv[1], 'three'), 'w').write('3')`, join(tree, 'b'));
+    await walk(tree, join(base, 'w2'));
+    const log = join(base, 'l2');
+    await runCliOk(['purge', join(base, 'w2'), '--quarantine', quarantine, '--log', log, '--quiet']);
+    expect(decisions(logOf(log), tree)).toEqual({ [hex('b/three')]: 'moved' });
+    expect(files(treeState(quarantine))).toContain(hex('a/one'));
+    expect(files(treeState(quarantine))).toContain(hex('b/three'));
+  });
+
   it('never replaces a file made in the place of a quarantined one', async () => {
     const tree = join(base, 't');
     buildOld(tree, 'a/one', 'a/two');

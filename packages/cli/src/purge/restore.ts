@@ -69,8 +69,9 @@ class RunRestorer {
   /** The path below the root of a logged path, or null when it is not below this run's root. */
   relative(line: CandidateLine): Uint8Array | null {
     const bytes = line.pathBase64 === undefined ? Buffer.from(line.path) : Buffer.from(line.pathBase64, 'base64');
-    const prefix = this.rootPath.join(Buffer.from('x'));
-    const head = prefix.subarray(0, prefix.length - 1);
+    // What every path below the root starts with: the root joined with a one-byte name, less that byte.
+    const named = this.rootPath.join(Buffer.from('x'));
+    const head = named.subarray(0, named.length - 1);
     return bytes.subarray(0, head.length).equals(head) ? bytes.subarray(head.length) : null;
   }
 
