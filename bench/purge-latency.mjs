@@ -132,12 +132,10 @@ fs.mkdirSync(mnt);
 const files = Number(opts.dirs) * Number(opts.files);
 const cases = [
   { name: 'find -delete', argv: () => ['find', mnt, '-mindepth', '1', '-type', 'f', '-atime', '+90', '-delete'] },
-  ...opts.threads
-    .split(',')
-    .map((t) => ({
-      name: `purge --delete --threads ${t}`,
-      argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'],
-    })),
+  ...opts.threads.split(',').map((t) => ({
+    name: `purge --delete --threads ${t}`,
+    argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'],
+  })),
   {
     name: 'purge --quarantine --threads 64',
     argv: (w) => [
