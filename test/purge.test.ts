@@ -4,7 +4,7 @@
 // nobody acts only where it may, and every refusal. Truth: Python's lstat of the
 // trees before and after, and GNU find for which files the expression selects.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -148,7 +148,7 @@ open(x("read")).read()
     );
     const log = join(base, 'purge.log');
     const r = await runCli(['purge', join(base, 'w'), '-atime', '+90', '--delete', '--log', log]);
-    expect(r.stderr).toMatch(/purge: 7 deleted, 5 kept: changed/);
+    expect(r.stderr, readFileSync(log, 'utf8')).toMatch(/purge: 7 deleted, 5 kept: changed/);
     expect(r.code).toBe(0);
     const lines = logOf(log);
     const byPath = decisions(lines, tree);
@@ -295,7 +295,7 @@ async function stalledPurge(
 }
 
 describe('purge: interrupted', () => {
-  const MANY = Array.from({ length: 1500 }, (_, i) => `d${i % 30}/file${i}`);
+  const MANY = Array.from({ length: 1000 }, (_, i) => `d${i % 30}/file${i}`);
 
   it('a purge killed half-way and run again ends as one run, and its log restores everything', async () => {
     const one = join(base, 'one');
@@ -400,6 +400,23 @@ describe('purge: permissions, limits and refusals', () => {
     expect(d.code).toBe(1);
     expect(logOf(join(base, 'l2')).filter((l) => l.decision === 'deleted')).toHaveLength(1);
     expect([existsSync(join(tree, 'a/one')), existsSync(join(tree, 'a/two'))].sort()).toEqual([false, true]);
+  });
+
+  it('never acts on its own log or on the walk folder, when they lie in the tree', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, 'a/one');
+    const log = join(tree, 'purge.log');
+    writeFileSync(log, '');
+    await walk(tree, join(tree, 'w'));
+    const walkFiles = readdirSync(join(tree, 'w')).sort();
+    await runCliOk(['purge', join(tree, 'w'), '--delete', '--log', log, '--quiet']);
+    expect(existsSync(join(tree, 'a/one'))).toBe(false);
+    expect(readdirSync(join(tree, 'w')).sort()).toEqual(walkFiles);
+    expect(
+      logOf(log)
+        .filter((l) => l.decision === 'deleted')
+        .map((l) => l.path.slice(tree.length + 1)),
+    ).not.toContain('purge.log');
   });
 
   it('--dry-run changes nothing and logs what GNU find selects', async () => {

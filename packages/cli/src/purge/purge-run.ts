@@ -171,6 +171,8 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
       return record('moved', walked, earlier, { quarantine: plan.quarantine!.path, note: 'moved by an earlier run' });
     }
     const key = fileKey(now.dev, now.inode);
+    // By what is on disk now, not by the walk's inode: a file replaced since the walk frees its inode, which the log may have taken.
+    if (plan.protectedFiles.has(key)) return;
     const changed = changesSinceWalk(walked, now, actedOn.has(key));
     if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
     if (changed.length > 0) return record('kept: changed', walked, now, { changed });
@@ -233,7 +235,6 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
 
   const isCandidate = (e: WalkEntry): boolean =>
     (e.type === 'file' || e.type === 'symlink') &&
-    !plan.protectedFiles.has(fileKey(e.dev, e.inode)) &&
     (plan.quarantineBelowRoot === null || !isWithin(e.relativePathBytes, plan.quarantineBelowRoot)) &&
     plan.selection.matches(e);
 
