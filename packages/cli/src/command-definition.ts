@@ -93,16 +93,6 @@ function sizeBytes(text: string, bare: boolean): number {
   return Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'B').toUpperCase()]!);
 }
 
-/** A byte count from a size such as 500GB or 2TiB, a bare number being bytes. */
-function byteCount(max: number) {
-  return z.string().transform((text, ctx) => {
-    const bytes = sizeBytes(text, true);
-    if (bytes <= max) return bytes;
-    ctx.addIssue({ code: 'custom', message: `must be a size such as 1000, 500GB or 2TiB (up to ${max / 1e15}PB), got ${text}` });
-    return z.NEVER;
-  });
-}
-
 /**
  * A size such as 512MB or 4GiB, kept as its text (DuckDB reads it). Bounded, so
  * that DuckDB never answers in its own words ("Failed to set config" past 2^64
@@ -155,10 +145,6 @@ export const flag = {
   },
   integer: wholeNumberFlag,
   choice: choiceFlag,
-  /** A byte count such as 500GB (a bare number is bytes); absent unless given. */
-  bytes(placeholder: string, help: string): FlagDefinition<number | undefined> {
-    return { kind: 'value', placeholder, help, schema: () => byteCount(Number.MAX_SAFE_INTEGER).optional() };
-  },
   /** A size such as 512MB, kept as its text. */
   size(placeholder: string, min: number, max: number, help: string, initial: string): FlagDefinition<string> {
     return { kind: 'value', placeholder, help, defaultText: initial, schema: () => sizeText(min, max).default(initial) };

@@ -40,7 +40,7 @@ export interface PurgePlan {
   readonly log: PurgeLog;
   readonly names: OwnerNames;
   readonly maxFiles: number | undefined;
-  readonly maxBytes: number | undefined;
+  readonly maxBytes: bigint | undefined;
   readonly threads: number;
   readonly signal: AbortSignal;
 }
@@ -132,7 +132,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
 
   /** Counts a purge against --max-files/--max-bytes before it is done; false (and the purge stops) when it would pass one. */
   const reserve = (size: bigint): boolean => {
-    if ((plan.maxFiles !== undefined && purgedFiles + 1 > plan.maxFiles) || (plan.maxBytes !== undefined && purgedBytes + size > BigInt(plan.maxBytes))) {
+    if ((plan.maxFiles !== undefined && purgedFiles + 1 > plan.maxFiles) || (plan.maxBytes !== undefined && purgedBytes + size > plan.maxBytes)) {
       stoppedBy ??= 'limit';
       return false;
     }
