@@ -1,5 +1,5 @@
-// Suites that need FUSE, Redis, Chromium, a mount namespace or the native addon skip on
-// a machine without them, which is right for a developer and wrong for CI: there a skip would pass in
+// Suites that need FUSE, Redis, Chromium, ncdu, a mount namespace or the native addon skip
+// on a machine without them, which is right for a developer and wrong for CI: there a skip would pass in
 // silence. .ci/run installs every prerequisite and sets CI=true, so under CI a missing
 // one is this file's failure, named, instead of a suite that never ran.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +23,9 @@ describe.runIf(process.env.CI === 'true')('CI has what every suite needs (so non
   });
   it("a private mount namespace (unshare -m) for the per-owner report's owners with odd names", () => {
     expect(spawnSync('unshare', ['-m', 'true']).status).toBe(0);
+  });
+  it('ncdu, to read back the ncdu export', () => {
+    expect(existsSync('/usr/bin/ncdu'), '/usr/bin/ncdu is missing').toBe(true);
   });
   it('the native addon', () => {
     expect(nativeSkipReason).toBeNull();

@@ -42,3 +42,4 @@ export { perOwnerUsage, type PerOwnerUsage, type PerOwnerUsageOptions, type Owne
 export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './analysis/walk-diff.js';
 export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
 export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';
+export { exportNcdu, type NcduExportOptions, type NcduExportResult } from './ncdu/export.js';

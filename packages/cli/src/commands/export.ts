@@ -1,5 +1,4 @@
-import { ExportError, ExportErrorCode } from '@pwalk-ts/reader';
-import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
+import { ExportError, ExportErrorCode, exportNcdu, type Walk } from '@pwalk-ts/reader';
 import type { ExportArgs } from '../command-table/export.js';
 import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount } from '../format-units.js';
@@ -10,13 +9,9 @@ import { openWalkForReading, reportProblems } from './walk-problems.js';
 export async function run(args: ExportArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   const abort = abortOnSignals(io);
-  const exportOptions = { overwrite: args.force, rowGroupSize: args['row-group-size'], signal: abort.signal, onCorrupt: 'skip' } as const;
   try {
-    const result = await (args.errors ? exportErrorsParquet : exportParquet)(walk, args.output, exportOptions);
-    if (!args.quiet) {
-      const what = args.errors ? 'error records' : 'entries';
-      io.stderr.write(`pwalk-ts: ${humanCount(result.rows)} ${what} -> ${result.file} (${humanBytes(result.bytes)})\n`);
-    }
+    const summary = await (args.format === 'ncdu' ? writeNcdu : writeParquet)(walk, args, abort.signal);
+    if (!args.quiet) io.stderr.write(`pwalk-ts: ${summary}\n`);
   } catch (err) {
     if (!(err instanceof ExportError)) throw err;
     if (err.code === ExportErrorCode.ABORTED) {
@@ -30,4 +25,17 @@ export async function run(args: ExportArgs, io: CliIo): Promise<number> {
     abort.off();
   }
   return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+}
+
+/** The Parquet writer is loaded only for this format (hyparquet-writer, hysnappy). */
+async function writeParquet(walk: Walk, args: ExportArgs, signal: AbortSignal): Promise<string> {
+  const { exportErrorsParquet, exportParquet } = await import('@pwalk-ts/reader/parquet');
+  const options = { overwrite: args.force, rowGroupSize: args['row-group-size'], signal, onCorrupt: 'skip' } as const;
+  const result = await (args.errors ? exportErrorsParquet : exportParquet)(walk, args.output, options);
+  return `${humanCount(result.rows)} ${args.errors ? 'error records' : 'entries'} -> ${result.file} (${humanBytes(result.bytes)})`;
+}
+
+async function writeNcdu(walk: Walk, args: ExportArgs, signal: AbortSignal): Promise<string> {
+  const result = await exportNcdu(walk, args.output, { overwrite: args.force, signal, onCorrupt: 'skip', tempDir: args['temp-dir'] });
+  return `${humanCount(result.items)} items -> ${result.file} (${humanBytes(result.bytes)}; browse with: ncdu -f ${result.file})`;
 }

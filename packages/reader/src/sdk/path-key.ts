@@ -9,6 +9,16 @@ export function pathKey(relative: Uint8Array): string {
   return Buffer.from(relative.buffer, relative.byteOffset, relative.byteLength).toString('latin1');
 }
 
+/**
+ * A path key in tree order: '/' as NUL, which no name holds, so `<` sorts each
+ * directory straight before its whole subtree, and a subtree before the parent's next
+ * child ('a', 'a/x', 'a b' where byte order gives 'a', 'a b', 'a/x'). Children of a
+ * directory keep byte order of their names.
+ */
+export function treeKey(key: string): string {
+  return key.replaceAll('/', '\0');
+}
+
 /** The key of the directory holding `key` ('' for the root's children). */
 export function parentKey(key: string): string {
   const slash = key.lastIndexOf('/');

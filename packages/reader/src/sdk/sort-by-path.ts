@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { appendEntryRecord, entryKey } from './entry-in-place.js';
+import { pathKey, treeKey } from './path-key.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import type { RecordBuffer } from '../format/record-buffer.js';
 import type { RootPath } from './root-path.js';
@@ -22,6 +23,13 @@ function byPath(a: { relativePathBytes: Uint8Array }, b: { relativePathBytes: Ui
   return Buffer.compare(a.relativePathBytes, b.relativePathBytes);
 }
 
+/** 'path': byte order of the relative paths; 'tree': depth-first, each directory before its subtree (path-key.ts treeKey). */
+export type SortOrder = 'path' | 'tree';
+
+type SortKey = (e: WalkEntry) => string;
+
+const SORT_KEYS: Record<SortOrder, SortKey> = { path: entryKey, tree: (e) => treeKey(entryKey(e)) };
+
 /** Sorted output goes out in slices of this many entries (see flattenBatches). */
 const OUTPUT_BATCH = 4096;
 
@@ -41,9 +49,11 @@ export async function* sortEntriesByPath(
   source: AsyncIterable<readonly WalkEntry[]>,
   layout: { root: RootPath; fullAttrs: boolean },
   options: SortOptions & { readonly signal?: AbortSignal | undefined },
+  order: SortOrder = 'path',
 ): AsyncGenerator<WalkEntry[]> {
   const limit = Math.max(1, options.sortMemoryRecords ?? DEFAULT_MEMORY_RECORDS);
-  let chunk = new SortChunk();
+  const key = SORT_KEYS[order];
+  let chunk = new SortChunk(key);
   let spill: RunSpill | undefined;
   try {
     for await (const batch of source) {
@@ -52,7 +62,7 @@ export async function* sortEntriesByPath(
         if (chunk.size >= limit) {
           spill ??= new RunSpill(options.tempDir ?? tmpdir(), layout.fullAttrs);
           spill.write((out) => chunk.writeSorted(out));
-          chunk = new SortChunk();
+          chunk = new SortChunk(key);
         }
       }
     }
@@ -62,8 +72,8 @@ export async function* sortEntriesByPath(
       return;
     }
     if (chunk.size > 0) spill.write((out) => chunk.writeSorted(out));
-    chunk = new SortChunk();
-    yield* mergeRuns(spill.runs, layout.root, options.signal);
+    chunk = new SortChunk(key);
+    yield* mergeRuns(spill.runs, layout.root, key, options.signal);
   } finally {
     spill?.dispose();
   }
@@ -74,12 +84,14 @@ class SortChunk {
   readonly keys: string[] = [];
   readonly entries: WalkEntry[] = [];
 
+  constructor(private readonly key: SortKey) {}
+
   get size(): number {
     return this.entries.length;
   }
 
   add(entry: WalkEntry): void {
-    this.keys.push(entryKey(entry));
+    this.keys.push(this.key(entry));
     this.entries.push(entry);
   }
 
@@ -110,10 +122,11 @@ function compareKeys(a: string, b: string): number {
 }
 
 /** Errors are few: they are sorted in memory. */
-export async function* sortErrorsByPath(source: AsyncIterable<WalkEntryError>): AsyncGenerator<WalkEntryError> {
+export async function* sortErrorsByPath(source: AsyncIterable<WalkEntryError>, order: SortOrder = 'path'): AsyncGenerator<WalkEntryError> {
   const all: WalkEntryError[] = [];
   for await (const e of source) all.push(e);
-  yield* all.sort(byPath);
+  if (order === 'path') yield* all.sort(byPath);
+  else yield* all.map((e) => ({ e, key: treeKey(pathKey(e.relativePathBytes)) })).sort((a, b) => compareKeys(a.key, b.key)).map(({ e }) => e);
 }
 
 /** One run being merged: its current block's entries and their keys. */
@@ -124,13 +137,13 @@ interface RunCursor {
   index: number;
 }
 
-async function* mergeRuns(runs: readonly RunFile[], root: RootPath, signal: AbortSignal | undefined): AsyncGenerator<WalkEntry[]> {
+async function* mergeRuns(runs: readonly RunFile[], root: RootPath, key: SortKey, signal: AbortSignal | undefined): AsyncGenerator<WalkEntry[]> {
   // Each run holds two reads (one merged, one under way): the buffer is shared out among the runs.
   const readBytes = Math.max(MIN_RUN_READ, Math.floor(MERGE_READ_BUFFER / (2 * runs.length)));
   const cursors: RunCursor[] = runs.map((run) => ({ blocks: readRun(run, root, readBytes), entries: [], keys: [], index: 0 }));
   const heap: RunCursor[] = [];
   try {
-    for (const cursor of cursors) if (await advanceBlock(cursor)) heapPush(heap, cursor);
+    for (const cursor of cursors) if (await advanceBlock(cursor, key)) heapPush(heap, cursor);
     let out: WalkEntry[] = [];
     while (heap.length > 0) {
       const top = heap[0]!;
@@ -141,7 +154,7 @@ async function* mergeRuns(runs: readonly RunFile[], root: RootPath, signal: Abor
         out = [];
       }
       top.index++;
-      if (top.index < top.entries.length || (await advanceBlock(top))) heapSiftDown(heap, 0);
+      if (top.index < top.entries.length || (await advanceBlock(top, key))) heapSiftDown(heap, 0);
       else {
         const last = heap.pop()!;
         if (heap.length > 0) {
@@ -157,14 +170,14 @@ async function* mergeRuns(runs: readonly RunFile[], root: RootPath, signal: Abor
   }
 }
 
-async function advanceBlock(cursor: RunCursor): Promise<boolean> {
+async function advanceBlock(cursor: RunCursor, key: SortKey): Promise<boolean> {
   for (;;) {
     const next = await cursor.blocks.next();
     if (next.done) return false;
     const entries = next.value;
     if (entries.length > 0) {
       cursor.entries = entries;
-      cursor.keys = entries.map(entryKey);
+      cursor.keys = entries.map(key);
       cursor.index = 0;
       return true;
     }

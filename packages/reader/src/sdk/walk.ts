@@ -3,7 +3,7 @@ import { systemErrorText, WalkErrorCode, WalkFormatError } from '../format/error
 import type { WalkManifest } from '../format/manifest.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
-import { sortEntriesByPath, sortErrorsByPath, type SortOptions } from './sort-by-path.js';
+import { sortEntriesByPath, sortErrorsByPath, type SortOptions, type SortOrder } from './sort-by-path.js';
 import { readThreadFile } from '../format/thread-file.js';
 import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/walk-folder.js';
 import { flattenBatches } from './flatten-batches.js';
@@ -11,8 +11,12 @@ import { throwIfStopped } from './stop-signal.js';
 import type { DecodedBlock } from '../format/record-decoder.js';
 
 export interface RecordsOptions extends SortOptions {
-  /** 'path' yields entries in byte order of their paths, the same for any thread count. */
-  sort?: 'none' | 'path';
+  /**
+   * 'path' yields entries in byte order of their paths, the same for any thread count;
+   * 'tree' depth-first, each directory straight before its whole subtree and children
+   * in byte order of their names (what a nested format such as ncdu's JSON needs).
+   */
+  sort?: 'none' | SortOrder;
   /**
    * 'throw': a corrupt block or record raises a WalkFormatError after every record of
    * the blocks before it was yielded. 'skip': it is added to `walk.problems` and reading
@@ -63,9 +67,9 @@ export class Walk {
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
     const batches = this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
-    if (options.sort !== 'path') return flattenBatches(batches);
+    if (options.sort === undefined || options.sort === 'none') return flattenBatches(batches);
     const layout = { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true };
-    return flattenBatches(sortEntriesByPath(batches, layout, options));
+    return flattenBatches(sortEntriesByPath(batches, layout, options, options.sort));
   }
 
 
@@ -80,7 +84,7 @@ export class Walk {
   /** Every per-entry failure recorded during the walk. */
   errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
     const all = flattenBatches(this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.errors));
-    return options.sort === 'path' ? sortErrorsByPath(all) : all;
+    return options.sort === undefined || options.sort === 'none' ? all : sortErrorsByPath(all, options.sort);
   }
 
   private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T[]): AsyncGenerator<T[]> {
