@@ -227,7 +227,7 @@ describe('export command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('pwalk-ts: --output: give the file to write: -o FILE\n');
     const f = await runCli(['export', join(base, 'walk-1'), '-o', join(base, 'x.csv'), '--format', 'csv']);
-    expect(f.stderr).toBe('pwalk-ts: --format: format must be parquet\n');
+    expect(f.stderr).toBe('pwalk-ts: --format: format must be parquet or ncdu\n');
   });
 
   it('an empty folder: its one row; the errors export: no rows, the same types', async () => {
