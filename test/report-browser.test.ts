@@ -50,6 +50,13 @@ os.makedirs(os.path.join(r, b"projects/beta"))
 with open(os.path.join(r, b"projects/beta/new\xff<i>.bin"), "wb") as f: f.write(b"n" * 2_000_000)
 `;
 
+interface DrillRow {
+  name: string;
+  parent: number | null;
+  apparentBytes: number;
+  files: number;
+}
+
 interface Visit {
   requests: string[];
   problems: string[];
@@ -219,6 +226,62 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     await owner.page.screenshot({ path: join(OUTPUT, 'owner-page.png'), fullPage: true });
     await Promise.all([owner.page.waitForURL(/index\.html$/), owner.page.getByText('All users of this walk').click()]);
     await owner.page.close();
+  it('the report drills down: two levels into a directory by its boxes, a third by its table row, and back by the breadcrumbs; every figure is the JSON\'s', async () => {
+    const file = join(base, 'report.html');
+    const { page, visit } = await open(file);
+    const doc = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8')) as { drillDown: DrillRow[]; headline: { apparentBytes: number; files: number } };
+    const rows = doc.drillDown;
+    const find = (name: string, parent: number) => rows.findIndex((r) => r.name === name && r.parent === parent);
+    const expectShown = async (dir: number) => {
+      const shown = await page.$eval('#explore', (box) => ({
+        crumbs: [...box.querySelectorAll('.crumbs .crumb')].map((c) => c.textContent),
+        rows: [...box.querySelectorAll<HTMLTableRowElement>('table.explore tbody tr')].map((tr) => ({
+          dir: tr.getAttribute('data-dir'),
+          name: tr.cells[0]!.textContent,
+          bytes: tr.cells[1]!.getAttribute('data-sort'),
+          files: tr.cells[3]!.getAttribute('data-sort'),
+        })),
+      }));
+      const chain: number[] = [];
+      for (let j: number | null = dir; j !== null; j = rows[j]!.parent) chain.unshift(j);
+      expect(shown.crumbs).toEqual(chain.map((j) => rows[j]!.name));
+      const kids = rows.flatMap((r, k) => (r.parent === dir ? [k] : []));
+      expect(shown.rows.slice(0, kids.length)).toEqual(kids.map((k) => ({ dir: String(k), name: rows[k]!.name, bytes: String(rows[k]!.apparentBytes), files: String(rows[k]!.files) })));
+      // The rows add up to the directory: its subdirectories, then the rest in one row.
+      const sum = (key: 'bytes' | 'files') => shown.rows.reduce((s, r) => s + BigInt(r[key]!), 0n);
+      expect(sum('bytes')).toBe(BigInt(rows[dir]!.apparentBytes));
+      expect(sum('files')).toBe(BigInt(rows[dir]!.files));
+      return shown;
+    };
+    // Every directory with 0.1% of the bytes or files is there, and nothing smaller.
+    expect(rows[0]!.parent).toBeNull();
+    expect(BigInt(rows[0]!.apparentBytes)).toBe(BigInt(doc.headline.apparentBytes));
+    for (const r of rows) expect(r.apparentBytes * 1000 >= doc.headline.apparentBytes || r.files * 1000 >= doc.headline.files).toBe(true);
+    await expectShown(0);
+    const rootTiles = await page.locator('#explore svg.treemap [data-dir]').count();
+    expect(rootTiles).toBeGreaterThan(3);
+    const projects = find('projects', 0);
+    const alpha = find('alpha', projects);
+    const run = find('run00', alpha);
+    expect([projects, alpha, run].every((i) => i > 0)).toBe(true);
+    // A box's header (its top left corner): its children's boxes lie below it.
+    const openBox = (dir: number) => page.locator(`#explore svg.treemap g[data-dir="${dir}"] > rect`).first().click({ position: { x: 3, y: 3 } });
+    await openBox(projects);
+    await expectShown(projects);
+    await openBox(alpha);
+    await expectShown(alpha);
+    await page.screenshot({ path: join(OUTPUT, 'report-drill-down.png'), fullPage: false, clip: (await page.locator('#explore').boundingBox())! });
+    await page.locator(`#explore table.explore tr[data-dir="${run}"]`).click();
+    const inRun = await expectShown(run);
+    expect(inRun.rows).toEqual([{ dir: null, name: '(files here and smaller subdirectories)', bytes: String(rows[run]!.apparentBytes), files: String(rows[run]!.files) }]);
+    await page.locator('#explore .crumbs a.crumb', { hasText: 'projects' }).click();
+    await expectShown(projects);
+    await page.locator('#explore .crumbs a.crumb').first().click();
+    await expectShown(0);
+    expect(await page.locator('#explore svg.treemap [data-dir]').count()).toBe(rootTiles);
+    expect(visit.problems).toEqual([]);
+    expect(visit.requests).toEqual([pathToFileURL(file).href]);
+    await page.close();
   });
 
   it('the diff: the same checks, growth charts drawn, new hostile names shown as text', async () => {

@@ -78,6 +78,29 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempBase(base));
 
+/** `du --apparent-size -B1` of the tree: every directory's bytes, hard links once. */
+function duApparent(): Map<string, bigint> {
+  return new Map(
+    execFileSync('du', ['--apparent-size', '-B1', tree], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [n, p] = l.split('\t');
+        return [p!, BigInt(n!)] as const;
+      }),
+  );
+}
+
+/** Regular files below each directory, a hard-linked one once (Python's lstat). */
+function filesPerDirectory(): Record<string, bigint> {
+  return parseJsonExact(
+    py(
+      `import os,sys,json,stat\nr=sys.argv[1]\nout={}\nfor dp,dn,fn in os.walk(r):\n  seen=set()\n  for p,ds,fs in os.walk(dp):\n    for f in fs:\n      st=os.lstat(os.path.join(p,f))\n      if stat.S_ISREG(st.st_mode): seen.add((st.st_dev,st.st_ino))\n  out[dp]=len(seen)\nprint(json.dumps(out))`,
+      tree,
+    ),
+  ) as Record<string, bigint>;
+}
+
 describe('pwalk-ts report --json', () => {
   it('validates against the published schema, also with JSON.parse (every value here is below 2^53)', () => {
     expect(ReportJson.safeParse(report).error).toBeUndefined();
@@ -112,29 +135,42 @@ describe('pwalk-ts report --json', () => {
   });
 
   it('top directories by size equal du, by files a Python count; the treemap levels are their depth-1 and depth-2 rows', () => {
-    const du = new Map(
-      execFileSync('du', ['--apparent-size', '-B1', tree], { encoding: 'utf8' })
-        .trim()
-        .split('\n')
-        .map((l) => {
-          const [n, p] = l.split('\t');
-          return [p!, BigInt(n!)] as const;
-        }),
-    );
+    const du = duApparent();
     const bySize = [...du].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
     expect(report.topDirectoriesBySize.map((d: any) => [d.path, d.apparentBytes])).toEqual(bySize);
-    const files = parseJsonExact(
-      py(
-        `import os,sys,json,stat\nr=sys.argv[1]\nout={}\nfor dp,dn,fn in os.walk(r):\n  seen=set()\n  for p,ds,fs in os.walk(dp):\n    for f in fs:\n      st=os.lstat(os.path.join(p,f))\n      if stat.S_ISREG(st.st_mode): seen.add((st.st_dev,st.st_ino))\n  out[dp]=len(seen)\nprint(json.dumps(out))`,
-        tree,
-      ),
-    ) as Record<string, bigint>;
+    const files = filesPerDirectory();
     const byFiles = Object.entries(files).sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
     expect(report.topDirectoriesByFiles.map((d: any) => [d.path, d.files])).toEqual(byFiles);
     const depth1 = [...du].filter(([p]) => p.slice(tree.length + 1).split('/').length === 1 && p !== tree);
     expect(report.topLevels.map((t: any) => [t.path, t.apparentBytes]).sort()).toEqual(depth1.sort());
     const proj = report.topLevels.find((t: any) => t.path === join(tree, 'proj'));
     expect(proj.children.map((c: any) => [c.path, c.apparentBytes]).sort()).toEqual(['a', 'b', 'c'].map((x) => [join(tree, 'proj', x), du.get(join(tree, 'proj', x))]));
+  });
+
+  it('the drill-down holds exactly the directories with 0.1% of the bytes (du) or of the files (a Python count), each after its parent, with their figures', () => {
+    const du = duApparent();
+    const files = filesPerDirectory();
+    const [bytes, count] = [du.get(tree)!, files[tree]!];
+    const expected = [...du.keys()].filter((p) => du.get(p)! * 1000n >= bytes || files[p]! * 1000n >= count).sort();
+    const rows = report.drillDown as { name: string; parent: bigint | null; apparentBytes: bigint; files: bigint }[];
+    const paths: string[] = [];
+    for (const r of rows) {
+      expect(r.parent === null || Number(r.parent) < paths.length, r.name).toBe(true);
+      paths.push(r.parent === null ? r.name : `${paths[Number(r.parent)]}/${r.name}`);
+    }
+    expect([...paths].sort()).toEqual(expected);
+    rows.forEach((r, i) => expect([paths[i], r.apparentBytes, r.files]).toEqual([paths[i], du.get(paths[i]!), files[paths[i]!]]));
+  });
+
+  it('the drill-down leaves out a directory under 0.1% of both the bytes and the files', async () => {
+    const wide = join(base, 'wide');
+    py(
+      `import os,sys\nr=sys.argv[1]\nos.makedirs(os.path.join(r,'big'))\nos.makedirs(os.path.join(r,'tiny'))\nfor i in range(1200): open(os.path.join(r,'big','f%04d'%i),'wb').write(b'x'*4000)\nopen(os.path.join(r,'tiny','one'),'wb').write(b'1')`,
+      wide,
+    );
+    await runCliOk([wide, '--out', join(base, 'wide-walk'), '--quiet']);
+    const doc = parseJsonExact((await runCliOk(['report', join(base, 'wide-walk'), '--json', '-'])).stdout) as { drillDown: { name: string }[] };
+    expect(doc.drillDown.map((r) => r.name)).toEqual([wide, 'big']);
   });
 
   it('treemap tooltips: the name, the whole path and the exact figures on lines of their own', async () => {

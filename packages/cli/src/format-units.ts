@@ -1,7 +1,9 @@
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-
-/** 1536 -> "1.5 KiB": for people; exact byte counts go in machine output. */
+/**
+ * 1536 -> "1.5 KiB": for people; exact byte counts go in machine output. Self-contained
+ * (no module constant): the report page's script takes it by its source (drill-down-page.ts).
+ */
 export function humanBytes(bytes: bigint | number): string {
+  const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let value = Number(bytes);
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {

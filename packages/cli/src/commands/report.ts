@@ -10,6 +10,7 @@ import { reportJson } from '../report/report-model.js';
 import { writePerOwner } from '../report/per-owner-output.js';
 import type { ReportJson } from '../report/report-schema.js';
 import { topLevels } from '../report/top-levels.js';
+import { drillDownRows } from '../report/drill-down.js';
 import { writeReportOutputs } from '../report/report-output.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
@@ -31,6 +32,7 @@ export async function run(args: ReportArgs, io: CliIo): Promise<number> {
     bySize: topDirectories(totals, args.top, 'apparent'),
     byFiles: topDirectories(totals, args.top, 'files'),
     topLevels: topLevels(totals, args.top),
+    drillDown: drillDownRows(totals),
     errors,
     names,
     top: args.top,

@@ -159,10 +159,10 @@ const SCRIPT = `
 
 /**
  * One self-contained HTML document: inline CSS, a small inline script (table
- * sorting) and the report's JSON in a data element; it loads nothing from the
+ * sorting, and the page's own script after it) and the report's JSON in a data element; it loads nothing from the
  * network, so it works opened from disk or attached to an e-mail, and prints.
  */
-export function htmlPage(page: { title: string; subtitle: string; sections: readonly Section[]; json: string; footer: string }): string {
+export function htmlPage(page: { title: string; subtitle: string; sections: readonly Section[]; json: string; footer: string; css?: string; script?: string }): string {
   const nav = page.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
   const sections = page.sections
     .map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${s.body}</section>`)
@@ -174,7 +174,7 @@ export function htmlPage(page: { title: string; subtitle: string; sections: read
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(page.title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${page.css ?? ''}</style>
 </head>
 <body>
 <header><h1>${escapeHtml(page.title)}</h1><p>${escapeHtml(page.subtitle)}</p></header>
@@ -184,7 +184,7 @@ ${sections}
 <footer>${escapeHtml(page.footer)}</footer>
 </main>
 <script type="application/json" id="pwalk-data">${scriptSafeJson(page.json)}</script>
-<script>${SCRIPT}</script>
+<script>${SCRIPT}${page.script ?? ''}</script>
 </body>
 </html>
 `;

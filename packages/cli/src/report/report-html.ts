@@ -4,6 +4,8 @@ import { cell, dateCell, htmlPage, metrics, note, pair, subheading, table, type 
 import type { ReportJson } from './report-schema.js';
 import { barChart, columnChart, type ChartBar } from './svg-charts.js';
 import { treemap, type TreemapNode } from './treemap.js';
+import { drillDownIndex } from './drill-down.js';
+import { DRILL_DOWN_CSS, DRILL_DOWN_SCRIPT, drillDownSection } from './drill-down-page.js';
 import { walkLine } from './walk-line.js';
 
 type Bytes = bigint | number;
@@ -96,11 +98,13 @@ function headline(r: ReportJson): Metric[] {
 }
 
 function treemapNodes(r: ReportJson): TreemapNode[] {
+  const drill = drillDownIndex(r.drillDown);
   return r.topLevels.map((t) => {
     const children: TreemapNode[] = t.children.map((c) => ({
       label: c.path.slice(c.path.lastIndexOf('/') + 1),
       value: Number(c.apparentBytes),
       tooltip: [c.path, `${exactBytes(c.apparentBytes)}; ${humanCount(c.files)} files`],
+      dir: drill.get(c.path),
     }));
     const rest = BigInt(t.apparentBytes) - t.children.reduce((s, c) => s + BigInt(c.apparentBytes), 0n);
     // Only beside subdirectories: a directory without any is one plain box.
@@ -110,6 +114,7 @@ function treemapNodes(r: ReportJson): TreemapNode[] {
       value: Number(t.apparentBytes),
       tooltip: [t.path, `${exactBytes(t.apparentBytes)}; ${humanCount(t.files)} files`],
       children,
+      dir: drill.get(t.path),
     };
   });
 }
@@ -151,8 +156,8 @@ export function reportHtml(r: ReportJson): string {
       id: 'directories',
       title: 'Top directories',
       body:
-        subheading('Top levels (area is size)') +
-        treemap(treemapNodes(r), 'top-level directories by size') +
+        subheading('Top levels (area is size; click a box or a row to open it, a name above to go back)') +
+        drillDownSection(treemap(treemapNodes(r), 'top-level directories by size')) +
         subheading('By size (everything below each directory)') +
         barChart(sizeBars(r.topDirectoriesBySize, (d) => d.path), 'largest directories') +
         dirTable(r.topDirectoriesBySize) +
@@ -222,6 +227,8 @@ export function reportHtml(r: ReportJson): string {
     subtitle: walkLine(r.walk),
     sections,
     json: exactJson(r),
+    css: DRILL_DOWN_CSS,
+    script: DRILL_DOWN_SCRIPT,
     footer: `pwalk-ts report, ${r.generatedAt}, from walk ${r.walk.walkId ?? r.walk.walk}. Sizes: apparent = sum of st_size; allocated = st_blocks x 512.`,
   });
 }

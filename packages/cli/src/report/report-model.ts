@@ -11,6 +11,7 @@ export interface ReportInputs {
   readonly bySize: readonly DirectoryTotal[];
   readonly byFiles: readonly DirectoryTotal[];
   readonly topLevels: readonly { dir: DirectoryTotal; children: readonly DirectoryTotal[] }[];
+  readonly drillDown: ReportJson['drillDown'];
   readonly errors: ErrorSummary;
   readonly names: OwnerNames;
   readonly top: number;
@@ -81,6 +82,7 @@ export function reportJson(r: ReportInputs): ReportJson {
       files: dir.files,
       children: children.map((c) => ({ ...pathFields(c.path, c.pathBytes), apparentBytes: c.apparentBytes, files: c.files })),
     })),
+    drillDown: r.drillDown,
     users: s.byUser.map(owner),
     groups: s.byGroup.map(owner),
     coldUsers: cold(s.byUser, r.top),

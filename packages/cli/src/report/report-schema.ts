@@ -42,6 +42,18 @@ export const TopLevelRow = z.object({
 });
 
 /**
+ * A directory of the drill-down: its name (the root's row: the root path) with its
+ * exact bytes when they are not UTF-8, the row of its parent (null for the root), and
+ * everything below it.
+ */
+export const DrillDownRow = z.object({
+  name: z.string(),
+  nameBase64: z.string().optional(),
+  parent: Count.nullable(),
+  ...UsageFields,
+});
+
+/**
  * `pwalk-ts report --json`: who uses the space of one walk, where and since when.
  * Totals and group-bys count each hard-linked file once (as du does).
  */
@@ -64,6 +76,13 @@ export const ReportJson = z.object({
   topDirectoriesBySize: z.array(DirectoryRow),
   topDirectoriesByFiles: z.array(DirectoryRow),
   topLevels: z.array(TopLevelRow),
+  /**
+   * Every directory holding at least 0.1% of the walk's apparent bytes or of its
+   * regular files, the root first and each row after its parent's (rows of one parent
+   * largest first): what the page's drill-down opens. At most 1 000 directories per
+   * depth meet each bound, so 2 000 x the tree's depth rows at most.
+   */
+  drillDown: z.array(DrillDownRow),
   users: z.array(OwnerRow),
   groups: z.array(OwnerRow),
   coldUsers: z.array(ColdRow),

@@ -14,10 +14,15 @@ export interface TreemapNode {
   /** Lines under the label in the tooltip: exact figures, the whole path. */
   readonly tooltip: readonly string[];
   readonly children?: readonly TreemapNode[];
+  /** The node's row in the report's drill-down, when it has one: a click opens it there. */
+  readonly dir?: number;
 }
 
+// worst, squarify and fitLabel are self-contained: the page's drill-down takes them by
+// their source (drill-down-page.ts), so it lays out and labels boxes as this file does.
+
 /** The worst aspect ratio of a row of areas laid along a side of length `side` (Bruls, Huizing, van Wijk). */
-function worst(row: readonly number[], side: number): number {
+export function worst(row: readonly number[], side: number): number {
   let sum = 0;
   let max = 0;
   let min = Infinity;
@@ -36,7 +41,7 @@ function worst(row: readonly number[], side: number): number {
  * that fill `rect` with areas in proportion and aspect ratios close to 1. Returns
  * one rectangle per value, in the same order.
  */
-function squarify(values: readonly number[], rect: Rect): Rect[] {
+export function squarify(values: readonly number[], rect: Rect): Rect[] {
   const total = values.reduce((s, v) => s + v, 0);
   if (total <= 0 || rect.w <= 0 || rect.h <= 0) return values.map(() => ({ x: rect.x, y: rect.y, w: 0, h: 0 }));
   const scale = (rect.w * rect.h) / total;
@@ -76,16 +81,29 @@ function squarify(values: readonly number[], rect: Rect): Rect[] {
   return out;
 }
 
-const WIDTH = 760;
-const HEIGHT = 300;
-const HEADER = 16;
-const PALETTE = 8;
+/** The treemap's size and parts, for the page's drill-down too. */
+export const TREEMAP_LAYOUT = { width: 760, height: 300, header: 16, palette: 8 } as const;
+const WIDTH = TREEMAP_LAYOUT.width;
+const HEIGHT = TREEMAP_LAYOUT.height;
+const HEADER = TREEMAP_LAYOUT.header;
+const PALETTE = TREEMAP_LAYOUT.palette;
+
+/** What of `text` fits as a label in a box `w` wide and `h` high (about 6.4 px a character), or null when no label fits. */
+export function fitLabel(w: number, h: number, text: string): string | null {
+  if (w < 40 || h < 13) return null;
+  const chars = Math.floor((w - 6) / 6.4);
+  return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
+}
 
 function label(r: Rect, text: string, cls: string, y: number): string {
-  if (r.w < 40 || r.h < 13) return '';
-  const chars = Math.floor((r.w - 6) / 6.4);
-  const shown = text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
+  const shown = fitLabel(r.w, r.h, text);
+  if (shown === null) return '';
   return `<text class="${cls}" x="${(r.x + 3).toFixed(1)}" y="${y.toFixed(1)}">${escapeHtml(shown)}</text>`;
+}
+
+/** A box's group: a click opens its directory in the drill-down when it has one. */
+function group(node: TreemapNode): string {
+  return node.dir === undefined ? '<g>' : `<g class="drill" data-dir="${node.dir}">`;
 }
 
 /**
@@ -114,7 +132,7 @@ export function treemap(nodes: readonly TreemapNode[], ariaLabel: string): strin
         .map((k, j) => {
           const kr = kidRects[j]!;
           return (
-            `<g>${svgTitle([k.label, ...k.tooltip])}` +
+            `${group(k)}${svgTitle([k.label, ...k.tooltip])}` +
             `<rect class="tile inner ${tone}" x="${kr.x.toFixed(1)}" y="${kr.y.toFixed(1)}" width="${kr.w.toFixed(1)}" height="${kr.h.toFixed(1)}"/>` +
             `${label(kr, k.label, 'tile-label small', kr.y + 11)}</g>`
           );
@@ -122,7 +140,7 @@ export function treemap(nodes: readonly TreemapNode[], ariaLabel: string): strin
         .join('');
     }
     return (
-      `<g>${svgTitle([node.label, ...node.tooltip])}` +
+      `${group(node)}${svgTitle([node.label, ...node.tooltip])}` +
       `<rect class="tile ${tone}" x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}"/>` +
       `${label(r, node.label, 'tile-label', r.y + 12)}</g>${inner}`
     );
