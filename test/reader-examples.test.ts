@@ -164,6 +164,13 @@ describe('packages/reader/examples', () => {
     expect(row).toEqual({ n: 11n, paths: 11n, bytes: GIB3 + 5000n + 300n + 200n + 1000n + 1000n });
   });
 
+  it('ncdu-export: every entry, the unreadable folder marked (test/ncdu-export reads such files back with ncdu)', () => {
+    const file = join(base, 'walk.ncdu.json');
+    expect(example('ncdu-export.mjs', walk, file)).toBe(`11 items -> ${file}; browse with: ncdu -f ${file}\n`);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/\{"name":"private",[^}]*"read_error":true\}/);
+  });
+
   it('error-handling: a folder that is not a walk', () => {
     expect(example('error-handling.mjs', tree)).toMatch(/^not a walk: not a walk folder: no manifest\.msgpack and no thread_\*\.bin files/);
     expect(example('error-handling.mjs')).toBe('a walk\n');
