@@ -4,7 +4,7 @@
 // the totals of the tree and of every directory against GNU du, and the whole tree
 // against ncdu's own export of it (`ncdu -e -o`), names that are not UTF-8 included.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groundTruth, showPath, type Rec } from './helpers/records.js';
@@ -225,6 +225,33 @@ for d in [p(), p(b"a"), p(b"a", b"deep"), p(b"a", b"deep", b"er"), p(b"a-"), p(b
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('--one-file-system: a mount point not entered is excluded "othfs" with ncdu -x\'s fields; --max-depth: the deepest directories are excluded "pattern"', async () => {
+    const root = join(base, 'mounts');
+    const mnt = join(root, 'mnt');
+    mkdirSync(join(root, 'deep', 'er'), { recursive: true });
+    writeFileSync(join(root, 'deep', 'er', 'f'), 'x'.repeat(3000));
+    mkdirSync(mnt);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'pwalk-test-ncdu', mnt]);
+    try {
+      writeFileSync(join(mnt, 'inside'), 'y'.repeat(5000));
+      await runCliOk([root, '--out', join(base, 'xdev-walk'), '--one-file-system', '--quiet']);
+      await runCliOk(['export', join(base, 'xdev-walk'), '--format', 'ncdu', '-o', join(base, 'xdev.json'), '--quiet']);
+      execFileSync(NCDU, ['--ignore-config', '-x', '-e', '-0', '-o', join(base, 'xdev-ref.json'), root], { stdio: 'pipe' });
+      const mine = flatten(readNcdu(join(base, 'xdev.json')).top);
+      const theirs = flatten(readNcdu(join(base, 'xdev-ref.json')).top);
+      expect(mine.get('mnt')?.fields.excluded).toBe('othfs');
+      const fields = (items: Map<string, NcduItem>) => [...items].map(([k, i]) => [k, sortKeys(i.fields)]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+      expect(fields(mine)).toEqual(fields(theirs));
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+    await runCliOk([root, '--out', join(base, 'depth-walk'), '--max-depth', '1', '--quiet']);
+    await runCliOk(['export', join(base, 'depth-walk'), '--format', 'ncdu', '-o', join(base, 'depth.json'), '--quiet']);
+    const shallow = flatten(readNcdu(join(base, 'depth.json')).top);
+    expect([...shallow.keys()].sort()).toEqual(['', 'deep', 'mnt']);
+    expect([shallow.get('deep')?.fields.excluded, shallow.get('deep')?.children]).toEqual(['pattern', []]);
   });
 
   it('refuses parquet-only flags with one line, exit 2', async () => {

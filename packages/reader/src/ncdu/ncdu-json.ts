@@ -40,19 +40,18 @@ export interface NcduItemState {
  */
 export function infoObject(latin1Name: string, e: WalkEntry, state: NcduItemState): string {
   let out = `{"name":${jsonBytesString(latin1Name)}`;
-  // ncdu writes an entry on another filesystem it did not enter as its name, dev and reason only.
-  const othfs = state.excluded === 'othfs';
-  if (!othfs && e.size !== 0n) out += `,"asize":${e.size}`;
-  if (!othfs && e.blocks !== null && e.blocks !== 0n) out += `,"dsize":${e.blocks * 512n}`;
-  if (e.dev !== null && e.dev !== state.parentDev) out += `,"dev":${e.dev}`;
-  if (!othfs) {
-    if (e.uid !== null) out += `,"uid":${e.uid}`;
-    if (e.gid !== null) out += `,"gid":${e.gid}`;
-    if (e.mode !== null) out += `,"mode":${e.mode}`;
-    out += `,"mtime":${ncduTime(e.mtimeExact)}`;
-    if (e.type !== 'dir' && e.nlink !== null && e.nlink > 1) out += `,"ino":${e.inode},"hlnkc":true,"nlink":${e.nlink}`;
-    if (e.type !== 'dir' && e.type !== 'file') out += ',"notreg":true';
+  // ncdu gives a mount point it did not enter (-x) no sizes: they are another filesystem's.
+  if (state.excluded !== 'othfs') {
+    if (e.size !== 0n) out += `,"asize":${e.size}`;
+    if (e.blocks !== null && e.blocks !== 0n) out += `,"dsize":${e.blocks * 512n}`;
   }
+  if (e.dev !== null && e.dev !== state.parentDev) out += `,"dev":${e.dev}`;
+  if (e.uid !== null) out += `,"uid":${e.uid}`;
+  if (e.gid !== null) out += `,"gid":${e.gid}`;
+  if (e.mode !== null) out += `,"mode":${e.mode}`;
+  out += `,"mtime":${ncduTime(e.mtimeExact)}`;
+  if (e.type !== 'dir' && e.nlink !== null && e.nlink > 1) out += `,"ino":${e.inode},"hlnkc":true,"nlink":${e.nlink}`;
+  if (e.type !== 'dir' && e.type !== 'file') out += ',"notreg":true';
   if (state.readError) out += ',"read_error":true';
   if (state.excluded !== null) out += `,"excluded":"${state.excluded}"`;
   return out + '}';
