@@ -78,7 +78,9 @@ function ncduTotals(dir: NcduItem): { dsize: bigint; asize: bigint } {
 /** `du -s` of one path as nobody (the walk's view), in bytes: allocated (-B1) or apparent (-b). */
 function duAsNobody(path: Buffer, apparent: boolean): bigint {
   // The path goes in on stdin (--files0-from): an argument would have to be a string, and a name that is not UTF-8 is not one.
-  const r = spawnSync('setpriv', [...nobodyPrefix(), 'du', '-s', apparent ? '-b' : '-B1', '--files0-from=-'], { input: Buffer.concat([path, Buffer.from([0])]) });
+  const r = spawnSync('setpriv', [...nobodyPrefix(), 'du', '-s', apparent ? '-b' : '-B1', '--files0-from=-'], {
+    input: Buffer.concat([path, Buffer.from([0])]),
+  });
   // du exits 1 for the unreadable folder it reports: its sum of the rest still stands.
   return BigInt(r.stdout.toString('latin1').split('\t')[0]!);
 }

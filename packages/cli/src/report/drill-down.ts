@@ -17,7 +17,11 @@ export function drillDownRows(totals: readonly DirectoryTotal[]): DrillDownRow[]
   const root = totals.find((t) => t.depth === 0);
   if (root === undefined) return [];
   const kept = totals.filter((t) => t.apparentBytes * SHARE_DIVISOR >= root.apparentBytes || BigInt(t.files) * SHARE_DIVISOR >= BigInt(root.files));
-  kept.sort((a, b) => a.depth - b.depth || (a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : Buffer.compare(a.relativePathBytes, b.relativePathBytes)));
+  kept.sort(
+    (a, b) =>
+      a.depth - b.depth ||
+      (a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : Buffer.compare(a.relativePathBytes, b.relativePathBytes)),
+  );
   const index = new Map<string, number>();
   const rows: DrillDownRow[] = [];
   for (const t of kept) {

@@ -126,7 +126,11 @@ export async function* sortErrorsByPath(source: AsyncIterable<WalkEntryError>, o
   const all: WalkEntryError[] = [];
   for await (const e of source) all.push(e);
   if (order === 'path') yield* all.sort(byPath);
-  else yield* all.map((e) => ({ e, key: treeKey(pathKey(e.relativePathBytes)) })).sort((a, b) => compareKeys(a.key, b.key)).map(({ e }) => e);
+  else
+    yield* all
+      .map((e) => ({ e, key: treeKey(pathKey(e.relativePathBytes)) }))
+      .sort((a, b) => compareKeys(a.key, b.key))
+      .map(({ e }) => e);
 }
 
 /** One run being merged: its current block's entries and their keys. */
