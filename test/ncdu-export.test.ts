@@ -4,7 +4,7 @@
 // the totals of the tree and of every directory against GNU du, and the whole tree
 // against ncdu's own export of it (`ncdu -e -o`), names that are not UTF-8 included.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groundTruth, showPath, type Rec } from './helpers/records.js';
@@ -254,6 +254,29 @@ for d in [p(), p(b"a"), p(b"a", b"deep"), p(b"a", b"deep", b"er"), p(b"a-"), p(b
     const shallow = flatten(readNcdu(join(base, 'depth.json')).top);
     expect([...shallow.keys()].sort()).toEqual(['', 'deep', 'mnt']);
     expect([shallow.get('deep')?.fields.excluded, shallow.get('deep')?.children]).toEqual(['pattern', []]);
+  });
+
+  it('an existing FILE is refused without --force; on a full disk: one line, exit 2, neither the file nor a temporary file left', async () => {
+    const existing = join(base, 'tree.ncdu.json');
+    const before = readFileSync(existing);
+    const again = await runCli(['export', join(base, 'walk'), '--format', 'ncdu', '-o', existing]);
+    expect([again.code, again.stderr]).toEqual([2, `pwalk-ts: export: ${existing} exists (use --force to replace it)\n`]);
+    expect(readFileSync(existing)).toEqual(before);
+    // A walk whose export (about 40 KB) cannot fit a 4 KB tmpfs.
+    const many = join(base, 'many');
+    py(`import os,sys\nos.makedirs(sys.argv[1])\nfor i in range(400): open(os.path.join(sys.argv[1],'file-%04d'%i),'wb').close()`, many);
+    await runCliOk([many, '--out', join(base, 'many-walk'), '--quiet']);
+    const full = join(base, 'full');
+    mkdirSync(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4k', 'pwalk-test-ncdu-full', full]);
+    try {
+      const r = await runCli(['export', join(base, 'many-walk'), '--format', 'ncdu', '-o', join(full, 'tree.json')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^pwalk-ts: export: cannot write \S+: no space left on device \(ENOSPC\)\n$/);
+      expect(readdirSync(full)).toEqual([]);
+    } finally {
+      execFileSync('umount', [full]);
+    }
   });
 
   it('refuses parquet-only flags with one line, exit 2', async () => {
