@@ -226,6 +226,8 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     await owner.page.screenshot({ path: join(OUTPUT, 'owner-page.png'), fullPage: true });
     await Promise.all([owner.page.waitForURL(/index\.html$/), owner.page.getByText('All users of this walk').click()]);
     await owner.page.close();
+  });
+
   it('the report drills down: two levels into a directory by its boxes, a third by its table row, and back by the breadcrumbs; every figure is the JSON\'s', async () => {
     const file = join(base, 'report.html');
     const { page, visit } = await open(file);
