@@ -33,3 +33,11 @@ export function isoDate(seconds: number | bigint): string {
   const digits = String(year < 0n ? -year : year).padStart(6, '0');
   return (year < 0n ? '-' : '+') + digits + monthDay;
 }
+
+/** `YYYY-MM-DD HH:MM:SS UTC` of whole seconds since 1970: isoDate and the time of day, exact for every time. */
+export function isoDateTime(seconds: number | bigint): string {
+  const s = BigInt(seconds);
+  const ofDay = Number(s - floorDiv(s, SECONDS_PER_DAY) * SECONDS_PER_DAY);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${isoDate(s)} ${two(Math.floor(ofDay / 3600))}:${two(Math.floor((ofDay % 3600) / 60))}:${two(ofDay % 60)} UTC`;
+}

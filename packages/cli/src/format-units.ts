@@ -17,6 +17,19 @@ export function humanCount(n: number | bigint): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count in at most 6 characters, for narrow columns: 9999, 12.3k, 456k, 1.2M, 34G. */
+export function shortCount(n: number): string {
+  if (n < 10_000) return String(n);
+  const units = ['k', 'M', 'G', 'T', 'P'];
+  let value = n;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value < 100 ? value.toFixed(1) : Math.round(value)}${units[unit]}`;
+}
+
 export function humanDuration(ms: number): string {
   const s = Math.floor(ms / 1000);
   if (s < 60) return `${(ms / 1000).toFixed(1)}s`;

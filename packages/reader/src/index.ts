@@ -18,7 +18,8 @@ export {
 } from './format/manifest.js';
 export { RootPath } from './sdk/root-path.js';
 export { depthOf } from './format/record-decoder.js';
-export { directoryTotals, type DirectoryTotal } from './analysis/directory-totals.js';
+export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
+export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
 export {
@@ -34,7 +35,7 @@ export {
 export { sumTallies, type UsageTally } from './analysis/usage-tally.js';
 export { walkSummary, type WalkSummary, type OwnerTally, type TopDirectoryTally } from './analysis/walk-summary.js';
 export { AGE_BUCKETS, ageBucketIndex, type AgeBucket } from './analysis/age-buckets.js';
-export { extensionName, type ExtensionName } from './analysis/extension.js';
+export { extensionName, escapeInvalidUtf8, type ExtensionName } from './analysis/extension.js';
 export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames, type OwnerDirectory } from './analysis/owner-names.js';
 export { topDirectories, type DirectoryRanking } from './analysis/top-directories.js';
 export type { LargestFile } from './analysis/largest-files.js';

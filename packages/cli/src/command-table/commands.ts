@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../command-definition.js';
+import { browseDefinition } from './browse.js';
 import { catDefinition } from './cat.js';
 import { diffDefinition } from './diff.js';
 import { duDefinition } from './du.js';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   diffDefinition,
   trendDefinition,
   purgeDefinition,
+  browseDefinition,
 ];
 
 export const DEFAULT_COMMAND: CommandDefinition = walkDefinition;

@@ -6,6 +6,7 @@ import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
+import type { WalkEntry } from '../sdk/record.js';
 
 /** One directory's totals. Recursive figures include the directory itself, as du counts it. */
 export interface DirectoryTotal {
@@ -30,6 +31,18 @@ export interface DirectoryTotal {
   readonly apparentBytes: bigint;
   /** Sum of st_blocks * 512; null in a --compact walk, which does not record blocks. */
   readonly allocatedBytes: bigint | null;
+  /** The newest mtime of it and everything below it (whole seconds), as `du --time` shows; -Infinity when nothing was read. */
+  readonly newestMtime: number;
+}
+
+/** What `directoryTotals` reads besides the walk. */
+export interface DirectoryTotalsOptions extends Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
+  /**
+   * Called with every entry but the root, and the key (latin1 relative path) of the
+   * directory holding it, in the order read: a caller that also wants each
+   * directory's children (browse's index) has them in the same pass.
+   */
+  readonly onEntry?: (e: WalkEntry, parentKey: string) => void;
 }
 
 /** Mutable accumulator of one directory, keyed by its relative path (latin1, one char per byte). */
@@ -49,6 +62,7 @@ interface Accumulator {
   dirs: number;
   readonly apparent: ByteSum;
   readonly allocated: ByteSum;
+  newestMtime: number;
 }
 
 /** Where a hard-linked file is counted (hard-links.ts: at its smallest path). */
@@ -65,7 +79,8 @@ interface LinkCredit {
  * (dev, inode). Exact: byte sums stay exact past 2^53 (ByteSum). Memory grows with
  * the number of directories (and of hard-linked files), not of entries: records stream past.
  */
-export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): Promise<DirectoryTotal[]> {
+export async function directoryTotals(walk: Walk, options: DirectoryTotalsOptions = {}): Promise<DirectoryTotal[]> {
+  const onEntry = options.onEntry;
   const dirs = new Map<string, Accumulator>();
   const links = new HardLinks<LinkCredit>();
   const get = (key: string): Accumulator => {
@@ -96,19 +111,25 @@ export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 
         self.dev = e.dev;
         self.dirs += 1;
         credit(self, type, size, allocated);
+        if (e.mtime > self.newestMtime) self.newestMtime = e.mtime;
         if (key !== '') {
           self.parent = parents.of(e);
           countDirect(self.parent, type, size);
+          onEntry?.(e, self.parent.key);
         }
         continue;
       }
       if (isRoot(e)) {
         // A walk of a single file: the root is that file.
-        credit(get(''), type, size, allocated);
+        const root = get('');
+        credit(root, type, size, allocated);
+        root.newestMtime = e.mtime;
         continue;
       }
       const parent = parents.of(e);
       countDirect(parent, type, size);
+      if (e.mtime > parent.newestMtime) parent.newestMtime = e.mtime;
+      onEntry?.(e, parent.key);
       const linkId = hardLinkId(e);
       if (linkId !== null) {
         const key = entryKey(e);
@@ -127,7 +148,10 @@ export async function directoryTotals(walk: Walk, options: Pick<RecordsOptions, 
     // just as a parent is looked up by key.
     (acc) => acc.parent ?? dirs.get(parentKey(acc.key)),
     (acc) => get(parentKey(acc.key)),
-    addSubtree,
+    (up, acc) => {
+      addSubtree(up, acc);
+      if (acc.newestMtime > up.newestMtime) up.newestMtime = acc.newestMtime;
+    },
   );
   return [...dirs.values()]
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
@@ -150,6 +174,7 @@ function newAccumulator(key: string): Accumulator {
     dirs: 0,
     apparent: new ByteSum(),
     allocated: new ByteSum(),
+    newestMtime: -Infinity,
   };
 }
 
@@ -193,5 +218,6 @@ function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryT
     dirs: acc.dirs,
     apparentBytes: acc.apparent.value(),
     allocatedBytes: compact ? null : acc.allocated.value(),
+    newestMtime: acc.newestMtime,
   };
 }

@@ -60,8 +60,14 @@ export function extensionName(latin1Key: string): ExtensionName {
   }
 }
 
-/** Valid UTF-8 runs as text, every other byte as \xNN. */
-function escapeInvalidUtf8(bytes: Buffer): string {
+/** Valid UTF-8 runs as text, every other byte as \xNN: a name's bytes for people, never a U+FFFD that hides which. */
+export function escapeInvalidUtf8(raw: Uint8Array): string {
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    // some byte is not UTF-8: byte by byte below
+  }
   let out = '';
   let i = 0;
   while (i < bytes.length) {

@@ -2,7 +2,7 @@
 // walk files, kept apart from the reading SDK.
 export * from './layout.js';
 export { RecordBuffer, type BlockSink, type StatSeconds } from './record-buffer.js';
-export { readU64 } from './integers.js';
+export { readU64, writeU64 } from './integers.js';
 export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
 export { decodeBlock } from './record-decoder.js';
 export { floorSecondsFromMs, floorDivNs, exactSeconds, readSeconds } from './time.js';
