@@ -1,5 +1,5 @@
-// Suites that need FUSE, Redis, Chromium, ncdu, a mount namespace or the native addon skip
-// on a machine without them, which is right for a developer and wrong for CI: there a skip would pass in
+// Suites that need FUSE, Redis, Chromium, ncdu, tmux, a mount namespace or the native addon
+// skip on a machine without them, which is right for a developer and wrong for CI: there a skip would pass in
 // silence. .ci/run installs every prerequisite and sets CI=true, so under CI a missing
 // one is this file's failure, named, instead of a suite that never ran.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { redisSkipReason } from './helpers/redis.js';
 import { nativeSkipReason } from './helpers/routes.js';
 import { slowfsSkipReason } from './helpers/slowfs.js';
+import { tmuxSkipReason } from './helpers/tmux.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -26,6 +27,9 @@ describe.runIf(process.env.CI === 'true')('CI has what every suite needs (so non
   });
   it('ncdu, to read back the ncdu export', () => {
     expect(existsSync('/usr/bin/ncdu'), '/usr/bin/ncdu is missing').toBe(true);
+  });
+  it('tmux for the browse tests', () => {
+    expect(tmuxSkipReason()).toBeNull();
   });
   it('the native addon', () => {
     expect(nativeSkipReason).toBeNull();

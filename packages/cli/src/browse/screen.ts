@@ -71,8 +71,9 @@ export function renderScreen(b: Browser, header: WalkHeader, columns: number, ro
     lines.push(fit(`terminal too small (${columns}x${rows}): pwalk-ts browse needs ${SMALLEST.columns}x${SMALLEST.rows}; q quits`, columns));
     return frame(lines, rows);
   }
-  const started = header.started === null ? 'unknown date' : `walked ${isoDate(Math.floor(header.started / 1000))}`;
-  lines.push(bar(` pwalk-ts browse  ${terminalName(header.root)}  ${started}  ${header.status}`));
+  const started = header.started === null ? 'walked at an unknown date' : `walked ${isoDate(Math.floor(header.started / 1000))}`;
+  // The status first: a long root is what gets cut.
+  lines.push(bar(` pwalk-ts browse  ${header.status}, ${started}  ${terminalName(header.root)}`));
   const list = b.current;
   const kind = b.sizeKind;
   const total = directoryBytes(list.dir, kind);
@@ -138,9 +139,12 @@ function rowLine(row: ChildRow, bytes: number | bigint, ofLargest: number, ofPar
   return selected ? `${INVERSE}${line}${RESET}` : line;
 }
 
-/** Positions every line explicitly and clears the rest of each. */
+/**
+ * Positions every line explicitly, erasing it first. (Erasing after the text would
+ * take the last column with it: without autowrap the cursor stays on that column.)
+ */
 function frame(lines: readonly string[], rows: number): string {
   let out = '';
-  for (let r = 0; r < rows; r++) out += `\x1b[${r + 1};1H${RESET}${lines[r] ?? ''}${RESET}\x1b[K`;
+  for (let r = 0; r < rows; r++) out += `\x1b[${r + 1};1H${RESET}\x1b[2K${lines[r] ?? ''}${RESET}`;
   return out;
 }

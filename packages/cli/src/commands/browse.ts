@@ -58,7 +58,7 @@ export async function run(args: BrowseArgs, io: CliIo): Promise<number> {
 }
 
 function walkHeader(walk: Walk): WalkHeader {
-  const damaged = walk.problems.length > 0 ? ', DAMAGED (see the lines printed on quitting)' : '';
+  const damaged = walk.problems.length > 0 ? ', DAMAGED (listed on quitting)' : '';
   return {
     root: walk.root.bytes,
     started: walk.manifest?.startTime ?? null,

@@ -11,4 +11,3 @@ export function escapeControls(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
-
