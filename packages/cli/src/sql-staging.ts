@@ -1,10 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
 import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
-import { defaultCacheDir, walkCacheKey } from './walk-cache.js';
+import { defaultCacheDir, makeStagingFolder, removeStaleStaging, walkCacheKey } from './walk-cache.js';
 
 /** Bump when the exported tables change (columns, types, encodings), so older cached files are not read. */
 const CACHE_FORMAT = 2;
@@ -12,12 +11,6 @@ const CACHE_FORMAT = 2;
 const META_FILE = 'walk.json';
 const ENTRIES_FILE = 'entries.parquet';
 const ERRORS_FILE = 'errors.parquet';
-/** A staging folder's name: `.staging-PID-HOST-XXXXXX`, so a later run can tell whether its owner is gone. */
-const STAGING_PREFIX = '.staging-';
-const STAGING_NAME = /^\.staging-(\d+)-(.+)-[^-]{6}$/;
-/** A staging folder older than this is left over whoever made it: no staging takes a day. */
-const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
-
 /** The walk's two tables as Parquet files. */
 export interface StagedTables {
   readonly entries: string;
@@ -77,7 +70,7 @@ export async function cachedTables(walk: Walk, cacheDir: string, options: StageO
     return { entries: join(entry, ENTRIES_FILE), errors: join(entry, ERRORS_FILE), cached: true };
   }
   makeFolders(cacheDir);
-  const staging = mkdtempSync(join(cacheDir, `${STAGING_PREFIX}${process.pid}-${hostname()}-`));
+  const staging = makeStagingFolder(cacheDir);
   try {
     await stageTables(walk, staging, options);
     const meta: CacheMeta = {
@@ -118,42 +111,6 @@ function touch(entry: string): void {
     utimesSync(entry, now, now);
   } catch {
     // a read-only cache is still a cache
-  }
-}
-
-/**
- * Removes staging folders a killed command left behind (SIGKILL, a crash, power loss):
- * those whose process is gone from this host, and any older than a day (another
- * host's, or a pid reused since). Never fails the command: the cache may be read-only.
- */
-function removeStaleStaging(cacheDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir);
-  } catch {
-    return;
-  }
-  const host = hostname();
-  for (const name of names) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const path = join(cacheDir, name);
-    try {
-      const owner = STAGING_NAME.exec(name);
-      const orphan = owner !== null && owner[2] === host && !processAlive(Number(owner[1]));
-      if (orphan || Date.now() - statSync(path).mtimeMs > STALE_STAGING_MS) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // gone meanwhile, or not ours to remove: the next run tries again
-    }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, as another user's process.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -47,12 +47,11 @@ export class Browser {
 
   constructor(
     private readonly index: BrowseIndex,
+    private readonly root: DirectoryInfo,
     /** The walk root's bytes: directory keys are relative to it. */
     private readonly rootBytes: Buffer,
     private readonly names: OwnerNames,
   ) {
-    const root = index.directory('');
-    if (root === undefined) throw new Error('the index has no root directory');
     this.sizeKind = root.allocated === null ? 'apparent' : 'allocated';
     this.path = [this.listing(root)];
   }
@@ -263,7 +262,7 @@ export class Browser {
 
   /** Shows the directory at `parts` below the root, or selects the entry there in its directory. */
   private goTo(parts: readonly string[]): boolean {
-    const trail: Listing[] = [this.listing(this.index.directory('')!)];
+    const trail: Listing[] = [this.listing(this.root)];
     for (let i = 0; i < parts.length; i++) {
       const list = trail[trail.length - 1]!;
       const at = list.rows.findIndex((r) => r.name.toString('latin1') === parts[i]);

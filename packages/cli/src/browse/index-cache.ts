@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Walk } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
-import { defaultCacheDir, walkCacheKey } from '../walk-cache.js';
+import { defaultCacheDir, makeStagingFolder, removeStaleStaging, walkCacheKey } from '../walk-cache.js';
 import { buildIndex } from './index-build.js';
 import { FORMAT } from './index-layout.js';
 import { BrowseIndex, IndexFileError } from './index-read.js';
@@ -26,7 +26,8 @@ export function browseCacheDir(): string {
  * Keyed as the sql cache is (walk-cache.ts), so a walk rewritten in place is indexed
  * again and its older index removed; the name starts with a hash of the walk folder's
  * real path, which is how the older one is found. Built under a temporary name and
- * renamed complete. Where no cache can be written (a read-only home) the index is
+ * renamed complete (a staging folder a killed run left is removed by a later one, as
+ * the sql cache's are). Where no cache can be written (a read-only home) the index is
  * built in a temporary folder and deleted once open.
  */
 export async function openBrowseIndex(walk: Walk, signal: AbortSignal, onBuild: () => void): Promise<OpenedIndex> {
@@ -44,7 +45,8 @@ export async function openBrowseIndex(walk: Walk, signal: AbortSignal, onBuild: 
   let folder: string;
   try {
     makeFolders(cacheDir);
-    folder = mkdtempSync(join(cacheDir, `.building-${process.pid}-`));
+    removeStaleStaging(cacheDir);
+    folder = makeStagingFolder(cacheDir);
   } catch {
     folder = mkdtempSync(join(tmpdir(), 'pwalk-ts-browse-'));
     try {

@@ -1,7 +1,7 @@
 import type { ReadStream, WriteStream } from 'node:tty';
 import { resolveOwnerNames, WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
 import { Browser } from '../browse/browser.js';
-import { openBrowseIndex } from '../browse/index-cache.js';
+import { openBrowseIndex, type OpenedIndex } from '../browse/index-cache.js';
 import { renderScreen, type WalkHeader } from '../browse/screen.js';
 import { TerminalSession } from '../browse/terminal.js';
 import type { BrowseArgs } from '../command-table/browse.js';
@@ -19,7 +19,7 @@ export async function run(args: BrowseArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
   const abort = abortOnSignals(io);
   try {
-    let opened;
+    let opened: OpenedIndex;
     try {
       opened = await openBrowseIndex(walk, abort.signal, () => io.stderr.write(`pwalk-ts: indexing ${walk.dir} for browse (once per walk)...\n`));
     } catch (err) {
@@ -30,7 +30,9 @@ export async function run(args: BrowseArgs, io: CliIo): Promise<number> {
     const { index } = opened;
     // A cached index met the walk's damage when it was built: it is the walk's damage still.
     if (!opened.built) for (const p of index.problems) walk.problems.push(new WalkFormatError(p.code as WalkErrorCode, p.message));
-    const browser = new Browser(index, walk.root.bytes, await resolveOwnerNames());
+    const root = index.directory('');
+    if (root === undefined) throw new UsageError(`${walk.dir} holds no record to browse`);
+    const browser = new Browser(index, root, walk.root.bytes, await resolveOwnerNames());
     const header = walkHeader(walk);
     const colour = !process.env['NO_COLOR'];
     const session = new TerminalSession(input, output);
