@@ -48,15 +48,18 @@ export interface IndexProblem {
 export class IndexFileError extends Error {}
 
 /**
- * An index file opened for browsing: the directory table in memory (one key and offset
- * per directory, each record decoded when asked), a directory's children read from
- * the file when it is shown. Nothing else of the walk is read.
+ * An index file opened for browsing: the directory table in memory (records in key
+ * byte order, as directoryTotals gives them, found by binary search over their offsets;
+ * each decoded when asked), a directory's children read from the file when it is
+ * shown. Nothing else of the walk is read. Perf: a Map from key strings to offsets
+ * took 1.8 s to open at 141k directories (the 1 M corpus) and 11 s at 1.4 M; the
+ * offsets alone take one pass over the table with no string made.
  */
 export class BrowseIndex {
   private constructor(
     private readonly fd: number,
     private readonly table: Buffer,
-    private readonly offsets: Map<string, number>,
+    private readonly offsets: Float64Array,
     readonly problems: readonly IndexProblem[],
     readonly byteLength: number,
   ) {}
@@ -80,12 +83,11 @@ export class BrowseIndex {
       const problemsOffset = footer.readDoubleLE(8);
       const count = footer.readUInt32LE(16);
       const table = readAt(fd, tableOffset, problemsOffset - tableOffset);
-      const offsets = new Map<string, number>();
+      const offsets = new Float64Array(count);
       let at = 0;
       for (let i = 0; i < count; i++) {
-        const keyLength = table.readUInt32LE(at);
-        offsets.set(table.toString('latin1', at + 4, at + 4 + keyLength), at);
-        const body = at + 4 + keyLength;
+        offsets[i] = at;
+        const body = at + 4 + table.readUInt32LE(at);
         at = body + DIRECTORY.bytes + table.readUInt32LE(body + DIRECTORY.runs) * RUN_BYTES;
       }
       const problemsLength = readAt(fd, problemsOffset, 4).readUInt32LE(0);
@@ -99,11 +101,28 @@ export class BrowseIndex {
   }
 
   get directoryCount(): number {
-    return this.offsets.size;
+    return this.offsets.length;
+  }
+
+  /** The record of the directory `key` (latin1 relative path), by binary search in byte order. */
+  private find(key: string): number | undefined {
+    const wanted = Buffer.from(key, 'latin1');
+    const t = this.table;
+    let low = 0;
+    let high = this.offsets.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.offsets[middle]!;
+      const order = wanted.compare(t, at + 4, at + 4 + t.readUInt32LE(at));
+      if (order === 0) return at;
+      if (order < 0) high = middle - 1;
+      else low = middle + 1;
+    }
+    return undefined;
   }
 
   directory(key: string): DirectoryInfo | undefined {
-    const at = this.offsets.get(key);
+    const at = this.find(key);
     if (at === undefined) return undefined;
     const t = this.table;
     const view = new DataView(t.buffer, t.byteOffset, t.byteLength);
