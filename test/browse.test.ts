@@ -79,6 +79,8 @@ beforeAll(async () => {
   mkdirSync(join(tree, 'many/inner'), { recursive: true });
   for (let i = 0; i < 1000; i++) writeFileSync(join(tree, `many/n${String(i).padStart(4, '0')}`), '');
   mkdirSync(join(tree, 'a-directory-with-a-long-name-that-does-not-fit-eighty-columns-of-screen'));
+  // big/ and what is in it belong to nobody (65534), for the owners overlay.
+  execFileSync('chown', ['-R', '65534:65534', join(tree, 'big')]);
   walk = join(base, 'walk');
   await runCliOk([tree, '--threads', '2', '--out', walk, '--quiet']);
   const hostile = join(base, 'hostile');
@@ -150,6 +152,39 @@ describe.skipIf(skip !== null)('pwalk-ts browse in a terminal', () => {
     screen = await pane.waitForText('sizes: apparent');
     expect(screen.split('\n')[1]).toContain(`${humanBytes(du(tree, true))} apparent`);
     expect(rows(screen)[0]).toMatchObject({ name: 'sparse', size: humanBytes(2 ** 30) });
+    pane.type('q');
+    await pane.waitForText('EXIT=0');
+  });
+
+  it('u: bytes per owner below a directory, as lstat counts them (hard links once)', async () => {
+    // Python's own sums of st_blocks x 512 per uid below the root (the root itself not included).
+    const truth = JSON.parse(
+      py(
+        `import os,sys,json
+seen=set(); out={}
+for d,dirs,files in os.walk(sys.argv[1]):
+  for n in dirs+files:
+    st=os.lstat(os.path.join(d,n))
+    if st.st_nlink>1 and not os.path.isdir(os.path.join(d,n)):
+      if (st.st_dev,st.st_ino) in seen: continue
+      seen.add((st.st_dev,st.st_ino))
+    out[st.st_uid]=out.get(st.st_uid,0)+st.st_blocks*512
+print(json.dumps(out))`,
+        tree,
+      ),
+    ) as Record<string, number>;
+    const pane = browse('owners', walk);
+    await pane.waitForText('sort: size');
+    pane.keys('End');
+    pane.type('u');
+    const screen = await pane.waitForText('owners below');
+    const total = Object.values(truth).reduce((a, b) => a + b, 0);
+    expect(screen).toContain(`${tree}: ${humanBytes(total)} disk usage below it`);
+    expect(Object.keys(truth).sort()).toEqual(['0', '65534']);
+    for (const [uid, bytes] of Object.entries(truth)) {
+      expect(screen).toMatch(new RegExp(`^ +${humanBytes(bytes).replace('.', '\\.')} +[0-9.]+% +[0-9,]+ entr(y|ies) +\\S+ \\(${uid}\\)$`, 'm'));
+    }
+    pane.type('x');
     pane.type('q');
     await pane.waitForText('EXIT=0');
   });

@@ -24,6 +24,8 @@ export type Overlay =
 export type Outcome = 'redraw' | 'quit' | 'interrupt';
 
 const SORT_KEYS: Record<string, SortKey> = { s: 'size', c: 'count', m: 'mtime', n: 'name' };
+/** A subtree past this many entries takes long enough (a second or more) to say so first. */
+const SLOW_SUBTREE_ENTRIES = 200_000;
 
 function byName(a: ChildRow, b: ChildRow): number {
   return Buffer.compare(a.name, b.name);
@@ -43,6 +45,11 @@ export class Browser {
   message: string | null = null;
   /** Rows the list shows at once; the screen sets it before each key. */
   pageRows = 10;
+  /**
+   * Told before a step that reads more than one directory (the owners of a subtree: at
+   * the root of a 10 M-entry walk, the whole index), so the screen can say so first.
+   */
+  onSlowStep: () => void = () => undefined;
   private readonly path: Listing[];
 
   constructor(
@@ -211,6 +218,11 @@ export class Browser {
   private showOwners(): void {
     const row = this.current.rows[this.current.selected];
     const dir = row?.dir ?? this.current.dir;
+    if (dir.entries > SLOW_SUBTREE_ENTRIES) {
+      this.message = `counting the owners of ${dir.entries.toLocaleString('en-US')} entries...`;
+      this.onSlowStep();
+      this.message = null;
+    }
     this.overlay = { kind: 'text', title: 'owners below', lines: ownerLines(this.index, dir, this.pathOf(dir.key), this.sizeKind, this.names) };
   }
 

@@ -42,6 +42,7 @@ export async function run(args: BrowseArgs, io: CliIo): Promise<number> {
         resolve(exit);
       };
       const redraw = (): void => session.draw(renderScreen(browser, header, session.columns, session.rows, colour));
+      browser.onSlowStep = redraw;
       abort.onAbort(() => finish(abort.exitCode()));
       session.start((key) => {
         const outcome = browser.press(key);
