@@ -29,7 +29,7 @@ export async function buildIndex(walk: Walk, path: string, signal: AbortSignal):
     let runKey: string | undefined;
     let run: number[] = [];
     const links = new HardLinks<{ key: string; offset: number }>();
-    const onEntry = (e: WalkEntry, parentKey: string): void => {
+    const onEntry = (e: WalkEntry, parentKey: string, size: number | bigint, allocated: number | bigint | null): void => {
       if (parentKey !== runKey) {
         runKey = parentKey;
         run = runs.get(parentKey) ?? [];
@@ -38,7 +38,7 @@ export async function buildIndex(walk: Walk, path: string, signal: AbortSignal):
       }
       const start = spool.offset;
       const linkId = hardLinkId(e);
-      spool.addChild(e, linkId !== null);
+      spool.addChild(e, size, allocated, linkId !== null);
       if (linkId !== null) {
         const key = Buffer.from(e.relativePathBytes).toString('latin1');
         const held = links.meet(linkId, key);
@@ -110,7 +110,7 @@ class ChildSpool {
 
   constructor(private readonly fd: number) {}
 
-  addChild(e: WalkEntry, linked: boolean): void {
+  addChild(e: WalkEntry, size: number | bigint, allocated: number | bigint | null, linked: boolean): void {
     const rel = e.relativePathBytes;
     let start = rel.length;
     while (start > 0 && rel[start - 1] !== SLASH) start--;
@@ -119,13 +119,13 @@ class ChildSpool {
     const buf = this.buf;
     const view = this.view;
     const at = this.used;
-    const compact = e.blocks === null;
+    const compact = allocated === null;
     buf.fill(0, at, at + CHILD.bytes);
     buf.writeUInt8(TYPE_CODE.get(e.type) ?? 0, at + CHILD.type);
     buf.writeUInt8((compact ? COMPACT_FLAG : 0) | (linked ? LINK_FLAG : 0), at + CHILD.flags);
     buf.writeUInt16LE(nameLength, at + CHILD.nameLength);
     buf.writeDoubleLE(e.mtime, at + CHILD.mtime);
-    writeU64(view, at + CHILD.size, e.size);
+    writeU64(view, at + CHILD.size, size);
     writeU64(view, at + CHILD.inode, e.inode);
     if (!compact) {
       buf.writeUInt32LE(e.mode!, at + CHILD.mode);
@@ -134,7 +134,7 @@ class ChildSpool {
       buf.writeUInt32LE(e.nlink!, at + CHILD.nlink);
       buf.writeDoubleLE(e.atime!, at + CHILD.atime);
       buf.writeDoubleLE(e.ctime!, at + CHILD.ctime);
-      writeU64(view, at + CHILD.allocated, e.blocks! * 512n);
+      writeU64(view, at + CHILD.allocated, allocated);
       writeU64(view, at + CHILD.dev, e.dev!);
     }
     buf.set(rel.subarray(start), at + CHILD.bytes);

@@ -38,11 +38,12 @@ export interface DirectoryTotal {
 /** What `directoryTotals` reads besides the walk. */
 export interface DirectoryTotalsOptions extends Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
   /**
-   * Called with every entry but the root, and the key (latin1 relative path) of the
-   * directory holding it, in the order read: a caller that also wants each
-   * directory's children (browse's index) has them in the same pass.
+   * Called with every entry but the root, the key (latin1 relative path) of the
+   * directory holding it, and its st_size and st_blocks x 512 as exact amounts (null in
+   * a --compact walk), in the order read: a caller that also wants each directory's
+   * children (browse's index) has them in the same pass, with no BigInt made for them.
    */
-  readonly onEntry?: (e: WalkEntry, parentKey: string) => void;
+  readonly onEntry?: (e: WalkEntry, parentKey: string, size: ByteAmount, allocated: ByteAmount | null) => void;
 }
 
 /** Mutable accumulator of one directory, keyed by its relative path (latin1, one char per byte). */
@@ -99,7 +100,8 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
     for (const e of batch) {
       const type = e.type;
       const size = sizeAmount(e);
-      let allocated = allocatedAmount(e);
+      const recorded = allocatedAmount(e);
+      let allocated = recorded;
       if (allocated === null) {
         compact = true;
         allocated = 0;
@@ -115,7 +117,7 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
         if (key !== '') {
           self.parent = parents.of(e);
           countDirect(self.parent, type, size);
-          onEntry?.(e, self.parent.key);
+          onEntry?.(e, self.parent.key, size, recorded);
         }
         continue;
       }
@@ -129,7 +131,7 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
       const parent = parents.of(e);
       countDirect(parent, type, size);
       if (e.mtime > parent.newestMtime) parent.newestMtime = e.mtime;
-      onEntry?.(e, parent.key);
+      onEntry?.(e, parent.key, size, recorded);
       const linkId = hardLinkId(e);
       if (linkId !== null) {
         const key = entryKey(e);
