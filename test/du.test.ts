@@ -38,7 +38,9 @@ os.makedirs(os.path.join(r,'x','b'))
 os.link(os.path.join(r,'x','a','shared'), os.path.join(r,'x','b','shared'))
 with open(os.path.join(r,'sparse'),'wb') as f: f.truncate(6*2**30)
 os.symlink('d0', os.path.join(r,'link-to-d0'))
-os.makedirs(os.path.join(r,'empty','deeper'))`,
+os.makedirs(os.path.join(r,'empty','deeper'))
+os.utime(os.path.join(r,'d2','s1','f3'), (0, 2000000000))
+os.utime(os.path.join(r,'empty','deeper'), (0, 1999999999))`,
     tree,
   );
 });
@@ -90,6 +92,19 @@ describe('pwalk-ts du', () => {
     }
     expect(byPath.get(tree)!.files).toBe(distinct[tree]![0]);
     expect(byPath.get(join(tree, 'd0/s0'))!.depth).toBe(2);
+  });
+
+  it('the SDK gives each directory the newest mtime of it and everything below it, as du --time', async () => {
+    const totals = await directoryTotals(await openWalk(join(base, 'walk-1')));
+    const truth = JSON.parse(
+      py(
+        `import os,sys,json\nr=sys.argv[1]\nout={}\nfor dp,dn,fn in os.walk(r):\n  out[dp]=max(os.lstat(os.path.join(p,n)).st_mtime_ns//10**9 for p,ds,fs in os.walk(dp) for n in ['.']+ds+fs)\nprint(json.dumps(out))`,
+        tree,
+      ),
+    ) as Record<string, number>;
+    expect(Object.fromEntries(totals.map((t) => [t.path, t.newestMtime]))).toEqual(truth);
+    expect(truth[tree]).toBe(2000000000);
+    expect(truth[join(tree, 'empty')]).toBe(1999999999);
   });
 
   it('--top lists the largest directories; bad flags are usage errors', async () => {

@@ -29,7 +29,9 @@ export class TmuxPane {
   constructor(folder: string, name: string, script: string, columns: number, rows: number, env: Record<string, string> = {}) {
     this.server = `pwalk-test-${process.pid}-${name}`;
     const file = join(folder, `${name}.sh`);
-    const exports = Object.entries(env).map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'\n`).join('');
+    const exports = Object.entries(env)
+      .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'\n`)
+      .join('');
     writeFileSync(file, `${exports}${script}\nexec sleep 3600\n`);
     this.tmux(['-f', '/dev/null', 'new-session', '-d', '-s', 'main', '-x', String(columns), '-y', String(rows), `sh ${file}`]);
   }

@@ -233,7 +233,7 @@ describe('topDirectories', () => {
         path: `/r/${rel.toString()}`, relativePathBytes: rel, pathBytes: Buffer.from(`/r/${rel.toString()}`), depth: 1, inode: BigInt(i), dev: 1n,
         directEntries: 0, directFiles: 0, directDirs: 0, directBytes: 0n,
         entries: files + Math.floor(next() * 5), files, dirs: 1,
-        apparentBytes: BigInt(Math.floor(next() * 30)) * 2n ** 60n, allocatedBytes: BigInt(Math.floor(next() * 30)),
+        apparentBytes: BigInt(Math.floor(next() * 30)) * 2n ** 60n, allocatedBytes: BigInt(Math.floor(next() * 30)), newestMtime: 0,
       };
     });
     const measures = {

@@ -16,9 +16,7 @@ export interface Listing {
 }
 
 export type Overlay =
-  | { readonly kind: 'help' }
-  | { readonly kind: 'text'; readonly title: string; readonly lines: readonly string[] }
-  | { readonly kind: 'jump'; text: string };
+  { readonly kind: 'help' } | { readonly kind: 'text'; readonly title: string; readonly lines: readonly string[] } | { readonly kind: 'jump'; text: string };
 
 /** What the command does after a key: draw again, or end (q, or Ctrl-C in raw mode). */
 export type Outcome = 'redraw' | 'quit' | 'interrupt';
@@ -156,11 +154,13 @@ export class Browser {
   private comparator(): (a: ChildRow, b: ChildRow) => number {
     const kind = this.sizeKind;
     const sign = this.reverse ? -1 : 1;
-    const descending = <T extends number | bigint>(value: (r: ChildRow) => T) => (a: ChildRow, b: ChildRow): number => {
-      const x = value(a);
-      const y = value(b);
-      return sign * (x > y ? -1 : x < y ? 1 : 0) || byName(a, b);
-    };
+    const descending =
+      <T extends number | bigint>(value: (r: ChildRow) => T) =>
+      (a: ChildRow, b: ChildRow): number => {
+        const x = value(a);
+        const y = value(b);
+        return sign * (x > y ? -1 : x < y ? 1 : 0) || byName(a, b);
+      };
     switch (this.sort) {
       case 'size':
         return descending((r) => rowBytes(r, kind));
@@ -197,7 +197,10 @@ export class Browser {
     // The order may have changed below: the parent is sorted again, and the directory left stays selected.
     const parent = this.current;
     parent.rows.sort(this.comparator());
-    parent.selected = Math.max(0, parent.rows.findIndex((r) => r.dir?.key === left.dir.key));
+    parent.selected = Math.max(
+      0,
+      parent.rows.findIndex((r) => r.dir?.key === left.dir.key),
+    );
   }
 
   private setSort(sort: SortKey): void {

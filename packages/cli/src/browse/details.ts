@@ -14,9 +14,15 @@ function modeText(type: string, mode: number): string {
   const special = (exec: number, flag: number, on: string, off: string): string => (mode & flag ? (mode & exec ? on : off) : bit(exec, 'x'));
   return (
     (TYPE_LETTER[type] ?? '?') +
-    bit(0o400, 'r') + bit(0o200, 'w') + special(0o100, 0o4000, 's', 'S') +
-    bit(0o40, 'r') + bit(0o20, 'w') + special(0o10, 0o2000, 's', 'S') +
-    bit(0o4, 'r') + bit(0o2, 'w') + special(0o1, 0o1000, 't', 'T')
+    bit(0o400, 'r') +
+    bit(0o200, 'w') +
+    special(0o100, 0o4000, 's', 'S') +
+    bit(0o40, 'r') +
+    bit(0o20, 'w') +
+    special(0o10, 0o2000, 's', 'S') +
+    bit(0o4, 'r') +
+    bit(0o2, 'w') +
+    special(0o1, 0o1000, 't', 'T')
   );
 }
 
@@ -82,7 +88,9 @@ export function ownerLines(index: BrowseIndex, dir: DirectoryInfo, path: Buffer,
   for (const [uid, t] of ranked) {
     const share = total === 0n ? 0 : Number((t.bytes * 1000n) / total) / 10;
     const who = uid === null ? '(unknown: a --compact walk)' : `${escapeControls(names.user(uid))} (${uid})`;
-    lines.push(`${humanBytes(t.bytes).padStart(10)}  ${`${share.toFixed(1)}%`.padStart(6)}  ${humanCount(t.entries).padStart(11)} ${t.entries === 1 ? 'entry  ' : 'entries'}  ${who}`);
+    lines.push(
+      `${humanBytes(t.bytes).padStart(10)}  ${`${share.toFixed(1)}%`.padStart(6)}  ${humanCount(t.entries).padStart(11)} ${t.entries === 1 ? 'entry  ' : 'entries'}  ${who}`,
+    );
   }
   if (ranked.length === 0) lines.push('(nothing below it)');
   return lines;

@@ -154,7 +154,7 @@ export class BrowseIndex {
     for (const run of dir.runs) {
       const buf = readAt(this.fd, run.offset, run.length);
       const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      for (let at = 0; at < buf.length; ) {
+      for (let at = 0; at < buf.length;) {
         const nameLength = buf.readUInt16LE(at + CHILD.nameLength);
         const name = buf.subarray(at + CHILD.bytes, at + CHILD.bytes + nameLength);
         const type = ENTRY_TYPE_NAMES[buf.readUInt8(at + CHILD.type)] ?? 'unknown';

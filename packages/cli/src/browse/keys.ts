@@ -30,6 +30,7 @@ const SEQUENCES: Record<string, Key> = {
 };
 
 /** An escape sequence (CSI or SS3), a lone ESC, or one character. */
+// eslint-disable-next-line no-control-regex -- ESC starts the sequences this pattern splits
 const TOKEN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO[\s\S]|[\s\S]/gu;
 
 /**

@@ -92,7 +92,15 @@ export function renderScreen(b: Browser, header: WalkHeader, columns: number, ro
     lines.push(paint(BOLD, fit(` ${title} (any key closes)`, columns)));
     for (let i = 0; i < body; i++) lines.push(fit(i < text.length ? ` ${text[i]}` : '', columns));
   } else {
-    lines.push(paint(BOLD, fit(`${'size'.padStart(9)} ${'share'.padStart(6)} ${'bar'.padEnd(BAR_WIDTH + 2)} ${'files'.padStart(6)} ${'entrs'.padStart(6)} ${'newest'.padEnd(10)}   name`, columns)));
+    lines.push(
+      paint(
+        BOLD,
+        fit(
+          `${'size'.padStart(9)} ${'share'.padStart(6)} ${'bar'.padEnd(BAR_WIDTH + 2)} ${'files'.padStart(6)} ${'entrs'.padStart(6)} ${'newest'.padEnd(10)}   name`,
+          columns,
+        ),
+      ),
+    );
     if (list.selected < list.top) list.top = list.selected;
     if (list.selected >= list.top + body) list.top = list.selected - body + 1;
     list.top = Math.max(0, Math.min(list.top, Math.max(0, list.rows.length - body)));

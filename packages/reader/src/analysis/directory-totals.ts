@@ -155,9 +155,7 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
       if (acc.newestMtime > up.newestMtime) up.newestMtime = acc.newestMtime;
     },
   );
-  return [...dirs.values()]
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((acc) => toTotal(acc, walk.root, compact));
+  return [...dirs.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((acc) => toTotal(acc, walk.root, compact));
 }
 
 function newAccumulator(key: string): Accumulator {
