@@ -79,7 +79,9 @@ try {
   const widest = dirs.reduce((a, b) => (b.directEntries > a.directEntries ? b : a));
   const jump = { path: widest.path, entries: widest.directEntries };
   const entries = info.manifest?.totals?.entries ?? dirs[0].entries;
-  console.log(`walk ${walk}: ${entries} entries, ${dirs.length} directories, ${(folderBytes(walk) / 2 ** 20).toFixed(1)} MiB; widest directory ${jump.entries} entries`);
+  console.log(
+    `walk ${walk}: ${entries} entries, ${dirs.length} directories, ${(folderBytes(walk) / 2 ** 20).toFixed(1)} MiB; widest directory ${jump.entries} entries`,
+  );
   for (let round = 1; round <= Number(values.repeat); round++) {
     const cache = mkdtempSync(path.join(scratch, 'cache-'));
     const cold = await run(walk, cache, scratch, null);
