@@ -5,7 +5,22 @@
 // and no terminal at all.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { humanBytes } from '../packages/cli/dist/format-units.js';
@@ -342,6 +357,51 @@ print(json.dumps(out))`,
     expect(screen.split('\n')[0]).toContain('INCOMPLETE');
     pane.type('q');
     expect(await pane.waitForText('EXIT=')).toContain('EXIT=1');
+  });
+
+  it('a damaged walk says so in the header, lists the damage on quitting and exits 1; its cached index says so again', async () => {
+    const copy = join(base, 'walk-damaged');
+    cpSync(walk, copy, { recursive: true });
+    // The largest thread file cut mid-block: the reader keeps its whole records and reports the cut.
+    const largest = readdirSync(copy)
+      .filter((f) => f.startsWith('thread_'))
+      .map((f) => join(copy, f))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
+    truncateSync(largest, Math.floor(statSync(largest).size * 0.6));
+    for (const run of ['damaged-1', 'damaged-2']) {
+      const pane = browse(run, copy);
+      const screen = await pane.waitForText('sort: size');
+      expect(screen.split('\n')[0]).toContain('complete, DAMAGED (listed on quitting)');
+      pane.type('q');
+      const after = await pane.waitForText('EXIT=');
+      expect(after).toContain('EXIT=1');
+      expect(after).toMatch(/pwalk-ts: PWALK_\w+: /);
+    }
+  });
+
+  it('a walk whose every block is damaged: the damage and that nothing is left to browse, exit 1', async () => {
+    const copy = join(base, 'walk-destroyed');
+    cpSync(walk, copy, { recursive: true });
+    for (const name of readdirSync(copy).filter((f) => f.startsWith('thread_'))) {
+      // Garbage through every block's records (past the file header): every CRC fails.
+      const path = join(copy, name);
+      const size = statSync(path).size;
+      const fd = openSync(path, 'r+');
+      for (let at = 256; at < size; at += 4096) writeSync(fd, Buffer.alloc(64, 0xa5), 0, Math.min(64, size - at), at);
+      closeSync(fd);
+    }
+    const pane = browse('destroyed', copy);
+    const screen = await pane.waitForText('EXIT=');
+    expect(screen).toContain('EXIT=1');
+    expect(screen).toMatch(/pwalk-ts: PWALK_\w+: /);
+    expect(screen.replace(/\n/g, '')).toContain(`${copy} holds no record to browse`);
+  });
+
+  it('without a writable cache, indexes into a temporary folder and still browses', async () => {
+    const pane = browse('no-cache', walk, { env: { XDG_CACHE_HOME: '/proc/pwalk-ts-no-cache' } });
+    await pane.waitForText('sort: size');
+    pane.type('q');
+    expect(await pane.waitForText('EXIT=')).toContain('EXIT=0');
   });
 
   it('a directory of 100k entries opens and scrolls to its end', async () => {

@@ -31,7 +31,12 @@ export async function run(args: BrowseArgs, io: CliIo): Promise<number> {
     // A cached index met the walk's damage when it was built: it is the walk's damage still.
     if (!opened.built) for (const p of index.problems) walk.problems.push(new WalkFormatError(p.code as WalkErrorCode, p.message));
     const root = index.directory('');
-    if (root === undefined) throw new UsageError(`${walk.dir} holds no record to browse`);
+    if (root === undefined) {
+      // Nothing was read: a damaged walk says why (exit 1); a walk with no damage and no record is a fatal error.
+      if (!reportProblems(walk, io)) throw new UsageError(`${walk.dir} holds no record to browse`);
+      io.stderr.write(`pwalk-ts: ${walk.dir} holds no record to browse\n`);
+      return ExitCode.ENTRY_ERRORS;
+    }
     const browser = new Browser(index, root, walk.root.bytes, await resolveOwnerNames());
     const header = walkHeader(walk);
     const colour = !process.env['NO_COLOR'];
