@@ -434,6 +434,12 @@ print(json.dumps(out))`,
 });
 
 describe('pwalk-ts browse without a terminal', () => {
+  it('--help says what it is, with no empty Options heading', async () => {
+    const help = (await runCliOk(['browse', '--help'])).stdout;
+    expect(help).toMatch(/^Usage: pwalk-ts browse WALK\n\nA full-screen browser of a walk/);
+    expect(help).not.toContain('Options:');
+  });
+
   it('refuses in one line, exit 2', async () => {
     const r = await runCli(['browse', '/nonexistent/walk']);
     expect(r.code).toBe(2);

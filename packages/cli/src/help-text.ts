@@ -20,7 +20,9 @@ export function commandHelp(command: CommandDefinition): string {
   const column = 2 + width + 2;
   const options = rows.map(([label, f]) => `  ${label.padEnd(width)}  ${flagHelp(f, column)}\n`).join('');
   const epilogue = command.epilogue === undefined ? '' : `\n${command.epilogue}`;
-  return `Usage: pwalk-ts ${command.synopsis}\n\n${command.description}\n\nOptions:\n${options}${epilogue}`;
+  // A command without flags (browse) has no Options heading over nothing.
+  const optionsPart = rows.length === 0 ? '' : `\nOptions:\n${options}`;
+  return `Usage: pwalk-ts ${command.synopsis}\n\n${command.description}\n${optionsPart}${epilogue}`;
 }
 
 /** `pwalk-ts --help`: one line per command, from the same definitions. */
