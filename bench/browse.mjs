@@ -16,8 +16,9 @@ import { parseArgs } from 'node:util';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(BENCH, '../packages/cli/bin/pwalk-ts.js');
 const { values } = parseArgs({ options: { walk: { type: 'string' }, root: { type: 'string' }, repeat: { type: 'string', default: '3' } } });
-const server = `pwalk-bench-browse-${process.pid}`;
-const tmux = (...args) => execFileSync('tmux', ['-L', server, ...args], { encoding: 'utf8' });
+const scratch = mkdtempSync(path.join(tmpdir(), 'pwalk-bench-browse-'));
+// A tmux server of its own, its socket in the scratch folder (removed at the end).
+const tmux = (...args) => execFileSync('tmux', ['-S', path.join(scratch, 'tmux'), ...args], { encoding: 'utf8', stdio: 'pipe' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'main');
 
 function folderBytes(dir) {
@@ -61,7 +62,6 @@ async function run(walk, cache, scratch, jump) {
   return { first, open, rssMiB: Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) / 1024 };
 }
 
-const scratch = mkdtempSync(path.join(tmpdir(), 'pwalk-bench-browse-'));
 try {
   let walk = values.walk;
   if (walk === undefined) {

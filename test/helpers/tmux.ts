@@ -1,5 +1,5 @@
-// A real terminal for the full-screen tests: tmux on a server of its own (-L), so the
-// tests never touch anybody's sessions; a pane of a fixed size running a script; its
+// A real terminal for the full-screen tests: tmux on a server of its own, its socket in
+// the test's folder (-S), so the tests never touch anybody's sessions and leave no socket; a pane of a fixed size running a script; its
 // screen read with capture-pane. Waits poll the screen for what is expected (no fixed
 // sleeps), so a slow, loaded machine only makes a test slower.
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ export function tmuxSkipReason(): string | null {
 }
 
 export class TmuxPane {
-  private readonly server: string;
+  private readonly socket: string;
 
   /**
    * Starts `script` (sh) in a `columns` x `rows` pane with `env` set. The shell then
@@ -27,7 +27,7 @@ export class TmuxPane {
    * scroll a line of it away for its 'Pane is dead' line).
    */
   constructor(folder: string, name: string, script: string, columns: number, rows: number, env: Record<string, string> = {}) {
-    this.server = `pwalk-test-${process.pid}-${name}`;
+    this.socket = join(folder, `${name}.tmux`);
     const file = join(folder, `${name}.sh`);
     const exports = Object.entries(env)
       .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}'\n`)
@@ -37,7 +37,7 @@ export class TmuxPane {
   }
 
   tmux(args: string[]): string {
-    return execFileSync('tmux', ['-L', this.server, ...args], { encoding: 'utf8' });
+    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', stdio: 'pipe' });
   }
 
   /** The screen as text, one line per row (without trailing spaces, as capture-pane gives them). */
