@@ -3,11 +3,13 @@
 // here on the same local trees, must record exactly what the ground truth holds:
 // every awkward entry, a 100k-entry directory, a 300-deep chain and paths past
 // PATH_MAX, with its round-robin over open directories and its hand-offs of the
-// byte-exact and long-path directories to the synchronous routes.
+// byte-exact and long-path directories to the synchronous routes, on both
+// scanner routes (the native one reads a directory in two pool calls).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
-import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
+import { ACTIVE_ROUTES } from './helpers/routes.js';
+import { parseJsonExact, runCli, runCliOk, type Route } from './helpers/run-cli.js';
 import { buildDeepChain, buildEdgeTree, buildHugeDir, buildLongPath, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
 
 let base: string;
@@ -27,20 +29,24 @@ beforeAll(() => {
 });
 afterAll(() => removeTempBase(base));
 
-async function walk(args: string[]): Promise<{ out: string; entries: Rec[]; engine: string }> {
-  const out = join(base, `out-${args.join('_').replace(/\W/g, '')}`);
-  await runCliOk([tree, '--out', out, '--quiet', ...args]);
+async function walk(args: string[], route?: Route): Promise<{ out: string; entries: Rec[]; engine: string }> {
+  const out = join(base, `out-${route ?? ''}${args.join('_').replace(/\W/g, '')}`);
+  // This file tests what 'auto' chooses: PWALK_TEST_ENGINE, set to run the other suites on one engine, is cleared.
+  await runCliOk([tree, '--out', out, '--quiet', ...args], { route, env: { PWALK_TEST_ENGINE: '' } });
   const cat = await runCli(['cat', out, '--sort', 'path']);
   const info = parseJsonExact((await runCliOk(['info', out, '--json'])).stdout) as { manifest: { options: { engine: string } } };
   return { out, entries: expectSortedEntries(cat.stdout), engine: info.manifest.options.engine };
 }
 
 describe('--engine', () => {
-  it.each([4, 8, 32])('async with --threads %i records exactly the ground truth', async (threads) => {
-    const r = await walk(['--threads', String(threads), '--engine', 'async']);
-    expect(r.engine).toBe('async');
-    expect(diffRecords(r.entries, truth)).toEqual([]);
-  });
+  it.each(ACTIVE_ROUTES.flatMap((route) => [4, 8, 32, 64].map((threads) => ({ route, threads }))))(
+    'async on the $route route with --threads $threads records exactly the ground truth',
+    async ({ route, threads }) => {
+      const r = await walk(['--threads', String(threads), '--engine', 'async'], route);
+      expect(r.engine).toBe('async');
+      expect(diffRecords(r.entries, truth)).toEqual([]);
+    },
+  );
 
   it('auto on a local disk: the synchronous engine, whatever --threads says, and the same records', async () => {
     const r = await walk(['--threads', '8']);

@@ -152,7 +152,8 @@ function expectRefused(result: SwapWalk, dir: string, syscall: string, code: str
 const ENGINES: { name: string; route: Route; args: string[]; skip: string | null }[] = [
   { name: 'native sync', route: 'native', args: ['--threads', '2', '--engine', 'sync'], skip: nativeSkipReason },
   { name: 'TypeScript sync', route: 'ts', args: ['--threads', '2', '--engine', 'sync'], skip: null },
-  { name: 'async', route: 'ts', args: ['--threads', '4', '--engine', 'async'], skip: null },
+  { name: 'native async', route: 'native', args: ['--threads', '4', '--engine', 'async'], skip: nativeSkipReason },
+  { name: 'TypeScript async', route: 'ts', args: ['--threads', '4', '--engine', 'async'], skip: null },
 ];
 
 const PAUSE_MS = 1200;

@@ -18,7 +18,7 @@ function requestedThreads(argv) {
 
 const threads = requestedThreads(process.argv.slice(2));
 if (process.env.UV_THREADPOOL_SIZE === undefined && Number.isInteger(threads) && threads > 4) {
-  process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, threads + 4));
+  process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, threads));
 }
 
 import('../dist/main.js').then(

@@ -10,6 +10,7 @@
  *
  *   scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint,
  *        ino: number | bigint, out: Uint8Array): number | Buffer
+ *   listAsync(base, rel, dev, ino, done), statAsync(fd, rest, done): below
  *
  * opens the directory base+rel (bytes, not necessarily UTF-8; base+rel must be
  * shorter than PATH_MAX) relative to the descriptor `at` (-1: AT_FDCWD), never
@@ -21,6 +22,9 @@
  *   - -errno when the directory cannot be opened or listed (nothing else is
  *     returned then, as readdirSync throws); -ENOTDIR when a symlink is in its
  *     place, -ESTALE when another directory is.
+ *
+ * listAsync and statAsync (layout 3) do the same work in two calls on libuv's
+ * thread pool, for the latency-bound engine.
  *
  * Entry layout: all integers little-endian, 80 bytes then the name; the next
  * entry follows the name directly (no padding). The walker's RawStatOffset
@@ -64,7 +68,7 @@
 #include <sys/syscall.h>
 #endif
 
-#define PWALK_RAW_LAYOUT 2
+#define PWALK_RAW_LAYOUT 3
 #define ENTRY_HEAD 80
 #define DENTS_CHUNK (64 * 1024)
 
@@ -100,6 +104,7 @@ typedef struct {
   size_t cap;
   uint32_t* names; /* offset of each name (NUL-terminated in the arena) */
   uint16_t* lens;
+  uint8_t* types; /* d_type of each name (DT_UNKNOWN where the filesystem gives none) */
   size_t count;
   size_t names_cap;
 } listing_t;
@@ -108,6 +113,7 @@ static void listing_free(listing_t* l) {
   free(l->arena);
   free(l->names);
   free(l->lens);
+  free(l->types);
 }
 
 static int arena_reserve(listing_t* l, size_t want) {
@@ -121,7 +127,7 @@ static int arena_reserve(listing_t* l, size_t want) {
   return 0;
 }
 
-static int add_name(listing_t* l, size_t off, size_t len) {
+static int add_name(listing_t* l, size_t off, size_t len, uint8_t type) {
   if (l->count == l->names_cap) {
     size_t cap = l->names_cap == 0 ? 256 : l->names_cap * 2;
     uint32_t* n = realloc(l->names, cap * sizeof(uint32_t));
@@ -130,10 +136,14 @@ static int add_name(listing_t* l, size_t off, size_t len) {
     uint16_t* s = realloc(l->lens, cap * sizeof(uint16_t));
     if (s == NULL) return ENOMEM;
     l->lens = s;
+    uint8_t* t = realloc(l->types, cap);
+    if (t == NULL) return ENOMEM;
+    l->types = t;
     l->names_cap = cap;
   }
   l->names[l->count] = (uint32_t)off;
   l->lens[l->count] = (uint16_t)len;
+  l->types[l->count] = type;
   l->count++;
   return 0;
 }
@@ -171,7 +181,7 @@ static int list_dir(int fd, listing_t* l) {
     size_t name_off = pos + offsetof(struct dirent64_raw, d_name);
     pos += d->d_reclen;
     if (is_dot(d->d_name)) continue;
-    int err = add_name(l, name_off, strlen(d->d_name));
+    int err = add_name(l, name_off, strlen(d->d_name), d->d_type);
     if (err != 0) return err;
   }
   return 0;
@@ -200,7 +210,7 @@ static int list_dir(int fd, listing_t* l) {
     int err = arena_reserve(l, len + 1);
     if (err == 0) {
       memcpy(l->arena + l->used, d->d_name, len + 1);
-      err = add_name(l, l->used, len);
+      err = add_name(l, l->used, len, d->d_type);
       l->used += len + 1;
     }
     if (err != 0) {
@@ -226,6 +236,7 @@ static int sort_names(listing_t* l) {
   qsort(l->names, l->count, sizeof(uint32_t), by_name);
   sort_arena = NULL;
   for (size_t i = 0; i < l->count; i++) l->lens[i] = (uint16_t)strlen(l->arena + l->names[i]);
+  /* types[] no longer lines up with names[]: scan() does not read them. */
   return 0;
 }
 
@@ -255,6 +266,8 @@ static void write_entry(uint8_t* p, int dirfd, const char* name, uint16_t len) {
   do {                                               \
     if ((call) != napi_ok) return NULL;              \
   } while (0)
+
+static void noop_execute(napi_env env, void* arg) {}
 
 static napi_value make_int(napi_env env, int64_t v) {
   napi_value out;
@@ -298,6 +311,53 @@ static int get_u64(napi_env env, napi_value v, uint64_t* out) {
   return 1;
 }
 
+/*
+ * Opens `path` relative to `at` (-1: AT_FDCWD) with the flags opendir(3) uses, as
+ * readdirSync does through libuv's scandir, plus O_NOFOLLOW, and checks with fstat
+ * that it is the directory (dev, ino) that was stat'ed. Returns the descriptor or
+ * -errno (-ESTALE: another directory).
+ */
+static int open_checked(int at, const char* path, uint64_t want_dev, uint64_t want_ino) {
+  int fd = openat(at < 0 ? AT_FDCWD : at, path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  struct stat self;
+  int err = 0;
+  if (fstat(fd, &self) != 0) err = errno;
+  else if ((uint64_t)self.st_dev != want_dev || (uint64_t)self.st_ino != want_ino) err = ESTALE;
+  if (err != 0) {
+    close(fd);
+    return -err;
+  }
+  return fd;
+}
+
+/* The bytes the packed entries of a listing take. */
+static size_t packed_size(const listing_t* l) {
+  size_t total = 0;
+  for (size_t i = 0; i < l->count; i++) total += ENTRY_HEAD + l->lens[i];
+  return total;
+}
+
+/* fstatat's every name of the listing relative to fd, packed into dst (packed_size bytes). */
+static void write_entries(uint8_t* dst, int fd, const listing_t* l) {
+  uint8_t* p = dst;
+  for (size_t i = 0; i < l->count; i++) {
+    write_entry(p, fd, l->arena + l->names[i], l->lens[i]);
+    p += ENTRY_HEAD + l->lens[i];
+  }
+}
+
+/* base+rel as a C string in path[PATH_MAX]; 0, or the errno scan() returns negated. */
+static int join_path(char* path, const uint8_t* base, size_t base_len, const uint8_t* rel, size_t rel_len) {
+  if (base_len + rel_len == 0) return ENOENT;
+  if (base_len + rel_len >= PATH_MAX) return ENAMETOOLONG;
+  memcpy(path, base, base_len);
+  memcpy(path + base_len, rel, rel_len);
+  path[base_len + rel_len] = 0;
+  if (memchr(path, 0, base_len + rel_len) != NULL) return ENOENT;
+  return 0;
+}
+
 static napi_value scan(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
@@ -312,25 +372,11 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, NULL, "scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint, ino: number | bigint, out: Uint8Array)");
     return NULL;
   }
-  if (base_len + rel_len == 0) return make_int(env, -ENOENT);
-  if (base_len + rel_len >= PATH_MAX) return make_int(env, -ENAMETOOLONG);
   char path[PATH_MAX];
-  memcpy(path, base, base_len);
-  memcpy(path + base_len, rel, rel_len);
-  path[base_len + rel_len] = 0;
-  if (memchr(path, 0, base_len + rel_len) != NULL) return make_int(env, -ENOENT);
-
-  /* The flags opendir(3) uses, as readdirSync does through libuv's scandir, plus O_NOFOLLOW. */
-  int fd = openat(at < 0 ? AT_FDCWD : at, path, O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return make_int(env, -errno);
-  struct stat self;
-  int err = 0;
-  if (fstat(fd, &self) != 0) err = errno;
-  else if ((uint64_t)self.st_dev != want_dev || (uint64_t)self.st_ino != want_ino) err = ESTALE;
-  if (err != 0) {
-    close(fd);
-    return make_int(env, -err);
-  }
+  int err = join_path(path, base, base_len, rel, rel_len);
+  if (err != 0) return make_int(env, -err);
+  int fd = open_checked(at, path, want_dev, want_ino);
+  if (fd < 0) return make_int(env, fd);
   listing_t l = {0};
   err = list_dir(fd, &l);
   if (err == 0) err = sort_names(&l);
@@ -339,9 +385,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     listing_free(&l);
     return make_int(env, -err);
   }
-  size_t total = 0;
-  for (size_t i = 0; i < l.count; i++) total += ENTRY_HEAD + l.lens[i];
-
+  size_t total = packed_size(&l);
   napi_value result = NULL;
   uint8_t* dst = out;
   if (total > out_len) {
@@ -353,20 +397,266 @@ static napi_value scan(napi_env env, napi_callback_info info) {
     }
     dst = data;
   }
-  uint8_t* p = dst;
-  for (size_t i = 0; i < l.count; i++) {
-    write_entry(p, fd, l.arena + l.names[i], l.lens[i]);
-    p += ENTRY_HEAD + l.lens[i];
-  }
+  write_entries(dst, fd, &l);
   close(fd);
   listing_free(&l);
   return result != NULL ? result : make_int(env, (int64_t)total);
 }
 
+/*
+ * The latency-bound route: a directory in two calls on libuv's thread pool, so a
+ * walk keeps as many directories in progress as the pool has threads, with one
+ * crossing per call, not per entry, and subdirectories found before the files
+ * are stat'ed (their walk starts while the files' lookups run).
+ *
+ * listAsync(base, rel, dev, ino, done) opens base+rel by path as scan() does,
+ * lists it and fstatat's the names whose d_type is a directory or unknown, then
+ * calls done(errno, dirs, fd, rest, restCount): errno -errno when it cannot be
+ * opened or listed (nothing else then), else 0; dirs the packed entries of those
+ * names (null: none); rest the other names (null: none), each a u16 length then
+ * its bytes, restCount of them, still to be stat'ed through fd (-1, closed, when
+ * there are none). statAsync(fd, rest, done) fstatat's those names relative to
+ * fd, closes it and calls done(-errno, 0 for none, or the packed entries). Names
+ * are not sorted: on this route record order carries no guarantee.
+ */
+typedef struct {
+  napi_async_work work;
+  napi_ref callback;
+  char path[PATH_MAX];
+  uint64_t dev, ino;
+  int fd;
+  int err;
+  uint8_t* entries; /* packed entries */
+  size_t entries_len;
+  uint8_t* rest; /* names, u16 length then bytes */
+  size_t rest_len;
+  size_t rest_count;
+} dir_job_t;
+
+static int maybe_dir(uint8_t type) {
+  return type == DT_DIR || type == DT_UNKNOWN;
+}
+
+static void free_job(napi_env env, dir_job_t* job) {
+  napi_delete_reference(env, job->callback);
+  napi_delete_async_work(env, job->work);
+  free(job->entries);
+  free(job->rest);
+  free(job);
+}
+
+/* A Buffer copy of `len` bytes (null for none), or NULL when it cannot be made. */
+static napi_value bytes_or_null(napi_env env, const uint8_t* data, size_t len) {
+  napi_value out = NULL;
+  if (len == 0) {
+    if (napi_get_null(env, &out) != napi_ok) return NULL;
+  } else if (napi_create_buffer_copy(env, len, data, NULL, &out) != napi_ok) {
+    return NULL;
+  }
+  return out;
+}
+
+static void call_back(napi_env env, dir_job_t* job, size_t argc, napi_value* argv) {
+  napi_value callback, global;
+  if (napi_get_reference_value(env, job->callback, &callback) == napi_ok && napi_get_global(env, &global) == napi_ok) {
+    napi_call_function(env, global, callback, argc, argv, NULL);
+  }
+}
+
+static void list_job_execute(napi_env env, void* arg) {
+  dir_job_t* job = arg;
+  int fd = open_checked(-1, job->path, job->dev, job->ino);
+  if (fd < 0) {
+    job->err = -fd;
+    return;
+  }
+  listing_t l = {0};
+  job->err = list_dir(fd, &l);
+  size_t dirs_len = 0;
+  if (job->err == 0) {
+    for (size_t i = 0; i < l.count; i++) {
+      if (maybe_dir(l.types[i])) {
+        dirs_len += ENTRY_HEAD + l.lens[i];
+      } else {
+        job->rest_len += 2 + l.lens[i];
+        job->rest_count++;
+      }
+    }
+    job->entries = dirs_len > 0 ? malloc(dirs_len) : NULL;
+    job->rest = job->rest_len > 0 ? malloc(job->rest_len) : NULL;
+    if ((dirs_len > 0 && job->entries == NULL) || (job->rest_len > 0 && job->rest == NULL)) job->err = ENOMEM;
+  }
+  if (job->err == 0) {
+    uint8_t* p = job->entries;
+    uint8_t* q = job->rest;
+    for (size_t i = 0; i < l.count; i++) {
+      const char* name = l.arena + l.names[i];
+      if (maybe_dir(l.types[i])) {
+        write_entry(p, fd, name, l.lens[i]);
+        p += ENTRY_HEAD + l.lens[i];
+      } else {
+        put_u16(q, l.lens[i]);
+        memcpy(q + 2, name, l.lens[i]);
+        q += 2 + l.lens[i];
+      }
+    }
+    job->entries_len = dirs_len;
+  }
+  listing_free(&l);
+  if (job->err != 0 || job->rest_count == 0) {
+    close(fd);
+    fd = -1;
+  }
+  job->fd = fd;
+}
+
+static void list_job_complete(napi_env env, napi_status status, void* arg) {
+  dir_job_t* job = arg;
+  napi_value argv[5];
+  int ok = (argv[0] = make_int(env, -job->err)) != NULL;
+  if (ok && job->err == 0) {
+    ok = (argv[1] = bytes_or_null(env, job->entries, job->entries_len)) != NULL && (argv[2] = make_int(env, job->fd)) != NULL &&
+         (argv[3] = bytes_or_null(env, job->rest, job->rest_len)) != NULL && (argv[4] = make_int(env, (int64_t)job->rest_count)) != NULL;
+  }
+  if (!ok) {
+    if (job->fd >= 0) close(job->fd);
+    argv[0] = make_int(env, -ENOMEM);
+  }
+  call_back(env, job, ok && job->err == 0 ? 5 : 1, argv);
+  free_job(env, job);
+}
+
+static void stat_job_execute(napi_env env, void* arg) {
+  dir_job_t* job = arg;
+  job->entries_len = job->rest_len - 2 * job->rest_count + ENTRY_HEAD * job->rest_count;
+  job->entries = malloc(job->entries_len);
+  if (job->entries == NULL) {
+    job->err = ENOMEM;
+  } else {
+    char name[NAME_MAX + 1];
+    uint8_t* p = job->entries;
+    const uint8_t* q = job->rest;
+    for (size_t i = 0; i < job->rest_count; i++) {
+      uint16_t len = (uint16_t)(q[0] | (q[1] << 8));
+      if (len > NAME_MAX) {
+        memset(p, 0, ENTRY_HEAD);
+        put_u16(p, len);
+        put_u32(p + 4, ENAMETOOLONG);
+        memcpy(p + ENTRY_HEAD, q + 2, len);
+      } else {
+        memcpy(name, q + 2, len);
+        name[len] = 0;
+        write_entry(p, job->fd, name, len);
+      }
+      p += ENTRY_HEAD + len;
+      q += 2 + len;
+    }
+  }
+  close(job->fd);
+}
+
+static void stat_job_complete(napi_env env, napi_status status, void* arg) {
+  dir_job_t* job = arg;
+  napi_value result = job->err != 0 ? make_int(env, -job->err) : bytes_or_null(env, job->entries, job->entries_len);
+  if (result == NULL) result = make_int(env, -ENOMEM);
+  call_back(env, job, 1, &result);
+  free_job(env, job);
+}
+
+/* Queues `job` on the pool; NULL (the job freed) when Node-API refuses. */
+static napi_value queue_job(napi_env env, dir_job_t* job, napi_value callback, const char* label, napi_async_execute_callback execute,
+                            napi_async_complete_callback complete) {
+  napi_value name;
+  if (napi_create_string_utf8(env, label, NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_reference(env, callback, 1, &job->callback) != napi_ok) {
+    free(job->rest);
+    free(job);
+    return NULL;
+  }
+  if (napi_create_async_work(env, NULL, name, execute, complete, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_reference(env, job->callback);
+    free(job->rest);
+    free(job);
+    return NULL;
+  }
+  return NULL;
+}
+
+static int is_function(napi_env env, napi_value v) {
+  napi_valuetype t = napi_undefined;
+  return napi_typeof(env, v, &t) == napi_ok && t == napi_function;
+}
+
+static napi_value list_async(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  uint8_t *base, *rel;
+  size_t base_len, rel_len;
+  uint64_t want_dev, want_ino;
+  if (argc < 5 || !get_bytes(env, argv[0], &base, &base_len) || !get_bytes(env, argv[1], &rel, &rel_len) ||
+      !get_u64(env, argv[2], &want_dev) || !get_u64(env, argv[3], &want_ino) || !is_function(env, argv[4])) {
+    napi_throw_type_error(env, NULL, "listAsync(base: Uint8Array, rel: Uint8Array, dev: number | bigint, ino: number | bigint, done: Function)");
+    return NULL;
+  }
+  dir_job_t* job = calloc(1, sizeof(dir_job_t));
+  if (job == NULL) {
+    napi_throw_error(env, "ENOMEM", "listAsync: out of memory");
+    return NULL;
+  }
+  job->dev = want_dev;
+  job->ino = want_ino;
+  job->fd = -1;
+  /* A path that cannot be joined still completes asynchronously, with its errno. */
+  job->err = join_path(job->path, base, base_len, rel, rel_len);
+  return queue_job(env, job, argv[4], "pwalk:listAsync", job->err == 0 ? list_job_execute : noop_execute, list_job_complete);
+}
+
+static napi_value stat_async(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t fd;
+  uint8_t* rest;
+  size_t rest_len;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0 || !get_bytes(env, argv[1], &rest, &rest_len) ||
+      !is_function(env, argv[2])) {
+    napi_throw_type_error(env, NULL, "statAsync(fd: number, rest: Uint8Array, done: Function)");
+    return NULL;
+  }
+  /* Count and check the names first: the pool thread must not read past the copy. */
+  size_t count = 0;
+  for (size_t off = 0; off < rest_len; count++) {
+    if (rest_len - off < 2 || rest_len - off - 2 < (size_t)(rest[off] | (rest[off + 1] << 8))) {
+      napi_throw_range_error(env, NULL, "statAsync: rest is not a list of names");
+      return NULL;
+    }
+    off += 2 + (size_t)(rest[off] | (rest[off + 1] << 8));
+  }
+  dir_job_t* job = calloc(1, sizeof(dir_job_t));
+  uint8_t* copy = rest_len > 0 ? malloc(rest_len) : NULL;
+  if (job == NULL || (rest_len > 0 && copy == NULL)) {
+    free(job);
+    free(copy);
+    napi_throw_error(env, "ENOMEM", "statAsync: out of memory");
+    return NULL;
+  }
+  if (rest_len > 0) memcpy(copy, rest, rest_len);
+  job->fd = fd;
+  job->rest = copy;
+  job->rest_len = rest_len;
+  job->rest_count = count;
+  return queue_job(env, job, argv[2], "pwalk:statAsync", stat_job_execute, stat_job_complete);
+}
+
 NAPI_MODULE_INIT() {
-  napi_value fn, layout, head;
+  napi_value fn, list_fn, stat_fn, layout, head;
   CHECK(napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &fn));
   CHECK(napi_set_named_property(env, exports, "scan", fn));
+  CHECK(napi_create_function(env, "listAsync", NAPI_AUTO_LENGTH, list_async, NULL, &list_fn));
+  CHECK(napi_set_named_property(env, exports, "listAsync", list_fn));
+  CHECK(napi_create_function(env, "statAsync", NAPI_AUTO_LENGTH, stat_async, NULL, &stat_fn));
+  CHECK(napi_set_named_property(env, exports, "statAsync", stat_fn));
   CHECK(napi_create_uint32(env, PWALK_RAW_LAYOUT, &layout));
   CHECK(napi_set_named_property(env, exports, "layout", layout));
   CHECK(napi_create_uint32(env, ENTRY_HEAD, &head));

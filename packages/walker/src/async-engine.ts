@@ -2,8 +2,7 @@ import { closeSync, lstat, readdir, type BigIntStats } from 'node:fs';
 import { fdPath, openChecked } from './checked-directory.js';
 import type { DirectoryItem } from './directory-item.js';
 import type { EntryContext } from './entry-policy.js';
-import { Control } from './progress-counters.js';
-import type { WorkSource } from './work-queue.js';
+import { CallEngine, type EngineSetup } from './call-engine.js';
 
 const LSTAT_BIGINT = { bigint: true } as const;
 
@@ -61,36 +60,24 @@ interface OpenDirectory {
  * EntryPolicy, as the synchronous route; directories whose path is long or not
  * UTF-8 are read by its synchronous routes (rare, and exact).
  */
-export class AsyncDirectoryEngine {
+export class AsyncDirectoryEngine extends CallEngine {
   private running = 0;
   private listing = 0;
   /** Round-robin ring of open directories that still have entries to stat. */
   private readonly open: OpenDirectory[] = [];
   private turn = 0;
-  private drained: (() => void) | null = null;
-  private failure: Error | null = null;
 
   constructor(
     private readonly scanner: AsyncScanner,
-    private readonly stack: DirectoryItem[],
-    private readonly source: WorkSource,
-    private readonly control: Int32Array,
-    private readonly inflight: number,
-    private readonly afterDirectory: () => void,
-  ) {}
-
-  /** Reads every directory on the stack and below; resolves when none is left and no call is running. */
-  run(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.drained = () => (this.failure === null ? resolve() : reject(this.failure));
-      this.pump();
-    });
+    setup: EngineSetup,
+  ) {
+    super(setup);
   }
 
   /** Starts calls until `inflight` run: a new listing while fewer directories than that are open, else the next lstat in turn. */
-  private pump(): void {
-    const stopping = Atomics.load(this.control, Control.stop) !== 0 || this.failure !== null;
-    if (!stopping && this.stack.length > 1 && this.source.wantsWork()) this.source.give(this.stack.splice(0, this.stack.length >> 1));
+  protected pump(): void {
+    const stopping = this.stopping();
+    if (!stopping) this.shareWork();
     while (this.running < this.inflight) {
       if (!stopping && this.stack.length > 0 && this.open.length + this.listing < this.inflight) {
         const dir = this.stack.pop()!;
@@ -103,11 +90,7 @@ export class AsyncDirectoryEngine {
         break;
       }
     }
-    if (this.running === 0 && this.open.length === 0 && (this.stack.length === 0 || stopping)) {
-      const done = this.drained;
-      this.drained = null;
-      done?.();
-    }
+    if (this.running === 0 && this.open.length === 0 && (this.stack.length === 0 || stopping)) this.finish();
   }
 
   private list(dir: DirectoryItem, path: string): void {
@@ -184,14 +167,5 @@ export class AsyncDirectoryEngine {
    */
   private release(d: OpenDirectory): void {
     if (d.next === d.names.length && d.pending === 0) closeSync(d.fd);
-  }
-
-  /** A fatal error (not an entry error) stops new calls; run() rejects once the running ones finish. */
-  private guard(work: () => void): void {
-    try {
-      work();
-    } catch (err) {
-      this.failure ??= err instanceof Error ? err : new Error(String(err));
-    }
   }
 }

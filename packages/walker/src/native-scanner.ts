@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { EntryType, Syscall, entryTypeFromMode, readU64, type RecordBuffer } from '@pwalk-ts/reader/format';
+import type { BatchScanner, EntryBatch } from './batched-engine.js';
 import type { DirectoryItem } from './directory-item.js';
 import { DirectoryScanner } from './directory-scanner.js';
 import { EMPTY, type EntryContext, type EntryPolicy } from './entry-policy.js';
@@ -21,6 +22,22 @@ export interface NativeBinding {
    * (-ESTALE: another directory is in its place).
    */
   scan(at: number, base: Uint8Array, rel: Uint8Array, dev: number | bigint, ino: number | bigint, out: Uint8Array): number | Buffer;
+  /**
+   * scan()'s open and listing of base+rel (opened by path) on libuv's pool, with
+   * the stats of the names whose d_type is a directory or unknown: `done` gets
+   * -errno alone, or 0, those entries (null: none), the descriptor the other names
+   * are to be stat'ed through (-1: none left, closed), those names (each a u16
+   * length then its bytes) and how many they are. Nothing is sorted.
+   */
+  listAsync(
+    base: Uint8Array,
+    rel: Uint8Array,
+    dev: number | bigint,
+    ino: number | bigint,
+    done: (errno: number, dirs?: Buffer | null, fd?: number, rest?: Buffer | null, restCount?: number) => void,
+  ): void;
+  /** Stats `rest` (listAsync's names) through `fd` on libuv's pool and closes it: `done` gets -errno, or the entries (null: none). */
+  statAsync(fd: number, rest: Uint8Array, done: (result: number | Buffer | null) => void): void;
   readonly layout: number;
   readonly entryHead: number;
 }
@@ -86,7 +103,7 @@ function viewOf(b: Uint8Array): DataView {
  * order as the TypeScript routes call it: a walk with --threads 1 writes
  * byte-identical thread files on both routes.
  */
-export class NativeDirectoryScanner extends DirectoryScanner {
+export class NativeDirectoryScanner extends DirectoryScanner implements BatchScanner {
   private scratch: Buffer = Buffer.allocUnsafe(SCRATCH_BYTES);
   private scratchView: DataView = viewOf(this.scratch);
   private readonly rootPath: Buffer;
@@ -126,12 +143,66 @@ export class NativeDirectoryScanner extends DirectoryScanner {
     } finally {
       if (at !== BY_PATH) closeSync(at);
     }
+    this.recordResult(dir, result);
+  }
+
+  readsAsync(dir: DirectoryItem): boolean {
+    return !this.isLong(dir);
+  }
+
+  listAsync(dir: DirectoryItem, done: (err: unknown, batch: EntryBatch | null) => void): void {
+    const base = dir.rel.length === 0 ? this.rootPath : this.basePath;
+    this.native.listAsync(base, dir.rel, dir.dev, dir.ino, (errno, dirs, fd, rest, restCount) => {
+      let failure: unknown = null;
+      let batch: EntryBatch | null = null;
+      try {
+        this.policy.read();
+        if (errno < 0) {
+          this.listFailed(dir, errno);
+        } else {
+          const ctx = this.policy.context(dir);
+          if (dirs) this.recordListing(ctx, dirs, viewOf(dirs), dirs.length);
+          if (fd! >= 0) batch = { ctx, fd: fd!, names: rest!, count: restCount! };
+        }
+      } catch (err) {
+        failure = err;
+        if (fd !== undefined && fd >= 0) closeSync(fd);
+      }
+      done(failure, batch);
+    });
+  }
+
+  statAsync(batch: EntryBatch, done: (err: unknown) => void): void {
+    this.native.statAsync(batch.fd, batch.names, (result) => {
+      let failure: unknown = null;
+      try {
+        // Only the addon's own allocation fails here: fatal, as an ENOMEM of scan() would be.
+        if (typeof result === 'number') throw errnoError(-result, 'fstatat', Buffer.concat([this.basePath, batch.ctx.prefix]));
+        if (result !== null) this.recordListing(batch.ctx, result, viewOf(result), result.length);
+      } catch (err) {
+        failure = err;
+      }
+      done(failure);
+    });
+  }
+
+  discard(batch: EntryBatch): void {
+    closeSync(batch.fd);
+  }
+
+  /** The directory could not be opened or listed (or, -ENOMEM, its entries not kept): its error record. */
+  private listFailed(dir: DirectoryItem, errno: number): void {
+    this.policy.readFailed(dir, errnoError(-errno, 'scandir', Buffer.concat([this.basePath, dir.rel])));
+  }
+
+  /** What scan() returned for `dir`: an error record, or its entries recorded. */
+  private recordResult(dir: DirectoryItem, result: number | Buffer): void {
     let raw = this.scratch;
     let view = this.scratchView;
     let end: number;
     if (typeof result === 'number') {
       if (result < 0) {
-        this.policy.readFailed(dir, errnoError(-result, 'scandir', Buffer.concat([this.basePath, dir.rel])));
+        this.listFailed(dir, result);
         return;
       }
       end = result;
@@ -139,20 +210,19 @@ export class NativeDirectoryScanner extends DirectoryScanner {
       raw = result;
       view = viewOf(raw);
       end = raw.length;
-      if (end <= MAX_SCRATCH_BYTES) {
+      if (end > this.scratch.length && end <= MAX_SCRATCH_BYTES) {
         this.scratch = raw;
         this.scratchView = view;
       }
     }
-    this.recordListing(dir, raw, view, end);
+    this.recordListing(this.policy.context(dir), raw, view, end);
   }
 
   /** Records every entry of a listing: the per-entry loop. */
-  private recordListing(dir: DirectoryItem, raw: Buffer, view: DataView, end: number): void {
+  private recordListing(ctx: EntryContext, raw: Buffer, view: DataView, end: number): void {
     const out = this.out;
     const policy = this.policy;
-    const ctx = policy.context(dir);
-    const parentIno = dir.ino;
+    const parentIno = ctx.dir.ino;
     const prefix = ctx.prefix;
     let off = 0;
     while (off < end) {

@@ -8,9 +8,9 @@ import { readSeconds, readU64, type RecordBuffer } from '@pwalk-ts/reader/format
  * the next entry follows the name directly. The C source documents the same layout;
  * the two change together, and a change bumps RAW_STAT_LAYOUT (the addon exports its
  * own number, and a walker whose numbers differ does not use the addon). It counts the
- * calling convention of scan() too: 2 added the checked (dev, inode) arguments.
+ * calling convention of scan() too: 2 added the checked (dev, inode) arguments, 3 listAsync and statAsync.
  */
-export const RAW_STAT_LAYOUT = 2;
+export const RAW_STAT_LAYOUT = 3;
 
 /** Bytes before the name. */
 export const RAW_STAT_HEAD = 80;

@@ -30,6 +30,8 @@ export type WalkOptionsInput = z.input<typeof WalkOptions>;
 const TestKnobs = z.object({
   /** Milliseconds each directory waits between its stat and its open: the window a swap test needs. */
   PWALK_TEST_PAUSE_BEFORE_OPEN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** What --engine auto resolves to on every filesystem, so the walk suites run whole on either engine. */
+  PWALK_TEST_ENGINE: z.enum(['sync', 'async']).optional(),
 });
 
 /** Settings resolved once; workers receive this object and never re-derive anything from options. */
@@ -73,10 +75,11 @@ export function resolveSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): WalkSettings {
   const o = WalkOptions.parse(input);
-  const knobs = TestKnobs.parse({ PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS });
+  const knobs = TestKnobs.parse({ PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS, PWALK_TEST_ENGINE: env.PWALK_TEST_ENGINE || undefined });
   const threads = o.threads ?? availableParallelism();
   const workers = Math.max(1, Math.min(threads, availableParallelism()));
-  const overlap = o.engine === 'async' || (o.engine === 'auto' && filesystem.latencyBound);
+  const auto = knobs.PWALK_TEST_ENGINE ?? (filesystem.latencyBound ? 'async' : 'sync');
+  const overlap = o.engine === 'async' || (o.engine === 'auto' && auto === 'async');
   const inflightPerWorker = overlap ? Math.ceil(threads / workers) : 1;
   const engine =
     inflightPerWorker === 1

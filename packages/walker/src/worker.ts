@@ -1,8 +1,8 @@
 // Worker thread entry: one per --threads. Reads directories from its own stack,
 // refills it from the shared queue, and writes its own thread file.
 import { parentPort, workerData } from 'node:worker_threads';
-import { AsyncDirectoryEngine } from './async-engine.js';
 import type { DirectoryItem } from './directory-item.js';
+import { latencyEngine } from './latency-engine.js';
 import { CounterSlot, Control } from './progress-counters.js';
 import { scannedBytes } from './scan-totals.js';
 import { ScanThreadSetup } from './scan-thread.js';
@@ -35,7 +35,7 @@ async function run(): Promise<void> {
     // The engine is chosen once: the hot loops carry no mode test.
     const engine =
       settings.inflightPerWorker > 1
-        ? new AsyncDirectoryEngine(scanner, stack, source, control, settings.inflightPerWorker, publish)
+        ? latencyEngine(scanner, { stack, source, control, inflight: settings.inflightPerWorker, afterDirectory: publish })
         : null;
     for (;;) {
       if (engine !== null) {

@@ -4,7 +4,7 @@
 // can be committed.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
-import { AsyncDirectoryEngine } from '../async-engine.js';
+import { latencyEngine, type LatencyEngine } from '../latency-engine.js';
 import type { DirectoryItem } from '../directory-item.js';
 import type { DirectoryScanner } from '../directory-scanner.js';
 import { scannedBytes, type ScanTotals } from '../scan-totals.js';
@@ -46,7 +46,7 @@ class Slot {
   private readonly jobDirs: DirectoryItem[] = [];
   private readonly children: DirectoryItem[] = [];
   private readonly scanner: DirectoryScanner;
-  private readonly engine: AsyncDirectoryEngine | null;
+  private readonly engine: LatencyEngine | null;
   private committed: ThreadFileSummary;
   private verdict: ((keep: boolean) => void) | null = null;
   /** The directory being read by the synchronous engine, for a fatal error's message. */
@@ -60,7 +60,13 @@ class Slot {
     ({ writer: this.writer, scanner: this.scanner } = setup.open(this.children, data.fileNames[index]));
     this.engine =
       inflight > 1
-        ? new AsyncDirectoryEngine(this.scanner, this.jobDirs, NO_MORE_WORK, new Int32Array(new SharedArrayBuffer(128)), inflight, () => undefined)
+        ? latencyEngine(this.scanner, {
+            stack: this.jobDirs,
+            source: NO_MORE_WORK,
+            control: new Int32Array(new SharedArrayBuffer(128)),
+            inflight,
+            afterDirectory: () => undefined,
+          })
         : null;
     this.committed = this.writer.checkpoint();
   }
