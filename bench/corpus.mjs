@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Deterministic benchmark corpus: a tree shaped like a real project filesystem.
 //
-//   node bench/corpus.mjs DIR [--entries N] [--seed S] [--shape local|shallow]
+//   node bench/corpus.mjs DIR [--entries N] [--seed S] [--shape local|shallow|bushy|bigdir]
 //
 // shape "local" (default 1,000,000 entries): a skewed, bushy tree (a few subtrees hold
 // most entries), one directory of 100k files, and one 300-deep directory chain whose
@@ -9,6 +9,10 @@
 // --entries scales the last two down with the tree.
 // shape "shallow" (default 2,500 entries): only the bushy part, at most 15 levels deep,
 // small enough to walk over a deliberately slow FUSE mount.
+// shape "bushy" (default 9,000 entries): the bushy part with no directory over 100
+// entries (about 1k directories), the tree the latency scenario walks over latencyfs.
+// shape "bigdir" (default 19,000 entries): bushy, plus one directory of 10,000 files
+// (datasets/frames), whose lookups alone are 10k round trips.
 //
 // Files get a spread of sizes (mostly small, a few up to 64 GiB) and mtimes, but at most
 // 16 bytes of real data: larger sizes come from ftruncate, so they are sparse and cost no
@@ -29,6 +33,8 @@ const GENERATOR_VERSION = 1;
 const SHAPES = {
   local: { entries: 1_000_000, maxDepth: 24, flatFiles: 100_000, chainDepth: 300 },
   shallow: { entries: 2_500, maxDepth: 15, flatFiles: 0, chainDepth: 0 },
+  bushy: { entries: 9_000, maxDepth: 40, flatFiles: 0, chainDepth: 0, maxPerDir: 100 },
+  bigdir: { entries: 19_000, maxDepth: 40, flatFiles: 10_000, flatShare: 0.55, chainDepth: 0, maxPerDir: 100 },
 };
 
 const DIR_WORDS = ['src', 'lib', 'build', 'data', 'docs', 'test', 'node_modules', 'assets',
@@ -145,15 +151,17 @@ class Generator {
   // over a few subdirectories with Pareto weights, so one or two children get most of it.
   fill(budget, depth) {
     if (budget <= 0) return;
+    // maxPerDir (files plus subdirectories) bounds the bushy shapes' directories.
+    const perDir = this.shape.maxPerDir ?? Infinity;
     const filesHere = depth >= this.shape.maxDepth
       ? budget
-      : Math.min(budget, Math.round(this.lognormal(8, 1.2)));
+      : Math.min(budget, Math.round(this.lognormal(8, 1.2)), perDir >> 1);
     let rest = budget - filesHere;
     if (rest > 0) {
       // Big subtrees fan out wider, which keeps the tree bushy rather than deep; about ten
       // entries per subdirectory keeps directories near 14% of entries, with few empty ones.
       const wide = Math.round(this.lognormal(3, 0.9) * (1 + Math.log10(rest)));
-      const nDirs = Math.min(Math.ceil(rest / 10), Math.max(1, wide), 500);
+      const nDirs = Math.min(Math.ceil(rest / 10), Math.max(1, wide), 500, perDir - filesHere);
       rest -= nDirs;
       const weights = Array.from({ length: nDirs }, () => 1 / (1 - this.rng()));
       const shares = apportion(rest, weights);
@@ -206,7 +214,7 @@ class Generator {
   run() {
     // Smaller corpora (--entries) keep the same proportions: the flat directory is at most a
     // tenth of the tree and the chain at most 1% of it (two entries a level).
-    const flatFiles = Math.min(this.shape.flatFiles, Math.floor(this.entries / 10));
+    const flatFiles = Math.min(this.shape.flatFiles, Math.floor(this.entries * (this.shape.flatShare ?? 0.1)));
     const chainDepth = Math.min(this.shape.chainDepth, Math.floor(this.entries / 200));
     // The marker is one of the entries, so the tree holds exactly `entries` of them.
     const fixed = 1 + (flatFiles ? flatFiles + 2 : 0) + (chainDepth ? 2 * chainDepth + 1 : 0);
@@ -248,7 +256,7 @@ function readMarker(dir) {
 // Returns { dir, entries, reused }. Rebuilds the tree when the marker does not match, but only
 // deletes a folder that is empty or that this script made, never an unrelated one.
 export function ensureCorpus(dir, { shape = 'local', entries, seed = 1, log = console.error } = {}) {
-  if (!SHAPES[shape]) throw new Error(`unknown shape ${shape} (local or shallow)`);
+  if (!SHAPES[shape]) throw new Error(`unknown shape ${shape} (local, shallow, bushy or bigdir)`);
   const params = { version: GENERATOR_VERSION, shape, entries: entries ?? SHAPES[shape].entries, seed };
   dir = path.resolve(dir);
   const marker = readMarker(dir);
@@ -290,7 +298,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     },
   });
   if (positionals.length !== 1) {
-    console.error('usage: node bench/corpus.mjs DIR [--entries N] [--seed S] [--shape local|shallow]');
+    console.error('usage: node bench/corpus.mjs DIR [--entries N] [--seed S] [--shape local|shallow|bushy|bigdir]');
     process.exit(2);
   }
   const result = ensureCorpus(positionals[0], {

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // Benchmark runner: pwalk-ts against find, du, fdir and a C reference walker.
 //
-//   node bench/run.mjs [--scenario local|slowfs|memory] [--repeat R] [--corpus DIR]
-//                      [--entries N] [--seed S] [--delay-ms MS] [--only IDS] [--json FILE]
+//   node bench/run.mjs [--scenario local|slowfs|latency|memory] [--repeat R] [--corpus DIR]
+//                      [--entries N] [--seed S] [--delay-ms MS[,MS]] [--only IDS] [--json FILE]
 //
 // local  (default): a warm 1 M-entry corpus; every command R times (default 5).
 // slowfs: a 2.5k-entry tree behind a FUSE mount whose every metadata call sleeps
 //         --delay-ms (default 5), freshly mounted for each run so no run finds the
 //         kernel's cache warm; pwalk-ts at 1..64 threads against find (R default 3).
+// latency: latencyfs (../shared/tools/latencyfs.c, built at bench time; C on libfuse 3, up
+//         to 256 calls served at once) over two trees: "bushy" (9k entries in 1.4k
+//         directories, none over 100 entries) and "bigdir" (bushy plus one 10k-entry
+//         directory), at --delay-ms 1 and 5 (default "1,5"), a fresh mount per run; find,
+//         pwalk-ts at 1..256 threads, the C reference walker, and pwalk C 3.0 when PWALK_C
+//         names its binary (build it from fizwit/filesystem-reporting-tools in a temporary
+//         folder; never commit its code). Reports the calls latencyfs served, the floor
+//         (calls x delay / calls in flight allowed), wall / floor and latencyfs's mean calls
+//         in flight. R default 1 (find alone takes a minute a round at 5 ms).
 // memory: peak RSS of pwalk-ts (one thread per core) over the 1 M corpus and over 10 M
 //         entries (ten bind mounts of it under one folder); R default 1.
 // --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
@@ -28,6 +37,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureCorpus } from './corpus.mjs';
+import { buildLatencyfs, withLatencyfs } from './latencyfs-mount.mjs';
 import { SLOWFS, unmount, withSlowfs } from './slowfs-mount.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +50,11 @@ const SCENARIOS = {
   local: { shape: 'local', repeat: 5, ids: ['pwalk-1', 'pwalk-2', 'pwalk-4', 'pwalkts-1', 'pwalkts-2', 'find', 'du', 'fdir', 'cref-1', 'cref-2'] },
   // cref-16 is the C walker with pwalk-ts's call budget at 16: how far the FUSE server lets 16 calls in flight go.
   slowfs: { shape: 'shallow', repeat: 3, ids: ['pwalk-1', 'pwalk-4', 'pwalk-16', 'pwalk-64', 'find', 'cref-16', 'cref-64'] },
+  latency: {
+    shapes: ['bushy', 'bigdir'],
+    repeat: 1,
+    ids: ['find', 'pwalk-1', 'pwalk-16', 'pwalk-32', 'pwalk-64', 'pwalk-256', 'pwalkts-16', 'pwalkts-64', 'cref-16', 'cref-32', 'cref-64', 'pwalkc-32'],
+  },
   // One thread per core: the configuration meant for a local disk.
   memory: { shape: 'local', repeat: 1, ids: [`pwalk-${os.availableParallelism()}`] },
 };
@@ -68,6 +83,9 @@ function command(id) {
       return { id, label: 'fdir + lstatSync', finished: [0], argv: (root) => [process.execPath, path.join(BENCH, 'fdir-walk.mjs'), root] };
     case 'cref':
       return { id, label: `C reference, ${n} thread${n === '1' ? '' : 's'}`, finished: [0, 1], argv: (root) => [CREF, root, n] };
+    // pwalk C 3.0 (fizwit/filesystem-reporting-tools), its thread count fixed when it was compiled (n says which).
+    case 'pwalkc':
+      return { id, label: `pwalk C 3.0 (${n} threads, compiled in)`, finished: [0, 1], argv: (root) => [process.env.PWALK_C, root] };
     default:
       throw new Error(`unknown command id ${id}`);
   }
@@ -88,6 +106,10 @@ function available(commands) {
     const tool = cmd.id.split('-')[0];
     if (tool.startsWith('pwalk') && !fs.existsSync(path.join(REPO, 'packages/cli/dist/main.js'))) {
       console.error(`bench: skipping ${cmd.label}: the CLI is not built (pnpm run build)`);
+      return false;
+    }
+    if (tool === 'pwalkc' && !process.env.PWALK_C) {
+      console.error(`bench: skipping ${cmd.label}: PWALK_C does not name a pwalk binary`);
       return false;
     }
     if (tool === 'cref' && !buildCref()) {
@@ -231,6 +253,50 @@ function markdown(report) {
   return lines.join('\n') + '\n';
 }
 
+// The latency scenario's table: per tree and delay, each command's wall against the floor
+// (latencyfs's calls x delay / the calls in flight the command may keep), latencyfs's mean
+// calls in flight, and wall against the C reference walker at 16 threads in the same round.
+function latencyMarkdown(report, cases) {
+  const { machine: m, repeat } = report;
+  const lines = [
+    '### pwalk-ts benchmark: latency scenario',
+    '',
+    `- date: ${report.date}`,
+    `- machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}`,
+    `- ${report.conditions}; ${repeat} round${repeat === 1 ? '' : 's'}, commands alternated round-robin`,
+    `- the latencyfs servers and other processes used ${fixed(report.otherCpuS, 1)} CPU-seconds of the ${fixed(report.elapsedS * m.cores, 1)} the ${m.cores} cores had (${fixed((100 * report.otherCpuS) / (report.elapsedS * m.cores), 1)}%)`,
+    '- wall (the process, startup included) and span (latencyfs: first call to last) and mean in flight: medians over rounds; floor: calls x delay / allowed in flight; x cref-16: median of wall / the C walker\'s at 16 threads, same tree, delay and round',
+    '',
+    '| command | tree, delay | entries | calls | wall s | span s | floor s | x floor | mean in flight (of) | max in flight | x cref-16 |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const ok = report.runs.filter((r) => r.ok && r.stats);
+  for (const c of cases) {
+    const mine = ok.filter((r) => r.case === c.key);
+    if (!mine.length) {
+      lines.push(`| ${c.label} | ${c.rootLabel} | failed | | | | | | | | |`);
+      continue;
+    }
+    const wall = spread(mine.map((r) => r.wallS)).median;
+    const calls = spread(mine.map((r) => r.stats.calls)).median;
+    const span = spread(mine.map((r) => r.stats.spanS)).median;
+    const floor = (calls * c.delay) / 1000 / c.allowed;
+    const inFlight = spread(mine.map((r) => r.stats.meanInFlight)).median;
+    const maxInFlight = Math.max(...mine.map((r) => r.stats.maxInFlight));
+    const crefKey = `cref-16@${c.shape}@${c.delay}`;
+    const ratios = mine.flatMap((r) => {
+      const ref = ok.find((x) => x.case === crefKey && x.round === r.round);
+      return ref ? [r.wallS / ref.wallS] : [];
+    });
+    const vsCref = ratios.length && c.key !== crefKey ? `${fixed(spread(ratios).median, 2)}x` : '-';
+    lines.push(
+      `| ${c.label} | ${c.rootLabel} | ${num(mine[0].entries)} | ${num(calls)} | ${fixed(wall, 3)} | ${fixed(span, 3)} | ${fixed(floor, 3)} | ${fixed(wall / floor, 2)} | ` +
+        `${fixed(inFlight, 1)} (${c.allowed}) | ${maxInFlight} | ${vsCref} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
 // ---- main ------------------------------------------------------------------------------
 
 const { values: opts } = parseArgs({
@@ -240,15 +306,16 @@ const { values: opts } = parseArgs({
     corpus: { type: 'string' },
     entries: { type: 'string' },
     seed: { type: 'string', default: '1' },
-    'delay-ms': { type: 'string', default: '5' },
+    'delay-ms': { type: 'string' },
     only: { type: 'string' },
     json: { type: 'string' },
   },
 });
-const scenario = SCENARIOS[opts.scenario] ?? fail(`unknown scenario ${opts.scenario} (local, slowfs or memory)`);
+const scenario = SCENARIOS[opts.scenario] ?? fail(`unknown scenario ${opts.scenario} (local, slowfs, latency or memory)`);
 const repeat = Number(opts.repeat ?? scenario.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) fail('--repeat takes a whole number >= 1');
-if (!(Number(opts['delay-ms']) >= 0)) fail('--delay-ms takes a number of milliseconds');
+const delays = (opts['delay-ms'] ?? (opts.scenario === 'latency' ? '1,5' : '5')).split(',').map(Number);
+if (!delays.every((d) => d >= 0) || (opts.scenario !== 'latency' && delays.length !== 1)) fail('--delay-ms takes a number of milliseconds (a list, 1,5, for the latency scenario)');
 if (!fs.existsSync(GNU_TIME)) fail(`${GNU_TIME} (GNU time) measures peak RSS and is missing: apt-get install -y time`);
 if (opts.scenario !== 'local' && process.getuid() !== 0) fail(`the ${opts.scenario} scenario mounts filesystems: run it as root`);
 if (opts.scenario === 'slowfs') {
@@ -266,11 +333,16 @@ commands = available(commands);
 if (!commands.length) fail('nothing left to run');
 await loadReader();
 
-const corpus = ensureCorpus(opts.corpus ?? path.join(BENCH, '.corpus', scenario.shape), {
-  shape: scenario.shape,
-  entries: opts.entries === undefined ? undefined : Number(opts.entries),
-  seed: Number(opts.seed),
-});
+// The latency scenario walks one corpus per shape; the others one corpus.
+const corpora = (scenario.shapes ?? [scenario.shape]).map((shape) => ({
+  shape,
+  ...ensureCorpus(scenario.shapes ? path.join(BENCH, '.corpus', shape) : (opts.corpus ?? path.join(BENCH, '.corpus', shape)), {
+    shape,
+    entries: opts.entries === undefined ? undefined : Number(opts.entries),
+    seed: Number(opts.seed),
+  }),
+}));
+const corpus = corpora[0];
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pwalk-bench-'));
 const mounts = []; // bind mounts to undo, newest last
 
@@ -301,8 +373,28 @@ try {
     const mnt = path.join(scratch, 'mnt');
     fs.mkdirSync(mnt);
     cases = commands.map((cmd) => ({ ...cmd, key: cmd.id, root: mnt, rootLabel: 'slowfs mount' }));
-    mountEach = (fn) => withSlowfs(corpus.dir, mnt, opts['delay-ms'], scratch, fn);
-    conditions = `slowfs FUSE mirror, ${opts['delay-ms']} ms per metadata call, a fresh mount for every run`;
+    mountEach = (fn) => withSlowfs(corpus.dir, mnt, delays[0], scratch, fn);
+    conditions = `slowfs FUSE mirror, ${delays[0]} ms per metadata call, a fresh mount for every run`;
+  } else if (opts.scenario === 'latency') {
+    const latencyfs = buildLatencyfs(scratch);
+    const mnt = path.join(scratch, 'mnt');
+    fs.mkdirSync(mnt);
+    cases = corpora.flatMap((tree) =>
+      delays.flatMap((delay) =>
+        commands.map((cmd) => ({
+          ...cmd,
+          key: `${cmd.id}@${tree.shape}@${delay}`,
+          root: mnt,
+          rootLabel: `${tree.shape}, ${delay} ms`,
+          shape: tree.shape,
+          delay,
+          // The calls in flight the command may keep: find and pwalk-ts --threads 1 one, the others their thread count.
+          allowed: cmd.id === 'find' ? 1 : Number(cmd.id.split('-')[1]),
+          mount: (fn) => withLatencyfs(latencyfs, tree.dir, mnt, delay, scratch, fn),
+        })),
+      ),
+    );
+    conditions = 'latencyfs FUSE mirror (C, libfuse 3, 256 requests served at once), a fresh mount for every run';
   } else {
     cases = commands.map((cmd) => ({ ...cmd, key: cmd.id, root: corpus.dir, rootLabel: 'corpus' }));
     conditions = 'cache warm (one find pass over the corpus first)';
@@ -311,7 +403,7 @@ try {
   // Under slowfs the corpus is the mirror's backing store: warm, it leaves the FUSE latency
   // as the only cost measured.
   console.error('bench: warming the cache');
-  spawnSync('find', [corpus.dir], { stdio: 'ignore' });
+  for (const tree of corpora) spawnSync('find', [tree.dir], { stdio: 'ignore' });
 
   // The machine's busy CPU time over the measurements, less what the measured commands and
   // this script used, is other work competing with them: the report says how much.
@@ -322,7 +414,13 @@ try {
   for (let round = 1; round <= repeat && !stopping; round++) {
     for (const c of cases) {
       if (stopping || runs.some((r) => r.case === c.key && !r.ok)) continue; // a failed command is not retried
-      const run = mountEach ? await mountEach(() => measure(c, c.root, scratch)) : measure(c, c.root, scratch);
+      let run;
+      if (c.mount) {
+        const { result, stats } = await c.mount(() => measure(c, c.root, scratch));
+        run = { ...result, stats };
+      } else {
+        run = mountEach ? await mountEach(() => measure(c, c.root, scratch)) : measure(c, c.root, scratch);
+      }
       runs.push({ case: c.key, round, ...run });
       const note = run.ok ? '' : ` FAILED (exit ${run.status ?? run.signal}):\n${run.stderr}`;
       console.error(`bench: round ${round}/${repeat} ${c.label} [${c.rootLabel}]: ${run.wallS.toFixed(3)} s, ${(run.rssKiB / 1024).toFixed(1)} MiB${note}`);
@@ -339,14 +437,14 @@ try {
     machine: machine(corpus.dir),
     elapsedS,
     otherCpuS: Math.max(0, busyS() - busyAtStart - ownCpuS),
-    corpus: { dir: path.relative(REPO, corpus.dir) || '.', entries: corpus.entries, shape: scenario.shape, seed: Number(opts.seed) },
+    corpus: { dir: path.relative(REPO, corpus.dir) || '.', entries: corpus.entries, shape: corpus.shape, seed: Number(opts.seed) },
     conditions,
     repeat,
-    delayMs: opts.scenario === 'slowfs' ? Number(opts['delay-ms']) : undefined,
+    delayMs: opts.scenario === 'slowfs' ? delays[0] : undefined,
     rows: summarize(cases, runs),
     runs,
   };
-  process.stdout.write(markdown(report));
+  process.stdout.write(opts.scenario === 'latency' ? latencyMarkdown(report, cases) : markdown(report));
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(report, null, 2) + '\n');
 } finally {
   for (const at of mounts.reverse()) unmount(['umount', at], at);
