@@ -30,6 +30,12 @@ export interface BatchScanner {
 
 /** A batch this large is stat'ed as soon as a slot is free, ahead of listings: its lookups are one long stream best started early. */
 const BIG_BATCH = 1000;
+/**
+ * Most batches left waiting, each holding its directory's descriptor, before one
+ * is stat'ed ahead of listings: the worker's share of calls in flight, at most
+ * this many, so --threads 256 and beyond stay far below a 1024-descriptor limit.
+ */
+const MAX_WAITING_BATCHES = 64;
 
 /**
  * Calls queued on libuv's pool beyond the worker's share of the calls in flight,
@@ -52,7 +58,7 @@ type Read = { readonly dir: DirectoryItem; readonly batch: null } | { readonly d
  * directories: each slot works in a directory of its own, and listings go
  * first, so the tree opens up and every slot finds a directory to work in.
  * Batches wait, their descriptors open, until the stack runs dry or
- * `inflight` of them wait; the largest goes first, and one of BIG_BATCH
+ * `inflight` of them wait (MAX_WAITING_BATCHES at most); the largest goes first, and one of BIG_BATCH
  * entries or more jumps ahead of listings, so a huge directory's lookups run
  * beside the rest of the walk instead of after it. The JavaScript cost is one
  * crossing and one packed buffer per call, not per entry.
@@ -65,6 +71,7 @@ export class BatchedDirectoryEngine extends CallEngine {
   private readonly calls: fastq.queue<Read, void>;
   /** Calls handed to libuv's pool at once: this worker's share of the calls in flight, and those queued behind them. */
   private readonly submitted: number;
+  private readonly waitingBatches: number;
   private readonly batches: EntryBatch[] = [];
   private readonly pumpNext = (): void => this.pump();
   /** fastq calls a task's callback before it frees the task's slot: the next pump waits for a microtask, when the slot is free. */
@@ -79,6 +86,7 @@ export class BatchedDirectoryEngine extends CallEngine {
   ) {
     super(setup);
     this.submitted = setup.inflight + Math.ceil(setup.inflight * QUEUED_AHEAD);
+    this.waitingBatches = Math.min(setup.inflight, MAX_WAITING_BATCHES);
     this.calls = fastq<unknown, Read, void>((read, done) => this.call(read, (err) => done(err === null ? null : (err as Error))), this.submitted);
   }
 
@@ -111,13 +119,13 @@ export class BatchedDirectoryEngine extends CallEngine {
     }
   }
 
-  /** The batch to stat now, if any: the largest, when listings have run dry, too many batches wait, or it is big. */
+  /** The batch to stat now, if any: the largest, when listings have run dry, `waitingBatches` wait, or it is big. */
   private nextBatch(): EntryBatch | null {
     const batches = this.batches;
     if (batches.length === 0) return null;
     let largest = 0;
     for (let i = 1; i < batches.length; i++) if (batches[i]!.count > batches[largest]!.count) largest = i;
-    if (this.stack.length > 0 && batches.length < this.inflight && batches[largest]!.count < BIG_BATCH) return null;
+    if (this.stack.length > 0 && batches.length < this.waitingBatches && batches[largest]!.count < BIG_BATCH) return null;
     const batch = batches[largest]!;
     batches[largest] = batches[batches.length - 1]!;
     batches.pop();
