@@ -1,5 +1,8 @@
 import type { DirectoryTotal, WalkEntry } from '@pwalk-ts/reader';
-import { quotedField } from './record-formats.js';
+import type { ByteRows } from './byte-rows.js';
+import { csvInt, writeQuotedField } from './record-formats.js';
+
+const COMMA = 0x2c;
 
 /**
  * Rows byte-compatible with pwalk 3.0's CSV (fizwit/filesystem-reporting-tools), so
@@ -25,12 +28,27 @@ function extension(e: WalkEntry): Uint8Array {
  * One pwalk row. `dir` holds the totals of the entry when it is a directory:
  * pw_fcount is the count of its direct entries and pw_dirsum their st_size sum;
  * -1 and 0 for everything else, as pwalk writes. The root's row has depth -1 and
- * parent inode 0.
+ * parent inode 0. Only for a full walk (the owner, mode and times are there).
  */
-export function entryToPwalk(e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntries' | 'directBytes'> | undefined): Buffer {
-  const head = `${e.inode},${e.parentInode},${e.depth - 1},`;
-  const tail =
-    `,${e.uid},${e.gid},${e.size},${e.dev},${e.blocks},${e.nlink},"${e.mode!.toString(8).padStart(7, '0')}",` +
-    `${e.atimeExact},${e.mtimeExact},${e.ctimeExact},${dir === undefined ? -1 : dir.directEntries},${dir === undefined ? 0 : dir.directBytes}\n`;
-  return Buffer.concat([Buffer.from(head), quotedField(e.pathBytes), Buffer.from(','), quotedField(extension(e)), Buffer.from(tail)]);
+export function writeEntryPwalk(out: ByteRows, e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntries' | 'directBytes'> | undefined): void {
+  out.int(e.inode);
+  csvInt(out, e.parentInode);
+  csvInt(out, e.depth - 1);
+  out.byte(COMMA);
+  writeQuotedField(out, e.pathBytes);
+  out.byte(COMMA);
+  writeQuotedField(out, extension(e));
+  csvInt(out, e.uid!);
+  csvInt(out, e.gid!);
+  csvInt(out, e.size);
+  csvInt(out, e.dev!);
+  csvInt(out, e.blocks!);
+  csvInt(out, e.nlink!);
+  out.latin1(`,"${e.mode!.toString(8).padStart(7, '0')}",`);
+  out.int(e.atimeExact!);
+  csvInt(out, e.mtimeExact);
+  csvInt(out, e.ctimeExact!);
+  csvInt(out, dir === undefined ? -1 : dir.directEntries);
+  csvInt(out, dir === undefined ? 0 : dir.directBytes);
+  out.byte(0x0a);
 }

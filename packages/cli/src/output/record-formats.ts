@@ -1,6 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import type { WalkEntry, WalkEntryError } from '@pwalk-ts/reader';
+import { ByteRows } from './byte-rows.js';
 import { scalarJson } from './exact-json.js';
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
 
 /** The `cat` columns, in order: a contract scripts parse (README "Output formats"). */
 export const ENTRY_COLUMNS = [
@@ -24,57 +28,113 @@ export const ERROR_COLUMNS = ['path', 'syscall', 'code'] as const;
 
 /** A path's bytes as base64 when they are not UTF-8 (the `path` string is then a lossy rendering); left out otherwise. */
 export function pathBase64(bytes: Uint8Array): string | undefined {
-  return isUtf8(bytes) ? undefined : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return isUtf8(bytes) ? undefined : base64Of(bytes);
 }
 
-export function entryToNdjson(e: WalkEntry): string {
-  const j = scalarJson;
-  const base64 = pathBase64(e.pathBytes);
-  return (
-    `{"path":${j(e.path)},"type":${j(e.type)},"size":${j(e.size)},"blocks":${j(e.blocks)},"mode":${j(e.mode)},` +
-    `"uid":${j(e.uid)},"gid":${j(e.gid)},"nlink":${j(e.nlink)},"inode":${j(e.inode)},"parentInode":${j(e.parentInode)},` +
-    `"dev":${j(e.dev)},"atime":${j(e.atimeExact)},"mtime":${j(e.mtimeExact)},"ctime":${j(e.ctimeExact)},"depth":${j(e.depth)}` +
-    `${base64 === undefined ? '' : `,"pathBase64":${j(base64)}`}}\n`
-  );
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-export function errorToNdjson(e: WalkEntryError): string {
-  const base64 = pathBase64(e.pathBytes);
-  return `{"path":${scalarJson(e.path)},"syscall":${scalarJson(e.syscall)},"code":${scalarJson(e.code)}${base64 === undefined ? '' : `,"pathBase64":${scalarJson(base64)}`}}\n`;
+/** Writes the path as a JSON string, byte for byte as JSON.stringify(e.path). Perf: from its bytes when they are UTF-8 (no string made). */
+function jsonPath(out: ByteRows, e: WalkEntry | WalkEntryError, bytes: Uint8Array, utf8: boolean): void {
+  if (utf8) {
+    out.byte(QUOTE);
+    out.jsonStringBytes(bytes);
+    out.byte(QUOTE);
+  } else out.utf8(JSON.stringify(e.path));
 }
 
-const QUOTE = 0x22;
+/** A member's name and its integer, or null (a field a --compact walk lacks). */
+function jsonInt(out: ByteRows, name: string, v: number | bigint | null): void {
+  out.latin1(name);
+  if (v === null) out.latin1('null');
+  else out.int(v);
+}
+
+/** One `cat --format ndjson` line; a path that is not UTF-8 gets pathBase64 (its `path` is then lossy). */
+export function writeEntryNdjson(out: ByteRows, e: WalkEntry): void {
+  const bytes = e.pathBytes;
+  const utf8 = isUtf8(bytes);
+  out.latin1('{"path":');
+  jsonPath(out, e, bytes, utf8);
+  out.latin1(`,"type":"${e.type}","size":`);
+  out.int(e.size);
+  jsonInt(out, ',"blocks":', e.blocks);
+  jsonInt(out, ',"mode":', e.mode);
+  jsonInt(out, ',"uid":', e.uid);
+  jsonInt(out, ',"gid":', e.gid);
+  jsonInt(out, ',"nlink":', e.nlink);
+  jsonInt(out, ',"inode":', e.inode);
+  jsonInt(out, ',"parentInode":', e.parentInode);
+  jsonInt(out, ',"dev":', e.dev);
+  jsonInt(out, ',"atime":', e.atimeExact);
+  jsonInt(out, ',"mtime":', e.mtimeExact);
+  jsonInt(out, ',"ctime":', e.ctimeExact);
+  jsonInt(out, ',"depth":', e.depth);
+  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(bytes)}"`);
+  out.latin1('}\n');
+}
+
+/** One entry as an ndjson line, for output that is not a stream of rows (find --json). */
+export function entryToNdjson(e: WalkEntry): Buffer {
+  const out = new ByteRows(512);
+  writeEntryNdjson(out, e);
+  return out.take();
+}
+
+export function writeErrorNdjson(out: ByteRows, e: WalkEntryError): void {
+  const bytes = e.pathBytes;
+  const utf8 = isUtf8(bytes);
+  out.latin1('{"path":');
+  jsonPath(out, e, bytes, utf8);
+  out.utf8(`,"syscall":${scalarJson(e.syscall)},"code":${scalarJson(e.code)}`);
+  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(bytes)}"`);
+  out.latin1('}\n');
+}
 
 /** An RFC 4180 field holding exact bytes: always quoted, quotes doubled; newlines stay inside the quotes. */
-export function quotedField(bytes: Uint8Array): Buffer {
-  let quotes = 0;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === QUOTE) quotes++;
-  const out = Buffer.allocUnsafe(bytes.length + quotes + 2);
-  let o = 0;
-  out[o++] = QUOTE;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    out[o++] = b;
-    if (b === QUOTE) out[o++] = QUOTE;
-  }
-  out[o] = QUOTE;
-  return out;
+export function writeQuotedField(out: ByteRows, bytes: Uint8Array): void {
+  out.byte(QUOTE);
+  out.csvQuotedBytes(bytes);
+  out.byte(QUOTE);
 }
 
-function csvInt(v: number | bigint | null): string {
-  return v === null ? '' : String(v);
+export function quotedField(bytes: Uint8Array): Buffer {
+  const out = new ByteRows(bytes.length + 16);
+  writeQuotedField(out, bytes);
+  return out.take();
+}
+
+/** A comma and an integer field: empty for a field a --compact walk lacks. */
+export function csvInt(out: ByteRows, v: number | bigint | null): void {
+  out.byte(COMMA);
+  if (v !== null) out.int(v);
 }
 
 export const CSV_ENTRY_HEADER = ENTRY_COLUMNS.join(',') + '\r\n';
 export const CSV_ERROR_HEADER = ERROR_COLUMNS.join(',') + '\r\n';
 
-export function entryToCsv(e: WalkEntry): Buffer {
-  const rest =
-    `,${e.type},${e.size},${csvInt(e.blocks)},${csvInt(e.mode)},${csvInt(e.uid)},${csvInt(e.gid)},${csvInt(e.nlink)},` +
-    `${e.inode},${e.parentInode},${csvInt(e.dev)},${csvInt(e.atimeExact)},${e.mtimeExact},${csvInt(e.ctimeExact)},${e.depth}\r\n`;
-  return Buffer.concat([quotedField(e.pathBytes), Buffer.from(rest)]);
+
+export function writeEntryCsv(out: ByteRows, e: WalkEntry): void {
+  writeQuotedField(out, e.pathBytes);
+  out.latin1(`,${e.type}`);
+  csvInt(out, e.size);
+  csvInt(out, e.blocks);
+  csvInt(out, e.mode);
+  csvInt(out, e.uid);
+  csvInt(out, e.gid);
+  csvInt(out, e.nlink);
+  csvInt(out, e.inode);
+  csvInt(out, e.parentInode);
+  csvInt(out, e.dev);
+  csvInt(out, e.atimeExact);
+  csvInt(out, e.mtimeExact);
+  csvInt(out, e.ctimeExact);
+  csvInt(out, e.depth);
+  out.latin1('\r\n');
 }
 
-export function errorToCsv(e: WalkEntryError): Buffer {
-  return Buffer.concat([quotedField(e.pathBytes), Buffer.from(`,${e.syscall},${e.code}\r\n`)]);
+export function writeErrorCsv(out: ByteRows, e: WalkEntryError): void {
+  writeQuotedField(out, e.pathBytes);
+  out.utf8(`,${e.syscall},${e.code}\r\n`);
 }
