@@ -1,7 +1,7 @@
 // The SDK entry point (`@pwalk-ts/reader`). The Parquet export is its own entry
 // (`@pwalk-ts/reader/parquet`): re-exporting it here would load hyparquet-writer and
 // hysnappy for every walk and every reader of one.
-export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
+export { openWalk, Walk, type EntryAndErrorBatch, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
 export type { WalkEntry, WalkEntryError } from './sdk/record.js';
 export { WalkErrorCode, WalkFormatError } from './format/errors.js';
 export {
@@ -44,3 +44,4 @@ export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type 
 export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
 export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';
 export { exportNcdu, type NcduExportOptions, type NcduExportResult } from './ncdu/export.js';
+export { walkSummaries, type WalkSummaries, type WalkSummariesOptions } from './analysis/walk-summaries.js';

@@ -1,4 +1,4 @@
-import { directoryTotals, errorSummary, perOwnerUsage, resolveOwnerNames, topDirectories, usageSummary, type OwnerNames, type Walk } from '@pwalk-ts/reader';
+import { perOwnerUsage, resolveOwnerNames, topDirectories, walkSummaries, type OwnerNames, type Walk } from '@pwalk-ts/reader';
 import type { ReportArgs } from '../command-table/report.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -21,11 +21,13 @@ export async function run(args: ReportArgs, io: CliIo): Promise<number> {
     await perOwner(args, args['per-owner'], walk, names, io);
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   }
-  // Three streaming passes: none holds the entries, memory follows directories and owners.
+  // One streaming pass feeds every summary: it holds no entries, memory follows directories and owners.
   // A damaged block is skipped (and said on stderr, exit 1): the report holds everything else.
-  const summary = await usageSummary(walk, { largest: args.top, names, extensions: args.top, onCorrupt: 'skip' });
-  const totals = await directoryTotals(walk, { onCorrupt: 'skip' });
-  const errors = await errorSummary(walk, { samples: args.top, onCorrupt: 'skip' });
+  const {
+    usage: summary,
+    directories: totals,
+    errors,
+  } = await walkSummaries(walk, { usage: { largest: args.top, names, extensions: args.top }, errorSamples: args.top, onCorrupt: 'skip' });
   const doc = reportJson({
     walk,
     summary,

@@ -30,20 +30,36 @@ export interface ErrorSummaryOptions extends Pick<RecordsOptions, 'onCorrupt'> {
  * depend on the thread count.
  */
 export async function errorSummary(walk: Walk, options: ErrorSummaryOptions = {}): Promise<ErrorSummary> {
-  const keep = countOption('errorSummary', 'samples', options.samples ?? 20);
-  const counts = new Map<string, { code: string; syscall: string; count: number }>();
-  const samples = new BoundedHeap<WalkEntryError>(keep, (a, b) => Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
-  let total = 0;
-  for await (const e of walk.errors({ onCorrupt: options.onCorrupt })) {
-    total++;
-    const id = `${e.code}\u0000${e.syscall}`;
-    const held = counts.get(id);
-    if (held === undefined) counts.set(id, { code: e.code, syscall: e.syscall, count: 1 });
-    else held.count++;
-    samples.offer(e);
+  const acc = new ErrorSummaryAccumulator(options.samples);
+  for await (const e of walk.errors({ onCorrupt: options.onCorrupt })) acc.add(e);
+  return acc.summary();
+}
+
+/** errorSummary fed one error record at a time, for a pass that feeds other analyses too (walk-summaries.ts). */
+export class ErrorSummaryAccumulator {
+  readonly #counts = new Map<string, { code: string; syscall: string; count: number }>();
+  readonly #samples: BoundedHeap<WalkEntryError>;
+  #total = 0;
+
+  /** `samples`: how many error records to keep as examples (default 20). */
+  constructor(samples?: number) {
+    const keep = countOption('errorSummary', 'samples', samples ?? 20);
+    this.#samples = new BoundedHeap<WalkEntryError>(keep, (a, b) => Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
   }
-  const byCode = [...counts.values()].sort(
-    (a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0),
-  );
-  return { total, byCode, samples: samples.ranked() };
+
+  add(e: WalkEntryError): void {
+    this.#total++;
+    const id = `${e.code}\u0000${e.syscall}`;
+    const held = this.#counts.get(id);
+    if (held === undefined) this.#counts.set(id, { code: e.code, syscall: e.syscall, count: 1 });
+    else held.count++;
+    this.#samples.offer(e);
+  }
+
+  summary(): ErrorSummary {
+    const byCode = [...this.#counts.values()].sort(
+      (a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : a.syscall < b.syscall ? -1 : a.syscall > b.syscall ? 1 : 0),
+    );
+    return { total: this.#total, byCode, samples: this.#samples.ranked() };
+  }
 }

@@ -5,6 +5,8 @@ import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
 import { UsageAccumulator, type OwnerAccumulator } from './usage-accumulator.js';
 import { byBytesDesc, sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
+import type { WalkEntry } from '../sdk/record.js';
+import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** One row of a group-by: a tally with the group's key (stable, for joins) and label (for people). */
@@ -66,50 +68,72 @@ export function otherRow(rest: readonly UsageGroup[]): UsageGroup {
 }
 
 export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}): Promise<UsageSummary> {
-  const keep = countOption('usageSummary', 'largest', options.largest ?? 20);
-  const extensionRows = options.extensions === undefined ? undefined : countOption('usageSummary', 'extensions', options.extensions);
-  // Names resolve while the records stream.
-  const names = options.names !== undefined ? Promise.resolve(options.names) : resolveOwnerNames();
-  const walkStart = options.now ?? walk.manifest?.startTime ?? Date.now();
+  const acc = new UsageSummaryAccumulator(walk, options);
+  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) acc.addBatch(batch);
+  return acc.summary();
+}
 
-  const acc = new UsageAccumulator(ageBucketIndex(walkStart), keep);
-  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) {
+/** usageSummary fed a block of entries at a time, for a pass that feeds other analyses too (walk-summaries.ts). */
+export class UsageSummaryAccumulator {
+  readonly #acc: UsageAccumulator;
+  readonly #names: Promise<OwnerNames>;
+  readonly #walkStart: number;
+  readonly #extensionRows: number | undefined;
+  readonly #root: RootPath;
+
+  constructor(walk: Walk, options: Omit<UsageSummaryOptions, 'onCorrupt'> = {}) {
+    const keep = countOption('usageSummary', 'largest', options.largest ?? 20);
+    this.#extensionRows = options.extensions === undefined ? undefined : countOption('usageSummary', 'extensions', options.extensions);
+    // Names resolve while the records stream.
+    this.#names = options.names !== undefined ? Promise.resolve(options.names) : resolveOwnerNames();
+    this.#walkStart = options.now ?? walk.manifest?.startTime ?? Date.now();
+    this.#acc = new UsageAccumulator(ageBucketIndex(this.#walkStart), keep);
+    this.#root = walk.root;
+  }
+
+  addBatch(batch: readonly WalkEntry[]): void {
     // Perf: one synchronous loop per block (recordBatches is the fastest way through a walk).
+    const acc = this.#acc;
     for (const e of batch) acc.add(e);
   }
-  const compact = acc.compact;
-  const largestFiles = acc.largestFiles(walk.root);
 
-  const resolved = await names;
-  const ageRows = (tallies: TallyAccumulator[]): UsageGroup[] =>
-    AGE_BUCKETS.map(({ bucket, label }, i) => ({ key: bucket, label, ...tallies[i]!.toTally(compact) }));
-  const ownerRows = (owners: Map<number, OwnerAccumulator>, prefix: 'uid' | 'gid', name: (id: number) => string): OwnerUsage[] =>
-    [...owners]
-      .map(([id, owner]) => ({
-        key: `${prefix}:${id}`,
-        label: name(id),
-        id,
-        ...owner.tally.toTally(compact),
-        atime: Object.fromEntries(AGE_BUCKETS.map(({ bucket }, i) => [bucket, owner.atime[i]!.toTally(compact)])) as Record<AgeBucket, UsageTally>,
-      }))
-      .sort((a, b) => byBytesDesc(a, b) || a.id - b.id);
+  /** The summary; call once, after the last batch. */
+  async summary(): Promise<UsageSummary> {
+    const acc = this.#acc;
+    const compact = acc.compact;
+    const largestFiles = acc.largestFiles(this.#root);
 
-  return {
-    walkStart,
-    compact,
-    totals: acc.totals.toTally(compact),
-    byUser: ownerRows(acc.users, 'uid', (id) => resolved.user(id)),
-    byGroup: ownerRows(acc.groups, 'gid', (id) => resolved.group(id)),
-    byExtension: extensionRowsOf(acc.extensions, compact, extensionRows),
-    byMtimeAge: ageRows(acc.mtimeAges),
-    byAtimeAge: compact ? [] : ageRows(acc.atimeAges),
-    byDepth: Array.from(acc.depths, (tally, depth) => ({
-      key: String(depth),
-      label: String(depth),
-      ...(tally ?? new TallyAccumulator()).toTally(compact),
-    })),
-    largestFiles,
-  };
+    const resolved = await this.#names;
+    const ageRows = (tallies: TallyAccumulator[]): UsageGroup[] =>
+      AGE_BUCKETS.map(({ bucket, label }, i) => ({ key: bucket, label, ...tallies[i]!.toTally(compact) }));
+    const ownerRows = (owners: Map<number, OwnerAccumulator>, prefix: 'uid' | 'gid', name: (id: number) => string): OwnerUsage[] =>
+      [...owners]
+        .map(([id, owner]) => ({
+          key: `${prefix}:${id}`,
+          label: name(id),
+          id,
+          ...owner.tally.toTally(compact),
+          atime: Object.fromEntries(AGE_BUCKETS.map(({ bucket }, i) => [bucket, owner.atime[i]!.toTally(compact)])) as Record<AgeBucket, UsageTally>,
+        }))
+        .sort((a, b) => byBytesDesc(a, b) || a.id - b.id);
+
+    return {
+      walkStart: this.#walkStart,
+      compact,
+      totals: acc.totals.toTally(compact),
+      byUser: ownerRows(acc.users, 'uid', (id) => resolved.user(id)),
+      byGroup: ownerRows(acc.groups, 'gid', (id) => resolved.group(id)),
+      byExtension: extensionRowsOf(acc.extensions, compact, this.#extensionRows),
+      byMtimeAge: ageRows(acc.mtimeAges),
+      byAtimeAge: compact ? [] : ageRows(acc.atimeAges),
+      byDepth: Array.from(acc.depths, (tally, depth) => ({
+        key: String(depth),
+        label: String(depth),
+        ...(tally ?? new TallyAccumulator()).toTally(compact),
+      })),
+      largestFiles,
+    };
+  }
 }
 
 function extensionRowsOf(extensions: Map<string, TallyAccumulator>, compact: boolean, top: number | undefined): ExtensionUsage[] {

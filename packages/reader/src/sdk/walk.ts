@@ -29,6 +29,12 @@ export interface RecordsOptions extends SortOptions {
 
 export type { WalkThreadFile } from '../format/walk-folder.js';
 
+/** One block's entries and error records (Walk.entryAndErrorBatches). */
+export interface EntryAndErrorBatch {
+  readonly entries: readonly WalkEntry[];
+  readonly errors: readonly WalkEntryError[];
+}
+
 /** How finished a walk is: 'incomplete' when the writer never closed it (no manifest, or still 'running'). */
 export type WalkCompleteness = 'complete' | 'interrupted' | 'failed' | 'incomplete';
 
@@ -81,13 +87,22 @@ export class Walk {
     return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
   }
 
+  /**
+   * Every entry and every per-entry failure, one block at a time, in file order: for
+   * an analysis that needs both, one pass instead of records() and errors() each
+   * reading the whole walk.
+   */
+  entryAndErrorBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): AsyncIterable<EntryAndErrorBatch> {
+    return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block): EntryAndErrorBatch => block);
+  }
+
   /** Every per-entry failure recorded during the walk. */
   errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
     const all = flattenBatches(this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.errors));
     return options.sort === undefined || options.sort === 'none' ? all : sortErrorsByPath(all, options.sort);
   }
 
-  private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T[]): AsyncGenerator<T[]> {
+  private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
     for (const file of this.files) {
       for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) {
         throwIfStopped(signal);
