@@ -166,7 +166,7 @@ os.chmod(os.path.join(r,b'\\xfeshut'),0)`,
     }
   }
 
-  it('a --compact walk (null fields) in ndjson and csv is byte for byte the reference formatter\'s', async () => {
+  it("a --compact walk (null fields) in ndjson and csv is byte for byte the reference formatter's", async () => {
     const walk = await openWalk(compact);
     for (const [format, args] of [
       ['ndjson', ['--format', 'ndjson']],

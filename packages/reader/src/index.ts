@@ -44,4 +44,4 @@ export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type 
 export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
 export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';
 export { exportNcdu, type NcduExportOptions, type NcduExportResult } from './ncdu/export.js';
-export { walkSummaries, type WalkSummaries, type WalkSummariesOptions } from './analysis/walk-summaries.js';
+export { reportSummaries, type ReportSummaries, type ReportSummariesOptions } from './analysis/report-summaries.js';

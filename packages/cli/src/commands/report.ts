@@ -1,4 +1,4 @@
-import { perOwnerUsage, resolveOwnerNames, topDirectories, walkSummaries, type OwnerNames, type Walk } from '@pwalk-ts/reader';
+import { perOwnerUsage, resolveOwnerNames, topDirectories, reportSummaries, type OwnerNames, type Walk } from '@pwalk-ts/reader';
 import type { ReportArgs } from '../command-table/report.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -27,7 +27,7 @@ export async function run(args: ReportArgs, io: CliIo): Promise<number> {
     usage: summary,
     directories: totals,
     errors,
-  } = await walkSummaries(walk, { usage: { largest: args.top, names, extensions: args.top }, errorSamples: args.top, onCorrupt: 'skip' });
+  } = await reportSummaries(walk, { usage: { largest: args.top, names, extensions: args.top }, errorSamples: args.top, onCorrupt: 'skip' });
   const doc = reportJson({
     walk,
     summary,

@@ -114,7 +114,6 @@ export function csvInt(out: ByteRows, v: number | bigint | null): void {
 export const CSV_ENTRY_HEADER = ENTRY_COLUMNS.join(',') + '\r\n';
 export const CSV_ERROR_HEADER = ERROR_COLUMNS.join(',') + '\r\n';
 
-
 export function writeEntryCsv(out: ByteRows, e: WalkEntry): void {
   writeQuotedField(out, e.pathBytes);
   out.latin1(`,${e.type}`);

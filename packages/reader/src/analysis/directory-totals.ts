@@ -86,7 +86,7 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
   return acc.totals(walk.root);
 }
 
-/** directoryTotals fed a block of entries at a time, for a pass that feeds other analyses too (walk-summaries.ts). */
+/** directoryTotals fed a block of entries at a time, for a pass that feeds other analyses too (report-summaries.ts). */
 export class DirectoryTotalsAccumulator {
   readonly #dirs = new Map<string, Accumulator>();
   readonly #links = new HardLinks<LinkCredit>();

@@ -35,7 +35,7 @@ export async function errorSummary(walk: Walk, options: ErrorSummaryOptions = {}
   return acc.summary();
 }
 
-/** errorSummary fed one error record at a time, for a pass that feeds other analyses too (walk-summaries.ts). */
+/** errorSummary fed one error record at a time, for a pass that feeds other analyses too (report-summaries.ts). */
 export class ErrorSummaryAccumulator {
   readonly #counts = new Map<string, { code: string; syscall: string; count: number }>();
   readonly #samples: BoundedHeap<WalkEntryError>;

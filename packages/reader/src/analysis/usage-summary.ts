@@ -73,7 +73,7 @@ export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}
   return acc.summary();
 }
 
-/** usageSummary fed a block of entries at a time, for a pass that feeds other analyses too (walk-summaries.ts). */
+/** usageSummary fed a block of entries at a time, for a pass that feeds other analyses too (report-summaries.ts). */
 export class UsageSummaryAccumulator {
   readonly #acc: UsageAccumulator;
   readonly #names: Promise<OwnerNames>;

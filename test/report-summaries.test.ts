@@ -1,18 +1,18 @@
-// walkSummaries (one pass, what `report` reads) against usageSummary, directoryTotals
+// reportSummaries (one pass, what `report` reads) against usageSummary, directoryTotals
 // and errorSummary each run on its own over the same walk: a real tree walked as
 // nobody (so shut directories are error records) with hard links across
 // directories, names that are not UTF-8, and enough entries for many blocks.
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryTotals, errorSummary, NUMERIC_OWNER_NAMES, openWalk, usageSummary, walkSummaries } from '@pwalk-ts/reader';
+import { directoryTotals, errorSummary, NUMERIC_OWNER_NAMES, openWalk, usageSummary, reportSummaries } from '@pwalk-ts/reader';
 import { runCli } from './helpers/run-cli.js';
 import { buildSkewedTree, makeTempBase, py, removeTempBase } from './helpers/trees.js';
 
 let base: string;
 let walkDir: string;
 
-describe('walkSummaries', () => {
+describe('reportSummaries', () => {
   beforeAll(async () => {
     base = makeTempBase('summaries');
     chmodSync(base, 0o777);
@@ -38,7 +38,7 @@ for d in (b'shut1',b'shut2',b'big/shut3'):
   it('equals the three analyses run one by one', async () => {
     const walk = await openWalk(walkDir);
     const usageOptions = { largest: 7, extensions: 3, names: NUMERIC_OWNER_NAMES, now: Date.UTC(2026, 0, 1) };
-    const one = await walkSummaries(walk, { usage: usageOptions, errorSamples: 2 });
+    const one = await reportSummaries(walk, { usage: usageOptions, errorSamples: 2 });
     const usage = await usageSummary(walk, usageOptions);
     const directories = await directoryTotals(walk);
     const errors = await errorSummary(walk, { samples: 2 });

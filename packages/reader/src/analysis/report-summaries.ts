@@ -4,13 +4,13 @@ import { UsageSummaryAccumulator, type UsageSummary, type UsageSummaryOptions } 
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** What a whole-walk report shows: usageSummary, directoryTotals and errorSummary of one walk. */
-export interface WalkSummaries {
+export interface ReportSummaries {
   readonly usage: UsageSummary;
   readonly directories: DirectoryTotal[];
   readonly errors: ErrorSummary;
 }
 
-export interface WalkSummariesOptions extends Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
+export interface ReportSummariesOptions extends Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
   /** usageSummary's options. */
   usage?: Omit<UsageSummaryOptions, 'onCorrupt'>;
   /** errorSummary's `samples` (default 20). */
@@ -23,7 +23,7 @@ export interface WalkSummariesOptions extends Pick<RecordsOptions, 'onCorrupt' |
  * pass feeding all three decodes it once (bench/RESULTS.md, `report`). Memory is
  * the three analyses' (directories, owners, hard-linked files), not the entries'.
  */
-export async function walkSummaries(walk: Walk, options: WalkSummariesOptions = {}): Promise<WalkSummaries> {
+export async function reportSummaries(walk: Walk, options: ReportSummariesOptions = {}): Promise<ReportSummaries> {
   const usage = new UsageSummaryAccumulator(walk, options.usage);
   const directories = new DirectoryTotalsAccumulator();
   const errors = new ErrorSummaryAccumulator(options.errorSamples);
