@@ -12,8 +12,8 @@ const NUL = Buffer.from('\0');
  * entry acted on (as `cat --format ndjson`). Kept in memory until `take()`.
  */
 export class FindOutput {
-  private parts: (Buffer | string)[] = [];
-  /** Bytes (ndjson: characters) held since the last take(). */
+  private parts: Buffer[] = [];
+  /** Bytes held since the last take(). */
   size = 0;
   /** Whether an action has run on the entry being evaluated (`startEntry` clears it). */
   acted = false;
@@ -41,13 +41,13 @@ export class FindOutput {
 
   /** Everything held, as one Buffer; the output is empty afterwards. */
   take(): Buffer {
-    const chunk = Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    const chunk = Buffer.concat(this.parts);
     this.parts = [];
     this.size = 0;
     return chunk;
   }
 
-  private emit(part: Buffer | string): void {
+  private emit(part: Buffer): void {
     this.parts.push(part);
     this.size += part.length;
   }
