@@ -52,7 +52,13 @@ const COMMANDS = {
   'du --top 10': ['du', walkDir, '--top', '10'],
   'usage --by user': ['usage', walkDir, '--by', 'user'],
 };
-const builds = opts.before === undefined ? [['after', CLI]] : [['before', path.resolve(opts.before)], ['after', CLI]];
+const builds =
+  opts.before === undefined
+    ? [['after', CLI]]
+    : [
+        ['before', path.resolve(opts.before)],
+        ['after', CLI],
+      ];
 
 const samples = new Map();
 const add = (key, m) => samples.set(key, [...(samples.get(key) ?? []), m]);
@@ -68,11 +74,18 @@ const med = (key) => {
   return { s: median(runs.map((r) => r.s)), cpu: median(runs.map((r) => r.cpu)), rssMB: Math.max(...runs.map((r) => r.rssMB)) };
 };
 const walk = med('walk');
-console.log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${os.cpus().length} cores; medians of ${repeat}`);
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; ${os.cpus().length} cores; medians of ${repeat}`,
+);
 console.log('| command | build | elapsed | x walk | CPU | x walk CPU | peak RSS |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
 const row = (name, build, m) =>
-  console.log(`| ${name} | ${build} | ${m.s.toFixed(2)} s | ${(m.s / walk.s).toFixed(2)} | ${m.cpu.toFixed(2)} s | ${(m.cpu / walk.cpu).toFixed(2)} | ${m.rssMB.toFixed(0)} MB |`);
+  console.log(
+    `| ${name} | ${build} | ${m.s.toFixed(2)} s | ${(m.s / walk.s).toFixed(2)} | ${m.cpu.toFixed(2)} s | ${(m.cpu / walk.cpu).toFixed(2)} | ${m.rssMB.toFixed(0)} MB |`,
+  );
 row('walk, 2 threads', 'after', walk);
 for (const name of Object.keys(COMMANDS)) for (const [build] of builds) row(`\`${name}\``, build, med(`${name}\t${build}`));
 fs.rmSync(temp, { recursive: true, force: true });

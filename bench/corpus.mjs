@@ -37,14 +37,55 @@ const SHAPES = {
   bigdir: { entries: 19_000, maxDepth: 40, flatFiles: 10_000, flatShare: 0.55, chainDepth: 0, maxPerDir: 100 },
 };
 
-const DIR_WORDS = ['src', 'lib', 'build', 'data', 'docs', 'test', 'node_modules', 'assets',
-  'logs', 'cache', 'include', 'scripts', 'results', 'raw', 'out', 'runs', 'users', 'share',
-  'config', 'vendor', 'models', 'images', 'tmp', 'backup'];
-const FILE_WORDS = ['index', 'main', 'util', 'report', 'sample', 'frame', 'readme', 'notes',
-  'config', 'output', 'module', 'chunk', 'image', 'table', 'run', 'draft', 'données', 'データ',
-  'my file', 'résumé'];
-const EXTS = ['c', 'h', 'js', 'ts', 'py', 'json', 'txt', 'log', 'csv', 'dat', 'png', 'o', 'md',
-  'gz', 'parquet', 'h5'];
+const DIR_WORDS = [
+  'src',
+  'lib',
+  'build',
+  'data',
+  'docs',
+  'test',
+  'node_modules',
+  'assets',
+  'logs',
+  'cache',
+  'include',
+  'scripts',
+  'results',
+  'raw',
+  'out',
+  'runs',
+  'users',
+  'share',
+  'config',
+  'vendor',
+  'models',
+  'images',
+  'tmp',
+  'backup',
+];
+const FILE_WORDS = [
+  'index',
+  'main',
+  'util',
+  'report',
+  'sample',
+  'frame',
+  'readme',
+  'notes',
+  'config',
+  'output',
+  'module',
+  'chunk',
+  'image',
+  'table',
+  'run',
+  'draft',
+  'données',
+  'データ',
+  'my file',
+  'résumé',
+];
+const EXTS = ['c', 'h', 'js', 'ts', 'py', 'json', 'txt', 'log', 'csv', 'dat', 'png', 'o', 'md', 'gz', 'parquet', 'h5'];
 
 // mtimes are drawn from a fixed window (2015..2025) so they do not depend on today's date.
 const MTIME_FROM = 1_420_070_400;
@@ -153,9 +194,7 @@ class Generator {
     if (budget <= 0) return;
     // maxPerDir (files plus subdirectories) bounds the bushy shapes' directories.
     const perDir = this.shape.maxPerDir ?? Infinity;
-    const filesHere = depth >= this.shape.maxDepth
-      ? budget
-      : Math.min(budget, Math.round(this.lognormal(8, 1.2)), perDir >> 1);
+    const filesHere = depth >= this.shape.maxDepth ? budget : Math.min(budget, Math.round(this.lognormal(8, 1.2)), perDir >> 1);
     let rest = budget - filesHere;
     if (rest > 0) {
       // Big subtrees fan out wider, which keeps the tree bushy rather than deep; about ten

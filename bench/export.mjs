@@ -140,14 +140,21 @@ if (!opts.keep) fs.rmSync(temp, { recursive: true, force: true });
 const f1 = (x) => (x === null ? '-' : x.toFixed(1));
 const f2 = (x) => (x === null ? '-' : x.toFixed(2));
 const rate = (n, s) => `${Math.round(n / s / 1000).toLocaleString('en-US')}k/s`;
-console.log(`# Export and SQL, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, median of ${repeat}`);
+console.log(
+  `# Export and SQL, ${os.cpus().length} cores, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, median of ${repeat}`,
+);
 console.log(`reader: ${readerIndex}; cli: ${CLI}${hasCache ? '' : ' (no sql cache)'}\n`);
 console.log('| walk | entries | step | seconds | entries/s | peak RSS MB | x walk time | x cat csv |');
 console.log('|---|---:|---|---:|---:|---:|---:|---:|');
 for (const r of results) {
   const row = (step, s, rss) =>
     s !== null &&
-    console.log(`| ${path.basename(r.walk)} | ${r.entries.toLocaleString('en-US')} | ${step} | ${f2(s)} | ${rate(r.entries, s)} | ${f1(rss)} | ${r.walkS === null ? '-' : f1(s / r.walkS)} | ${f1(s / r.catCsv.s)} |`);
+    console.log(
+      `| ${path.basename(r.walk)} | ${r.entries.toLocaleString('en-US')} | ${step} | ${f2(s)} | ${rate(r.entries, s)} | ${f1(rss)} | ${r.walkS === null ? '-' : f1(s / r.walkS)} | ${f1(s / r.catCsv.s)} |`,
+    );
   if (r.walkS !== null) row('walk (manifest)', r.walkS, null);
   row(`exportParquet (${f2(r.export.cpu)} s CPU, ${f1(r.export.bytesPerEntry)} B/entry)`, r.export.s, r.export.rssMB);
   row('sql count(*), first run', r.sqlFirst.s, r.sqlFirst.rssMB);

@@ -96,18 +96,21 @@ async function walkOnce(mnt, out, processes, redis) {
   for (const w of workers) while (!w.stderr().includes('waiting for one to start')) await sleep(20);
   const before = await redisCounters(redis.client);
   const t0 = process.hrtime.bigint();
-  const args = processes === 0 ? [mnt, '--out', out, '--threads', threads, '--quiet'] : [mnt, '--queue', redis.url, '--out', out, '--threads', threads, '--quiet'];
+  const args =
+    processes === 0 ? [mnt, '--out', out, '--threads', threads, '--quiet'] : [mnt, '--queue', redis.url, '--out', out, '--threads', threads, '--quiet'];
   const seed = await startCli(args).done;
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   for (const w of workers) await w.done;
   const after = await redisCounters(redis.client);
   if (seed.code !== 0) throw new Error(`walk failed (${seed.code}): ${seed.stderr}`);
-  const info = JSON.parse(await new Promise((resolve) => {
-    const c = spawn(process.execPath, [CLI, 'info', out, '--json', '--no-verify'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let s = '';
-    c.stdout.on('data', (d) => (s += d));
-    c.on('close', () => resolve(s));
-  }));
+  const info = JSON.parse(
+    await new Promise((resolve) => {
+      const c = spawn(process.execPath, [CLI, 'info', out, '--json', '--no-verify'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let s = '';
+      c.stdout.on('data', (d) => (s += d));
+      c.on('close', () => resolve(s));
+    }),
+  );
   fs.rmSync(out, { recursive: true, force: true });
   return { wall, entries: Number(info.manifest.totals.entries), commands: after.commands - before.commands, redisCpu: after.cpu - before.cpu };
 }
@@ -144,7 +147,14 @@ async function memoryPerDirectory(redis, corpusDir, dirsPerJob) {
   await queue.obliterate({ force: true });
   await queue.close();
   await redis.client.call('FLUSHALL');
-  return { dirs: dirs.length, jobs: ids.length, usedPerDir: used / dirs.length, jobHashBytes: sample, jsonPerDir: jsonBytes / dirs.length, committedPerJob: setBytes / ids.length };
+  return {
+    dirs: dirs.length,
+    jobs: ids.length,
+    usedPerDir: used / dirs.length,
+    jobHashBytes: sample,
+    jsonPerDir: jsonBytes / dirs.length,
+    committedPerJob: setBytes / ids.length,
+  };
 }
 
 function randomHex(i) {
@@ -167,16 +177,24 @@ const runs = new Map(configs.map((c) => [c, []]));
 try {
   for (let round = 0; round < repeat; round++) {
     for (const processes of configs) {
-      const r = await withSlowfs(corpus.dir, mnt, Number(opts['delay-ms']), scratch, () => walkOnce(mnt, path.join(scratch, `out-${processes}`), processes, redis));
+      const r = await withSlowfs(corpus.dir, mnt, Number(opts['delay-ms']), scratch, () =>
+        walkOnce(mnt, path.join(scratch, `out-${processes}`), processes, redis),
+      );
       runs.get(processes).push(r);
-      console.error(`round ${round + 1}: ${processes === 0 ? 'single-host' : `${processes} process(es)`}: ${r.wall.toFixed(2)} s, ${r.entries} entries, ${r.commands} Redis commands`);
+      console.error(
+        `round ${round + 1}: ${processes === 0 ? 'single-host' : `${processes} process(es)`}: ${r.wall.toFixed(2)} s, ${r.entries} entries, ${r.commands} Redis commands`,
+      );
     }
   }
   const memory = await memoryPerDirectory(redis, corpus.dir, 16);
   const cores = os.availableParallelism();
   const lines = [];
-  lines.push(`- date: ${new Date().toISOString()}; machine: ${cores} cores, ${os.cpus()[0]?.model}, Node ${process.version}, redis-server ${(await redis.client.info('server')).match(/redis_version:(\S+)/)?.[1]} on loopback`);
-  lines.push(`- corpus: ${corpus.entries} entries (shape shallow, seed 1) behind slowfs --delay-ms ${opts['delay-ms']}, a fresh mount per run; every process --threads ${threads}; ${repeat} rounds round-robin, medians`);
+  lines.push(
+    `- date: ${new Date().toISOString()}; machine: ${cores} cores, ${os.cpus()[0]?.model}, Node ${process.version}, redis-server ${(await redis.client.info('server')).match(/redis_version:(\S+)/)?.[1]} on loopback`,
+  );
+  lines.push(
+    `- corpus: ${corpus.entries} entries (shape shallow, seed 1) behind slowfs --delay-ms ${opts['delay-ms']}, a fresh mount per run; every process --threads ${threads}; ${repeat} rounds round-robin, medians`,
+  );
   lines.push('');
   lines.push('| walk | processes | wall s (median) | entries/s | x single-host | Redis commands / dir read | Redis CPU µs / dir read |');
   lines.push('|---|--:|--:|--:|--:|--:|--:|');
@@ -188,10 +206,14 @@ try {
     const dirs = memory.dirs;
     const cmds = processes === 0 ? '-' : (median(rs.map((r) => r.commands)) / dirs).toFixed(1);
     const cpu = processes === 0 ? '-' : ((median(rs.map((r) => r.redisCpu)) * 1e6) / dirs).toFixed(0);
-    lines.push(`| ${processes === 0 ? 'single-host (no queue)' : 'multi-host (--queue)'} | ${processes === 0 ? 1 : processes} | ${wall.toFixed(2)} | ${Math.round(entries / wall).toLocaleString('en-US')} | ${(single / wall).toFixed(2)} | ${cmds} | ${cpu} |`);
+    lines.push(
+      `| ${processes === 0 ? 'single-host (no queue)' : 'multi-host (--queue)'} | ${processes === 0 ? 1 : processes} | ${wall.toFixed(2)} | ${Math.round(entries / wall).toLocaleString('en-US')} | ${(single / wall).toFixed(2)} | ${cmds} | ${cpu} |`,
+    );
   }
   lines.push('');
-  lines.push(`Redis memory, a queue of the corpus's ${memory.dirs.toLocaleString('en-US')} directories in ${memory.jobs} jobs of up to 16: ${memory.usedPerDir.toFixed(0)} bytes per queued directory (INFO used_memory), one job hash ${memory.jobHashBytes} bytes (MEMORY USAGE), job data ${memory.jsonPerDir.toFixed(0)} bytes of JSON per directory; the committed-job set ${memory.committedPerJob.toFixed(0)} bytes per job.`);
+  lines.push(
+    `Redis memory, a queue of the corpus's ${memory.dirs.toLocaleString('en-US')} directories in ${memory.jobs} jobs of up to 16: ${memory.usedPerDir.toFixed(0)} bytes per queued directory (INFO used_memory), one job hash ${memory.jobHashBytes} bytes (MEMORY USAGE), job data ${memory.jsonPerDir.toFixed(0)} bytes of JSON per directory; the committed-job set ${memory.committedPerJob.toFixed(0)} bytes per job.`,
+  );
   console.log(lines.join('\n'));
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ runs: Object.fromEntries(runs), memory }, null, 2));
 } finally {

@@ -39,7 +39,9 @@ if (walkDir === undefined) {
   await ensureCorpus(opts.corpus, { shape: 'local', entries: 1_000_000, seed: 1 });
   temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwalk-reader-bench-'));
   walkDir = path.join(temp, 'walk');
-  const r = spawnSync(process.execPath, [path.join(REPO, 'packages/cli/bin/pwalk-ts.js'), opts.corpus, '--threads', '2', '--out', walkDir, '--quiet'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'packages/cli/bin/pwalk-ts.js'), opts.corpus, '--threads', '2', '--out', walkDir, '--quiet'], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(`walk failed with exit ${r.status}`);
 }
 
@@ -124,7 +126,9 @@ for await (const e of walk.records()) {
 
 const fmt = (r) => `${(median(r) / 1e6).toFixed(2)} M/s (${(Math.min(...r) / 1e6).toFixed(2)}-${(Math.max(...r) / 1e6).toFixed(2)})`;
 console.log(`### pwalk-ts reader benchmark\n`);
-console.log(`- date: ${new Date().toISOString()}; Node ${process.version}; ${os.cpus()[0]?.model ?? 'cpu'}; ${entries.toLocaleString('en-US')} entries; ${repeat} rounds (median, min-max)\n`);
+console.log(
+  `- date: ${new Date().toISOString()}; Node ${process.version}; ${os.cpus()[0]?.model ?? 'cpu'}; ${entries.toLocaleString('en-US')} entries; ${repeat} rounds (median, min-max)\n`,
+);
 console.log('| measure | result |');
 console.log('|---|--:|');
 console.log(`| records(): iterate only, one core | ${fmt(rows.plain)} |`);

@@ -66,13 +66,19 @@ function command(id) {
   switch (tool) {
     case 'pwalk':
       return {
-        id, label: `pwalk-ts --threads ${n}`, out: true, finished: [0, 1],
+        id,
+        label: `pwalk-ts --threads ${n}`,
+        out: true,
+        finished: [0, 1],
         argv: (root, out) => [process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
       };
     // The pure TypeScript scanner: the native fast path switched off.
     case 'pwalkts':
       return {
-        id, label: `pwalk-ts --threads ${n}, TypeScript path`, out: true, finished: [0, 1],
+        id,
+        label: `pwalk-ts --threads ${n}, TypeScript path`,
+        out: true,
+        finished: [0, 1],
         argv: (root, out) => ['env', 'PWALK_NATIVE=0', process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
       };
     case 'find':
@@ -232,7 +238,7 @@ function markdown(report) {
     `- corpus: ${num(corpus.entries)} entries (shape ${corpus.shape}, seed ${corpus.seed}) in ${corpus.dir}`,
     `- ${report.conditions}; ${repeat} round${repeat === 1 ? '' : 's'}, commands alternated round-robin`,
     `- ${scenario === 'slowfs' ? 'the slowfs server and other' : 'other'} processes used ${fixed(report.otherCpuS, 1)} CPU-seconds of the ${fixed(report.elapsedS * m.cores, 1)} the ${m.cores} cores had during the measurements (${fixed((100 * report.otherCpuS) / (report.elapsedS * m.cores), 1)}%): the higher, the more the times are inflated`,
-    '- wall: median and min-max over rounds; x find: median (min-max) of wall / find\'s wall in the same round; CPU: median user + system seconds; RSS: peak resident set (GNU time %M)',
+    "- wall: median and min-max over rounds; x find: median (min-max) of wall / find's wall in the same round; CPU: median user + system seconds; RSS: peak resident set (GNU time %M)",
     '',
     '| command | root | entries (errors) | wall median s | wall min-max s | entries/s | x find | x find min-max | CPU s | peak RSS MiB | RSS min-max MiB |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -265,7 +271,7 @@ function latencyMarkdown(report, cases) {
     `- machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}`,
     `- ${report.conditions}; ${repeat} round${repeat === 1 ? '' : 's'}, commands alternated round-robin`,
     `- the latencyfs servers and other processes used ${fixed(report.otherCpuS, 1)} CPU-seconds of the ${fixed(report.elapsedS * m.cores, 1)} the ${m.cores} cores had (${fixed((100 * report.otherCpuS) / (report.elapsedS * m.cores), 1)}%)`,
-    '- wall (the process, startup included) and span (latencyfs: first call to last) and mean in flight: medians over rounds; floor: calls x delay / allowed in flight; x cref-16: median of wall / the C walker\'s at 16 threads, same tree, delay and round',
+    "- wall (the process, startup included) and span (latencyfs: first call to last) and mean in flight: medians over rounds; floor: calls x delay / allowed in flight; x cref-16: median of wall / the C walker's at 16 threads, same tree, delay and round",
     '',
     '| command | tree, delay | entries | calls | wall s | span s | floor s | x floor | mean in flight (of) | max in flight | x cref-16 |',
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
@@ -315,7 +321,8 @@ const scenario = SCENARIOS[opts.scenario] ?? fail(`unknown scenario ${opts.scena
 const repeat = Number(opts.repeat ?? scenario.repeat);
 if (!Number.isInteger(repeat) || repeat < 1) fail('--repeat takes a whole number >= 1');
 const delays = (opts['delay-ms'] ?? (opts.scenario === 'latency' ? '1,5' : '5')).split(',').map(Number);
-if (!delays.every((d) => d >= 0) || (opts.scenario !== 'latency' && delays.length !== 1)) fail('--delay-ms takes a number of milliseconds (a list, 1,5, for the latency scenario)');
+if (!delays.every((d) => d >= 0) || (opts.scenario !== 'latency' && delays.length !== 1))
+  fail('--delay-ms takes a number of milliseconds (a list, 1,5, for the latency scenario)');
 if (!fs.existsSync(GNU_TIME)) fail(`${GNU_TIME} (GNU time) measures peak RSS and is missing: apt-get install -y time`);
 if (opts.scenario !== 'local' && process.getuid() !== 0) fail(`the ${opts.scenario} scenario mounts filesystems: run it as root`);
 if (opts.scenario === 'slowfs') {

@@ -38,7 +38,10 @@ export async function withSlowfs(src, mnt, delayMs, scratch, fn) {
 }
 
 export function mountedAt(dir) {
-  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === dir);
+  return fs
+    .readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === dir);
 }
 
 // A mount can stay busy for a moment after the walker exits: retry before giving up.
@@ -49,4 +52,3 @@ export function unmount(argv, dir) {
   }
   throw new Error(`could not unmount ${dir}`);
 }
-

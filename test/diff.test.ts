@@ -101,7 +101,9 @@ function relHex(row: { path: string; pathBase64?: string }): string {
 
 /** The rows the truth says changed, ranked as the diff documents: largest change first, ties by key bytes. */
 function rankedTruth(rows: Record<string, Row>, keyBytes: (k: string) => Buffer) {
-  const changed = Object.entries(rows).map(([k, r]) => ({ k, r, d: r[1] - r[0] })).filter((x) => x.d !== 0n);
+  const changed = Object.entries(rows)
+    .map(([k, r]) => ({ k, r, d: r[1] - r[0] }))
+    .filter((x) => x.d !== 0n);
   const order = (a: { k: string; d: bigint }, b: { k: string; d: bigint }) => {
     const da = a.d < 0n ? -a.d : a.d;
     const db = b.d < 0n ? -b.d : b.d;
@@ -111,7 +113,14 @@ function rankedTruth(rows: Record<string, Row>, keyBytes: (k: string) => Buffer)
 }
 
 function growth(row: Record<string, unknown>): Row {
-  return [row.oldBytes, row.newBytes, BigInt(row.oldFiles as bigint), BigInt(row.newFiles as bigint), BigInt(row.oldEntries as bigint), BigInt(row.newEntries as bigint)] as Row;
+  return [
+    row.oldBytes,
+    row.newBytes,
+    BigInt(row.oldFiles as bigint),
+    BigInt(row.newFiles as bigint),
+    BigInt(row.oldEntries as bigint),
+    BigInt(row.newEntries as bigint),
+  ] as Row;
 }
 
 beforeAll(() => {
@@ -148,10 +157,14 @@ describe('pwalk-ts diff', () => {
     const dirs = rankedTruth(truth.directories, (k) => Buffer.from(k, 'hex'));
     for (const way of ['grown', 'shrunk'] as const) {
       expect(d.directories[way].map((row: any) => [relHex(row), growth(row)])).toEqual(dirs[way].map((x) => [x.k, x.r]));
-      for (const row of d.directories[way]) expect(row.depth).toBe(BigInt(relHex(row) === '' ? 0 : Buffer.from(relHex(row), 'hex').toString('latin1').split('/').length));
+      for (const row of d.directories[way])
+        expect(row.depth).toBe(BigInt(relHex(row) === '' ? 0 : Buffer.from(relHex(row), 'hex').toString('latin1').split('/').length));
     }
     const owners = (rows: Record<string, Row>) => rankedTruth(rows, (k) => Buffer.from(k.padStart(12, '0')));
-    for (const [json, rows] of [[d.users, truth.users], [d.groups, truth.groups]] as const) {
+    for (const [json, rows] of [
+      [d.users, truth.users],
+      [d.groups, truth.groups],
+    ] as const) {
       const want = owners(rows);
       for (const way of ['grown', 'shrunk'] as const) {
         expect(json[way].map((row: any) => [String(row.id), growth(row)])).toEqual(want[way].map((x) => [x.k, x.r]));
@@ -159,9 +172,12 @@ describe('pwalk-ts diff', () => {
     }
     const exts = rankedTruth(truth.extensions, (k) => Buffer.from(k, 'hex'));
     for (const way of ['grown', 'shrunk'] as const) {
-      expect(d.extensions[way].map((row: any) => [Buffer.from(row.extension.startsWith('/hex:') ? row.extension.slice(5) : Buffer.from(row.extension).toString('hex'), 'hex').toString('hex'), growth(row)])).toEqual(
-        exts[way].map((x) => [x.k, x.r]),
-      );
+      expect(
+        d.extensions[way].map((row: any) => [
+          Buffer.from(row.extension.startsWith('/hex:') ? row.extension.slice(5) : Buffer.from(row.extension).toString('hex'), 'hex').toString('hex'),
+          growth(row),
+        ]),
+      ).toEqual(exts[way].map((x) => [x.k, x.r]));
     }
     expect(d.largestNew.map((f: any) => [relHex(f), f.size])).toEqual(truth.largestNew.map((f) => [f.relHex, f.size]));
     // The changes the test made show up where they were made.

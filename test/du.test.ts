@@ -16,7 +16,15 @@ let tree: string;
 /** du's per-directory figures: path -> bytes. */
 function du(args: string[]): Map<string, bigint> {
   const out = execFileSync('du', [...args, '-B1', tree], { encoding: 'utf8' });
-  return new Map(out.trim().split('\n').map((l) => { const [n, p] = l.split('\t'); return [p!, BigInt(n!)]; }));
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [n, p] = l.split('\t');
+        return [p!, BigInt(n!)];
+      }),
+  );
 }
 
 beforeAll(() => {

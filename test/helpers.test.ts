@@ -52,7 +52,11 @@ describe('parseCsv', () => {
   it('parses quoted fields with doubled quotes, commas and newlines inside, raw bytes kept', () => {
     const buf = Buffer.concat([Buffer.from('h1,h2\r\n"a ""q"",\r\nb\xff",2\r\n', 'latin1'), Buffer.from(',\r\n')]);
     const rows = parseCsv(buf);
-    expect(rows.map((r) => r.map((f) => f.toString('latin1')))).toEqual([['h1', 'h2'], ['a "q",\r\nb\xff', '2'], ['', '']]);
+    expect(rows.map((r) => r.map((f) => f.toString('latin1')))).toEqual([
+      ['h1', 'h2'],
+      ['a "q",\r\nb\xff', '2'],
+      ['', ''],
+    ]);
   });
 
   it('rejects bare LF line ends, a missing final CRLF and stray quotes', () => {

@@ -52,7 +52,18 @@ function run(command: string, args: string[], options: { cwd?: string; env?: Nod
 /** npm install runs for many seconds: asynchronous, so both installs go at once. */
 function npmInstall(prefix: string, tarballs: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; output: string }> {
   // --foreground-scripts: the walker's install script's output is shown, so its fallback line can be checked.
-  const args = ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', '--allow-scripts=@pwalk-ts/walker', ...tarballs];
+  const args = [
+    'install',
+    '-g',
+    '--prefix',
+    prefix,
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--foreground-scripts',
+    '--allow-scripts=@pwalk-ts/walker',
+    ...tarballs,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn('npm', args, { env, timeout: INSTALL_TIMEOUT_MS });
     let output = '';
@@ -72,7 +83,12 @@ function importedPackages(code: string): string[] {
   ].map((m) => m[1]!);
   return specifiers
     .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s))
-    .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+    .map((s) =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
 }
 
 function filesBelow(dir: string): string[] {
@@ -132,7 +148,11 @@ describe('pnpm -r pack', () => {
     expect(manifest.engines.node).toBe('>=20.15');
     expect(existsSync(join(root, manifest.main))).toBe(true);
     for (const version of Object.values(manifest.dependencies)) expect(version).not.toMatch(/^workspace:/);
-    const imported = new Set(filesBelow(join(root, 'dist')).filter((f) => f.endsWith('.js')).flatMap((f) => importedPackages(readFileSync(f, 'utf8'))));
+    const imported = new Set(
+      filesBelow(join(root, 'dist'))
+        .filter((f) => f.endsWith('.js'))
+        .flatMap((f) => importedPackages(readFileSync(f, 'utf8'))),
+    );
     // Both ways: nothing imported is missing (a devDependency at run time), nothing installed goes unused.
     expect([...imported].sort()).toEqual(Object.keys(manifest.dependencies).sort());
   });

@@ -136,7 +136,11 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     // Every host's files are listed: 4 processes, threads each.
     const listed = new Set(walk.manifest!.files.map((f) => /-(\d+)-\d+\.\d+\.bin$/.exec(f.name)![1]));
     expect(listed.size).toBe(4);
-    expect(readdirSync(out).filter((n) => n.endsWith('.bin')).sort()).toEqual(walk.manifest!.files.map((f) => f.name).sort());
+    expect(
+      readdirSync(out)
+        .filter((n) => n.endsWith('.bin'))
+        .sort(),
+    ).toEqual(walk.manifest!.files.map((f) => f.name).sort());
     // The work really was shared.
     expect((await pidsWithRecords(out)).size).toBeGreaterThanOrEqual(2);
 
@@ -229,7 +233,12 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
       return past;
     };
     let atKill = new Map<string, number>();
-    await until('records past the victim\'s last commit', () => atKill.size > 0, 60_000, async () => (atKill = await uncommitted()));
+    await until(
+      "records past the victim's last commit",
+      () => atKill.size > 0,
+      60_000,
+      async () => (atKill = await uncommitted()),
+    );
     victim!.child.kill('SIGKILL');
     const s = await seed.done;
     expect(s.code, s.stderr).toBe(0);
@@ -300,7 +309,13 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     expect(entries.length).toBe(walk.manifest!.totals.entries);
     const truth = new Map(groundTruth(src).entries.map((e) => [e.pathBytes.subarray(Buffer.byteLength(src)).toString('base64'), e]));
     const expected = entries.map((e) => truth.get(e.pathBytes.subarray(Buffer.byteLength(mnt)).toString('base64'))!);
-    expect(diffRecords(entries, expected.map((e, i) => ({ ...e, pathBytes: entries[i]!.pathBytes })), { ignore: ['dev'] })).toEqual([]);
+    expect(
+      diffRecords(
+        entries,
+        expected.map((e, i) => ({ ...e, pathBytes: entries[i]!.pathBytes })),
+        { ignore: ['dev'] },
+      ),
+    ).toEqual([]);
   }, 120_000);
 
   it('a bad --queue URL is one line, exit 2, and no walk folder', async () => {
@@ -338,7 +353,8 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
       const out = join(base, 'silent');
       mkdirSync(join(base, 'silent-tree'));
       const started = Date.now();
-      const r = await startCli([join(base, 'silent-tree'), '--queue', `redis://127.0.0.1:${port}`, '--out', out], { PWALK_QUEUE_CONNECT_TIMEOUT_MS: '1000' }).done;
+      const r = await startCli([join(base, 'silent-tree'), '--queue', `redis://127.0.0.1:${port}`, '--out', out], { PWALK_QUEUE_CONNECT_TIMEOUT_MS: '1000' })
+        .done;
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`pwalk-ts: cannot reach Redis at redis://127.0.0.1:${port}: no answer in 1 s\n`);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
@@ -373,7 +389,10 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
         db3.disconnect();
         db0.disconnect();
       }
-      for (const [bad, why] of [[`redis://:wrong@${at}`, 'WRONGPASS'], [`redis://${at}`, 'NOAUTH']] as const) {
+      for (const [bad, why] of [
+        [`redis://:wrong@${at}`, 'WRONGPASS'],
+        [`redis://${at}`, 'NOAUTH'],
+      ] as const) {
         const refused = await runCli([src, '--queue', bad, '--out', join(base, `auth-${why}`)]);
         expect(refused.code).toBe(2);
         expect(refused.stderr).toMatch(new RegExp(`^pwalk-ts: cannot reach Redis at redis://127\\.0\\.0\\.1:${own.port}/3: ${why} [^\n]*\n$`));
@@ -391,7 +410,23 @@ describe.skipIf(skipReason !== null)('multi-host walks on BullMQ and Redis', () 
     openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=pwalk-ts test CA']);
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
     writeFileSync(join(pki, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '1', '-extfile', 'san.ext']);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.pem',
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+    ]);
     const tlsPort = await freePort();
     const own = await privateRedis([
       ...['--tls-port', String(tlsPort), '--tls-auth-clients', 'no'],

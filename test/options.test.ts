@@ -6,15 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cliEntries,
-  COMPACT_NULL_KEYS,
-  diffRecords,
-  expectSortedEntries,
-  groundTruth,
-  settleAtimes,
-  type Rec,
-} from './helpers/records.js';
+import { cliEntries, COMPACT_NULL_KEYS, diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
 import { describeRoutes, type Route } from './helpers/routes.js';
 import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
 import { buildSkewedTree, buildWideTree, makeTempBase, removeTempBase } from './helpers/trees.js';

@@ -293,7 +293,12 @@ for name, s in json.loads(sys.argv[2]).items():
     const rows = await duckRows(`SELECT path, mtime, atime, mtime_s, atime_s FROM read_parquet(${sqlPath(file)}) WHERE type = 'file' ORDER BY path`);
     const byName = Object.fromEntries(rows.map((r) => [String(r.path).split('/').pop()!, r]));
     for (const name of ['future', 'past']) {
-      expect(byName[name]).toMatchObject({ mtime: null, atime: null, mtime_s: seconds[name as keyof typeof seconds], atime_s: seconds[name as keyof typeof seconds] });
+      expect(byName[name]).toMatchObject({
+        mtime: null,
+        atime: null,
+        mtime_s: seconds[name as keyof typeof seconds],
+        atime_s: seconds[name as keyof typeof seconds],
+      });
     }
     for (const name of ['last', 'first']) {
       const s = seconds[name as keyof typeof seconds];

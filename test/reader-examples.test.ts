@@ -64,11 +64,21 @@ describe('packages/reader/examples', () => {
   });
 
   it('sorted-records', () => {
-    const lines = ['', '/data', '/data/archive.tar.gz', '/data/big.bin', '/data/link-to-archive', '/docs', '/docs/notes.txt', '/docs/old.txt', '/docs/report.pdf', '/latest', '/private'];
+    const lines = [
+      '',
+      '/data',
+      '/data/archive.tar.gz',
+      '/data/big.bin',
+      '/data/link-to-archive',
+      '/docs',
+      '/docs/notes.txt',
+      '/docs/old.txt',
+      '/docs/report.pdf',
+      '/latest',
+      '/private',
+    ];
     const types = ['dir', 'dir', 'file', 'file', 'file', 'dir', 'file', 'file', 'file', 'symlink', 'dir'];
-    expect(example('sorted-records.mjs')).toBe(
-      lines.map((l, i) => `${l === '' ? 0 : l.split('/').length - 1} ${types[i]!.padEnd(7)} ${tree}${l}\n`).join(''),
-    );
+    expect(example('sorted-records.mjs')).toBe(lines.map((l, i) => `${l === '' ? 0 : l.split('/').length - 1} ${types[i]!.padEnd(7)} ${tree}${l}\n`).join(''));
   });
 
   it('record-batches', () => {
@@ -111,7 +121,12 @@ describe('packages/reader/examples', () => {
     const lines = example('largest-files.mjs').trimEnd().split('\n');
     const allocated = py(`import os,sys\nprint(os.lstat(sys.argv[1]).st_blocks*512)`, join(tree, 'data/big.bin')).trim();
     expect(lines[0]).toBe(`${GIB3} bytes (${allocated} allocated) uid 65534  ${tree}/data/big.bin`);
-    const rest = [['5000', '0', 'docs/report.pdf'], ['1000', '65534', 'data/archive.tar.gz'], ['300', '0', 'docs/notes.txt'], ['200', '0', 'docs/old.txt']];
+    const rest = [
+      ['5000', '0', 'docs/report.pdf'],
+      ['1000', '65534', 'data/archive.tar.gz'],
+      ['300', '0', 'docs/notes.txt'],
+      ['200', '0', 'docs/old.txt'],
+    ];
     expect(lines.slice(1).map((l) => l.replace(/\(\d+ allocated\)/, '(N allocated)'))).toEqual(
       rest.map(([size, uid, rel]) => `${size} bytes (N allocated) uid ${uid}  ${tree}/${rel}`),
     );
@@ -127,7 +142,10 @@ describe('packages/reader/examples', () => {
     const [root, data, docs, priv, latest] = py(
       `import os,sys\nr=sys.argv[1]\nprint(*[os.lstat(os.path.join(r,p)).st_size for p in ['','data','docs','private','latest']])`,
       tree,
-    ).trim().split(' ').map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
+    )
+      .trim()
+      .split(' ')
+      .map(BigInt) as [bigint, bigint, bigint, bigint, bigint];
     const tops = [
       ['data', 2n, data + 1000n + GIB3],
       ['docs', 3n, docs + 5500n],
@@ -149,7 +167,9 @@ describe('packages/reader/examples', () => {
     const [before, after] = py(
       `import os,sys\nr=sys.argv[1]\ndef total(skip):\n  seen=set(); n=os.lstat(r).st_size\n  for d,ds,fs in os.walk(r):\n    if skip and d.endswith('/private'): ds[:]=[]; fs=[]\n    for x in ds+fs:\n      st=os.lstat(os.path.join(d,x))\n      if (st.st_dev,st.st_ino) not in seen: seen.add((st.st_dev,st.st_ino)); n+=st.st_size\n  return n\nprint(total(True), total(False))`,
       tree,
-    ).trim().split(' ');
+    )
+      .trim()
+      .split(' ');
     expect(BigInt(after!) - BigInt(before!)).toBe(10n);
     expect(example('diff-walks.mjs', walk, asRoot)).toBe(
       `${before} -> ${after} bytes\nnew: 1 files, 10 bytes; deleted: 0 files; modified: 0 files\n` +
@@ -160,7 +180,9 @@ describe('packages/reader/examples', () => {
   it('parquet-export: every entry, read back by DuckDB', async () => {
     const file = join(base, 'walk.parquet');
     expect(example('parquet-export.mjs', walk, file)).toBe(`11 entries -> ${file}\n`);
-    const [row] = await duckRows(`SELECT count(*) AS n, count(DISTINCT path) AS paths, sum(size) FILTER (type = 'file') AS bytes FROM read_parquet(${sqlPath(file)})`);
+    const [row] = await duckRows(
+      `SELECT count(*) AS n, count(DISTINCT path) AS paths, sum(size) FILTER (type = 'file') AS bytes FROM read_parquet(${sqlPath(file)})`,
+    );
     expect(row).toEqual({ n: 11n, paths: 11n, bytes: GIB3 + 5000n + 300n + 200n + 1000n + 1000n });
   });
 

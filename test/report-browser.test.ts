@@ -117,7 +117,12 @@ async function expectCharts(page: Page, atLeast: number): Promise<void> {
   const charts = await page.$$eval('svg.chart', (svgs) =>
     svgs.map((svg) => {
       const shapes = [...svg.querySelectorAll('rect')].map((r) => (r as SVGGraphicsElement).getBBox());
-      return { label: svg.getAttribute('aria-label'), shapes: shapes.length, drawn: shapes.filter((b) => b.width > 0 && b.height > 0).length, box: svg.getBoundingClientRect().height };
+      return {
+        label: svg.getAttribute('aria-label'),
+        shapes: shapes.length,
+        drawn: shapes.filter((b) => b.width > 0 && b.height > 0).length,
+        box: svg.getBoundingClientRect().height,
+      };
     }),
   );
   expect(charts.length).toBeGreaterThanOrEqual(atLeast);
@@ -165,7 +170,9 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     const file = join(base, 'report.html');
     const { page, visit } = await open(file);
     const json = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8'), (_k, v: unknown) => v) as { headline: Record<string, number | null> };
-    const exactJson = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as { headline: Record<string, string | null> };
+    const exactJson = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8').replace(/(":\s*)(-?\d+)([,\n\r}])/g, '$1"$2"$3')) as {
+      headline: Record<string, string | null>;
+    };
     const figures = await headline(page);
     expect(figures.map((f) => f.metric)).toEqual(['files', 'dirs', 'entries', 'apparentBytes', 'allocatedBytes', 'errors', 'durationMs', 'entriesPerSecond']);
     for (const f of figures) expectFigure(f.metric, f.text, f.title, BigInt(exactJson.headline[f.metric]!));
@@ -214,7 +221,9 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     for (const f of shown) {
       if (f.metric === 'share') {
         expect(Number(f.text.replace('%', '')), f.text).toBeCloseTo(Number(doc.headline.share) * 100, 1);
-        expect(f.title).toBe(`${BigInt(doc.headline.apparentBytes).toLocaleString('en-US')} bytes of ${BigInt(doc.headline.walkApparentBytes).toLocaleString('en-US')} bytes`);
+        expect(f.title).toBe(
+          `${BigInt(doc.headline.apparentBytes).toLocaleString('en-US')} bytes of ${BigInt(doc.headline.walkApparentBytes).toLocaleString('en-US')} bytes`,
+        );
       } else {
         expectFigure(f.metric, f.text, f.title, BigInt(f.metric === 'coldBytes' ? doc.cold.apparentBytes : doc.headline[f.metric]));
       }
@@ -228,7 +237,7 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     await owner.page.close();
   });
 
-  it('the report drills down: two levels into a directory by its boxes, a third by its table row, and back by the breadcrumbs; every figure is the JSON\'s', async () => {
+  it("the report drills down: two levels into a directory by its boxes, a third by its table row, and back by the breadcrumbs; every figure is the JSON's", async () => {
     const file = join(base, 'report.html');
     const { page, visit } = await open(file);
     const doc = JSON.parse(readFileSync(join(base, 'report.json'), 'utf8')) as { drillDown: DrillRow[]; headline: { apparentBytes: number; files: number } };
@@ -248,7 +257,9 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
       for (let j: number | null = dir; j !== null; j = rows[j]!.parent) chain.unshift(j);
       expect(shown.crumbs).toEqual(chain.map((j) => rows[j]!.name));
       const kids = rows.flatMap((r, k) => (r.parent === dir ? [k] : []));
-      expect(shown.rows.slice(0, kids.length)).toEqual(kids.map((k) => ({ dir: String(k), name: rows[k]!.name, bytes: String(rows[k]!.apparentBytes), files: String(rows[k]!.files) })));
+      expect(shown.rows.slice(0, kids.length)).toEqual(
+        kids.map((k) => ({ dir: String(k), name: rows[k]!.name, bytes: String(rows[k]!.apparentBytes), files: String(rows[k]!.files) })),
+      );
       // The rows add up to the directory: its subdirectories, then the rest in one row.
       const sum = (key: 'bytes' | 'files') => shown.rows.reduce((s, r) => s + BigInt(r[key]!), 0n);
       expect(sum('bytes')).toBe(BigInt(rows[dir]!.apparentBytes));
@@ -267,7 +278,11 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     const run = find('run00', alpha);
     expect([projects, alpha, run].every((i) => i > 0)).toBe(true);
     // A box's header (its top left corner): its children's boxes lie below it.
-    const openBox = (dir: number) => page.locator(`#explore svg.treemap g[data-dir="${dir}"] > rect`).first().click({ position: { x: 3, y: 3 } });
+    const openBox = (dir: number) =>
+      page
+        .locator(`#explore svg.treemap g[data-dir="${dir}"] > rect`)
+        .first()
+        .click({ position: { x: 3, y: 3 } });
     await openBox(projects);
     await expectShown(projects);
     await openBox(alpha);
@@ -275,7 +290,9 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
     await page.screenshot({ path: join(OUTPUT, 'report-drill-down.png'), fullPage: false, clip: (await page.locator('#explore').boundingBox())! });
     await page.locator(`#explore table.explore tr[data-dir="${run}"]`).click();
     const inRun = await expectShown(run);
-    expect(inRun.rows).toEqual([{ dir: null, name: '(files here and smaller subdirectories)', bytes: String(rows[run]!.apparentBytes), files: String(rows[run]!.files) }]);
+    expect(inRun.rows).toEqual([
+      { dir: null, name: '(files here and smaller subdirectories)', bytes: String(rows[run]!.apparentBytes), files: String(rows[run]!.files) },
+    ]);
     await page.locator('#explore .crumbs a.crumb', { hasText: 'projects' }).click();
     await expectShown(projects);
     await page.locator('#explore .crumbs a.crumb').first().click();
@@ -344,7 +361,13 @@ describe.skipIf(!hasChromium)('report, diff and trend pages in Chromium', () => 
           })),
         })),
     );
-    expect(charts.map((c) => c.label)).toEqual(['Total bytes per walk', 'Files per walk', 'Top directories: bytes per walk', 'Users: bytes per walk', 'Groups: bytes per walk']);
+    expect(charts.map((c) => c.label)).toEqual([
+      'Total bytes per walk',
+      'Files per walk',
+      'Top directories: bytes per walk',
+      'Users: bytes per walk',
+      'Groups: bytes per walk',
+    ]);
     const [totalBytes, , dirs, users, groups] = charts;
     const expectSeries = (drawn: (typeof charts)[number], rows: { name: string; points: { bytes: string }[] }[]) => {
       expect(drawn.series.map((s) => s.name)).toEqual(rows.map((r) => r.name));

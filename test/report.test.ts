@@ -115,10 +115,16 @@ describe('pwalk-ts report --json', () => {
   it('headline, owners, cold data, ages, extensions and largest files equal the truth', () => {
     const t = truth(report.walk.startTime as bigint);
     expect(tally(report.headline)).toEqual(t.totals);
-    const owners = (rows: any[]) => Object.fromEntries(rows.map((o) => [String(o.id), { name: o.name, tally: tally(o), atime: Object.fromEntries(BUCKETS.map((b) => [b, tally(o.atime[b])])) }]));
+    const owners = (rows: any[]) =>
+      Object.fromEntries(
+        rows.map((o) => [String(o.id), { name: o.name, tally: tally(o), atime: Object.fromEntries(BUCKETS.map((b) => [b, tally(o.atime[b])])) }]),
+      );
     expect(owners(report.users)).toEqual(t.users);
     expect(owners(report.groups)).toEqual(t.groups);
-    for (const [rows, want] of [[report.coldUsers, t.users], [report.coldGroups, t.groups]] as const) {
+    for (const [rows, want] of [
+      [report.coldUsers, t.users],
+      [report.coldGroups, t.groups],
+    ] as const) {
       const cold = Object.entries(want)
         .map(([id, o]) => ({ id, bytes: o.atime['1to3y']![3] + o.atime.gt3y![3], files: o.atime['1to3y']![1] + o.atime.gt3y![1] }))
         .filter((c) => c.bytes > 0n || c.files > 0n)
@@ -128,7 +134,9 @@ describe('pwalk-ts report --json', () => {
     expect(report.coldUsers[0].name).toBe('1234');
     expect(Object.fromEntries(report.mtimeAge.map((r: any) => [r.bucket, tally(r)]))).toEqual(t.mtimeAges);
     expect(Object.fromEntries(report.atimeAge.map((r: any) => [r.bucket, tally(r)]))).toEqual(t.atimeAges);
-    const exts = Object.entries(t.extensions).sort(([ka, a], [kb, b]) => (a[3] > b[3] ? -1 : a[3] < b[3] ? 1 : Buffer.compare(Buffer.from(ka, 'hex'), Buffer.from(kb, 'hex'))));
+    const exts = Object.entries(t.extensions).sort(([ka, a], [kb, b]) =>
+      a[3] > b[3] ? -1 : a[3] < b[3] ? 1 : Buffer.compare(Buffer.from(ka, 'hex'), Buffer.from(kb, 'hex')),
+    );
     const hexOf = (key: string) => (key.startsWith('/hex:') ? key.slice(5) : Buffer.from(key).toString('hex'));
     expect(report.extensions.slice(0, 10).map((e: any) => [hexOf(e.extension), tally(e)])).toEqual(exts.slice(0, 10).map(([k, v]) => [k, v]));
     expect(report.largestFiles.map((f: any) => [pathHex(f), f.size])).toEqual(t.largest.map((f) => [f.pathHex, f.size]));
@@ -139,12 +147,16 @@ describe('pwalk-ts report --json', () => {
     const bySize = [...du].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
     expect(report.topDirectoriesBySize.map((d: any) => [d.path, d.apparentBytes])).toEqual(bySize);
     const files = filesPerDirectory();
-    const byFiles = Object.entries(files).sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).slice(0, 10);
+    const byFiles = Object.entries(files)
+      .sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0]))))
+      .slice(0, 10);
     expect(report.topDirectoriesByFiles.map((d: any) => [d.path, d.files])).toEqual(byFiles);
     const depth1 = [...du].filter(([p]) => p.slice(tree.length + 1).split('/').length === 1 && p !== tree);
     expect(report.topLevels.map((t: any) => [t.path, t.apparentBytes]).sort()).toEqual(depth1.sort());
     const proj = report.topLevels.find((t: any) => t.path === join(tree, 'proj'));
-    expect(proj.children.map((c: any) => [c.path, c.apparentBytes]).sort()).toEqual(['a', 'b', 'c'].map((x) => [join(tree, 'proj', x), du.get(join(tree, 'proj', x))]));
+    expect(proj.children.map((c: any) => [c.path, c.apparentBytes]).sort()).toEqual(
+      ['a', 'b', 'c'].map((x) => [join(tree, 'proj', x), du.get(join(tree, 'proj', x))]),
+    );
   });
 
   it('the drill-down holds exactly the directories with 0.1% of the bytes (du) or of the files (a Python count), each after its parent, with their figures', () => {
@@ -179,7 +191,11 @@ describe('pwalk-ts report --json', () => {
     const svg = /<svg class="chart treemap"[\s\S]*?<\/svg>/.exec(readFileSync(html, 'utf8'))![0];
     const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]!.split('\n'));
     const proj = report.topLevels.find((t: any) => t.path === join(tree, 'proj'));
-    expect(titles).toContainEqual([expect.stringMatching(/^proj /), join(tree, 'proj'), `${proj.apparentBytes.toLocaleString('en-US')} bytes; ${proj.files} files`]);
+    expect(titles).toContainEqual([
+      expect.stringMatching(/^proj /),
+      join(tree, 'proj'),
+      `${proj.apparentBytes.toLocaleString('en-US')} bytes; ${proj.files} files`,
+    ]);
     expect(titles).toHaveLength(report.topLevels.length);
     for (const lines of titles) expect(lines.join('\n')).not.toContain('\\x0a');
   });
@@ -235,8 +251,14 @@ describe('pwalk-ts report --json', () => {
       // Walk folders are named by the second: the next night must not share one.
       await new Promise((r) => setTimeout(r, 1100));
     }
-    const kept = readdirSync(walks).filter((n) => n.startsWith('20')).sort();
-    expect(readdirSync(walks).filter((n) => !n.startsWith('20')).sort()).toEqual(['trend.html', 'trend.json']);
+    const kept = readdirSync(walks)
+      .filter((n) => n.startsWith('20'))
+      .sort();
+    expect(
+      readdirSync(walks)
+        .filter((n) => !n.startsWith('20'))
+        .sort(),
+    ).toEqual(['trend.html', 'trend.json']);
     // The trend is over the walks kept, oldest first, each walk's summary kept once.
     const trend = parseJsonExact(readFileSync(join(walks, 'trend.json'), 'utf8')) as Record<string, any>;
     expect(trend.walks.map((w: any) => basename(w.walk))).toEqual(kept);
@@ -252,7 +274,11 @@ describe('pwalk-ts report --json', () => {
       const bad = spawnSync('sh', [join(REPO, 'docs/pwalk-nightly.sh'), nightlyTree, walks, keep], { encoding: 'utf8' });
       expect([bad.status, bad.stdout, bad.stderr.trim().split('\n').length], keep).toEqual([2, '', 1]);
     }
-    expect(readdirSync(walks).filter((n) => n.startsWith('20')).sort()).toEqual(kept);
+    expect(
+      readdirSync(walks)
+        .filter((n) => n.startsWith('20'))
+        .sort(),
+    ).toEqual(kept);
   });
 
   it('an incomplete walk (no manifest): the files are still written, from what was read; exit 1 and one line', async () => {
@@ -331,7 +357,14 @@ describe('pwalk-ts report --json', () => {
   });
 
   it('bad input is one line and exit 2', async () => {
-    for (const args of [['report'], ['report', join(base, 'missing')], ['report', join(base, 'walk'), '--top', 'x'], ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')], ['report', join(base, 'walk'), '--json', '-', '--html', '-'], ['report', join(base, 'walk'), '--json', join(base, 'same.out'), '--html', `${base}/./same.out`]]) {
+    for (const args of [
+      ['report'],
+      ['report', join(base, 'missing')],
+      ['report', join(base, 'walk'), '--top', 'x'],
+      ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')],
+      ['report', join(base, 'walk'), '--json', '-', '--html', '-'],
+      ['report', join(base, 'walk'), '--json', join(base, 'same.out'), '--html', `${base}/./same.out`],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
@@ -384,7 +417,11 @@ describe('pwalk-ts report and diff on edge walks', () => {
     expect([r.users, r.groups, r.coldUsers, r.coldGroups, r.atimeAge]).toEqual([[], [], [], [], []]);
     expect(r.headline.allocatedBytes).toBeNull();
     // Without link counts a hard-linked file counts once per name: one more file than the full walk.
-    expect([r.headline.entries, r.headline.files, r.headline.apparentBytes]).toEqual([report.headline.entries + 1n, report.headline.files + 1n, report.headline.apparentBytes + 50_000n]);
+    expect([r.headline.entries, r.headline.files, r.headline.apparentBytes]).toEqual([
+      report.headline.entries + 1n,
+      report.headline.files + 1n,
+      report.headline.apparentBytes + 50_000n,
+    ]);
     expect(r.largestFiles.length).toBeGreaterThan(0);
     for (const f of r.largestFiles) expect([f.allocatedBytes, f.uid, f.user, f.atime]).toEqual([null, null, '(not recorded)', null]);
     for (const d of r.topDirectoriesBySize) expect(d.allocatedBytes).toBeNull();
@@ -402,7 +439,11 @@ describe('pwalk-ts report and diff on edge walks', () => {
     chmodSync(shut, 0o755);
     const r = await reportOf(join(outParent, 'w'));
     expect(tally(r.headline)).toEqual([1n, 0n, 1n, rootSize(shut), r.headline.allocatedBytes]);
-    expect(r.errors).toEqual({ total: 1n, byCode: [{ code: 'EACCES', syscall: 'scandir', count: 1n }], samples: [{ path: shut, syscall: 'scandir', code: 'EACCES' }] });
+    expect(r.errors).toEqual({
+      total: 1n,
+      byCode: [{ code: 'EACCES', syscall: 'scandir', count: 1n }],
+      samples: [{ path: shut, syscall: 'scandir', code: 'EACCES' }],
+    });
     expect(r.headline.errors).toBe(1n);
     await expectSelfDiffZero(join(outParent, 'w'));
   });

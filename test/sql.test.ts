@@ -166,7 +166,7 @@ describe('sql failures', () => {
     ['a syntax error', 'SELEC 1', 'Parser Error: syntax error at or near "SELEC"'],
     ['an unknown column', 'SELECT nope FROM entries', 'Binder Error: Referenced column "nope" not found in FROM clause!'],
     ['an unknown table', 'SELECT * FROM nowhere', 'Catalog Error: Table with name nowhere does not exist!'],
-    ['a failure while rows are read', "SELECT CAST(path AS INTEGER) FROM entries", 'Conversion Error: Could not convert string'],
+    ['a failure while rows are read', 'SELECT CAST(path AS INTEGER) FROM entries', 'Conversion Error: Could not convert string'],
   ])('%s: one line naming it, exit 2, no stack', async (_what, query, message) => {
     const r = await sql(walks.get(1)!, query);
     expect(r.code).toBe(2);
@@ -199,7 +199,9 @@ describe('sql failures', () => {
     try {
       const r = await runCli(['sql', walks.get(1)!, 'SELECT 1', '--temp-dir', full, '--no-cache']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^pwalk-ts: sql: staging the walk: cannot write \S+: no space left on device \(ENOSPC\) \(choose another place with --temp-dir\)\n$/);
+      expect(r.stderr).toMatch(
+        /^pwalk-ts: sql: staging the walk: cannot write \S+: no space left on device \(ENOSPC\) \(choose another place with --temp-dir\)\n$/,
+      );
       expect(r.stdout).toBe('');
       expect(readdirSync(full)).toEqual([]);
     } finally {
@@ -285,7 +287,8 @@ describe('the cache', () => {
   });
 
   it('the default folder is under XDG_CACHE_HOME; --no-cache stages in --temp-dir only; an unusable cache folder is one line, exit 2', async () => {
-    const cachedDirs = (): unknown[] => readdirSync(cacheRoot()).map((n) => (JSON.parse(readFileSync(join(cacheRoot(), n, 'walk.json'), 'utf8')) as { dir: unknown }).dir);
+    const cachedDirs = (): unknown[] =>
+      readdirSync(cacheRoot()).map((n) => (JSON.parse(readFileSync(join(cacheRoot(), n, 'walk.json'), 'utf8')) as { dir: unknown }).dir);
     expect(cachedDirs()).toContain(realpathSync(walks.get(1)!));
     const walk = join(base, 'cache-not-used');
     cpSync(walks.get(8)!, walk, { recursive: true });

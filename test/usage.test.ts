@@ -53,8 +53,22 @@ function duBytes(args: string[]): bigint {
 /** Everything a summary says, compared with the Python truth for the same reference time. */
 function expectMatchesTruth(s: UsageSummary, t: Truth): void {
   expect(asTruth(s.totals)).toEqual(t.totals);
-  expect(Object.fromEntries(s.byUser.map((u) => [String(u.id), { name: u.label, tally: asTruth(u), atime: Object.fromEntries(Object.entries(u.atime).map(([k, v]) => [k, asTruth(v)])) }]))).toEqual(t.users);
-  expect(Object.fromEntries(s.byGroup.map((g) => [String(g.id), { name: g.label, tally: asTruth(g), atime: Object.fromEntries(Object.entries(g.atime).map(([k, v]) => [k, asTruth(v)])) }]))).toEqual(t.groups);
+  expect(
+    Object.fromEntries(
+      s.byUser.map((u) => [
+        String(u.id),
+        { name: u.label, tally: asTruth(u), atime: Object.fromEntries(Object.entries(u.atime).map(([k, v]) => [k, asTruth(v)])) },
+      ]),
+    ),
+  ).toEqual(t.users);
+  expect(
+    Object.fromEntries(
+      s.byGroup.map((g) => [
+        String(g.id),
+        { name: g.label, tally: asTruth(g), atime: Object.fromEntries(Object.entries(g.atime).map(([k, v]) => [k, asTruth(v)])) },
+      ]),
+    ),
+  ).toEqual(t.groups);
   expect(s.byMtimeAge.map((r) => r.key)).toEqual(AGE_BUCKETS.map((b) => b.bucket));
   expect(Object.fromEntries(s.byMtimeAge.map((r) => [r.key, asTruth(r)]))).toEqual(t.mtimeAges);
   expect(Object.fromEntries(s.byAtimeAge.map((r) => [r.key, asTruth(r)]))).toEqual(t.atimeAges);
@@ -62,7 +76,13 @@ function expectMatchesTruth(s: UsageSummary, t: Truth): void {
   expect(Object.fromEntries(s.byExtension.map((r) => [Buffer.from(r.bytes).toString('hex'), asTruth(r)]))).toEqual(t.extensions);
   expect(
     s.largestFiles.map((f) => ({
-      pathHex: Buffer.from(f.pathBytes).toString('hex'), size: f.size, allocated: f.allocatedBytes, uid: BigInt(f.uid!), gid: BigInt(f.gid!), mtime: BigInt(f.mtime), atime: BigInt(f.atime!),
+      pathHex: Buffer.from(f.pathBytes).toString('hex'),
+      size: f.size,
+      allocated: f.allocatedBytes,
+      uid: BigInt(f.uid!),
+      gid: BigInt(f.gid!),
+      mtime: BigInt(f.mtime),
+      atime: BigInt(f.atime!),
     })),
   ).toEqual(t.largest);
   // Sorted as documented.
@@ -173,13 +193,22 @@ describe('usageSummary against Python and du', () => {
     expect(s.byUser).toEqual([]);
     expect(s.byAtimeAge).toEqual([]);
     expect(s.totals.allocatedBytes).toBeNull();
-    const perName = BigInt(py(`import os,sys\nprint(sum(os.lstat(os.path.join(d,n)).st_size for d,ds,fs in os.walk(sys.argv[1]) for n in ds+fs)+os.lstat(sys.argv[1]).st_size)`, tree).trim());
+    const perName = BigInt(
+      py(
+        `import os,sys\nprint(sum(os.lstat(os.path.join(d,n)).st_size for d,ds,fs in os.walk(sys.argv[1]) for n in ds+fs)+os.lstat(sys.argv[1]).st_size)`,
+        tree,
+      ).trim(),
+    );
     expect(s.totals.apparentBytes).toBe(perName);
     const owners = await runCli(['usage', out, '--by', 'user']);
     expect([owners.code, owners.stderr.trim().split('\n').length]).toEqual([2, 1]);
     expect(owners.stderr).toMatch(/--compact and has no owners/);
     const allocated = await runCli(['du', out, '--allocated']);
-    expect([allocated.code, allocated.stdout, allocated.stderr]).toEqual([2, '', 'pwalk-ts: this walk was made with --compact and has no block counts: use --apparent\n']);
+    expect([allocated.code, allocated.stdout, allocated.stderr]).toEqual([
+      2,
+      '',
+      'pwalk-ts: this walk was made with --compact and has no block counts: use --apparent\n',
+    ]);
     const exts = (await runCliOk(['usage', out, '--by', 'ext'])).stdout.trimEnd().split('\n');
     expect(exts.at(-1)).toMatch(/^\s*\S+ \S+\s+-\s+\d+\s+[\d,]+\s+total$/);
   });
@@ -187,7 +216,9 @@ describe('usageSummary against Python and du', () => {
   it('is identical through records of every thread file in one pass (no second read)', async () => {
     const walk = await openWalk(join(base, 'walk-8'));
     let reads = 0;
-    const counting = Object.create(walk, { recordBatches: { value: (...a: Parameters<typeof walk.recordBatches>) => (reads++, walk.recordBatches(...a)) } }) as typeof walk;
+    const counting = Object.create(walk, {
+      recordBatches: { value: (...a: Parameters<typeof walk.recordBatches>) => (reads++, walk.recordBatches(...a)) },
+    }) as typeof walk;
     await usageSummary(counting, { now: reference });
     expect(reads).toBe(1);
   });
@@ -201,10 +232,24 @@ describe('pwalk-ts usage, largest, du --by', () => {
     const rows = async (...args: string[]) => parseNdjson((await runCliOk(['usage', out, ...args, '--json'])).stdout);
     const tally = (r: Record<string, unknown>): Tally => [r.entries, r.files, r.dirs, r.apparentBytes, r.allocatedBytes] as Tally;
     const users = await rows('--by', 'user');
-    expect(Object.fromEntries(users.map((r) => [String(r.id), { name: r.label, tally: tally(r), atime: Object.fromEntries(Object.entries(r.atime as Record<string, Record<string, unknown>>).map(([k, v]) => [k, tally(v)])) }]))).toEqual(t.users);
+    expect(
+      Object.fromEntries(
+        users.map((r) => [
+          String(r.id),
+          {
+            name: r.label,
+            tally: tally(r),
+            atime: Object.fromEntries(Object.entries(r.atime as Record<string, Record<string, unknown>>).map(([k, v]) => [k, tally(v)])),
+          },
+        ]),
+      ),
+    ).toEqual(t.users);
     const groups = await rows('--by', 'group');
     expect(Object.fromEntries(groups.map((r) => [String(r.id), tally(r)]))).toEqual(Object.fromEntries(Object.entries(t.groups).map(([k, v]) => [k, v.tally])));
-    for (const [by, key] of [['mtime', 'mtimeAges'], ['atime', 'atimeAges']] as const) {
+    for (const [by, key] of [
+      ['mtime', 'mtimeAges'],
+      ['atime', 'atimeAges'],
+    ] as const) {
       const ages = await rows('--by', by);
       expect(ages.map((r) => r.key)).toEqual(AGE_BUCKETS.map((b) => b.bucket));
       expect(Object.fromEntries(ages.map((r) => [r.key, tally(r)]))).toEqual(t[key]);
@@ -243,7 +288,12 @@ describe('pwalk-ts usage, largest, du --by', () => {
     expect(
       rows.map((r) => ({
         pathHex: (r.pathBase64 === undefined ? Buffer.from(r.path as string) : Buffer.from(r.pathBase64 as string, 'base64')).toString('hex'),
-        size: r.size, allocated: r.allocatedBytes, uid: r.uid, gid: r.gid, mtime: r.mtime, atime: r.atime,
+        size: r.size,
+        allocated: r.allocatedBytes,
+        uid: r.uid,
+        gid: r.gid,
+        mtime: r.mtime,
+        atime: r.atime,
       })),
     ).toEqual(t.largest);
     expect(rows[0]!.user).toBe('4294967294');
@@ -295,7 +345,14 @@ describe('pwalk-ts usage, largest, du --by', () => {
 describe('hostile names in human and JSON output', () => {
   // A newline, a tab, ESC (a terminal colour sequence), C1 CSI, '<', quotes and a
   // non-UTF-8 byte, in directory names, file names and an extension.
-  const NAMES = [Buffer.from('new\nline'), Buffer.from('tab\there'), Buffer.from('esc\x1b[31mred'), Buffer.from('c1\u009b2J'), Buffer.from('<b>"q\'&amp;'), Buffer.from('bad\xff', 'latin1')];
+  const NAMES = [
+    Buffer.from('new\nline'),
+    Buffer.from('tab\there'),
+    Buffer.from('esc\x1b[31mred'),
+    Buffer.from('c1\u009b2J'),
+    Buffer.from('<b>"q\'&amp;'),
+    Buffer.from('bad\xff', 'latin1'),
+  ];
   let hostile: string;
   let walkDir: string;
 
@@ -344,8 +401,12 @@ for i,n in enumerate(bytes.fromhex(h) for h in sys.argv[2:]):
     const exact = (r: Record<string, unknown>): string =>
       (r.pathBase64 === undefined ? Buffer.from(r.path as string) : Buffer.from(r.pathBase64 as string, 'base64')).toString('hex');
     const dirs = parseNdjson((await runCliOk(['du', walkDir, '--json'])).stdout).map(exact);
-    expect(dirs.sort()).toEqual([Buffer.from(hostile), ...NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n]))].map((b) => b.toString('hex')).sort());
+    expect(dirs.sort()).toEqual(
+      [Buffer.from(hostile), ...NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n]))].map((b) => b.toString('hex')).sort(),
+    );
     const files = parseNdjson((await runCliOk(['largest', walkDir, '--json'])).stdout).map(exact);
-    expect(files.sort()).toEqual(NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n, Buffer.from('/'), n, Buffer.from('.x\ny')]).toString('hex')).sort());
+    expect(files.sort()).toEqual(
+      NAMES.map((n) => Buffer.concat([Buffer.from(`${hostile}/`), n, Buffer.from('/'), n, Buffer.from('.x\ny')]).toString('hex')).sort(),
+    );
   });
 });

@@ -310,7 +310,22 @@ describeRoutes((route) => {
       for (const name of info.nonUtf8) expect(find(e, `edge/names/${name}`), JSON.stringify(name)).toBeDefined();
       expect(find(e, 'edge/names/dir\xff\xfe/sub\x80dir/leaf')?.type).toBe('file');
       expect(find(e, 'edge/names/dir\xff\xfe/child\xfe')?.type).toBe('file');
-      for (const name of ['new\nline', 'comma,name', 'quote"name', 'tab\tname', 'cr\rname', 'back\\slash', 'literal\ufffdreplacement', '{"inode":12345678901234567890,"x":1}', 'a'.repeat(255), 'é'.repeat(127) + 'a', '日'.repeat(85), '\u{1F600}emoji', 'ctl\x01\x1b\x1f\x7f', 'sep\u2028\u2029']) {
+      for (const name of [
+        'new\nline',
+        'comma,name',
+        'quote"name',
+        'tab\tname',
+        'cr\rname',
+        'back\\slash',
+        'literal\ufffdreplacement',
+        '{"inode":12345678901234567890,"x":1}',
+        'a'.repeat(255),
+        'é'.repeat(127) + 'a',
+        '日'.repeat(85),
+        '\u{1F600}emoji',
+        'ctl\x01\x1b\x1f\x7f',
+        'sep\u2028\u2029',
+      ]) {
         expect(findUtf8(e, `edge/names/${name}`), JSON.stringify(name)).toBeDefined();
       }
       expect(findUtf8(e, `edge/names/d-${'b'.repeat(253)}/x`)?.type).toBe('file');

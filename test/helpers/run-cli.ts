@@ -46,9 +46,7 @@ export function nobodyPrefix(): string[] {
 
 /** Runs `node packages/cli/bin/pwalk-ts.js ...args`. Never throws for a non-zero exit. */
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  const [file, argv] = options.asNobody
-    ? ['setpriv', [...nobodyPrefix(), process.execPath, CLI, ...args]]
-    : [process.execPath, [CLI, ...args]];
+  const [file, argv] = options.asNobody ? ['setpriv', [...nobodyPrefix(), process.execPath, CLI, ...args]] : [process.execPath, [CLI, ...args]];
   return new Promise((resolvePromise, reject) => {
     execFile(
       file,
@@ -122,9 +120,7 @@ export function parseJsonExact(text: string): unknown {
     out += c;
     i++;
   }
-  return JSON.parse(out, (_key, value: unknown) =>
-    typeof value === 'string' && value.startsWith(INT_MARK) ? BigInt(value.slice(1)) : value,
-  );
+  return JSON.parse(out, (_key, value: unknown) => (typeof value === 'string' && value.startsWith(INT_MARK) ? BigInt(value.slice(1)) : value));
 }
 
 /** One parsed object per line; the text must end with a newline and hold no blank line. */

@@ -23,7 +23,11 @@ function pythonRecords(threadFile: string, scratch: string): string[] {
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   cpSync(threadFile, join(scratch, 'thread_0.bin'));
-  const out = execFileSync(PYTHON, ['-B', READ_WALK, '--skip-corrupt', scratch], { encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(PYTHON, ['-B', READ_WALK, '--skip-corrupt', scratch], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return out
     .split('\n')
     .filter((l) => l !== '')
@@ -133,7 +137,10 @@ const CASES: DamageCase[] = [
   {
     name: 'one thread file cut mid-block',
     damage: (dir) => truncateSync(join(dir, victim), midBlockOffset(readFileSync(join(dir, victim)))),
-    line: (dir) => new RegExp(`^PWALK_TRUNCATED: file ends \\d+ of \\d+ bytes into a block; \\d+ of its \\d+ records were whole \\(${esc(join(dir, victim))} at byte \\d+\\)$`),
+    line: (dir) =>
+      new RegExp(
+        `^PWALK_TRUNCATED: file ends \\d+ of \\d+ bytes into a block; \\d+ of its \\d+ records were whole \\(${esc(join(dir, victim))} at byte \\d+\\)$`,
+      ),
     extra: (dir) => {
       const whole = pythonRecords(join(dir, victim), join(base, 'scratch'));
       expect(whole.length, 'the cut keeps some whole records and loses some').toBeGreaterThan(0);
@@ -152,7 +159,10 @@ const CASES: DamageCase[] = [
   {
     name: "manifest replaced by another walk's",
     damage: (dir) => cpSync(join(otherWalk, 'manifest.msgpack'), join(dir, 'manifest.msgpack')),
-    line: (dir) => new RegExp(`^PWALK_BAD_MANIFEST: manifest is walk [0-9a-f]{32}'s, the thread files walk [0-9a-f]{32}'s: read without it .*\\(${esc(join(dir, 'manifest.msgpack'))}\\)$`),
+    line: (dir) =>
+      new RegExp(
+        `^PWALK_BAD_MANIFEST: manifest is walk [0-9a-f]{32}'s, the thread files walk [0-9a-f]{32}'s: read without it .*\\(${esc(join(dir, 'manifest.msgpack'))}\\)$`,
+      ),
     extra: () => recordsOf.get(victim)!,
     rootKnown: false,
   },
@@ -165,7 +175,7 @@ const CASES: DamageCase[] = [
   },
 ];
 
-describe('a damaged walk is read, not refused: the whole files\' records, one line per problem, exit 1', () => {
+describe("a damaged walk is read, not refused: the whole files' records, one line per problem, exit 1", () => {
   it.concurrent.each(CASES)('$name: cat --format ndjson', async (c) => {
     const dir = damagedCopy(`cat-${CASES.indexOf(c)}`, c.damage);
     const r = await runCli(['cat', dir, '--format', 'ndjson']);
@@ -214,10 +224,13 @@ describe('a damaged walk is read, not refused: the whole files\' records, one li
 describe('a folder holding nothing of a walk: exit 2, one line', () => {
   it.each([
     ['a thread file that is not one', (dir: string) => writeFileSync(join(dir, 'thread_0.bin'), 'not a walk\n')],
-    ['a garbage manifest and an empty thread file', (dir: string) => {
-      writeFileSync(join(dir, 'manifest.msgpack'), Buffer.from([0xc1]));
-      writeFileSync(join(dir, 'thread_0.bin'), '');
-    }],
+    [
+      'a garbage manifest and an empty thread file',
+      (dir: string) => {
+        writeFileSync(join(dir, 'manifest.msgpack'), Buffer.from([0xc1]));
+        writeFileSync(join(dir, 'thread_0.bin'), '');
+      },
+    ],
   ])('%s', async (_name, fill) => {
     const dir = join(base, 'cases', `nothing-${_name.length}`);
     mkdirSync(dir, { recursive: true });
@@ -225,7 +238,9 @@ describe('a folder holding nothing of a walk: exit 2, one line', () => {
     for (const command of ['cat', 'info', 'du']) {
       const r = await runCli([command, dir]);
       expect([r.code, r.stdout], command).toEqual([2, '']);
-      expect(lines(r.stderr), command).toEqual([expect.stringMatching(new RegExp(`^pwalk-ts: not a walk folder: nothing in it is readable .*\\(${esc(dir)}\\)$`))]);
+      expect(lines(r.stderr), command).toEqual([
+        expect.stringMatching(new RegExp(`^pwalk-ts: not a walk folder: nothing in it is readable .*\\(${esc(dir)}\\)$`)),
+      ]);
     }
   });
 });

@@ -75,7 +75,12 @@ describe('output disk full', () => {
     expect(got.length).toBeGreaterThan(0);
     expect(got.length).toBeLessThan(truth.length);
     const keys = new Set(got.map((g) => g.pathBytes.toString('base64')));
-    expect(diffRecords(got, truth.filter((t) => keys.has(t.pathBytes.toString('base64'))))).toEqual([]);
+    expect(
+      diffRecords(
+        got,
+        truth.filter((t) => keys.has(t.pathBytes.toString('base64'))),
+      ),
+    ).toEqual([]);
     expect(got.filter((g) => !truth.some((t) => t.pathBytes.equals(g.pathBytes)))).toEqual([]);
   });
 

@@ -46,7 +46,9 @@ for a in sys.argv[1:]:
     print("%s-%02d-%02d" % (ys, d.month, d.day))
 `,
     ...seconds.map(String),
-  ).trim().split('\n');
+  )
+    .trim()
+    .split('\n');
   return new Map(seconds.map((s, i) => [s, out[i]!]));
 }
 
@@ -185,7 +187,9 @@ describeRoutes((route: Route) => {
     expect(diffRecords(await parquetRecs(file), truth)).toEqual([]);
     const stamps = await duckRows(`SELECT path, epoch(mtime) AS m, epoch(atime) AS a FROM read_parquet(${sqlPath(file)})`);
     const expectStamp = (t: bigint | null): number | null => (t! > MAX_TIMESTAMP_SECONDS || t! < -MAX_TIMESTAMP_SECONDS ? null : Number(t));
-    expect(stamps.map((s) => [s.path, s.m, s.a])).toEqual(stamps.map((s) => [s.path, expectStamp(rec(String(s.path)).mtime), expectStamp(rec(String(s.path)).atime)]));
+    expect(stamps.map((s) => [s.path, s.m, s.a])).toEqual(
+      stamps.map((s) => [s.path, expectStamp(rec(String(s.path)).mtime), expectStamp(rec(String(s.path)).atime)]),
+    );
   });
 
   it('usage --by mtime and --by atime put far-future times in future and far-past ones in > 3 y', async (ctx) => {

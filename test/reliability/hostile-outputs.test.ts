@@ -35,7 +35,12 @@ function fresh(label: string): string {
 }
 
 /** Starts the CLI with a private TMPDIR (and more env); killed after `timeoutMs`. */
-function start(args: string[], env: Record<string, string>, stdout: 'pipe' | 'ignore' = 'pipe', timeoutMs = 60_000): { child: ChildProcess; done: Promise<Ran> } {
+function start(
+  args: string[],
+  env: Record<string, string>,
+  stdout: 'pipe' | 'ignore' = 'pipe',
+  timeoutMs = 60_000,
+): { child: ChildProcess; done: Promise<Ran> } {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: REPO,

@@ -67,9 +67,15 @@ describe.each(ACTIVE_ROUTES)('%s route: sizes summing past 2^64', (route: Route)
     expect(info.status).toBe('complete');
     expect(info.manifest.totals.bytes).toBe(truthBytes);
     expect((pythonManifest(out).totals as { bytes: bigint }).bytes).toBe(truthBytes);
-    const du = (await runCliOk(['du', out, '--json', '--depth', '0'])).stdout.trim().split('\n').map((l) => parseJsonExact(l));
+    const du = (await runCliOk(['du', out, '--json', '--depth', '0'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => parseJsonExact(l));
     expect(du).toMatchObject([{ depth: 0n, apparentBytes: truthBytes }]);
-    const usage = (await runCliOk(['usage', out, '--json'])).stdout.trim().split('\n').map((l) => parseJsonExact(l) as { apparentBytes: bigint });
+    const usage = (await runCliOk(['usage', out, '--json'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => parseJsonExact(l) as { apparentBytes: bigint });
     expect(usage.reduce((sum, row) => sum + row.apparentBytes, 0n)).toBe(truthBytes);
     const report = (await jsonOf(['report', out, '--json', '-', '--quiet'])) as { headline: { apparentBytes: bigint } };
     expect(report.headline.apparentBytes).toBe(truthBytes);

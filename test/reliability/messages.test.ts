@@ -60,7 +60,7 @@ describe('the cases of the issue', () => {
     expect(recs.map((r) => r.pathBytes.toString())).toContain('--help/inner/deeper');
   });
 
-  it('a command\'s --help after -- is an operand too', async () => {
+  it("a command's --help after -- is an operand too", async () => {
     const r = await runCli(['cat', '--', '--help']);
     expectOneLine(r, '--help');
   });

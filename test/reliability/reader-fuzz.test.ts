@@ -17,7 +17,22 @@ const SEED = Number(process.env.PWALK_FUZZ_SEED ?? 20261122);
 const CODES = new Set<string>(Object.values(WalkErrorCode));
 
 function fingerprint(e: WalkEntry): string {
-  return [Buffer.from(e.relativePathBytes).toString('base64'), e.type, e.size, e.mtime, e.inode, e.parentInode, e.blocks, e.mode, e.uid, e.gid, e.nlink, e.dev, e.atime, e.ctime].join('|');
+  return [
+    Buffer.from(e.relativePathBytes).toString('base64'),
+    e.type,
+    e.size,
+    e.mtime,
+    e.inode,
+    e.parentInode,
+    e.blocks,
+    e.mode,
+    e.uid,
+    e.gid,
+    e.nlink,
+    e.dev,
+    e.atime,
+    e.ctime,
+  ].join('|');
 }
 
 let base: string;

@@ -136,7 +136,7 @@ describe.each(MODES)('%s', (_mode, flags) => {
   });
 
   describe.concurrent('still works', () => {
-    it("README: bytes per type, as a table, --json and --csv", async () => {
+    it('README: bytes per type, as a table, --json and --csv', async () => {
       const query = 'SELECT type, count(*) AS n, sum(size) AS bytes FROM entries GROUP BY type ORDER BY bytes DESC, type';
       const expected = new Map<string, { n: bigint; bytes: bigint }>();
       for (const t of truth) {
@@ -150,10 +150,18 @@ describe.each(MODES)('%s', (_mode, flags) => {
       expect(parseJsonExact(json.stdout)).toEqual(want.map(([type, e]) => ({ type, n: e.n, bytes: e.bytes })));
       const csv = await sql(query, [...flags, '--csv']);
       expect(csv.code).toBe(0);
-      expect(parseCsv(csv.stdoutBytes).map((row) => row.map(String))).toEqual([['type', 'n', 'bytes'], ...want.map(([type, e]) => [type, String(e.n), String(e.bytes)])]);
+      expect(parseCsv(csv.stdoutBytes).map((row) => row.map(String))).toEqual([
+        ['type', 'n', 'bytes'],
+        ...want.map(([type, e]) => [type, String(e.n), String(e.bytes)]),
+      ]);
       const table = await sql(query, flags);
       expect(table.code).toBe(0);
-      expect(table.stdout.split('\n').slice(2, -2).map((l) => l.trim().split(/\s+/))).toEqual(want.map(([type, e]) => [type, String(e.n), String(e.bytes)]));
+      expect(
+        table.stdout
+          .split('\n')
+          .slice(2, -2)
+          .map((l) => l.trim().split(/\s+/)),
+      ).toEqual(want.map(([type, e]) => [type, String(e.n), String(e.bytes)]));
     });
 
     it('README: old files, du -s with hard links once, the errors view', async () => {

@@ -172,7 +172,13 @@ describe('a directory swapped for a symlink between its stat and its open (pause
       const tree = join(base, `self-${engine.route}-${engine.args.join('')}`);
       mkdirSync(tree);
       const { parent, victim } = victimTree(tree);
-      const result = await walkWithSwap(tree, `${tree}.walk`, { watchRel: parent, parentRel: parent, name: VICTIM, pauseMs: PAUSE_MS }, engine.args, engine.route);
+      const result = await walkWithSwap(
+        tree,
+        `${tree}.walk`,
+        { watchRel: parent, parentRel: parent, name: VICTIM, pauseMs: PAUSE_MS },
+        engine.args,
+        engine.route,
+      );
       expectRefused(result, join(tree, victim), 'scandir', 'ENOTDIR');
     });
 
@@ -180,7 +186,13 @@ describe('a directory swapped for a symlink between its stat and its open (pause
       const tree = join(base, `parent-${engine.route}-${engine.args.join('')}`);
       mkdirSync(tree);
       const { parent, victim } = victimTree(tree);
-      const result = await walkWithSwap(tree, `${tree}.walk`, { watchRel: parent, parentRel: '', name: 'parent', pauseMs: PAUSE_MS }, engine.args, engine.route);
+      const result = await walkWithSwap(
+        tree,
+        `${tree}.walk`,
+        { watchRel: parent, parentRel: '', name: 'parent', pauseMs: PAUSE_MS },
+        engine.args,
+        engine.route,
+      );
       expectRefused(result, join(tree, victim), 'scandir', 'ESTALE');
     });
   }
@@ -189,14 +201,24 @@ describe('a directory swapped for a symlink between its stat and its open (pause
   // they are opened a chunk at a time, and the swapped parent sits inside a chunk.
   const chain = Array.from({ length: 15 }, (_, i) => `${String(i).padStart(2, '0')}${'n'.repeat(248)}`);
   for (const route of ['native', 'ts'] as const) {
-    it.skipIf(route === 'native' && nativeSkipReason !== null)(`${route} long-path route: a swapped parent does not redirect its child (ESTALE)`, async () => {
-      const tree = join(base, `long-${route}`);
-      mkdirSync(tree);
-      const { parent, victim } = victimTree(tree, chain);
-      const parentOfParent = chain.join('/');
-      const result = await walkWithSwap(tree, `${tree}.walk`, { watchRel: parent, parentRel: parentOfParent, name: 'parent', pauseMs: 600 }, ['--threads', '2'], route);
-      expectRefused(result, join(tree, victim), 'open', 'ESTALE');
-    }, 60_000);
+    it.skipIf(route === 'native' && nativeSkipReason !== null)(
+      `${route} long-path route: a swapped parent does not redirect its child (ESTALE)`,
+      async () => {
+        const tree = join(base, `long-${route}`);
+        mkdirSync(tree);
+        const { parent, victim } = victimTree(tree, chain);
+        const parentOfParent = chain.join('/');
+        const result = await walkWithSwap(
+          tree,
+          `${tree}.walk`,
+          { watchRel: parent, parentRel: parentOfParent, name: 'parent', pauseMs: 600 },
+          ['--threads', '2'],
+          route,
+        );
+        expectRefused(result, join(tree, victim), 'open', 'ESTALE');
+      },
+      60_000,
+    );
   }
 
   const redisSkip = redisSkipReason();
@@ -206,7 +228,13 @@ describe('a directory swapped for a symlink between its stat and its open (pause
       const tree = join(base, 'multi-host');
       mkdirSync(tree);
       const { parent, victim } = victimTree(tree);
-      const result = await walkWithSwap(tree, `${tree}.walk`, { watchRel: parent, parentRel: parent, name: VICTIM, pauseMs: PAUSE_MS }, ['--queue', redis.url, '--threads', '2'], undefined);
+      const result = await walkWithSwap(
+        tree,
+        `${tree}.walk`,
+        { watchRel: parent, parentRel: parent, name: VICTIM, pauseMs: PAUSE_MS },
+        ['--queue', redis.url, '--threads', '2'],
+        undefined,
+      );
       expectRefused(result, join(tree, victim), 'scandir', 'ENOTDIR');
     } finally {
       await redis.stop();
@@ -264,40 +292,44 @@ print(n)
 describe('an unprivileged racer swapping directories for symlinks during root walks', () => {
   const STRESS_MS = 6_000;
   for (const engine of ENGINES) {
-    it.skipIf(engine.skip !== null)(`${engine.name}: no name from outside the tree is ever recorded`, async () => {
-      const tree = join(base, `race-${engine.route}-${engine.args.join('')}`);
-      const dirs: string[] = [];
-      // Writable by nobody: 8 swapped folders, each with a file and a subfolder.
-      for (let i = 0; i < 8; i++) {
-        const d = join(tree, `d${i}`);
-        mkdirSync(join(d, 'sub'), { recursive: true });
-        writeFileSync(join(d, 'f'), 'x');
-        writeFileSync(join(d, 'sub', 'g'), 'x');
-        dirs.push(d);
-      }
-      execFileSync('chown', ['-R', 'nobody:nogroup', tree]);
-      const stop = join(base, `stop-${engine.route}-${engine.args.join('')}`);
-      const racer = spawn('setpriv', [...nobodyPrefix(), PYTHON, '-c', RACER, outside, stop, ...dirs], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let swaps = '';
-      racer.stdout.on('data', (d: Buffer) => (swaps += d.toString()));
-      const exited = new Promise((r) => racer.once('exit', r));
-      const leaked: string[] = [];
-      let walks = 0;
-      try {
-        const end = Date.now() + STRESS_MS;
-        while (Date.now() < end) {
-          const out = join(base, `race-walk-${engine.route}-${engine.args.join('')}-${walks++}`);
-          const walk = await runCli([tree, '--out', out, '--quiet', ...engine.args], { route: engine.route });
-          expect([0, 1], walk.stderr).toContain(walk.code);
-          for (const p of (await readWalk(out)).paths) if (p.includes(MARKER)) leaked.push(`walk ${walks}: ${p}`);
+    it.skipIf(engine.skip !== null)(
+      `${engine.name}: no name from outside the tree is ever recorded`,
+      async () => {
+        const tree = join(base, `race-${engine.route}-${engine.args.join('')}`);
+        const dirs: string[] = [];
+        // Writable by nobody: 8 swapped folders, each with a file and a subfolder.
+        for (let i = 0; i < 8; i++) {
+          const d = join(tree, `d${i}`);
+          mkdirSync(join(d, 'sub'), { recursive: true });
+          writeFileSync(join(d, 'f'), 'x');
+          writeFileSync(join(d, 'sub', 'g'), 'x');
+          dirs.push(d);
         }
-      } finally {
-        writeFileSync(stop, '');
-        await exited;
-      }
-      expect(Number(swaps), 'the racer swapped directories').toBeGreaterThan(100);
-      expect(walks).toBeGreaterThan(1);
-      expect(leaked).toEqual([]);
-    }, 60_000);
+        execFileSync('chown', ['-R', 'nobody:nogroup', tree]);
+        const stop = join(base, `stop-${engine.route}-${engine.args.join('')}`);
+        const racer = spawn('setpriv', [...nobodyPrefix(), PYTHON, '-c', RACER, outside, stop, ...dirs], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let swaps = '';
+        racer.stdout.on('data', (d: Buffer) => (swaps += d.toString()));
+        const exited = new Promise((r) => racer.once('exit', r));
+        const leaked: string[] = [];
+        let walks = 0;
+        try {
+          const end = Date.now() + STRESS_MS;
+          while (Date.now() < end) {
+            const out = join(base, `race-walk-${engine.route}-${engine.args.join('')}-${walks++}`);
+            const walk = await runCli([tree, '--out', out, '--quiet', ...engine.args], { route: engine.route });
+            expect([0, 1], walk.stderr).toContain(walk.code);
+            for (const p of (await readWalk(out)).paths) if (p.includes(MARKER)) leaked.push(`walk ${walks}: ${p}`);
+          }
+        } finally {
+          writeFileSync(stop, '');
+          await exited;
+        }
+        expect(Number(swaps), 'the racer swapped directories').toBeGreaterThan(100);
+        expect(walks).toBeGreaterThan(1);
+        expect(leaked).toEqual([]);
+      },
+      60_000,
+    );
   }
 });

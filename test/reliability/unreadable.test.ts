@@ -45,7 +45,18 @@ function expectedErrors(root: string): string[] {
 function canRunAsNobody(): string | null {
   if (process.getuid?.() !== 0) return 'not running as root';
   try {
-    execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '-e', `require('fs').readFileSync(${JSON.stringify(join(REPO, 'packages/cli/bin/pwalk-ts.js'))})`], { stdio: 'pipe' });
+    execFileSync(
+      'setpriv',
+      [
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        process.execPath,
+        '-e',
+        `require('fs').readFileSync(${JSON.stringify(join(REPO, 'packages/cli/bin/pwalk-ts.js'))})`,
+      ],
+      { stdio: 'pipe' },
+    );
     return null;
   } catch (err) {
     return `nobody cannot run node on the repo: ${(err as Error).message.split('\n')[0]}`;
@@ -62,7 +73,20 @@ beforeAll(async () => {
   chownSync(outs, NOBODY_UID, NOBODY_GID);
   const dirs = ['ok/sub', 'noperm/hiddendir', 'listonly/subdir', 'searchonly/d', 'deep/ok2/noperm2/inner'];
   for (const d of dirs) mkdirSync(join(tree, d), { recursive: true });
-  for (const f of ['ok/f1', 'ok/sub/f2', 'noperm/hidden1', 'noperm/hiddendir/x', 'listonly/a', 'listonly/b', 'listonly/subdir/y', 'searchonly/c', 'searchonly/d/e', 'deep/ok2/f3', 'deep/ok2/noperm2/inner/z', 'fine.txt']) {
+  for (const f of [
+    'ok/f1',
+    'ok/sub/f2',
+    'noperm/hidden1',
+    'noperm/hiddendir/x',
+    'listonly/a',
+    'listonly/b',
+    'listonly/subdir/y',
+    'searchonly/c',
+    'searchonly/d/e',
+    'deep/ok2/f3',
+    'deep/ok2/noperm2/inner/z',
+    'fine.txt',
+  ]) {
     writeFileSync(join(tree, f), f);
   }
   writeFileSync(Buffer.from(join(tree, 'listonly/name\xff'), 'latin1'), 'not UTF-8');
@@ -130,13 +154,22 @@ describe('as nobody', () => {
         const csv = await runCliOk(['cat', out, '--errors', '--format', 'csv', '--sort', 'path']);
         const rows = parseCsv(csv.stdoutBytes);
         expect(rows[0]!.map((f) => f.toString())).toEqual(['path', 'syscall', 'code']);
-        expect(rows.slice(1).map((r) => `${showPath(r[0]!)} ${r[1]!.toString()} ${r[2]!.toString()}`).sort()).toEqual(expectedErrors(tree));
+        expect(
+          rows
+            .slice(1)
+            .map((r) => `${showPath(r[0]!)} ${r[1]!.toString()} ${r[2]!.toString()}`)
+            .sort(),
+        ).toEqual(expectedErrors(tree));
       });
 
       it('info --json counts the errors and the entries', async (ctx) => {
         if (skipReason !== null) ctx.skip();
         const r = await runCliOk(['info', walkOf(route, threads).out, '--json']);
-        const j = parseJsonExact(r.stdout) as { status: string; manifest: { totals: { entries: bigint; errors: bigint } }; verified: { entries: bigint; errors: bigint } };
+        const j = parseJsonExact(r.stdout) as {
+          status: string;
+          manifest: { totals: { entries: bigint; errors: bigint } };
+          verified: { entries: bigint; errors: bigint };
+        };
         expect(j.status).toBe('complete');
         expect(j.manifest.totals.errors).toBe(7n);
         expect(j.manifest.totals.entries).toBe(BigInt(truth.entries.length));

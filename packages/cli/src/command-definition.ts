@@ -174,7 +174,11 @@ function textFlag(placeholder: string, help: string, options: { short?: string; 
 /** One of `choices`: `initial` when not given, or absent when `initial` is null. */
 function choiceFlag<const C extends readonly [string, ...string[]]>(choices: C, help: string, initial: null): FlagDefinition<C[number] | undefined>;
 function choiceFlag<const C extends readonly [string, ...string[]]>(choices: C, help: string, initial: C[number]): FlagDefinition<C[number]>;
-function choiceFlag<const C extends readonly [string, ...string[]]>(choices: C, help: string, initial: C[number] | null): FlagDefinition<C[number] | undefined> {
+function choiceFlag<const C extends readonly [string, ...string[]]>(
+  choices: C,
+  help: string,
+  initial: C[number] | null,
+): FlagDefinition<C[number] | undefined> {
   const schema = (name: string): z.ZodType<C[number] | undefined> => {
     const value = z.enum(choices, { message: `${name} must be ${listed(choices)}` }) as z.ZodType<C[number]>;
     return initial === null ? value.optional() : value.default(initial);

@@ -85,7 +85,8 @@ export async function checkQuery(connection: DuckDBConnection, query: string): P
   const parsed = JSON.parse(String(reader.getRows()[0]?.[0])) as SerializedQuery;
   if (parsed.error) {
     // json_serialize_sql's word for "parsed, but not a SELECT statement".
-    if (parsed.error_type === 'not implemented') throw new SqlRefusedError('only SELECT statements are allowed (no COPY, ATTACH, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT, CREATE, ...)');
+    if (parsed.error_type === 'not implemented')
+      throw new SqlRefusedError('only SELECT statements are allowed (no COPY, ATTACH, INSTALL, LOAD, SET, PRAGMA, CALL, EXPORT, CREATE, ...)');
     return;
   }
   if ((parsed.statements ?? []).length === 0) throw new SqlRefusedError(EMPTY_QUERY);

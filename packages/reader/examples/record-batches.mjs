@@ -6,4 +6,9 @@ const byType = {};
 for await (const batch of walk.recordBatches()) {
   for (const e of batch) byType[e.type] = (byType[e.type] ?? 0) + 1;
 }
-console.log(Object.entries(byType).sort().map(([type, n]) => `${type} ${n}`).join(', '));
+console.log(
+  Object.entries(byType)
+    .sort()
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', '),
+);

@@ -40,7 +40,15 @@ export { resolveOwnerNames, parseIdNames, NUMERIC_OWNER_NAMES, type OwnerNames, 
 export { topDirectories, type DirectoryRanking } from './analysis/top-directories.js';
 export type { LargestFile } from './analysis/largest-files.js';
 export { perOwnerUsage, type PerOwnerUsage, type PerOwnerUsageOptions, type OwnerReport, type OwnerDirectoryUsage } from './analysis/per-owner-usage.js';
-export { diffWalks, type WalkDiff, type WalkDiffOptions, type ChangeTally, type ModifiedTally, type SideTotals, type DirectoryGrowth } from './analysis/walk-diff.js';
+export {
+  diffWalks,
+  type WalkDiff,
+  type WalkDiffOptions,
+  type ChangeTally,
+  type ModifiedTally,
+  type SideTotals,
+  type DirectoryGrowth,
+} from './analysis/walk-diff.js';
 export type { GrowthRow, Ranked, DiffSide } from './analysis/growth-ledger.js';
 export { errorSummary, type ErrorSummary, type ErrorSummaryOptions, type ErrorCount } from './analysis/error-summary.js';
 export { exportNcdu, type NcduExportOptions, type NcduExportResult } from './ncdu/export.js';

@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordBuffer} from '../src/format/index.js';
+import type { RecordBuffer } from '../src/format/index.js';
 import { EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format/index.js';
 import { openWalk, WalkFormatError, WalkErrorCode, type WalkEntry } from '../src/index.js';
 import { floorSecondsFromMs, floorDivNs } from '../src/format/time.js';
 import { bigStats, forgeWalk } from './helpers/forged-walk.js';
 
-interface Case { name: string; stats: BigIntStats; expect: Partial<Record<keyof WalkEntry, unknown>> }
+interface Case {
+  name: string;
+  stats: BigIntStats;
+  expect: Partial<Record<keyof WalkEntry, unknown>>;
+}
 
 const CASES: Case[] = [
   { name: 'small', stats: bigStats({ ino: 42n, size: 5n, mtimeNs: 1_700_000_000_123_456_789n }), expect: { inode: 42n, size: 5n, mtime: 1_700_000_000 } },
@@ -22,7 +26,11 @@ const CASES: Case[] = [
   { name: 'mtime after 2106', stats: bigStats({ mtimeNs: 5_000_000_000_999_999_999n }), expect: { mtime: 5_000_000_000 } },
   { name: 'atime and ctime negative', stats: bigStats({ atimeNs: -2_000_000_000n, ctimeNs: -1_500_000_000n }), expect: { atime: -2, ctime: -2 } },
   { name: 'dev and blocks 64-bit', stats: bigStats({ dev: 2n ** 63n + 5n, blocks: 2n ** 60n }), expect: { dev: 2n ** 63n + 5n, blocks: 2n ** 60n } },
-  { name: 'uid/gid 32-bit', stats: bigStats({ uid: 4_294_967_294n, gid: 4_000_000_000n, nlink: 70_000n }), expect: { uid: 4_294_967_294, gid: 4_000_000_000, nlink: 70_000 } },
+  {
+    name: 'uid/gid 32-bit',
+    stats: bigStats({ uid: 4_294_967_294n, gid: 4_000_000_000n, nlink: 70_000n }),
+    expect: { uid: 4_294_967_294, gid: 4_000_000_000, nlink: 70_000 },
+  },
 ];
 
 let dir: string;
@@ -94,9 +102,13 @@ describe('record codec round trip', () => {
 
   it('spans many blocks and sorts by path bytes with spilled runs', async () => {
     const names = Array.from({ length: 5000 }, (_, i) => `n${(i * 7919) % 5000}`);
-    const out = makeWalk('many', (rb) => {
-      for (const n of names) rb.appendBigStats(bigStats({ ino: BigInt(n.length) }), EntryType.file, 1n, Buffer.alloc(0), n);
-    }, { capacity: 4096 });
+    const out = makeWalk(
+      'many',
+      (rb) => {
+        for (const n of names) rb.appendBigStats(bigStats({ ino: BigInt(n.length) }), EntryType.file, 1n, Buffer.alloc(0), n);
+      },
+      { capacity: 4096 },
+    );
     const walk = await openWalk(out);
     const sorted: string[] = [];
     for await (const e of walk.records({ sort: 'path', sortMemoryRecords: 300, tempDir: dir })) sorted.push(e.path);
@@ -122,9 +134,13 @@ describe('damaged walks', () => {
   let bytes: Buffer;
   let total: number;
   beforeAll(async () => {
-    good = makeWalk('good', (rb) => {
-      for (let i = 0; i < 60; i++) rb.appendBigStats(bigStats({ ino: BigInt(i) }), EntryType.file, 1n, Buffer.from('d/'), `file-${i}`);
-    }, { capacity: 1024 });
+    good = makeWalk(
+      'good',
+      (rb) => {
+        for (let i = 0; i < 60; i++) rb.appendBigStats(bigStats({ ino: BigInt(i) }), EntryType.file, 1n, Buffer.from('d/'), `file-${i}`);
+      },
+      { capacity: 1024 },
+    );
     bytes = readFileSync(join(good, 'thread_0.bin'));
     total = (await all(good)).length;
     expect(total).toBe(60);
@@ -179,8 +195,24 @@ describe('damaged walks', () => {
   it('wrong magic, future version, short header, bad manifest and a non-walk folder are typed errors', async () => {
     const out = join(dir, 'headers');
     const cases: [string, (b: Buffer) => Buffer, string][] = [
-      ['magic', (b) => { const c = Buffer.from(b); c[0] = 0x58; return c; }, WalkErrorCode.BAD_HEADER],
-      ['version', (b) => { const c = Buffer.from(b); c.writeUInt16LE(99, 8); return c; }, WalkErrorCode.UNSUPPORTED_VERSION],
+      [
+        'magic',
+        (b) => {
+          const c = Buffer.from(b);
+          c[0] = 0x58;
+          return c;
+        },
+        WalkErrorCode.BAD_HEADER,
+      ],
+      [
+        'version',
+        (b) => {
+          const c = Buffer.from(b);
+          c.writeUInt16LE(99, 8);
+          return c;
+        },
+        WalkErrorCode.UNSUPPORTED_VERSION,
+      ],
       ['short', (b) => b.subarray(0, 10), WalkErrorCode.BAD_HEADER],
       ['empty', () => Buffer.alloc(0), WalkErrorCode.BAD_HEADER],
     ];

@@ -50,7 +50,8 @@ function forgedEntries(): Forged[] {
   list.push(entry('d/huge', 'file', { size: MAX_U64, blocks: MAX_U64 }));
   list.push(entry(nonUtf8, 'file', { size: 2n ** 40n, blocks: 9n }));
   // One inode, three links in three directories: the smallest path ('d.x/h' < 'd/e/h' < 'm1/h') is credited.
-  for (const p of ['m1/h', 'd/e/h', 'd.x/h']) list.push(entry(p, 'file', { ino: 9999n, dev: p.startsWith('m1') ? 5n : 1n, size: 2n ** 52n, blocks: 2n ** 43n, nlink: 3n }));
+  for (const p of ['m1/h', 'd/e/h', 'd.x/h'])
+    list.push(entry(p, 'file', { ino: 9999n, dev: p.startsWith('m1') ? 5n : 1n, size: 2n ** 52n, blocks: 2n ** 43n, nlink: 3n }));
   list.push(entry('d/e/h2', 'file', { ino: 7777n, size: 5n, blocks: 1n, nlink: 2n }));
   list.push(entry('d/h2', 'file', { ino: 7777n, size: 5n, blocks: 1n, nlink: 2n }));
   return list;

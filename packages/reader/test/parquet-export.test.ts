@@ -17,7 +17,20 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function stats(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
-  return { ino: 1n, size: 0n, mode: 0o100644n, uid: 0n, gid: 0n, nlink: 1n, blocks: 0n, dev: 1n, atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n, ...over } as unknown as BigIntStats;
+  return {
+    ino: 1n,
+    size: 0n,
+    mode: 0o100644n,
+    uid: 0n,
+    gid: 0n,
+    nlink: 1n,
+    blocks: 0n,
+    dev: 1n,
+    atimeNs: 0n,
+    mtimeNs: 0n,
+    ctimeNs: 0n,
+    ...over,
+  } as unknown as BigIntStats;
 }
 
 /** A walk folder without a manifest (as a killed walk leaves it): one thread file holding `entries`, named f0, f1, ... */
@@ -51,7 +64,18 @@ describe('exportParquet', () => {
       `SELECT inode, dev, size, blocks, allocated, uid, gid, nlink, mtime_s, mtime FROM read_parquet('${file}') ORDER BY path`,
     );
     expect(reader.getRowObjects()).toEqual([
-      { inode: MAX_U64, dev: MAX_U64, size: MAX_I64, blocks: MAX_I64 / 512n, allocated: (MAX_I64 / 512n) * 512n, uid: 4_294_967_295, gid: 4_000_000_000, nlink: 4_294_967_295, mtime_s: 0n, mtime: expect.anything() },
+      {
+        inode: MAX_U64,
+        dev: MAX_U64,
+        size: MAX_I64,
+        blocks: MAX_I64 / 512n,
+        allocated: (MAX_I64 / 512n) * 512n,
+        uid: 4_294_967_295,
+        gid: 4_000_000_000,
+        nlink: 4_294_967_295,
+        mtime_s: 0n,
+        mtime: expect.anything(),
+      },
       { inode: 2n ** 63n, dev: 0n, size: 2n ** 53n + 1n, blocks: 0n, allocated: 0n, uid: 0, gid: 0, nlink: 1, mtime_s: -(2n ** 53n), mtime: null },
     ]);
   });

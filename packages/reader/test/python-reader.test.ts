@@ -39,15 +39,7 @@ import {
   Syscall,
   encodeFileHeader,
 } from '../src/format/index.js';
-import {
-  newWalkId,
-  openWalk,
-  writeManifest,
-  WalkFormatError,
-  type WalkEntry,
-  type WalkEntryError,
-  type WalkManifestInput,
-} from '../src/index.js';
+import { newWalkId, openWalk, writeManifest, WalkFormatError, type WalkEntry, type WalkEntryError, type WalkManifestInput } from '../src/index.js';
 import { startWalk } from '../../walker/dist/index.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'tools', 'read_walk.py');
@@ -147,9 +139,7 @@ function runPython(args: string[]): Promise<{ status: number | null; stdout: str
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (status) =>
-      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
 
@@ -211,8 +201,7 @@ async function crossCheckAll(cases: { dir: string; mode: 'throw' | 'skip' }[]): 
   return results;
 }
 
-const byRel = (r: Reading, rel: string | Buffer): Rec | undefined =>
-  r.entries.find((e) => e.relativePathBase64 === Buffer.from(rel).toString('base64'));
+const byRel = (r: Reading, rel: string | Buffer): Rec | undefined => r.entries.find((e) => e.relativePathBase64 === Buffer.from(rel).toString('base64'));
 
 // ------------------------------------------------------------------ synthetic walk folders
 
@@ -230,8 +219,18 @@ function freshDir(p: string): string {
 
 function st(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
   return {
-    ino: 11n, size: 3n, mode: 0o100644n, uid: 1000n, gid: 100n, nlink: 1n, blocks: 8n, dev: 2049n,
-    atimeNs: 1_700_000_100n * NS, mtimeNs: 1_700_000_000n * NS + 5n, ctimeNs: 1_700_000_000n * NS, ...over,
+    ino: 11n,
+    size: 3n,
+    mode: 0o100644n,
+    uid: 1000n,
+    gid: 100n,
+    nlink: 1n,
+    blocks: 8n,
+    dev: 2049n,
+    atimeNs: 1_700_000_100n * NS,
+    mtimeNs: 1_700_000_000n * NS + 5n,
+    ctimeNs: 1_700_000_000n * NS,
+    ...over,
   } as unknown as BigIntStats;
 }
 
@@ -264,12 +263,22 @@ function writeThread(dir: string, walkId: string, spec: ThreadSpec): { name: str
 
 function manifestOf(walkId: string, names: string[], over: Partial<WalkManifestInput> = {}): WalkManifestInput {
   return {
-    formatVersion: 1, walkId, tool: { name: 'pwalk-ts', version: 'test', node: process.version },
-    root: Buffer.from('/r'), rootAbsolute: Buffer.from('/r'), host: 'h', user: { uid: 0, name: 'root' }, pid: 1,
+    formatVersion: 1,
+    walkId,
+    tool: { name: 'pwalk-ts', version: 'test', node: process.version },
+    root: Buffer.from('/r'),
+    rootAbsolute: Buffer.from('/r'),
+    host: 'h',
+    user: { uid: 0, name: 'root' },
+    pid: 1,
     options: { threads: names.length, compact: false, exclude: [], oneFileSystem: false, snapshots: true, maxDepth: null },
-    startTime: 1_700_000_000_000.5, endTime: 1_700_000_001_000, status: 'complete', message: null,
+    startTime: 1_700_000_000_000.5,
+    endTime: 1_700_000_001_000,
+    status: 'complete',
+    message: null,
     files: names.map((name, thread) => ({ name, thread, host: 'h', records: 0, errors: 0, blocks: 0, bytes: 0 })),
-    totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 2n ** 60n + 5n }, ...over,
+    totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 2n ** 60n + 5n },
+    ...over,
   };
 }
 
@@ -280,9 +289,14 @@ function fillVariety(rb: RecordBuffer, longPaths = true): void {
     rb.appendBigStats(st({ ino: ino++, ...over }), type, 2n, Buffer.from(prefix), name);
   rb.appendBigStats(st({ ino: 2n, mode: 0o40755n }), EntryType.dir, 0n, EMPTY, ''); // the root's own record
   const types: [string, number, bigint][] = [
-    ['f', EntryType.file, 0o100644n], ['d', EntryType.dir, 0o40755n], ['l', EntryType.symlink, 0o120777n],
-    ['p', EntryType.fifo, 0o10644n], ['s', EntryType.socket, 0o140755n], ['c', EntryType.char, 0o20666n],
-    ['b', EntryType.block, 0o60660n], ['u', EntryType.unknown, 0o170000n],
+    ['f', EntryType.file, 0o100644n],
+    ['d', EntryType.dir, 0o40755n],
+    ['l', EntryType.symlink, 0o120777n],
+    ['p', EntryType.fifo, 0o10644n],
+    ['s', EntryType.socket, 0o140755n],
+    ['c', EntryType.char, 0o20666n],
+    ['b', EntryType.block, 0o60660n],
+    ['u', EntryType.unknown, 0o170000n],
   ];
   for (const [name, type, mode] of types) entry({ mode }, type, 'types/', name);
   rb.appendError(0, 5n, EntryType.unknown, Syscall.lstat, 'EACCES', Buffer.from('docs/'), 'x');
@@ -353,8 +367,7 @@ describe('a real walk of an awkward tree', () => {
 
   beforeAll(async () => {
     tree = join(base, 'tree');
-    const p = (...parts: (string | Buffer)[]): Buffer =>
-      Buffer.concat([Buffer.from(tree), ...parts.flatMap((x) => [Buffer.from('/'), Buffer.from(x)])]);
+    const p = (...parts: (string | Buffer)[]): Buffer => Buffer.concat([Buffer.from(tree), ...parts.flatMap((x) => [Buffer.from('/'), Buffer.from(x)])]);
     mkdirSync(tree);
     writeFileSync(p('plain.txt'), 'hello\n');
     const bad = Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe]);
@@ -431,15 +444,18 @@ describe('a real walk of an awkward tree', () => {
     const walk = await openWalk(outs.full!);
     const m = walk.manifest!;
     expect(py).toMatchObject({
-      formatVersion: '1', walkId: m.walkId, status: 'complete',
-      root: m.root.toString('base64'), rootAbsolute: m.rootAbsolute.toString('base64'),
+      formatVersion: '1',
+      walkId: m.walkId,
+      status: 'complete',
+      root: m.root.toString('base64'),
+      rootAbsolute: m.rootAbsolute.toString('base64'),
       totals: { entries: String(m.totals.entries), bytes: String(m.totals.bytes) },
     });
     expect((py.files as Rec[]).map((f) => f.name)).toEqual(m.files.map((f) => f.name));
     expect(py).not.toHaveProperty('reserve');
   });
 
-  it('which files are read: the folder in natural order, the manifest\'s lost ones, one walk id', async () => {
+  it("which files are read: the folder in natural order, the manifest's lost ones, one walk id", async () => {
     const t0 = readFileSync(join(outs.full!, 'thread_0.bin'));
     const t1 = readFileSync(join(outs.full!, 'thread_1.bin'));
     const manifest = readFileSync(join(outs.full!, MANIFEST));
@@ -502,7 +518,10 @@ describe('synthetic thread files', () => {
     const slash = freshDir(join(base, 'syn-slash'));
     writeThread(slash, walkId, { name: 'thread_0.bin', thread: 0, fullAttrs: true, capacity: 4096, fill: fillVariety });
     writeManifest(slash, manifestOf(walkId, ['thread_0.bin'], { root: Buffer.from('r/') }));
-    const [c, s] = await crossCheckAll([{ dir: compact, mode: 'throw' }, { dir: slash, mode: 'throw' }]);
+    const [c, s] = await crossCheckAll([
+      { dir: compact, mode: 'throw' },
+      { dir: slash, mode: 'throw' },
+    ]);
     expect(c!.entries[0]).toMatchObject({ relativePathBase64: Buffer.from('f0000000').toString('base64'), uid: null, ctime: null });
     expect(byRel(c!, 'sizes/s18446744073709551615')).toMatchObject({ size: String(M64), blocks: null });
     expect(byRel(s!, 'types/f')).toMatchObject({ pathBase64: Buffer.from('r/types/f').toString('base64') });
@@ -576,7 +595,12 @@ describe('synthetic thread files', () => {
       c.build(dir);
       return dir;
     });
-    const results = await crossCheckAll(dirs.flatMap((dir) => [{ dir, mode: 'throw' as const }, { dir, mode: 'skip' as const }]));
+    const results = await crossCheckAll(
+      dirs.flatMap((dir) => [
+        { dir, mode: 'throw' as const },
+        { dir, mode: 'skip' as const },
+      ]),
+    );
     cases.forEach((c, i) => {
       const [strict, lenient] = [results[2 * i]!, results[2 * i + 1]!];
       expect(strict.fatal, c.name).toBe(c.lenient.problems[0]!.split(' ')[0]);
@@ -609,7 +633,10 @@ describe('damaged copies', () => {
   it('cut at many offsets: the same whole records before the cut, the same problems', async () => {
     const cases: { dir: string; mode: 'throw' | 'skip' }[] = [];
     let n = 0;
-    for (const [which, bytes] of [['uniform', uniform], ['variety', variety]] as const) {
+    for (const [which, bytes] of [
+      ['uniform', uniform],
+      ['variety', variety],
+    ] as const) {
       const cuts = new Set<number>([0, 30, FILE_HEADER_SIZE - 1, FILE_HEADER_SIZE]);
       const starts = blockStarts(bytes);
       for (const b of which === 'uniform' ? starts : [...starts.slice(0, 3), ...starts.slice(-2)]) {
@@ -617,7 +644,10 @@ describe('damaged copies', () => {
       }
       for (const c of sample(6, bytes.length, 7 + n)) cuts.add(c);
       for (const cut of [...cuts].filter((c) => c < bytes.length).sort((x, y) => x - y)) {
-        const files = which === 'uniform' ? { 'thread_0.bin': bytes.subarray(0, cut), 'thread_1.bin': variety } : { 'thread_0.bin': uniform, 'thread_1.bin': bytes.subarray(0, cut) };
+        const files =
+          which === 'uniform'
+            ? { 'thread_0.bin': bytes.subarray(0, cut), 'thread_1.bin': variety }
+            : { 'thread_0.bin': uniform, 'thread_1.bin': bytes.subarray(0, cut) };
         // Alternately a complete walk (truncation is an error) read strictly, and no manifest (it is only reported) read leniently.
         const withManifest = n % 2 === 0;
         cases.push({ dir: folder(`cut-${n++}`, files, withManifest ? complete : null), mode: withManifest ? 'throw' : 'skip' });
@@ -687,7 +717,10 @@ describe('damaged copies', () => {
   function craftedBlock(mutate: (payload: Buffer, header: Buffer) => void): Buffer {
     const dir = freshDir(join(base, 'crafted-src'));
     writeThread(dir, walkId, {
-      name: 'thread_0.bin', thread: 0, fullAttrs: true, capacity: 4096,
+      name: 'thread_0.bin',
+      thread: 0,
+      fullAttrs: true,
+      capacity: 4096,
       fill: (rb) => {
         rb.appendBigStats(st({ ino: 5n }), EntryType.file, 2n, Buffer.from('a/'), 'b');
         rb.appendError(0, 2n, EntryType.unknown, Syscall.lstat, 'EACCES', Buffer.from('a/'), 'c');

@@ -28,7 +28,8 @@ let paths: Buffer[];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pwalk-sort-test-'));
   const next = random(5);
-  const name = (): Buffer => Buffer.from(Array.from({ length: 1 + Math.floor(next() * 6) }, () => [0x61, 0x62, 0x2e, 0x7f, 0x80, 0xff, 0x01][Math.floor(next() * 7)]!));
+  const name = (): Buffer =>
+    Buffer.from(Array.from({ length: 1 + Math.floor(next() * 6) }, () => [0x61, 0x62, 0x2e, 0x7f, 0x80, 0xff, 0x01][Math.floor(next() * 7)]!));
   const dirs: Buffer[] = [Buffer.alloc(0)];
   const seen = new Set<string>(['']);
   paths = [Buffer.alloc(0)];
@@ -81,7 +82,12 @@ describe("records({ sort: 'path' })", () => {
       first.push(Buffer.from(e.relativePathBytes).toString('hex'));
       if (first.length === 10) break;
     }
-    expect(first).toEqual([...paths].sort((a, b) => Buffer.compare(a, b)).slice(0, 10).map((p) => p.toString('hex')));
+    expect(first).toEqual(
+      [...paths]
+        .sort((a, b) => Buffer.compare(a, b))
+        .slice(0, 10)
+        .map((p) => p.toString('hex')),
+    );
     expect(readdirSync(tempDir)).toEqual([]);
   });
 });

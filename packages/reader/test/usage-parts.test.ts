@@ -120,9 +120,20 @@ describe('UsageAccumulator', () => {
   /** Just the fields the accumulator reads: a regular file, not hard-linked. */
   const file = (name: string, size: bigint, blocks: bigint | null) =>
     ({
-      type: 'file', size, blocks, relativePathBytes: Buffer.from(name), pathBytes: Buffer.from(`/r/${name}`), path: `/r/${name}`,
-      depth: 1, mtime: 0, atime: blocks === null ? null : 0, uid: blocks === null ? null : 0, gid: blocks === null ? null : 0,
-      nlink: blocks === null ? null : 1, dev: 1n, inode: 1n,
+      type: 'file',
+      size,
+      blocks,
+      relativePathBytes: Buffer.from(name),
+      pathBytes: Buffer.from(`/r/${name}`),
+      path: `/r/${name}`,
+      depth: 1,
+      mtime: 0,
+      atime: blocks === null ? null : 0,
+      uid: blocks === null ? null : 0,
+      gid: blocks === null ? null : 0,
+      nlink: blocks === null ? null : 1,
+      dev: 1n,
+      inode: 1n,
     }) as unknown as WalkEntry;
 
   it('carries sizes and st_blocks x 512 at and past 2^53 exactly into every tally', () => {
@@ -174,17 +185,47 @@ describe('age buckets', () => {
 
 describe('extensions', () => {
   const names: Buffer[] = [
-    'a.txt', 'A.TXT', 'photo.JpG', 'archive.tar.gz', 'ARCHIVE.TAR.GZ', '.tar.gz', 'x.tar', 'x.tar.', '.bashrc', '.config.json',
-    'noext', 'trailing.', '...', '..a', 'a..b', 'a.b.c', 'tar.gz', 'footar.gz', 'a.Tar.Bz2', 'dir.d/file', 'dir.d/.hidden', 'd/x.y.tar.zst',
+    'a.txt',
+    'A.TXT',
+    'photo.JpG',
+    'archive.tar.gz',
+    'ARCHIVE.TAR.GZ',
+    '.tar.gz',
+    'x.tar',
+    'x.tar.',
+    '.bashrc',
+    '.config.json',
+    'noext',
+    'trailing.',
+    '...',
+    '..a',
+    'a..b',
+    'a.b.c',
+    'tar.gz',
+    'footar.gz',
+    'a.Tar.Bz2',
+    'dir.d/file',
+    'dir.d/.hidden',
+    'd/x.y.tar.zst',
   ].map((n) => Buffer.from(n));
-  names.push(Buffer.from('caf\xe9.\xe9t\xe9', 'latin1'), Buffer.from('x\xff.DAT', 'latin1'), Buffer.from('y.\xffZ', 'latin1'), Buffer.from('r\u00e9sum\u00e9.\u00c9T\u00c9'));
+  names.push(
+    Buffer.from('caf\xe9.\xe9t\xe9', 'latin1'),
+    Buffer.from('x\xff.DAT', 'latin1'),
+    Buffer.from('y.\xffZ', 'latin1'),
+    Buffer.from('r\u00e9sum\u00e9.\u00c9T\u00c9'),
+  );
 
   it('follow the documented rule, as the Python ground truth computes it', () => {
     const truth = execFileSync(
       'python3',
-      ['-c', `import sys,json,importlib.util as u
+      [
+        '-c',
+        `import sys,json,importlib.util as u
 s=u.spec_from_file_location('t',sys.argv[1]);m=u.module_from_spec(s);s.loader.exec_module(m)
-print(json.dumps([(m.extension(bytes.fromhex(h).rsplit(b'/',1)[-1]) or b'').hex() for h in sys.argv[2:]]))`, TRUTH, ...names.map((n) => n.toString('hex'))],
+print(json.dumps([(m.extension(bytes.fromhex(h).rsplit(b'/',1)[-1]) or b'').hex() for h in sys.argv[2:]]))`,
+        TRUTH,
+        ...names.map((n) => n.toString('hex')),
+      ],
       { encoding: 'utf8' },
     );
     const ours = names.map((n) => Buffer.from(extensionKey(n), 'latin1').toString('hex'));
@@ -207,13 +248,20 @@ print(json.dumps([(m.extension(bytes.fromhex(h).rsplit(b'/',1)[-1]) or b'').hex(
 describe('owner names', () => {
   it('match Python pwd/grp for every listed id, and fall back to the number', async () => {
     const truth = JSON.parse(
-      execFileSync('python3', ['-c', `import pwd,grp,json
+      execFileSync(
+        'python3',
+        [
+          '-c',
+          `import pwd,grp,json
 def name(f,i):
   try: return f(i)[0]
   except KeyError: return str(i)
 ids=sorted({p.pw_uid for p in pwd.getpwall()}|{0,65534,4294967294,123456})
 gids=sorted({g.gr_gid for g in grp.getgrall()}|{0,65534,4294967294,123456})
-print(json.dumps({'users':{i:name(pwd.getpwuid,i) for i in ids},'groups':{i:name(grp.getgrgid,i) for i in gids}}))`], { encoding: 'utf8' }),
+print(json.dumps({'users':{i:name(pwd.getpwuid,i) for i in ids},'groups':{i:name(grp.getgrgid,i) for i in gids}}))`,
+        ],
+        { encoding: 'utf8' },
+      ),
     ) as { users: Record<string, string>; groups: Record<string, string> };
     const names = await resolveOwnerNames();
     for (const [id, name] of Object.entries(truth.users)) expect(names.user(Number(id)), `uid ${id}`).toBe(name);
@@ -230,10 +278,22 @@ describe('topDirectories', () => {
       const rel = Buffer.from(`d${(i * 7919) % 300}`);
       const files = Math.floor(next() * 20);
       return {
-        path: `/r/${rel.toString()}`, relativePathBytes: rel, pathBytes: Buffer.from(`/r/${rel.toString()}`), depth: 1, inode: BigInt(i), dev: 1n,
-        directEntries: 0, directFiles: 0, directDirs: 0, directBytes: 0n,
-        entries: files + Math.floor(next() * 5), files, dirs: 1,
-        apparentBytes: BigInt(Math.floor(next() * 30)) * 2n ** 60n, allocatedBytes: BigInt(Math.floor(next() * 30)), newestMtime: 0,
+        path: `/r/${rel.toString()}`,
+        relativePathBytes: rel,
+        pathBytes: Buffer.from(`/r/${rel.toString()}`),
+        depth: 1,
+        inode: BigInt(i),
+        dev: 1n,
+        directEntries: 0,
+        directFiles: 0,
+        directDirs: 0,
+        directBytes: 0n,
+        entries: files + Math.floor(next() * 5),
+        files,
+        dirs: 1,
+        apparentBytes: BigInt(Math.floor(next() * 30)) * 2n ** 60n,
+        allocatedBytes: BigInt(Math.floor(next() * 30)),
+        newestMtime: 0,
       };
     });
     const measures = {
@@ -244,7 +304,10 @@ describe('topDirectories', () => {
     };
     for (const [by, m] of Object.entries(measures) as [keyof typeof measures, (t: DirectoryTotal) => bigint][]) {
       const sorted = [...totals].sort((a, b) => (m(a) !== m(b) ? (m(a) > m(b) ? -1 : 1) : Buffer.compare(a.relativePathBytes, b.relativePathBytes)));
-      expect(topDirectories(totals, 25, by).map((t) => t.path), by).toEqual(sorted.slice(0, 25).map((t) => t.path));
+      expect(
+        topDirectories(totals, 25, by).map((t) => t.path),
+        by,
+      ).toEqual(sorted.slice(0, 25).map((t) => t.path));
     }
     expect(() => topDirectories([{ ...totals[0]!, allocatedBytes: null }], 1, 'allocated')).toThrow(/--compact/);
     expect(() => topDirectories(totals, -1, 'files')).toThrow(RangeError);

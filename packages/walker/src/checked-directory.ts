@@ -36,7 +36,12 @@ export function checkFdPaths(): void {
  */
 function replacedError(path: string | Buffer): NodeJS.ErrnoException {
   const shown = path.toString();
-  return Object.assign(new Error(`ESTALE: ${shown} is no longer the directory that was stat'ed`), { errno: -osConstants.errno.ESTALE, code: 'ESTALE', syscall: 'open', path: shown });
+  return Object.assign(new Error(`ESTALE: ${shown} is no longer the directory that was stat'ed`), {
+    errno: -osConstants.errno.ESTALE,
+    code: 'ESTALE',
+    syscall: 'open',
+    path: shown,
+  });
 }
 
 /** True when the open descriptor is the entry `dir` was stat'ed as (same device and inode). */

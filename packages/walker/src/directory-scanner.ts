@@ -218,7 +218,6 @@ export class DirectoryScanner implements AsyncScanner {
   }
 }
 
-
 /** True when a UTF-8 listing holds a name readdir could not decode: the directory must be re-read as bytes. */
 function needsBytes(names: readonly string[]): boolean {
   for (let i = 0; i < names.length; i++) {

@@ -82,7 +82,8 @@ const OS_ERRNO_NAMES = new Map(Object.entries(osConstants.errno).map(([name, err
 /** The Error Node's fs calls throw for `errno` (code, message and all), for the entry-error filter and fatal reports. */
 function errnoError(errno: number, syscall: string, path: Buffer): NodeJS.ErrnoException {
   const osName = OS_ERRNO_NAMES.get(errno);
-  const [code, text] = SYSTEM_ERRORS.get(-errno) ?? (osName !== undefined ? [osName, `errno ${errno}`] : [`Unknown system error -${errno}`, `Unknown system error -${errno}`]);
+  const [code, text] =
+    SYSTEM_ERRORS.get(-errno) ?? (osName !== undefined ? [osName, `errno ${errno}`] : [`Unknown system error -${errno}`, `Unknown system error -${errno}`]);
   const shown = path.toString('utf8');
   return Object.assign(new Error(`${code}: ${text}, ${syscall} '${shown}'`), { errno: -errno, code, syscall, path: shown });
 }

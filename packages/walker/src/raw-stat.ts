@@ -52,7 +52,15 @@ export const RawStatOffset = {
  * caller has checked that the entry's errno is 0. Perf: no BigInt and no subarray for
  * values and names that do not need one.
  */
-export function appendRawStat(out: RecordBuffer, raw: Uint8Array, view: DataView, offset: number, type: number, parentIno: number | bigint, prefix: Uint8Array): void {
+export function appendRawStat(
+  out: RecordBuffer,
+  raw: Uint8Array,
+  view: DataView,
+  offset: number,
+  type: number,
+  parentIno: number | bigint,
+  prefix: Uint8Array,
+): void {
   const name = offset + RAW_STAT_HEAD;
   out.appendFields(
     prefix,

@@ -10,13 +10,25 @@ export const WalkOptions = z.object({
   out: z.string().min(1),
   threads: z.number().int().min(1).max(1024).optional(),
   // A pattern of slashes alone would reach picomatch empty and fail every worker: refused before the walk.
-  exclude: z.array(z.string().min(1).refine((p) => pathPattern(p) !== '', { error: (issue) => `a pattern of only '/' names no path below the root, got ${String(issue.input)}` })).default([]),
+  exclude: z
+    .array(
+      z
+        .string()
+        .min(1)
+        .refine((p) => pathPattern(p) !== '', { error: (issue) => `a pattern of only '/' names no path below the root, got ${String(issue.input)}` }),
+    )
+    .default([]),
   oneFileSystem: z.boolean().default(false),
   /** false skips directories named `.snapshot` (NetApp, Isilon and GPFS snapshot trees). */
   snapshots: z.boolean().default(true),
   maxDepth: z.number().int().min(0).nullable().default(null),
   compact: z.boolean().default(false),
-  blockCapacity: z.number().int().min(4096).max(1 << 30).default(DEFAULT_BLOCK_CAPACITY),
+  blockCapacity: z
+    .number()
+    .int()
+    .min(4096)
+    .max(1 << 30)
+    .default(DEFAULT_BLOCK_CAPACITY),
   /**
    * 'auto': the async engine when --threads exceeds the cores and the root is on a
    * latency-bound filesystem (NFS, Lustre, GPFS, FUSE, ...), else the synchronous
@@ -75,7 +87,10 @@ export function resolveSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): WalkSettings {
   const o = WalkOptions.parse(input);
-  const knobs = TestKnobs.parse({ PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS, PWALK_TEST_ENGINE: env.PWALK_TEST_ENGINE || undefined });
+  const knobs = TestKnobs.parse({
+    PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS,
+    PWALK_TEST_ENGINE: env.PWALK_TEST_ENGINE || undefined,
+  });
   const threads = o.threads ?? availableParallelism();
   const workers = Math.max(1, Math.min(threads, availableParallelism()));
   const auto = knobs.PWALK_TEST_ENGINE ?? (filesystem.latencyBound ? 'async' : 'sync');

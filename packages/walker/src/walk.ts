@@ -3,14 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
-import {
-  newWalkId,
-  systemErrorText,
-  writeManifest,
-  type ThreadFileSummary,
-  type WalkManifestInput,
-  type WalkStatus,
-} from '@pwalk-ts/reader';
+import { newWalkId, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput, type WalkStatus } from '@pwalk-ts/reader';
 import { makeFolders, MANIFEST_FILE } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { filesystemKind } from './filesystem-kind.js';

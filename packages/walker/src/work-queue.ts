@@ -21,10 +21,7 @@ export interface WorkSource {
 
 /** Messages from a worker to the main thread. */
 export type WorkerMessage =
-  | { type: 'give'; items: DirectoryItem[] }
-  | { type: 'idle' }
-  | { type: 'done'; summary: WorkerSummary }
-  | ({ type: 'fatal' } & WorkerFailure);
+  { type: 'give'; items: DirectoryItem[] } | { type: 'idle' } | { type: 'done'; summary: WorkerSummary } | ({ type: 'fatal' } & WorkerFailure);
 
 /** Messages from the main thread to a worker. */
 export type DispatchMessage = { type: 'work'; items: DirectoryItem[] } | { type: 'finish' };

@@ -34,9 +34,7 @@ async function run(): Promise<void> {
     const publish = (): void => slot.publish(t.entries, t.dirsRead, t.bytesSmall, t.bytesBig, t.errors, stack.length);
     // The engine is chosen once: the hot loops carry no mode test.
     const engine =
-      settings.inflightPerWorker > 1
-        ? latencyEngine(scanner, { stack, source, control, inflight: settings.inflightPerWorker, afterDirectory: publish })
-        : null;
+      settings.inflightPerWorker > 1 ? latencyEngine(scanner, { stack, source, control, inflight: settings.inflightPerWorker, afterDirectory: publish }) : null;
     for (;;) {
       if (engine !== null) {
         await engine.run();

@@ -93,7 +93,7 @@ describe('entry policy: descending', () => {
     expect(stack[1]!.depth).toBe(1);
   });
 
-  it('--max-depth 2 reads the root and depth 1, so only the root\'s subdirectories are stacked', () => {
+  it("--max-depth 2 reads the root and depth 1, so only the root's subdirectories are stacked", () => {
     const { policy, stack } = setup({ maxDepth: 2 });
     expect(policy.rootItem(EntryType.dir, ROOT_DEV, 2n)).toEqual(root);
     policy.descend(policy.context(root), 'a', ROOT_DEV, 10n);
@@ -106,7 +106,7 @@ describe('entry policy: descending', () => {
     expect(setup().policy.rootItem(EntryType.file, ROOT_DEV, 2n)).toBeNull();
   });
 
-  it('--one-file-system stacks only directories on the root\'s device, whether it comes as a number or a bigint', () => {
+  it("--one-file-system stacks only directories on the root's device, whether it comes as a number or a bigint", () => {
     const { policy, stack } = setup({ oneFileSystem: true });
     const ctx = policy.context(root);
     policy.descend(ctx, 'mnt', 6, 2);

@@ -18,8 +18,20 @@ describe('encodeBatches', () => {
   it('cuts directories into batches of dirsPerJob, the last one shorter', () => {
     // 'a' .. 'e' are YQ==, Yg==, Yw==, ZA==, ZQ== in base64; the parent is the one ancestor of each batch.
     expect(encodeBatches([a, b, c, d, e], 2)).toEqual([
-      { d: [['YQ==', '1', '1', 1, 0], ['Yg==', '2', '1', 1, 0]], a: [['7', '1', -1]] },
-      { d: [['Yw==', '3', '1', 1, 0], ['ZA==', '4', '1', 1, 0]], a: [['7', '1', -1]] },
+      {
+        d: [
+          ['YQ==', '1', '1', 1, 0],
+          ['Yg==', '2', '1', 1, 0],
+        ],
+        a: [['7', '1', -1]],
+      },
+      {
+        d: [
+          ['Yw==', '3', '1', 1, 0],
+          ['ZA==', '4', '1', 1, 0],
+        ],
+        a: [['7', '1', -1]],
+      },
       { d: [['ZQ==', '5', '1', 1, 0]], a: [['7', '1', -1]] },
     ]);
     expect(encodeBatches([], 2)).toEqual([]);
@@ -39,7 +51,19 @@ describe('extendPlan', () => {
     // c and d came in different batches, so each brings its own copy of the parent.
     expect(extended).toEqual([
       ['old-1', encodeDirs([a, b])],
-      ['new-1', { d: [['Yw==', '3', '1', 1, 0], ['ZA==', '4', '1', 1, 1]], a: [['7', '1', -1], ['7', '1', -1]] }],
+      [
+        'new-1',
+        {
+          d: [
+            ['Yw==', '3', '1', 1, 0],
+            ['ZA==', '4', '1', 1, 1],
+          ],
+          a: [
+            ['7', '1', -1],
+            ['7', '1', -1],
+          ],
+        },
+      ],
       ['new-2', { d: [['ZQ==', '5', '1', 1, 0]], a: [['7', '1', -1]] }],
     ]);
     expect(planned).toHaveLength(1);

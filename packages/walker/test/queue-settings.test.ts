@@ -35,7 +35,15 @@ describe('resolveQueueSettings', () => {
 
   it('TLS, escaped credentials (kept out of the display) and a database', () => {
     const q = resolveQueueSettings('rediss://al%40ice:p%3Ass@redis.example:7000/3', {});
-    expect([q.display, q.host, q.port, q.username, q.password, q.db, q.tls]).toEqual(['rediss://redis.example:7000/3', 'redis.example', 7000, 'al@ice', 'p:ss', 3, true]);
+    expect([q.display, q.host, q.port, q.username, q.password, q.db, q.tls]).toEqual([
+      'rediss://redis.example:7000/3',
+      'redis.example',
+      7000,
+      'al@ice',
+      'p:ss',
+      3,
+      true,
+    ]);
   });
 
   it('an IPv6 host without brackets, the default port; a bare slash is database 0', () => {

@@ -43,8 +43,20 @@ function floorSeconds(ns: bigint): bigint {
 function bigStats(s: Stat): BigIntStats {
   const ms = (ns: bigint): bigint => ns / 1_000_000n; // Node's bigint ms truncate toward zero
   return {
-    ino: s.ino, dev: s.dev, size: s.size, blocks: s.blocks, mode: BigInt(s.mode), uid: BigInt(s.uid), gid: BigInt(s.gid), nlink: BigInt(s.nlink),
-    atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, atimeMs: ms(s.atimeNs), mtimeMs: ms(s.mtimeNs), ctimeMs: ms(s.ctimeNs),
+    ino: s.ino,
+    dev: s.dev,
+    size: s.size,
+    blocks: s.blocks,
+    mode: BigInt(s.mode),
+    uid: BigInt(s.uid),
+    gid: BigInt(s.gid),
+    nlink: BigInt(s.nlink),
+    atimeNs: s.atimeNs,
+    mtimeNs: s.mtimeNs,
+    ctimeNs: s.ctimeNs,
+    atimeMs: ms(s.atimeNs),
+    mtimeMs: ms(s.mtimeNs),
+    ctimeMs: ms(s.ctimeNs),
   } as unknown as BigIntStats;
 }
 
@@ -136,7 +148,10 @@ describe('appendRawStat writes what appendBigStats writes', () => {
 
   it('a path past 64 KiB (PATH32)', () => {
     const prefix = Buffer.from('p'.repeat(70_000) + '/');
-    const { big, raw } = encodeBoth([{ stat: BASE, prefix, name: 'leaf' }, { stat: BASE, prefix, name: Buffer.from([0xff]) }]);
+    const { big, raw } = encodeBoth([
+      { stat: BASE, prefix, name: 'leaf' },
+      { stat: BASE, prefix, name: Buffer.from([0xff]) },
+    ]);
     expect(raw).toEqual(big);
   });
 

@@ -55,7 +55,10 @@ describe('resolveSettings', () => {
   });
 
   it('keeps the filters and limits it was given', () => {
-    const s = resolveSettings({ root: 'r', out: 'o', exclude: ['*.tmp', '/scratch'], oneFileSystem: true, snapshots: false, maxDepth: 0, compact: true, blockCapacity: 4096 }, LOCAL);
+    const s = resolveSettings(
+      { root: 'r', out: 'o', exclude: ['*.tmp', '/scratch'], oneFileSystem: true, snapshots: false, maxDepth: 0, compact: true, blockCapacity: 4096 },
+      LOCAL,
+    );
     expect([s.exclude, s.oneFileSystem, s.snapshots, s.maxDepth, s.compact, s.blockCapacity]).toEqual([['*.tmp', '/scratch'], true, false, 0, true, 4096]);
   });
 
@@ -73,14 +76,10 @@ describe('resolveSettings', () => {
     expect(() => resolveSettings(options, LOCAL)).toThrow(message);
   });
 
-  it.each([
-    { threads: 0 },
-    { threads: 1025 },
-    { threads: 2.5 },
-    { maxDepth: -1 },
-    { blockCapacity: 4095 },
-    { blockCapacity: 2 ** 30 + 1 },
-  ])('refuses %o', (bad) => {
-    expect(() => resolveSettings({ root: '/r', out: '/o', ...bad }, LOCAL)).toThrow();
-  });
+  it.each([{ threads: 0 }, { threads: 1025 }, { threads: 2.5 }, { maxDepth: -1 }, { blockCapacity: 4095 }, { blockCapacity: 2 ** 30 + 1 }])(
+    'refuses %o',
+    (bad) => {
+      expect(() => resolveSettings({ root: '/r', out: '/o', ...bad }, LOCAL)).toThrow();
+    },
+  );
 });

@@ -83,8 +83,20 @@ describe('WalkScripts', () => {
       {
         command: 'pwalkCommit',
         args: [
-          keys.status, keys.committed, keys.files, keys.totals, 'pwalk:w1:plan:job-1',
-          'job-1', 'thread_h-1-0.0.bin', '{"records":7}', 7, 3, 4, 1, '1180591620717411303424', 2,
+          keys.status,
+          keys.committed,
+          keys.files,
+          keys.totals,
+          'pwalk:w1:plan:job-1',
+          'job-1',
+          'thread_h-1-0.0.bin',
+          '{"records":7}',
+          7,
+          3,
+          4,
+          1,
+          '1180591620717411303424',
+          2,
         ],
       },
     ]);

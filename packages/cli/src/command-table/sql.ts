@@ -11,7 +11,13 @@ const flags = {
   ),
   cache: flag.negated('stage the walk in --temp-dir for this query only'),
   'temp-dir': flag.text('DIR', 'where DuckDB spills, and the walk is staged with --no-cache\n(default: the system temp folder)'),
-  'memory-limit': flag.size('SIZE', 1e6, 1e15, "DuckDB's memory limit, e.g. 512MB, 4GB (1MB to 1PB); beyond\nit large sorts and joins spill to the temp folder", '1GB'),
+  'memory-limit': flag.size(
+    'SIZE',
+    1e6,
+    1e15,
+    "DuckDB's memory limit, e.g. 512MB, 4GB (1MB to 1PB); beyond\nit large sorts and joins spill to the temp folder",
+    '1GB',
+  ),
 };
 
 export type SqlArgs = ParsedArgs<typeof flags>;

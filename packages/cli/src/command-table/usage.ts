@@ -4,7 +4,7 @@ import { defineCommand, flag, type ParsedArgs } from '../command-definition.js';
 const flags = {
   by: flag.choice(
     ['user', 'group', 'ext', 'mtime', 'atime', 'depth'],
-    'user or group: by owner, named through getent (else the number);\next: regular files by extension (archive.tar.gz is tar.gz, .bashrc has none);\nmtime, atime: by age before the walk\'s start\n(future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y);\ndepth: by depth below the root (the root is 0)',
+    "user or group: by owner, named through getent (else the number);\next: regular files by extension (archive.tar.gz is tar.gz, .bashrc has none);\nmtime, atime: by age before the walk's start\n(future, < 30 d, 30-90 d, 90 d-1 y, 1-3 y, > 3 y);\ndepth: by depth below the root (the root is 0)",
     'user',
   ),
   top: flag.integer('N', 1, 1_000_000_000, "user, group, ext: the N largest rows, the rest summed into one '(other)' row"),

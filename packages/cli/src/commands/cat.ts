@@ -5,14 +5,7 @@ import { PWALK_HEADER, writeEntryPwalk } from '../output/pwalk-format.js';
 import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
-import {
-  CSV_ENTRY_HEADER,
-  CSV_ERROR_HEADER,
-  writeEntryCsv,
-  writeEntryNdjson,
-  writeErrorCsv,
-  writeErrorNdjson,
-} from '../output/record-formats.js';
+import { CSV_ENTRY_HEADER, CSV_ERROR_HEADER, writeEntryCsv, writeEntryNdjson, writeErrorCsv, writeErrorNdjson } from '../output/record-formats.js';
 import { stopOnSignals } from '../signal-abort.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 

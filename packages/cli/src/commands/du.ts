@@ -20,7 +20,8 @@ export async function run(args: DuArgs, io: CliIo): Promise<number> {
   const by = args.by === undefined || args.by === 'size' ? (args.allocated ? 'allocated' : 'apparent') : args.by;
   const shown = args.top !== undefined ? topDirectories(totals, args.top, by) : totals.filter((t) => t.depth <= (args.depth ?? 1));
   const lines = shown.map((t) => {
-    if (!args.json) return `${humanBytes(size(t)).padStart(10)}  ${String(size(t)).padStart(16)}  ${humanCount(t.files).padStart(12)} files  ${escapeControls(t.path)}\n`;
+    if (!args.json)
+      return `${humanBytes(size(t)).padStart(10)}  ${String(size(t)).padStart(16)}  ${humanCount(t.files).padStart(12)} files  ${escapeControls(t.path)}\n`;
     const row = {
       path: t.path,
       depth: t.depth,

@@ -43,12 +43,12 @@ function toJson(walk: Walk, v: Verification | null): Record<string, unknown> {
   return {
     dir: walk.dir,
     status: walk.status,
-    manifest:
-      m === null
-        ? null
-        : { ...m, root: m.root.toString('utf8'), rootAbsolute: m.rootAbsolute.toString('utf8') },
+    manifest: m === null ? null : { ...m, root: m.root.toString('utf8'), rootAbsolute: m.rootAbsolute.toString('utf8') },
     files: walk.files.map((f) => ({ name: f.name, thread: f.header.thread, fullAttrs: f.header.fullAttrs })),
-    verified: v === null ? null : { entries: v.entries, errors: v.errors, problems: walk.problems.map((p) => ({ code: p.code, message: p.message, file: p.file, offset: p.offset })) },
+    verified:
+      v === null
+        ? null
+        : { entries: v.entries, errors: v.errors, problems: walk.problems.map((p) => ({ code: p.code, message: p.message, file: p.file, offset: p.offset })) },
   };
 }
 

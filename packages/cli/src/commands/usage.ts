@@ -25,9 +25,7 @@ export async function run(args: UsageArgs, io: CliIo): Promise<number> {
   const all = rowsFor(args.by, summary);
   const rows: UsageGroup[] = args.top !== undefined && all.length > args.top ? [...all.slice(0, args.top), otherRow(all.slice(args.top))] : all;
   const owners = args.by === 'user' || args.by === 'group';
-  const text = args.json
-    ? rows.map((r) => jsonRow(r)).join('')
-    : table(args.by, rows, summary.totals, owners);
+  const text = args.json ? rows.map((r) => jsonRow(r)).join('') : table(args.by, rows, summary.totals, owners);
   await writeChunk(io.stdout, text);
   return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
 }
@@ -56,7 +54,8 @@ function tallyFields(t: UsageTally): Record<string, unknown> {
 
 function jsonRow(r: UsageGroup): string {
   const owner = 'atime' in r ? (r as OwnerUsage) : undefined;
-  const atime = owner === undefined ? {} : { id: owner.id, atime: Object.fromEntries(Object.entries(owner.atime).map(([bucket, t]) => [bucket, tallyFields(t)])) };
+  const atime =
+    owner === undefined ? {} : { id: owner.id, atime: Object.fromEntries(Object.entries(owner.atime).map(([bucket, t]) => [bucket, tallyFields(t)])) };
   return exactJson({ key: r.key, label: r.label, ...tallyFields(r), ...atime }) + '\n';
 }
 

@@ -19,9 +19,12 @@ export function reportProblems(walk: Walk, io: CliIo): boolean {
   // A manifest set aside has its own problem line, which says what it means.
   const manifestRejected = walk.problems.some((p) => p.code === WalkErrorCode.BAD_MANIFEST);
   if (walk.manifest === null && !manifestRejected) {
-    lines.push(`walk ${walk.dir} is incomplete: it has no manifest.msgpack (deleted, or the walker died before writing it); root unknown, paths are relative to '.'`);
+    lines.push(
+      `walk ${walk.dir} is incomplete: it has no manifest.msgpack (deleted, or the walker died before writing it); root unknown, paths are relative to '.'`,
+    );
   }
-  if (walk.status === 'incomplete' && walk.manifest !== null) lines.push(`walk ${walk.dir} is incomplete: the walker did not finish (killed, or still running)`);
+  if (walk.status === 'incomplete' && walk.manifest !== null)
+    lines.push(`walk ${walk.dir} is incomplete: the walker did not finish (killed, or still running)`);
   if (walk.status === 'interrupted' || walk.status === 'failed') {
     lines.push(`walk ${walk.dir} is ${walk.status}${walk.manifest?.message ? `: ${walk.manifest.message}` : ''}`);
   }

@@ -50,8 +50,20 @@ function growthSection<R extends GrowthLike>(
   /** Long names (paths) get full-width tables, one above the other. */
   wide = false,
 ): Section {
-  const grown = subheading('Grew most') + table([nameHead, ...GROWTH_HEAD], rows.grown.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing grew');
-  const shrunk = subheading('Shrank most') + table([nameHead, ...GROWTH_HEAD], rows.shrunk.map((r) => [cell(name(r)), ...growthCells(r)]), 'nothing shrank');
+  const grown =
+    subheading('Grew most') +
+    table(
+      [nameHead, ...GROWTH_HEAD],
+      rows.grown.map((r) => [cell(name(r)), ...growthCells(r)]),
+      'nothing grew',
+    );
+  const shrunk =
+    subheading('Shrank most') +
+    table(
+      [nameHead, ...GROWTH_HEAD],
+      rows.shrunk.map((r) => [cell(name(r)), ...growthCells(r)]),
+      'nothing shrank',
+    );
   const body = note(explain) + divergingBarChart(growthBars(rows, name), `${title}: growth and shrinkage`) + (wide ? grown + shrunk : pair(grown, shrunk));
   return { id, title, body };
 }
@@ -85,7 +97,13 @@ export function diffHtml(d: DiffJson): string {
           ['deleted', d.deleted],
           ['unchanged', d.unchanged],
         ] as const
-      ).map(([what, t]) => [cell(what), cell(humanCount(t.entries), undefined, String(t.entries)), cell(humanCount(t.files), undefined, String(t.files)), cell(humanCount(t.dirs), undefined, String(t.dirs)), cell(humanBytes(t.bytes), exactBytes(t.bytes), String(t.bytes))]),
+      ).map(([what, t]) => [
+        cell(what),
+        cell(humanCount(t.entries), undefined, String(t.entries)),
+        cell(humanCount(t.files), undefined, String(t.files)),
+        cell(humanCount(t.dirs), undefined, String(t.dirs)),
+        cell(humanBytes(t.bytes), exactBytes(t.bytes), String(t.bytes)),
+      ]),
     ) +
     note(
       'New, deleted and modified compare paths (modified: same path, size or mtime changed; a new hard link is a new file). ' +
@@ -94,7 +112,15 @@ export function diffHtml(d: DiffJson): string {
     );
   const sections: Section[] = [
     { id: 'summary', title: 'Summary', body: summary },
-    growthSection('directories', 'Directories', d.directories, 'directory', (r) => r.path, 'Recursive size change of each directory (everything below it), top ' + d.top + ' each way.', true),
+    growthSection(
+      'directories',
+      'Directories',
+      d.directories,
+      'directory',
+      (r) => r.path,
+      'Recursive size change of each directory (everything below it), top ' + d.top + ' each way.',
+      true,
+    ),
     growthSection('users', 'Users', d.users, 'user', (r) => r.name, 'Space by file owner.'),
     growthSection('groups', 'Groups', d.groups, 'group', (r) => r.name, 'Space by group.'),
     growthSection('extensions', 'Extensions', d.extensions, 'extension', (r) => r.label, 'Regular files by extension.'),
@@ -103,13 +129,7 @@ export function diffHtml(d: DiffJson): string {
       title: 'Largest new files',
       body: table(
         ['path', 'size', 'user', 'group', 'modified'],
-        d.largestNew.map((f) => [
-          cell(f.path),
-          cell(humanBytes(f.size), exactBytes(f.size), String(f.size)),
-          cell(f.user),
-          cell(f.group),
-          dateCell(f.mtime),
-        ]),
+        d.largestNew.map((f) => [cell(f.path), cell(humanBytes(f.size), exactBytes(f.size), String(f.size)), cell(f.user), cell(f.group), dateCell(f.mtime)]),
         'no new files',
       ),
     },

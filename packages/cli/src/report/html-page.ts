@@ -162,11 +162,17 @@ const SCRIPT = `
  * sorting, and the page's own script after it) and the report's JSON in a data element; it loads nothing from the
  * network, so it works opened from disk or attached to an e-mail, and prints.
  */
-export function htmlPage(page: { title: string; subtitle: string; sections: readonly Section[]; json: string; footer: string; css?: string; script?: string }): string {
+export function htmlPage(page: {
+  title: string;
+  subtitle: string;
+  sections: readonly Section[];
+  json: string;
+  footer: string;
+  css?: string;
+  script?: string;
+}): string {
   const nav = page.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join('');
-  const sections = page.sections
-    .map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${s.body}</section>`)
-    .join('\n');
+  const sections = page.sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>${s.body}</section>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -82,7 +82,8 @@ export function usageMetrics(u: Usage): Metric[] {
     { metric: 'entries', label: 'Entries', text: humanCount(u.entries), exact: `${humanCount(u.entries)} entries of every type` },
     { metric: 'apparentBytes', label: 'Size (apparent)', text: humanBytes(u.apparentBytes), exact: exactBytes(u.apparentBytes) },
   ];
-  if (u.allocatedBytes !== null) out.push({ metric: 'allocatedBytes', label: 'Allocated', text: humanBytes(u.allocatedBytes), exact: exactBytes(u.allocatedBytes) });
+  if (u.allocatedBytes !== null)
+    out.push({ metric: 'allocatedBytes', label: 'Allocated', text: humanBytes(u.allocatedBytes), exact: exactBytes(u.allocatedBytes) });
   return out;
 }
 
@@ -90,9 +91,15 @@ function headline(r: ReportJson): Metric[] {
   const h = r.headline;
   const out = usageMetrics(h);
   out.push({ metric: 'errors', label: 'Errors', text: humanCount(h.errors), exact: `${humanCount(h.errors)} entries could not be read` });
-  if (h.durationMs !== null) out.push({ metric: 'durationMs', label: 'Walk took', text: humanDuration(Number(h.durationMs)), exact: `${humanCount(h.durationMs)} ms` });
+  if (h.durationMs !== null)
+    out.push({ metric: 'durationMs', label: 'Walk took', text: humanDuration(Number(h.durationMs)), exact: `${humanCount(h.durationMs)} ms` });
   if (h.entriesPerSecond !== null) {
-    out.push({ metric: 'entriesPerSecond', label: 'Rate', text: `${humanCount(h.entriesPerSecond)}/s`, exact: `${humanCount(h.entriesPerSecond)} entries per second` });
+    out.push({
+      metric: 'entriesPerSecond',
+      label: 'Rate',
+      text: `${humanCount(h.entriesPerSecond)}/s`,
+      exact: `${humanCount(h.entriesPerSecond)} entries per second`,
+    });
   }
   return out;
 }
@@ -143,14 +150,15 @@ export function reportHtml(r: ReportJson): string {
       r.compact ? 'this walk was made with --compact: no access times recorded' : 'no data unread for a year or more',
     );
   const dirTable = (rows: ReportJson['topDirectoriesBySize']) =>
-    table(['directory', ...USAGE_HEAD], rows.map((d) => [cell(d.path, `depth ${d.depth}`), ...usageCells(d)]));
+    table(
+      ['directory', ...USAGE_HEAD],
+      rows.map((d) => [cell(d.path, `depth ${d.depth}`), ...usageCells(d)]),
+    );
   const sections: Section[] = [
     {
       id: 'summary',
       title: 'Summary',
-      body:
-        metrics(headline(r)) +
-        note(`Hard-linked files count once. Ages are measured from the walk's start. Hover any figure for its exact value.`),
+      body: metrics(headline(r)) + note(`Hard-linked files count once. Ages are measured from the walk's start. Hover any figure for its exact value.`),
     },
     {
       id: 'directories',
@@ -159,7 +167,10 @@ export function reportHtml(r: ReportJson): string {
         subheading('Top levels (area is size; click a box or a row to open it, a name above to go back)') +
         drillDownSection(treemap(treemapNodes(r), 'top-level directories by size')) +
         subheading('By size (everything below each directory)') +
-        barChart(sizeBars(r.topDirectoriesBySize, (d) => d.path), 'largest directories') +
+        barChart(
+          sizeBars(r.topDirectoriesBySize, (d) => d.path),
+          'largest directories',
+        ) +
         dirTable(r.topDirectoriesBySize) +
         subheading('By file count') +
         barChart(
@@ -173,10 +184,16 @@ export function reportHtml(r: ReportJson): string {
       title: 'Usage by owner',
       body:
         subheading('Users') +
-        barChart(sizeBars(r.users.slice(0, top), (o) => o.name), 'users by size') +
+        barChart(
+          sizeBars(r.users.slice(0, top), (o) => o.name),
+          'users by size',
+        ) +
         ownerTable(r.users, 'user') +
         subheading('Groups') +
-        barChart(sizeBars(r.groups.slice(0, top), (o) => o.name), 'groups by size') +
+        barChart(
+          sizeBars(r.groups.slice(0, top), (o) => o.name),
+          'groups by size',
+        ) +
         ownerTable(r.groups, 'group'),
     },
     {
@@ -193,18 +210,39 @@ export function reportHtml(r: ReportJson): string {
       body:
         note('Data nobody has read for a year or more (atime), per owner: candidates for archive.') +
         subheading('Users') +
-        barChart(sizeBars(r.coldUsers, (c) => c.name, () => 'cold'), 'cold data by user') +
+        barChart(
+          sizeBars(
+            r.coldUsers,
+            (c) => c.name,
+            () => 'cold',
+          ),
+          'cold data by user',
+        ) +
         coldTable(r.coldUsers, 'user') +
         subheading('Groups') +
-        barChart(sizeBars(r.coldGroups, (c) => c.name, () => 'cold'), 'cold data by group') +
+        barChart(
+          sizeBars(
+            r.coldGroups,
+            (c) => c.name,
+            () => 'cold',
+          ),
+          'cold data by group',
+        ) +
         coldTable(r.coldGroups, 'group'),
     },
     {
       id: 'extensions',
       title: 'Extensions',
       body:
-        barChart(sizeBars(r.extensions.slice(0, top), (e) => e.label), 'extensions by size') +
-        table(['extension', ...USAGE_HEAD], r.extensions.map((e) => [cell(e.label), ...usageCells(e)]), 'no regular files'),
+        barChart(
+          sizeBars(r.extensions.slice(0, top), (e) => e.label),
+          'extensions by size',
+        ) +
+        table(
+          ['extension', ...USAGE_HEAD],
+          r.extensions.map((e) => [cell(e.label), ...usageCells(e)]),
+          'no regular files',
+        ),
     },
     {
       id: 'largest',
@@ -215,11 +253,17 @@ export function reportHtml(r: ReportJson): string {
       id: 'errors',
       title: 'Errors',
       body:
-        (r.errors.total === 0
+        r.errors.total === 0
           ? note('Every entry was read.')
-          : table(['error', 'call', 'count'], r.errors.byCode.map((c) => [cell(c.code), cell(c.syscall), cell(humanCount(c.count), undefined, String(c.count))])) +
+          : table(
+              ['error', 'call', 'count'],
+              r.errors.byCode.map((c) => [cell(c.code), cell(c.syscall), cell(humanCount(c.count), undefined, String(c.count))]),
+            ) +
             subheading(`First ${r.errors.samples.length} by path`) +
-            table(['path', 'call', 'error'], r.errors.samples.map((e) => [cell(e.path), cell(e.syscall), cell(e.code)]))),
+            table(
+              ['path', 'call', 'error'],
+              r.errors.samples.map((e) => [cell(e.path), cell(e.syscall), cell(e.code)]),
+            ),
     },
   ];
   return htmlPage({

@@ -19,7 +19,15 @@ export interface ReportInputs {
 }
 
 function directory(t: DirectoryTotal) {
-  return { ...pathFields(t.path, t.pathBytes), depth: t.depth, entries: t.entries, files: t.files, dirs: t.dirs, apparentBytes: t.apparentBytes, allocatedBytes: t.allocatedBytes };
+  return {
+    ...pathFields(t.path, t.pathBytes),
+    depth: t.depth,
+    entries: t.entries,
+    files: t.files,
+    dirs: t.dirs,
+    apparentBytes: t.apparentBytes,
+    allocatedBytes: t.allocatedBytes,
+  };
 }
 
 function owner(o: OwnerUsage) {

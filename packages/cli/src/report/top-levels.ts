@@ -9,7 +9,10 @@ function byApparentDesc(a: DirectoryTotal, b: DirectoryTotal): number {
  * the two levels a treemap draws. At most `top` of each, largest first.
  */
 export function topLevels(totals: readonly DirectoryTotal[], top: number): { dir: DirectoryTotal; children: DirectoryTotal[] }[] {
-  const firsts = totals.filter((t) => t.depth === 1).sort(byApparentDesc).slice(0, top);
+  const firsts = totals
+    .filter((t) => t.depth === 1)
+    .sort(byApparentDesc)
+    .slice(0, top);
   const wanted = new Map(firsts.map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), [] as DirectoryTotal[]]));
   for (const t of totals) {
     if (t.depth !== 2) continue;

@@ -16,13 +16,7 @@ export function topDirectories(totals: readonly DirectoryTotal[], n: number, by:
     throw new RangeError('topDirectories: this walk was made with --compact and has no block counts; rank by apparent size');
   }
   const measure: (t: DirectoryTotal) => bigint | number =
-    by === 'apparent'
-      ? (t) => t.apparentBytes
-      : by === 'allocated'
-        ? (t) => t.allocatedBytes!
-        : by === 'files'
-          ? (t) => t.files
-          : (t) => t.entries;
+    by === 'apparent' ? (t) => t.apparentBytes : by === 'allocated' ? (t) => t.allocatedBytes! : by === 'files' ? (t) => t.files : (t) => t.entries;
   const heap = new BoundedHeap<DirectoryTotal>(n, (a, b) => {
     const x = measure(a);
     const y = measure(b);

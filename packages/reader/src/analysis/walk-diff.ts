@@ -147,7 +147,13 @@ interface Ledgers {
 export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffOptions = {}): Promise<WalkDiff> {
   const top = countOption('diffWalks', 'top', options.top ?? 20);
   const largest = countOption('diffWalks', 'largest', options.largest ?? top);
-  const sort = { sort: 'path' as const, sortMemoryRecords: options.sortMemoryRecords, tempDir: options.tempDir, onCorrupt: options.onCorrupt, signal: options.signal };
+  const sort = {
+    sort: 'path' as const,
+    sortMemoryRecords: options.sortMemoryRecords,
+    tempDir: options.tempDir,
+    onCorrupt: options.onCorrupt,
+    signal: options.signal,
+  };
   const ledgers: Ledgers = {
     directories: new GrowthLedger<string>(),
     users: new GrowthLedger<number | null>(),

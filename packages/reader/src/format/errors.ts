@@ -35,8 +35,7 @@ export class WalkFormatError extends Error {
   readonly offset: number | undefined;
 
   constructor(code: WalkErrorCode, message: string, details: WalkFormatErrorDetails = {}) {
-    const where =
-      details.file === undefined ? '' : ` (${details.file}${details.offset === undefined ? '' : ` at byte ${details.offset}`})`;
+    const where = details.file === undefined ? '' : ` (${details.file}${details.offset === undefined ? '' : ` at byte ${details.offset}`})`;
     super(message + where, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.file = details.file;

@@ -89,16 +89,7 @@ export const EntryType = {
   block: 7,
 } as const;
 export type EntryTypeName = keyof typeof EntryType;
-export const ENTRY_TYPE_NAMES: readonly EntryTypeName[] = [
-  'unknown',
-  'file',
-  'dir',
-  'symlink',
-  'fifo',
-  'socket',
-  'char',
-  'block',
-];
+export const ENTRY_TYPE_NAMES: readonly EntryTypeName[] = ['unknown', 'file', 'dir', 'symlink', 'fifo', 'socket', 'char', 'block'];
 
 /** The call that failed, in an error record. */
 export const Syscall = {

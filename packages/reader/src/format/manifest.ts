@@ -159,11 +159,7 @@ export function readManifest(dir: string): WalkManifest {
   }
   const version = (decoded as { formatVersion?: unknown } | null)?.formatVersion;
   if (typeof version === 'number' && version > FORMAT_VERSION) {
-    throw new WalkFormatError(
-      WalkErrorCode.UNSUPPORTED_VERSION,
-      `manifest has format version ${version}; this reader knows up to ${FORMAT_VERSION}`,
-      { file },
-    );
+    throw new WalkFormatError(WalkErrorCode.UNSUPPORTED_VERSION, `manifest has format version ${version}; this reader knows up to ${FORMAT_VERSION}`, { file });
   }
   const parsed = WalkManifest.safeParse(decoded);
   if (!parsed.success) {

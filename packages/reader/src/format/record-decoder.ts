@@ -121,9 +121,7 @@ class DecodedEntry implements WalkEntry {
   }
   get size(): bigint {
     const view = this.#block.view;
-    return this.#flags & RecordFlag.SIZE64
-      ? view.getBigUint64(this.#extAt, true)
-      : BigInt(view.getUint32(this.#at + RecordOffset.size, true));
+    return this.#flags & RecordFlag.SIZE64 ? view.getBigUint64(this.#extAt, true) : BigInt(view.getUint32(this.#at + RecordOffset.size, true));
   }
   get mtime(): number {
     return Number(this.mtimeExact);
@@ -233,13 +231,7 @@ export interface DecodedBlock {
  * `partial`, the payload is the start of a block cut short by a truncated file:
  * decoding stops at the first record that does not fit, instead of failing.
  */
-export function decodeBlock(
-  payload: Buffer,
-  recordCount: number,
-  root: RootPath,
-  where: { file: string; offset: number },
-  partial: boolean,
-): DecodedBlock {
+export function decodeBlock(payload: Buffer, recordCount: number, root: RootPath, where: { file: string; offset: number }, partial: boolean): DecodedBlock {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const block: BlockData = { root, payload, view };
   const end = payload.length;
@@ -261,69 +253,69 @@ export function decodeBlock(
   return { entries, errors };
 
   function decodeRecords(): number {
-  for (let n = 0; n < recordCount; n++) {
-    const corrupt = (what: string): WalkFormatError =>
-      new WalkFormatError(WalkErrorCode.CORRUPT_RECORD, `record ${n}: ${what}`, {
-        file: where.file,
-        offset: where.offset + off,
-      });
-    if (off + RECORD_FIXED_SIZE > end) {
-      if (partial) break;
-      throw corrupt('fixed part runs past the block');
-    }
-    // A cut block cannot be checked against its CRC: a crash can leave zeros
-    // where the tail should be, and those must not read as records.
-    if (partial && isZero(payload, off, off + RECORD_FIXED_SIZE)) break;
-    const flags = view.getUint8(off + RecordOffset.flags);
-    if ((flags & ~KNOWN_RECORD_FLAGS) !== 0) throw corrupt(`unknown flags 0x${flags.toString(16)}`);
-    const typeCode = view.getUint8(off + RecordOffset.type);
-    const type = ENTRY_TYPE_NAMES[typeCode];
-    if (type === undefined) throw corrupt(`unknown entry type ${typeCode}`);
-    let pathLength = view.getUint16(off + RecordOffset.pathLength, true);
-    let ext = off + RECORD_FIXED_SIZE;
-    const need = (bytes: number, what: string): void => {
-      if (ext + bytes > end) throw partial ? PAST_END : corrupt(`${what} runs past the block`);
-    };
-    if (flags & RecordFlag.PATH32) {
-      need(4, 'path length');
-      pathLength = view.getUint32(ext, true);
-      ext += 4;
-    } else if (pathLength === U16_SENTINEL) {
-      throw corrupt('path length sentinel without its extension');
-    }
-    if (flags & RecordFlag.ERROR) {
-      if (flags & (RecordFlag.SIZE64 | RecordFlag.MTIME64 | RecordFlag.ATTRS)) throw corrupt('error record with entry extensions');
-      need(2, 'error extension');
-      const syscall = SYSCALL_NAMES[view.getUint8(ext)] ?? 'unknown';
-      const codeLength = view.getUint8(ext + 1);
-      ext += 2;
-      need(codeLength + pathLength, 'error code and path');
-      const code = payload.toString('latin1', ext, ext + codeLength);
-      ext += codeLength;
-      errors.push(
-        new DecodedError(
-          root,
-          payload.subarray(ext, ext + pathLength),
-          type,
-          view.getBigUint64(off + RecordOffset.inode, true),
-          view.getBigUint64(off + RecordOffset.parentInode, true),
-          syscall,
-          code,
-        ),
-      );
+    for (let n = 0; n < recordCount; n++) {
+      const corrupt = (what: string): WalkFormatError =>
+        new WalkFormatError(WalkErrorCode.CORRUPT_RECORD, `record ${n}: ${what}`, {
+          file: where.file,
+          offset: where.offset + off,
+        });
+      if (off + RECORD_FIXED_SIZE > end) {
+        if (partial) break;
+        throw corrupt('fixed part runs past the block');
+      }
+      // A cut block cannot be checked against its CRC: a crash can leave zeros
+      // where the tail should be, and those must not read as records.
+      if (partial && isZero(payload, off, off + RECORD_FIXED_SIZE)) break;
+      const flags = view.getUint8(off + RecordOffset.flags);
+      if ((flags & ~KNOWN_RECORD_FLAGS) !== 0) throw corrupt(`unknown flags 0x${flags.toString(16)}`);
+      const typeCode = view.getUint8(off + RecordOffset.type);
+      const type = ENTRY_TYPE_NAMES[typeCode];
+      if (type === undefined) throw corrupt(`unknown entry type ${typeCode}`);
+      let pathLength = view.getUint16(off + RecordOffset.pathLength, true);
+      let ext = off + RECORD_FIXED_SIZE;
+      const need = (bytes: number, what: string): void => {
+        if (ext + bytes > end) throw partial ? PAST_END : corrupt(`${what} runs past the block`);
+      };
+      if (flags & RecordFlag.PATH32) {
+        need(4, 'path length');
+        pathLength = view.getUint32(ext, true);
+        ext += 4;
+      } else if (pathLength === U16_SENTINEL) {
+        throw corrupt('path length sentinel without its extension');
+      }
+      if (flags & RecordFlag.ERROR) {
+        if (flags & (RecordFlag.SIZE64 | RecordFlag.MTIME64 | RecordFlag.ATTRS)) throw corrupt('error record with entry extensions');
+        need(2, 'error extension');
+        const syscall = SYSCALL_NAMES[view.getUint8(ext)] ?? 'unknown';
+        const codeLength = view.getUint8(ext + 1);
+        ext += 2;
+        need(codeLength + pathLength, 'error code and path');
+        const code = payload.toString('latin1', ext, ext + codeLength);
+        ext += codeLength;
+        errors.push(
+          new DecodedError(
+            root,
+            payload.subarray(ext, ext + pathLength),
+            type,
+            view.getBigUint64(off + RecordOffset.inode, true),
+            view.getBigUint64(off + RecordOffset.parentInode, true),
+            syscall,
+            code,
+          ),
+        );
+        off = ext + pathLength;
+        continue;
+      }
+      const extAt = ext;
+      if (flags & RecordFlag.SIZE64) ext += 8;
+      if (flags & RecordFlag.MTIME64) ext += 8;
+      if (flags & RecordFlag.ATTRS) ext += ATTRS_SIZE;
+      need(pathLength, 'extensions and path');
+      const entry = new DecodedEntry(block, off, extAt, ext, pathLength, flags);
+      entries.push(entry);
       off = ext + pathLength;
-      continue;
     }
-    const extAt = ext;
-    if (flags & RecordFlag.SIZE64) ext += 8;
-    if (flags & RecordFlag.MTIME64) ext += 8;
-    if (flags & RecordFlag.ATTRS) ext += ATTRS_SIZE;
-    need(pathLength, 'extensions and path');
-    const entry = new DecodedEntry(block, off, extAt, ext, pathLength, flags);
-    entries.push(entry);
-    off = ext + pathLength;
-  }
-  return off;
+    return off;
   }
 }
 

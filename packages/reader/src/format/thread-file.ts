@@ -39,18 +39,16 @@ export function encodeFileHeader(header: Omit<ThreadFileHeader, 'version'>): Buf
 }
 
 export function decodeFileHeader(buf: Buffer, file: string): ThreadFileHeader {
-  const bad = (what: string, offset = 0): WalkFormatError =>
-    new WalkFormatError(WalkErrorCode.BAD_HEADER, what, { file, offset });
+  const bad = (what: string, offset = 0): WalkFormatError => new WalkFormatError(WalkErrorCode.BAD_HEADER, what, { file, offset });
   if (buf.length < FILE_HEADER_SIZE) throw bad(`file is ${buf.length} bytes, shorter than the ${FILE_HEADER_SIZE}-byte header`);
   if (!buf.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC)) throw bad('not a pwalk-ts thread file (wrong magic)');
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const version = view.getUint16(FileHeaderOffset.version, true);
   if (version > FORMAT_VERSION) {
-    throw new WalkFormatError(
-      WalkErrorCode.UNSUPPORTED_VERSION,
-      `thread file has format version ${version}; this reader knows up to ${FORMAT_VERSION}`,
-      { file, offset: FileHeaderOffset.version },
-    );
+    throw new WalkFormatError(WalkErrorCode.UNSUPPORTED_VERSION, `thread file has format version ${version}; this reader knows up to ${FORMAT_VERSION}`, {
+      file,
+      offset: FileHeaderOffset.version,
+    });
   }
   if (version === 0) throw bad('format version 0 is not valid', FileHeaderOffset.version);
   const headerSize = view.getUint16(FileHeaderOffset.headerSize, true);
@@ -81,11 +79,7 @@ const MAX_BLOCK_PAYLOAD = 1 << 30;
  * A file that ends inside a block yields the whole records before the cut, then
  * pushes a TRUNCATED problem (never a half-decoded record).
  */
-export async function* readThreadFile(
-  file: string,
-  root: RootPath,
-  options: BlockReadOptions,
-): AsyncGenerator<DecodedBlock> {
+export async function* readThreadFile(file: string, root: RootPath, options: BlockReadOptions): AsyncGenerator<DecodedBlock> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');

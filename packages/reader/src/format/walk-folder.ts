@@ -58,7 +58,10 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
       problems.push(err);
     }
   }
-  const walkId = chooseWalkId(manifest?.walkId ?? null, readable.map((f) => f.header.walkId));
+  const walkId = chooseWalkId(
+    manifest?.walkId ?? null,
+    readable.map((f) => f.header.walkId),
+  );
   if (manifest !== null && manifest.walkId !== walkId) {
     problems.push(
       new WalkFormatError(
@@ -72,16 +75,17 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
   const files: WalkThreadFile[] = [];
   for (const file of readable) {
     if (file.header.walkId === walkId) files.push(file);
-    else problems.push(new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread file belongs to walk ${file.header.walkId}, not ${walkId}`, { file: file.path, offset: 16 }));
+    else
+      problems.push(
+        new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread file belongs to walk ${file.header.walkId}, not ${walkId}`, { file: file.path, offset: 16 }),
+      );
   }
   // A file the manifest names that is not in the folder is lost. (A failed walk's
   // manifest does not list the file of the worker that failed: the listing finds it.)
   for (const summary of manifest?.files ?? []) {
     if (listed.includes(summary.name)) continue;
     const path = join(dir, summary.name);
-    problems.push(
-      new WalkFormatError(WalkErrorCode.IO, `thread file ${summary.name} is missing: its ${summary.records} records are lost`, { file: path }),
-    );
+    problems.push(new WalkFormatError(WalkErrorCode.IO, `thread file ${summary.name} is missing: its ${summary.records} records are lost`, { file: path }));
   }
   if (onCorrupt === 'throw' && problems.length > 0) throw problems[0]!;
   // No vote at all: neither a usable manifest nor a thread file that passed its header checks.

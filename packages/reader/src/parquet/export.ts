@@ -95,7 +95,7 @@ async function writeTable<T>(
     };
     for await (const batch of batches) {
       throwIfAborted(options.signal, file);
-      for (let from = 0; from < batch.length; ) {
+      for (let from = 0; from < batch.length;) {
         from = buffers.add(batch, from);
         if (buffers.full) writeGroup();
       }

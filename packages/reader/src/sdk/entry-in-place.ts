@@ -55,4 +55,3 @@ export function appendEntryRecord(out: RecordBuffer, e: WalkEntry): void {
   if (payload !== undefined) out.appendRecord(payload, recordStart(e), recordEnd(e));
   else out.appendEntry(e);
 }
-

@@ -78,7 +78,6 @@ export class Walk {
     return flattenBatches(sortEntriesByPath(batches, layout, options, options.sort));
   }
 
-
   /**
    * Every entry, a block's worth (thousands) at a time, in file order: the fastest
    * way through a walk, since the loop over each array is synchronous.

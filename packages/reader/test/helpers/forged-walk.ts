@@ -9,8 +9,18 @@ import { newWalkId, writeManifest } from '../../src/index.js';
 /** Hand-made BigIntStats: the encoder reads only these fields. */
 export function bigStats(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
   return {
-    ino: 1n, size: 0n, mode: 0o100644n, uid: 0n, gid: 0n, nlink: 1n, blocks: 0n, dev: 1n,
-    atimeNs: 0n, mtimeNs: 0n, ctimeNs: 0n, ...over,
+    ino: 1n,
+    size: 0n,
+    mode: 0o100644n,
+    uid: 0n,
+    gid: 0n,
+    nlink: 1n,
+    blocks: 0n,
+    dev: 1n,
+    atimeNs: 0n,
+    mtimeNs: 0n,
+    ctimeNs: 0n,
+    ...over,
   } as unknown as BigIntStats;
 }
 
@@ -24,15 +34,30 @@ export function forgeWalk(out: string, fill: (rb: RecordBuffer) => void, opts: {
   const fd = openSync(join(out, 'thread_0.bin'), 'w');
   writeSync(fd, encodeFileHeader({ walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
   let records = 0;
-  const rb = new RecordBuffer((block, count) => { writeSync(fd, block); records += count; }, { capacity, fullAttrs });
+  const rb = new RecordBuffer(
+    (block, count) => {
+      writeSync(fd, block);
+      records += count;
+    },
+    { capacity, fullAttrs },
+  );
   fill(rb);
   rb.flush();
   closeSync(fd);
   writeManifest(out, {
-    formatVersion: 1, walkId, tool: { name: 'pwalk-ts', version: 'test', node: process.version },
-    root: Buffer.from('/r'), rootAbsolute: Buffer.from('/r'), host: 'h', user: { uid: 0, name: 'root' }, pid: 1,
+    formatVersion: 1,
+    walkId,
+    tool: { name: 'pwalk-ts', version: 'test', node: process.version },
+    root: Buffer.from('/r'),
+    rootAbsolute: Buffer.from('/r'),
+    host: 'h',
+    user: { uid: 0, name: 'root' },
+    pid: 1,
     options: { threads: 1, compact: !fullAttrs, exclude: [], oneFileSystem: false, snapshots: true, maxDepth: null },
-    startTime: 0, endTime: 1, status: 'complete', message: null,
+    startTime: 0,
+    endTime: 1,
+    status: 'complete',
+    message: null,
     files: [{ name: 'thread_0.bin', thread: 0, host: 'h', records, errors: 0, blocks: 1, bytes: 0 }],
     totals: { entries: records, dirs: 0, files: 0, errors: 0, bytes: 0n },
   });

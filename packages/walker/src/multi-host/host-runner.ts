@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Queue} from 'bullmq';
+import type { Queue } from 'bullmq';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { threadFileName } from '@pwalk-ts/reader/format';

@@ -66,7 +66,8 @@ export async function joinMultiHostWalk(options: JoinOptions): Promise<JoinedWal
     const watch = setInterval(() => {
       redis.exists(keys.alive).then(
         (alive) => {
-          if (alive === 0) runner.abandon(`the seeding host of walk ${info.walkId} (${info.seedHost}) stopped: no heartbeat for ${(3 * q.heartbeatMs) / 1000} s`);
+          if (alive === 0)
+            runner.abandon(`the seeding host of walk ${info.walkId} (${info.seedHost}) stopped: no heartbeat for ${(3 * q.heartbeatMs) / 1000} s`);
         },
         () => undefined,
       );

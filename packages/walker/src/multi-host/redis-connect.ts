@@ -66,7 +66,8 @@ export async function connectRedis(q: QueueSettings): Promise<Redis> {
     if (client.status !== 'end') client.disconnect();
     client.stream?.destroy();
     const cause = (socketError ?? thrown) as NodeJS.ErrnoException;
-    const why = cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ETIMEDOUT' ? `no answer in ${q.connectTimeoutMs / 1000} s` : cause.message;
+    const why =
+      cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code === 'ETIMEDOUT' ? `no answer in ${q.connectTimeoutMs / 1000} s` : cause.message;
     throw new WalkerError(WalkerErrorCode.QUEUE_UNREACHABLE, `cannot reach Redis at ${q.display}: ${why}`, { cause });
   }
   return client;

@@ -93,8 +93,20 @@ export class WalkScripts {
   async commit(jobId: string, fileName: string, fileSummary: string, t: JobTotals): Promise<CommitResult> {
     const k = this.keys;
     const r = await this.redis.pwalkCommit(
-      k.status, k.committed, k.files, k.totals, k.plan(jobId),
-      jobId, fileName, fileSummary, t.entries, t.dirs, t.files, t.errors, String(t.bytes), t.dirsRead,
+      k.status,
+      k.committed,
+      k.files,
+      k.totals,
+      k.plan(jobId),
+      jobId,
+      fileName,
+      fileSummary,
+      t.entries,
+      t.dirs,
+      t.files,
+      t.errors,
+      String(t.bytes),
+      t.dirsRead,
     );
     return r === 1 ? 'committed' : r === 0 ? 'duplicate' : 'walk-ended';
   }
