@@ -432,6 +432,36 @@ describe('purge: permissions, limits and refusals', () => {
     expect(new Set(Object.values(byPath))).toEqual(new Set(['would purge']));
   });
 
+  it('trusts no walk folder, log or restore log another user could have written (one line, exit 2, nothing done)', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, ...OLD);
+    await walk(tree, join(base, 'w'));
+    const refused = async (args: string[], message: RegExp): Promise<void> => {
+      const r = await runCli(['purge', ...args]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+    };
+    // A walk folder (or one of its files) another user owns or can write: it could select any file of the tree.
+    execFileSync('cp', ['-a', join(base, 'w'), join(base, 'w-nobody')]);
+    execFileSync('chown', ['-R', 'nobody:nogroup', join(base, 'w-nobody')]);
+    await refused([join(base, 'w-nobody'), '--delete', '--log', join(base, 'l1')], /walk folder .*w-nobody cannot be trusted: it belongs to uid 65534/);
+    execFileSync('cp', ['-a', join(base, 'w'), join(base, 'w-open')]);
+    chmodSync(join(base, 'w-open', 'thread_0.bin'), 0o666);
+    await refused([join(base, 'w-open'), '--delete', '--log', join(base, 'l2')], /walk file .* cannot be trusted: it is writable by its group or others/);
+    // A log another user made first, or can write: they could edit the record a restore trusts.
+    writeFileSync(join(base, 'nobody.log'), '');
+    chownSync(join(base, 'nobody.log'), 65534, 65534);
+    await refused([join(base, 'w'), '--delete', '--log', join(base, 'nobody.log')], /cannot write the log .*nobody\.log: it belongs to uid 65534/);
+    writeFileSync(join(base, 'open.log'), '');
+    chmodSync(join(base, 'open.log'), 0o662);
+    await refused([join(base, 'w'), '--delete', '--log', join(base, 'open.log')], /cannot write the log .*open\.log: it is writable by its group or others/);
+    // A restore from a log another user wrote: it would choose the folders files are linked into.
+    await refused(['--restore', join(base, 'nobody.log')], /log .*nobody\.log cannot be trusted: it belongs to uid 65534/);
+    // Nothing was done: every old file is still there.
+    for (const name of OLD) expect(existsSync(join(tree, name)), name).toBe(true);
+  });
+
   it('refuses a walk that is not complete, a root that is now another filesystem, an unsafe quarantine, a path outside the root', async () => {
     const tree = join(base, 't');
     buildOld(tree, ...OLD, 'zz/victim');

@@ -2,6 +2,7 @@ import { closeSync, constants, fdatasyncSync, fstatSync, openSync, writeSync } f
 import { systemErrorText } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { exactJson } from '../output/exact-json.js';
+import { untrustedReason } from './trusted-file.js';
 
 /** What became of one candidate. `would purge` is a dry run's; `restored` a restore's. */
 export type Decision = 'moved' | 'deleted' | 'would purge' | 'restored' | 'kept: changed' | 'kept: gone' | 'failed';
@@ -32,6 +33,12 @@ export class PurgeLog {
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) {
       closeSync(this.fd);
       throw new UsageError(`purge: cannot write the log ${file}: not a regular file, FIFO or character device`);
+    }
+    // A log file another user made (or can write, or has a second name for) would let them edit the record a restore trusts.
+    const untrusted = st.isFile() ? untrustedReason(st) : null;
+    if (untrusted !== null) {
+      closeSync(this.fd);
+      throw new UsageError(`purge: cannot write the log ${file}: ${untrusted}`);
     }
   }
 

@@ -2,6 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdi
 import { join, relative, sep } from 'node:path';
 import { systemErrorText, type Walk, type WalkEntry } from '@pwalk-ts/reader';
 import { PurgeRefusedError } from '../errors.js';
+import { checkTrustedPath } from './trusted-file.js';
 
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY;
 const BIGINT = { bigint: true } as const;
@@ -15,6 +16,8 @@ export interface OpenedDirectory {
 
 /** The walk as a purge may act on it: complete, undamaged, with every field recorded. */
 export function checkWalkComplete(walk: Walk): void {
+  checkTrustedPath(walk.dir, 'walk folder');
+  for (const file of readdirSync(walk.dir)) checkTrustedPath(join(walk.dir, file), 'walk file');
   if (walk.status !== 'complete') throw new PurgeRefusedError(`purge: walk ${walk.dir} is ${walk.status}, not complete: purge acts only on a complete walk`);
   if (walk.problems.length > 0)
     throw new PurgeRefusedError(`purge: walk ${walk.dir} is damaged (${walk.problems[0]!.message}): purge acts only on an undamaged walk`);

@@ -9,6 +9,7 @@ import { parseExactJson } from '../output/exact-json.js';
 import { atPath, DirectoryHandles } from './directory-handles.js';
 import { OwnerSummary } from './owner-summary.js';
 import { PurgeLog, type Decision } from './purge-log.js';
+import { checkTrustedPath } from './trusted-file.js';
 import { belowRoot } from './relative-path.js';
 
 /** A run's first log line, as far as a restore reads it. */
@@ -137,6 +138,8 @@ class RunRestorer {
  * when a re-run logged it again.
  */
 export async function runRestore(logFile: string, outFile: string | undefined, quiet: boolean, io: CliIo): Promise<number> {
+  // The log names the folders files are linked back into: one another user could have written would choose them.
+  checkTrustedPath(logFile, 'log');
   const names = await resolveOwnerNames();
   const out = outFile === undefined ? null : new PurgeLog(outFile);
   const owners = new OwnerSummary();
