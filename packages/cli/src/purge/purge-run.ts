@@ -111,7 +111,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
   let stoppedBy: PurgeOutcome['stoppedBy'] = null;
   /** The log could not be written (set by the operations, read after them). */
   const fatal: { error?: Error } = {};
-  /** The (dev, inode) of every file this run moved or deleted, for its other hard links. */
+  /** The (dev, inode) of every file with other hard links this run moved or deleted, for those other names. */
   const actedOn = new Set<string>();
 
   const record = (decision: Decision, walked: WalkEntry, now: WalkEntry | null, detail: object = {}): void => {
@@ -177,21 +177,19 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
     if (changed.length > 0) return record('kept: changed', walked, now, { changed });
     if (!reserve(now.size)) return;
+    if (plan.mode.kind === 'dry-run') return record('would purge', walked, now);
     try {
-      if (plan.mode.kind === 'dry-run') return record('would purge', walked, now);
-      if (plan.mode.kind === 'delete') {
-        await unlink(path);
-        actedOn.add(key);
-        return record('deleted', walked, now);
-      }
-      await moveIntoQuarantine(path, parent, name);
-      actedOn.add(key);
-      return record('moved', walked, now, { quarantine: plan.quarantine!.path });
+      if (plan.mode.kind === 'delete') await unlink(path);
+      else await moveIntoQuarantine(path, parent, name);
     } catch (err) {
       unreserve(now.size);
       if (isCode(err, 'ENOENT')) return record('kept: gone', walked, now);
       return record('failed', walked, now, failure(err, plan.mode.kind === 'delete' ? 'unlink' : 'rename'));
     }
+    // Only a file with other names can meet this run again: a set of every file acted on
+    // would outgrow what a Set holds (2^24 entries) on a large scratch filesystem.
+    if ((now.nlink ?? 1) > 1) actedOn.add(key);
+    return plan.mode.kind === 'delete' ? record('deleted', walked, now) : record('moved', walked, now, { quarantine: plan.quarantine!.path });
   };
 
   /** Renames into the quarantine under the same relative path; a name already there (an earlier purge's) is never replaced. */
