@@ -14,7 +14,7 @@ import { UsageError } from '../packages/cli/src/errors.js';
 import { parseFindExpression, type FindContext } from '../packages/cli/src/find/find-expression.js';
 import { FindOutput } from '../packages/cli/src/find/find-output.js';
 import { walkDirectoryListing } from '../packages/cli/src/find/walk-listing.js';
-import { parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
+import { CLI, parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
 import { mulberry32 } from '../bench/corpus.mjs';
 import { makeTempBase, mountTmpfs, PYTHON, removeTempBase } from './helpers/trees.js';
 
@@ -346,6 +346,45 @@ describe('pwalk-ts find against GNU find', () => {
     expect(help.stdout).toContain('Usage: pwalk-ts find WALK');
     const named = await runCli(['find', walkDir, '--quiet', '-name', '--help']);
     expect([named.code, named.stdout]).toEqual([0, '']);
+  });
+});
+
+describe('pwalk-ts find on a terminal', () => {
+  it('shows the control characters of names as \\xNN with -print and -printf, so no escape sequence reaches the terminal; -print0 stays exact', async () => {
+    const tree = join(base, 'tty-tree');
+    const hostile = ['t\x1b]0;pwned\x07itle', 'clear\x1b[2Jscreen', 'c1\u009bcsi', 'line\nbreak'];
+    execFileSync(PYTHON, [
+      '-c',
+      'import os, sys\nos.makedirs(sys.argv[1])\nfor n in sys.argv[2:]: open(os.path.join(os.fsencode(sys.argv[1]), n.encode("utf-8", "surrogateescape")), "w").close()',
+      tree,
+      ...hostile,
+    ]);
+    const out = join(base, 'tty-walk');
+    await runCliOk([tree, '--out', out, '--quiet']);
+    // script(1) runs the CLI on a pseudo-terminal, as an administrator's shell would.
+    const onTerminal = (args: string[]): Buffer =>
+      execFileSync('script', ['-qec', [process.execPath, CLI, 'find', '--quiet', out, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    for (const args of [
+      ['-type', 'f'],
+      ['-type', 'f', '-printf', '%f\\n'],
+    ]) {
+      const shown = onTerminal(args);
+      expect(shown.includes(0x1b), `${args.join(' ')}: a raw ESC reached the terminal`).toBe(false);
+      expect(shown.includes(Buffer.from([0xc2, 0x9b])), `${args.join(' ')}: a raw CSI reached the terminal`).toBe(false);
+      const text = shown.toString('latin1');
+      for (const want of ['t\\x1b]0;pwned\\x07itle', 'clear\\x1b[2Jscreen', 'c1\\xc2\\x9bcsi']) expect(text).toContain(want);
+    }
+    expect(onTerminal(['-type', 'f', '-print']).toString('latin1')).toContain('line\\x0abreak');
+    // Not a terminal: the exact bytes, as GNU find writes them to a pipe.
+    const piped = await runCli(['find', '--quiet', out, '-type', 'f', '-print0']);
+    const names = piped.stdoutBytes
+      .toString('latin1')
+      .split('\0')
+      .filter((p) => p !== '')
+      .map((p) => p.slice(p.lastIndexOf('/') + 1));
+    expect(names.sort()).toEqual(hostile.map((n) => Buffer.from(n, 'utf8').toString('latin1')).sort());
   });
 });
 

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 
 /** Where a command writes: the process streams from the bin, buffers in tests. */
 export interface CliIo {
-  readonly stdout: Writable;
+  readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable & { isTTY?: boolean; columns?: number };
   readonly cwd: string;
   /** Installs signal handlers; the bin passes process.once, tests may pass a stub. */

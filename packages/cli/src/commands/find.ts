@@ -32,7 +32,7 @@ export async function run(args: FindArgs, io: CliIo): Promise<number> {
   }
   return stopOnSignals(io, 'find', async (signal) => {
     const listing = expression.needsDirectoryListing ? await walkDirectoryListing(walk, signal) : NO_LISTING;
-    const output = new FindOutput(args.json, { rootArgument: walk.root.bytes, owners: context.owners });
+    const output = new FindOutput(args.json, { rootArgument: walk.root.bytes, owners: context.owners }, io.stdout.isTTY === true);
     let matched = 0;
     let bytes = 0n;
     for await (const entry of walk.records({ sort: args.sort, onCorrupt: 'skip', signal })) {

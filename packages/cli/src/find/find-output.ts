@@ -1,5 +1,6 @@
 import type { WalkEntry } from '@pwalk-ts/reader';
 import { entryToNdjson } from '../output/record-formats.js';
+import { escapeTerminalBytes } from '../output/terminal-text.js';
 import type { FindAction } from './expression-parser.js';
 import type { PrintfSource } from './printf-format.js';
 
@@ -9,7 +10,10 @@ const NUL = Buffer.from('\0');
 /**
  * What `pwalk-ts find` writes for the actions an expression runs: -print and -print0
  * the path's exact bytes, -printf its format, or with --json one ndjson object per
- * entry acted on (as `cat --format ndjson`). Kept in memory until `take()`.
+ * entry acted on (as `cat --format ndjson`). Kept in memory until `take()`. On a
+ * terminal, -print and -printf show a name's control characters as \xNN (GNU find
+ * quotes them there too), so a file name cannot send the terminal an escape sequence;
+ * -print0 and --json are for programs and stay exact.
  */
 export class FindOutput {
   private parts: Buffer[] = [];
@@ -21,6 +25,7 @@ export class FindOutput {
   constructor(
     private readonly json: boolean,
     private readonly source: PrintfSource,
+    private readonly terminal = false,
   ) {}
 
   startEntry(): void {
@@ -31,9 +36,12 @@ export class FindOutput {
   readonly act = (action: FindAction, entry: WalkEntry): void => {
     if (this.json) {
       if (!this.acted) this.emit(entryToNdjson(entry));
-    } else if (action.kind === 'printf') this.emit(action.format.render(entry, this.source));
-    else {
-      this.emit(Buffer.from(entry.pathBytes.buffer, entry.pathBytes.byteOffset, entry.pathBytes.byteLength));
+    } else if (action.kind === 'printf') {
+      const line = action.format.render(entry, this.source);
+      this.emit(this.terminal ? escapeTerminalBytes(line, true) : line);
+    } else {
+      const path = Buffer.from(entry.pathBytes.buffer, entry.pathBytes.byteOffset, entry.pathBytes.byteLength);
+      this.emit(this.terminal && action.kind === 'print' ? escapeTerminalBytes(path, false) : path);
       this.emit(action.kind === 'print' ? NEWLINE : NUL);
     }
     this.acted = true;
