@@ -240,6 +240,31 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
     expect(treeState(tree)).toEqual(before);
   });
 
+  it('restore puts a file back only into the folder it came from, not one made since under its name', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, 'alice/secret', 'bob/notes');
+    await walk(tree, join(base, 'w'));
+    const quarantine = join(base, 'q');
+    const log = join(base, 'purge.log');
+    await runCliOk(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', log, '--quiet']);
+    expect(existsSync(join(tree, 'alice/secret'))).toBe(false);
+    // Alice removes her emptied folder; another user makes one under the same name.
+    rmSync(join(tree, 'alice'), { recursive: true });
+    chmodSync(base, 0o755);
+    chmodSync(tree, 0o777);
+    execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'mkdir', '-m', '0777', join(tree, 'alice')]);
+    chmodSync(tree, 0o755);
+    const restoreLog = join(base, 'restore.log');
+    const r = await runCli(['purge', '--restore', log, '--log', restoreLog]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(readdirSync(join(tree, 'alice'))).toEqual([]);
+    expect(existsSync(join(quarantine, 'alice/secret'))).toBe(true);
+    const byPath = decisions(logOf(restoreLog), tree);
+    expect(byPath[hex('alice/secret')]).toBe('kept: changed');
+    expect(byPath[hex('bob/notes')]).toBe('restored');
+    expect(logOf(restoreLog).find((l) => l.decision === 'kept: changed')).toMatchObject({ changed: ['folder'] });
+  });
+
   it('a quarantine inside the walked tree is never a candidate of a later purge', async () => {
     const tree = join(base, 't');
     buildOld(tree, 'a/one', 'a/two');

@@ -1,4 +1,4 @@
-import { closeSync, constants, open } from 'node:fs';
+import { closeSync, constants, fstat, open, type BigIntStats } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
@@ -20,6 +20,27 @@ const SLASH = 0x2f;
 /** The path that names `name` inside the directory open as `fd`: the kernel resolves the descriptor, never the directory's name. */
 export function atPath(fd: number, name: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
+}
+
+/** What an open directory (or file) is, by its descriptor, without blocking the event loop (a round trip on NFS). */
+export function fstatOf(fd: number): Promise<BigIntStats> {
+  return new Promise((resolve, reject) => fstat(fd, { bigint: true }, (err, st) => (err === null ? resolve(st) : reject(err))));
+}
+
+/**
+ * A folder's identity as a purge logs it and a restore checks it. The inode alone is
+ * not enough: a folder removed and made again under its name often gets the same
+ * inode back, so its owner and birth time (0 where the filesystem keeps none) count too.
+ */
+export interface FolderIdentity {
+  readonly dev: bigint;
+  readonly inode: bigint;
+  readonly uid: bigint;
+  readonly birthtimeNs: bigint;
+}
+
+export function folderIdentity(st: BigIntStats): FolderIdentity {
+  return { dev: st.dev, inode: st.ino, uid: st.uid, birthtimeNs: st.birthtimeNs };
 }
 
 /** A directory in use: release it when done. */

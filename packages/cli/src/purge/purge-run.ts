@@ -3,7 +3,7 @@ import fastq from 'fastq';
 import type { OwnerNames, Walk, WalkEntry } from '@pwalk-ts/reader';
 import type { PurgeMode } from '../command-table/purge.js';
 import { pathBase64 } from '../output/record-formats.js';
-import { atPath, DirectoryHandles } from './directory-handles.js';
+import { atPath, DirectoryHandles, folderIdentity, fstatOf } from './directory-handles.js';
 import { DirectoryRotation } from './directory-rotation.js';
 import { changesSinceWalk, freshEntry } from './fresh-entry.js';
 import { OwnerSummary } from './owner-summary.js';
@@ -189,7 +189,9 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     // Only a file with other names can meet this run again: a set of every file acted on
     // would outgrow what a Set holds (2^24 entries) on a large scratch filesystem.
     if ((now.nlink ?? 1) > 1) actedOn.add(key);
-    return plan.mode.kind === 'delete' ? record('deleted', walked, now) : record('moved', walked, now, { quarantine: plan.quarantine!.path });
+    if (plan.mode.kind === 'delete') return record('deleted', walked, now);
+    // The folder it came from: a restore links it back only into that folder, not one made since under its name (which may reuse its inode).
+    return record('moved', walked, now, { quarantine: plan.quarantine!.path, folder: folderIdentity(await fstatOf(fd)) });
   };
 
   /** Renames into the quarantine under the same relative path; a name already there (an earlier purge's) is never replaced. */

@@ -6,7 +6,7 @@ import { PurgeRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { parseExactJson } from '../output/exact-json.js';
-import { atPath, DirectoryHandles } from './directory-handles.js';
+import { atPath, DirectoryHandles, folderIdentity, fstatOf, type FolderIdentity } from './directory-handles.js';
 import { OwnerSummary } from './owner-summary.js';
 import { PurgeLog, type Decision } from './purge-log.js';
 import { checkTrustedPath } from './trusted-file.js';
@@ -33,6 +33,8 @@ interface CandidateLine {
   size: bigint;
   uid: bigint | null;
   checked: { dev: bigint; inode: bigint } | null;
+  /** The folder the file was moved from, by identity (logs written before it was logged have none). */
+  folder?: FolderIdentity;
 }
 
 /** A directory a run's line names, opened and checked against the dev and inode the run logged. */
@@ -82,7 +84,11 @@ class RunRestorer {
    * and then unlinked from the quarantine, so a restore killed between the two is
    * finished by running it again.
    */
-  async restore(rel: Uint8Array, checked: { dev: bigint; inode: bigint }): Promise<{ decision: Decision; detail?: object }> {
+  async restore(
+    rel: Uint8Array,
+    checked: { dev: bigint; inode: bigint },
+    folder: FolderIdentity | undefined,
+  ): Promise<{ decision: Decision; detail?: object }> {
     const split = belowRoot(rel);
     if (split === null) return { decision: 'failed', detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } };
     const held = this.quarantine.acquire(split.parent);
@@ -98,6 +104,10 @@ class RunRestorer {
         return back ? { decision: 'restored', detail: { note: 'restored by an earlier run' } } : { decision: 'kept: gone' };
       }
       if (fromStat.dev !== checked.dev || fromStat.ino !== checked.inode) return { decision: 'kept: changed', detail: { changed: ['inode'] } };
+      // Another folder made since under the old one's name (maybe by someone who may read what lands there) is not where it goes.
+      const homeNow = folderIdentity(await fstatOf(await home.fd));
+      if (folder !== undefined && (Object.keys(homeNow) as (keyof FolderIdentity)[]).some((k) => homeNow[k] !== folder[k]))
+        return { decision: 'kept: changed', detail: { changed: ['folder'] } };
       const to = atPath(await home.fd, split.name);
       try {
         await link(from, to);
@@ -166,7 +176,7 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
       const { decision, detail } =
         rel === null
           ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } }
-          : await run.restore(rel, line.checked);
+          : await run.restore(rel, line.checked, line.folder);
       counts.set(decision, (counts.get(decision) ?? 0) + 1);
       if (decision === 'restored') owners.add(line.uid === null ? null : Number(line.uid), line.size);
       const logged = {
