@@ -9,29 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFileHeader, EntryType, RecordBuffer } from '../src/format/index.js';
 import { ExportError, ExportErrorCode, newWalkId, openWalk } from '../src/index.js';
 import { exportParquet } from '../src/parquet/index.js';
+import { bigStats } from './helpers/forged-walk.js';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pwalk-pq-sdk-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function stats(over: Partial<Record<keyof BigIntStats, bigint>>): BigIntStats {
-  return {
-    ino: 1n,
-    size: 0n,
-    mode: 0o100644n,
-    uid: 0n,
-    gid: 0n,
-    nlink: 1n,
-    blocks: 0n,
-    dev: 1n,
-    atimeNs: 0n,
-    mtimeNs: 0n,
-    ctimeNs: 0n,
-    ...over,
-  } as unknown as BigIntStats;
-}
 
 /** A walk folder without a manifest (as a killed walk leaves it): one thread file holding `entries`, named f0, f1, ... */
 function forgeWalk(name: string, entries: BigIntStats[]): string {
@@ -53,8 +37,8 @@ describe('exportParquet', () => {
   it('keeps 64-bit extremes exact: inode and dev up to 2^64 - 1, size and blocks up to INT64', async () => {
     const walk = await openWalk(
       forgeWalk('extremes', [
-        stats({ ino: MAX_U64, dev: MAX_U64, size: MAX_I64, blocks: MAX_I64 / 512n, uid: 4_294_967_295n, gid: 4_000_000_000n, nlink: 4_294_967_295n }),
-        stats({ ino: 2n ** 63n, dev: 0n, size: 2n ** 53n + 1n, mtimeNs: -(2n ** 53n) * 1_000_000_000n }),
+        bigStats({ ino: MAX_U64, dev: MAX_U64, size: MAX_I64, blocks: MAX_I64 / 512n, uid: 4_294_967_295n, gid: 4_000_000_000n, nlink: 4_294_967_295n }),
+        bigStats({ ino: 2n ** 63n, dev: 0n, size: 2n ** 53n + 1n, mtimeNs: -(2n ** 53n) * 1_000_000_000n }),
       ]),
     );
     const file = join(dir, 'extremes.parquet');
@@ -81,7 +65,7 @@ describe('exportParquet', () => {
   });
 
   it('refuses a size past INT64 (only a damaged walk has one): ExportError VALUE_RANGE, no file left', async () => {
-    const walk = await openWalk(forgeWalk('too-big', [stats({ size: 2n ** 63n })]));
+    const walk = await openWalk(forgeWalk('too-big', [bigStats({ size: 2n ** 63n })]));
     const file = join(dir, 'too-big.parquet');
     const err = await exportParquet(walk, file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExportError);
@@ -90,7 +74,7 @@ describe('exportParquet', () => {
   });
 
   it('stops on an aborted signal and refuses an existing target, leaving no file behind', async () => {
-    const walk = await openWalk(forgeWalk('small', [stats({ size: 1n })]));
+    const walk = await openWalk(forgeWalk('small', [bigStats({ size: 1n })]));
     const file = join(dir, 'small.parquet');
     const aborted = await exportParquet(walk, file, { signal: AbortSignal.abort('test') }).catch((e: unknown) => e);
     expect(aborted).toMatchObject({ code: ExportErrorCode.ABORTED, cause: 'test' });
