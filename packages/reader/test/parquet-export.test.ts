@@ -22,7 +22,7 @@ function forgeWalk(name: string, entries: BigIntStats[]): string {
   const out = join(dir, name);
   mkdirSync(out);
   const fd = openSync(join(out, 'thread_0.bin'), 'w');
-  writeSync(fd, encodeFileHeader({ walkId: newWalkId(), thread: 0, fullAttrs: true, blockCapacity: 1 << 20 }));
+  writeSync(fd, encodeFileHeader({ version: 1, walkId: newWalkId(), thread: 0, fullAttrs: true, blockCapacity: 1 << 20 }));
   const rb = new RecordBuffer((block) => void writeSync(fd, block), { capacity: 1 << 20, fullAttrs: true });
   entries.forEach((st, i) => rb.appendBigStats(st, EntryType.file, 2n, Buffer.alloc(0), `f${i}`));
   rb.flush();

@@ -244,7 +244,7 @@ interface ThreadSpec {
 
 function writeThread(dir: string, walkId: string, spec: ThreadSpec): { name: string; records: number; blocks: number } {
   const fd = openSync(join(dir, spec.name), 'w');
-  writeSync(fd, encodeFileHeader({ walkId, thread: spec.thread, fullAttrs: spec.fullAttrs, blockCapacity: spec.capacity }));
+  writeSync(fd, encodeFileHeader({ version: 1, walkId, thread: spec.thread, fullAttrs: spec.fullAttrs, blockCapacity: spec.capacity }));
   let records = 0;
   let blocks = 0;
   const rb = new RecordBuffer(
@@ -444,7 +444,7 @@ describe('a real walk of an awkward tree', () => {
     const walk = await openWalk(outs.full!);
     const m = walk.manifest!;
     expect(py).toMatchObject({
-      formatVersion: '1',
+      formatVersion: '2',
       walkId: m.walkId,
       status: 'complete',
       root: m.root.toString('base64'),

@@ -42,7 +42,8 @@ import struct
 import sys
 import zlib
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_FORMAT_VERSION = 1
 MANIFEST_FILE = "manifest.msgpack"
 THREAD_FILE_RE = re.compile(r"^thread_[A-Za-z0-9._-]+\.bin\Z")
 DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)\Z")
@@ -246,9 +247,9 @@ def _check(obj, schema, where):
         raise ValueError("%s is not a map" % (where or "(top)"))
     for key, test in schema.items():
         path = key if not where else where + "." + key
-        if key not in obj:
+        if key not in obj and not getattr(test, "optional", False):
             raise ValueError("%s is missing" % path)
-        value = obj[key]
+        value = obj.get(key, UNDEFINED)
         if isinstance(test, dict):
             _check(value, test, path)
         elif not test(value):
@@ -278,8 +279,36 @@ def _file_summary(v):
         return False
 
 
+def _resume(v):
+    """Section 5.2: one map of `resumes`."""
+    set_aside = {"file": lambda s: _is_str(s) and THREAD_FILE_RE.match(s) is not None,
+                 "dirs": _array_of(lambda d: isinstance(d, bytes))}
+    try:
+        _check(v, {"startTime": _is_number, "endTime": _nullable(_is_number),
+                   "setAside": _array_of(lambda x: _check_ok(x, set_aside))}, "")
+        return True
+    except ValueError:
+        return False
+
+
+def _check_ok(v, schema):
+    try:
+        _check(v, schema, "")
+        return True
+    except ValueError:
+        return False
+
+
+def _optional(test):
+    """A key that may be absent."""
+    def check(v):
+        return v is UNDEFINED or test(v)
+    check.optional = True
+    return check
+
+
 MANIFEST_SCHEMA = {
-    "formatVersion": lambda v: _is_int(v) and v == FORMAT_VERSION,
+    "formatVersion": lambda v: _is_int(v) and OLDEST_FORMAT_VERSION <= v <= FORMAT_VERSION,
     "walkId": lambda v: _is_str(v) and re.match(r"^[0-9a-f]{32}\Z", v) is not None,
     "tool": {"name": _is_str, "version": _is_str, "node": _is_str},
     "root": lambda v: isinstance(v, bytes),
@@ -299,6 +328,7 @@ MANIFEST_SCHEMA = {
     "files": _array_of(_file_summary),
     "totals": {"entries": _is_count, "dirs": _is_count, "files": _is_count,
                "errors": _is_count, "bytes": _is_byte_total},
+    "resumes": _optional(_array_of(_resume)),
 }
 
 
@@ -475,8 +505,158 @@ def decode_records(payload, count, root, path, payload_offset, partial):
     return out
 
 
-def read_thread_file(path, root, problems, skip_corrupt, emit):
-    """Emits the records of one thread file (section 2.3); pushes non-fatal problems; raises fatal ones."""
+# ---------------------------------------------------------------- version 2 (section 7)
+
+KIND_ENTRY, KIND_ERROR, KIND_END = 1, 2, 3
+TAG_MARK, TAG_NEW_DIR, TAG_RESERVED = 0x20, 0x40, 0x80
+SAME_UID, SAME_GID, SAME_MODE, SAME_DEV = 0x1, 0x2, 0x4, 0x8
+
+
+class _Corrupt(Exception):
+    """An item is malformed (section 7)."""
+
+
+def decode_items(payload, count, root, path, payload_offset, partial, full_attrs, set_aside):
+    """Records of one version-2 payload (section 7), without those set aside (7.6). With
+    partial (a cut block, section 2.3), stop quietly at the first item that does not fit
+    whole or whose tag byte is zero."""
+    out = []
+    end = len(payload)
+    pos = 0
+    item_at = 0
+    records = 0
+    directory = None  # (path bytes, inode) of the current directory; None before the block's first header
+    prev = {"uid": None, "gid": None, "mode": None, "dev": None}
+
+    def take(n):
+        nonlocal pos
+        if pos + n > end:
+            raise _Short()
+        b = payload[pos:pos + n]
+        pos += n
+        return bytes(b)
+
+    def varint(limit_bits):
+        nonlocal pos
+        value = 0
+        for i in range(10):
+            if pos >= end:
+                raise _Short()
+            b = payload[pos]
+            pos += 1
+            value |= (b & 0x7F) << (7 * i)
+            if b < 0x80:
+                if value >= 1 << limit_bits:
+                    raise _Corrupt("varint %d past %d bits" % (value, limit_bits))
+                return value
+        raise _Corrupt("varint longer than 10 bytes")
+
+    def zigzag():
+        v = varint(65)
+        return v >> 1 if v % 2 == 0 else -((v + 1) >> 1)
+
+    def i64(v):
+        if not -(1 << 63) <= v < 1 << 63:
+            raise _Corrupt("time %d past 64 bits" % v)
+        return v
+
+    def repeated(key, same_bit, same, bits):
+        if same & same_bit:
+            if prev[key] is None:
+                raise _Corrupt("%s repeated from no previous entry" % key)
+            return prev[key]
+        prev[key] = varint(bits)
+        return prev[key]
+
+    try:
+        while pos < end:
+            item_at = pos
+            tag = payload[pos]
+            pos += 1
+            if tag == 0 and partial:
+                break
+            if tag & TAG_RESERVED:
+                raise _Corrupt("reserved tag bit set (0x%02x)" % tag)
+            kind = (tag >> 3) & 0x3
+            type_code = tag & 0x7
+            mark = bool(tag & TAG_MARK)
+            if kind == 0:
+                raise _Corrupt("item kind 0")
+            if tag & TAG_NEW_DIR:
+                shared = varint(64)
+                current = directory[0] if directory is not None else b""
+                if shared > len(current):
+                    raise _Corrupt("directory shares %d bytes of a %d-byte path" % (shared, len(current)))
+                suffix = take(varint(64))
+                directory = (current[:shared] + suffix, varint(64))
+            elif directory is None:
+                raise _Corrupt("item before any directory header")
+            if kind == KIND_END:
+                if type_code != 0 or mark:
+                    raise _Corrupt("directory end with a type or mark")
+                continue
+            name = take(varint(64))
+            dir_path, parent = directory
+            rel = name if not dir_path else dir_path + b"/" + name
+            if kind == KIND_ERROR:
+                inode = varint(64)
+                syscall, code_len = take(2)
+                code = take(code_len).decode("latin-1")
+                records += 1
+                owner = rel if mark else dir_path
+                if name and owner in set_aside:
+                    continue
+                out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
+                            "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,
+                            "parentInode": parent,
+                            "error": {"syscall": SYSCALL_NAMES.get(syscall, "unknown"), "code": code}})
+                continue
+            inode = varint(64)
+            size = varint(64)
+            mtime = i64(zigzag())
+            uid = gid = mode = nlink = blocks = dev = atime = ctime = None
+            if full_attrs:
+                same = take(1)[0]
+                if same & ~0x0F:
+                    raise _Corrupt("unknown same-attribute bits 0x%02x" % same)
+                uid = repeated("uid", SAME_UID, same, 32)
+                gid = repeated("gid", SAME_GID, same, 32)
+                mode = repeated("mode", SAME_MODE, same, 32)
+                dev = repeated("dev", SAME_DEV, same, 64)
+                nlink = varint(32)
+                blocks = varint(64)
+                atime = i64(mtime + zigzag())
+                ctime = i64(mtime + zigzag())
+            records += 1
+            if name and dir_path in set_aside:
+                continue
+            out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
+                        "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,
+                        "parentInode": parent, "size": size, "mtime": mtime,
+                        "blocks": blocks, "mode": mode, "uid": uid, "gid": gid, "nlink": nlink,
+                        "dev": dev, "atime": atime, "ctime": ctime})
+    except _Short:
+        if not partial:
+            raise WalkError("PWALK_CORRUPT_RECORD", "record %d: item runs past the block" % records,
+                            path, payload_offset + item_at)
+        return out
+    except _Corrupt as e:
+        raise WalkError("PWALK_CORRUPT_RECORD", "record %d: %s" % (records, e), path, payload_offset + item_at)
+    if not partial and records != count:
+        raise WalkError("PWALK_CORRUPT_RECORD", "block holds %d records, its header says %d" % (records, count),
+                        path, payload_offset + pos)
+    return out
+
+
+def read_thread_file(path, root, problems, skip_corrupt, emit, set_aside=frozenset()):
+    """Emits the records of one thread file (section 2.3); pushes non-fatal problems; raises fatal ones.
+    set_aside: directories (relative path bytes) whose records in this file are left out (section 7.6)."""
+    header = read_file_header(path)
+    if header["version"] == 1:
+        decode = decode_records
+    else:
+        def decode(payload, count, root_, path_, payload_offset, partial):
+            return decode_items(payload, count, root_, path_, payload_offset, partial, header["fullAttrs"], set_aside)
     try:
         f = open(path, "rb")
     except OSError as e:
@@ -511,7 +691,7 @@ def read_thread_file(path, root, problems, skip_corrupt, emit):
                 payload = f.read(min(length, file_size - payload_offset))
                 if len(payload) < length:
                     try:
-                        records = decode_records(payload, count, root, path, payload_offset, True)
+                        records = decode(payload, count, root, path, payload_offset, True)
                     except WalkError as err:
                         # A malformed record in an unverified tail: the records of this block are lost,
                         # and the file is still truncated.
@@ -529,7 +709,7 @@ def read_thread_file(path, root, problems, skip_corrupt, emit):
                                       "block checksum mismatch (%d records lost)" % count, path, offset))
                 else:
                     try:
-                        records = decode_records(payload, count, root, path, payload_offset, False)
+                        records = decode(payload, count, root, path, payload_offset, False)
                     except WalkError as err:
                         problem(err)
                     else:
@@ -625,8 +805,13 @@ def main(argv):
         def emit(record):
             out.write(json.dumps(record) + "\n")
 
+        set_aside = {}
+        for resume in (manifest or {}).get("resumes") or []:
+            for item in resume["setAside"]:
+                set_aside.setdefault(item["file"], set()).update(item["dirs"])
         for name in names:
-            read_thread_file(os.path.join(walk_dir, name), root, problems, skip_corrupt, emit)
+            read_thread_file(os.path.join(walk_dir, name), root, problems, skip_corrupt, emit,
+                             frozenset(set_aside.get(name, ())))
     except WalkError as err:
         out.flush()
         for p in problems:

@@ -31,6 +31,8 @@ export interface AsyncScanner {
   statPath(listed: ListedDirectory, name: string): string | null;
   /** The lstat of the entry `name` returned. */
   stated(listed: ListedDirectory, name: string, err: NodeJS.ErrnoException | null, st: BigIntStats): void;
+  /** Every entry of a listed directory is stat'ed and recorded. */
+  finished(listed: ListedDirectory): void;
 }
 
 /** A listed directory whose entries are being stat'ed, through its descriptor. */
@@ -166,6 +168,9 @@ export class AsyncDirectoryEngine extends CallEngine {
    * NFS sends nothing), so it is not a pool call.
    */
   private release(d: OpenDirectory): void {
-    if (d.next === d.names.length && d.pending === 0) closeSync(d.fd);
+    if (d.next === d.names.length && d.pending === 0) {
+      closeSync(d.fd);
+      this.guard(() => this.scanner.finished(d.listed));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, readdirSync, type BigIntStats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { EntryType, entryTypeFromMode, Syscall, type RecordBuffer, type StatSeconds } from '@pwalk-ts/reader/format';
+import { EntryType, entryTypeFromMode, Syscall, type FrameBuffer, type StatSeconds } from '@pwalk-ts/reader/format';
 import type { AsyncScanner, ListedDirectory } from './async-engine.js';
 import { fdPath, openCheckedSync, openLongChecked } from './checked-directory.js';
 import type { DirectoryItem } from './directory-item.js';
@@ -41,7 +41,7 @@ export class DirectoryScanner implements AsyncScanner {
 
   constructor(
     protected readonly settings: WalkSettings,
-    protected readonly out: RecordBuffer,
+    protected readonly out: FrameBuffer,
     protected readonly policy: EntryPolicy,
   ) {
     this.baseBytes = Buffer.byteLength(settings.base);
@@ -67,13 +67,16 @@ export class DirectoryScanner implements AsyncScanner {
     const type = entryTypeFromMode(Number(st.mode));
     this.out.appendBigStats(st, type, 0, EMPTY, EMPTY, times);
     this.policy.count(st.size, type);
-    return this.policy.rootItem(type, st.dev, st.ino);
+    const item = this.policy.rootItem(type, st.dev, st.ino);
+    if (item !== null) this.out.markDescended();
+    return item;
   }
 
   /** Reads one directory, records every entry in it, and stacks its subdirectories. */
   scan(dir: DirectoryItem): void {
     this.policy.read();
     this.read(dir);
+    this.policy.finished(dir);
   }
 
   /**
@@ -117,16 +120,21 @@ export class DirectoryScanner implements AsyncScanner {
   unreadable(dir: DirectoryItem, err: unknown): void {
     this.policy.read();
     this.policy.readFailed(dir, err);
+    this.policy.finished(dir);
   }
 
   listed(dir: DirectoryItem, via: string, names: readonly string[]): ListedDirectory | null {
     this.policy.read();
-    if (names.length === 0) return null;
-    if (needsBytes(names)) {
-      this.read(dir);
+    if (names.length === 0 || needsBytes(names)) {
+      if (names.length > 0) this.read(dir);
+      this.policy.finished(dir);
       return null;
     }
     return { ctx: this.policy.context(dir), base: via + '/' };
+  }
+
+  finished(listed: ListedDirectory): void {
+    this.policy.finished(listed.ctx.dir);
   }
 
   statPath(listed: ListedDirectory, name: string): string | null {

@@ -1,4 +1,4 @@
-import { EntryType, Syscall, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { EntryType, Syscall, type FrameBuffer } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import type { EntryFilter } from './entry-filter.js';
 import { countEntry, emptyTotals, type ScanTotals } from './scan-totals.js';
@@ -88,17 +88,22 @@ export class EntryPolicy {
   /** Whether a directory on device `dev` is on another filesystem than the root's (--one-file-system). */
   private readonly leavesFilesystem: (dev: number | bigint) => boolean;
   private readonly filtering: boolean;
+  /** Whether a resume's walk read the directory `rel` to the end before it stopped. */
+  private readonly readBefore: (rel: Buffer) => boolean;
   private readonly maxDepth: number;
 
   constructor(
     settings: WalkSettings,
-    private readonly out: RecordBuffer,
+    private readonly out: FrameBuffer,
     filter: EntryFilter | null,
     private readonly stack: DirectoryItem[],
     private readonly onError: () => void,
     /** The root's device: every worker compares against it. */
     rootDev: bigint,
+    /** A resume's directories read before it (latin1 keys): recorded and marked, never stacked again. */
+    alreadyRead: ReadonlySet<string> | null = null,
   ) {
+    this.readBefore = alreadyRead === null ? never : (rel) => alreadyRead.has(rel.toString('latin1'));
     this.filtering = filter !== null;
     this.excluded = filter === null ? never : (ctx, name) => filter(name, ctx.relBase + name);
     this.excludedBytes =
@@ -152,7 +157,9 @@ export class EntryPolicy {
       this.error(ino, ctx.dir.ino, EntryType.dir, Syscall.scandir, 'ELOOP', rel, EMPTY);
       return;
     }
-    this.stack.push({ rel, ino, dev, depth: ctx.childDepth, up: ctx.up });
+    if (!this.readBefore(rel)) this.stack.push({ rel, ino, dev, depth: ctx.childDepth, up: ctx.up });
+    // A resume reads again every stacked directory whose end marker is missing (FORMAT.md 7.5).
+    this.out.markDescended();
   }
 
   /** The root could not be stat'ed. */
@@ -163,6 +170,12 @@ export class EntryPolicy {
   /** A directory could not be opened or listed (`syscall` says which). */
   readFailed(dir: DirectoryItem, err: unknown, syscall: number = Syscall.scandir): void {
     this.error(dir.ino, dir.up?.ino ?? 0, EntryType.dir, syscall, codeOrThrow(err), dir.rel, EMPTY);
+    this.out.markOwnRead();
+  }
+
+  /** Every record of `dir`'s read is written: its end marker, which tells a resume the directory is done. */
+  finished(dir: DirectoryItem): void {
+    this.out.endDirectory(dir.rel, dir.ino);
   }
 
   /** An entry could not be stat'ed. */

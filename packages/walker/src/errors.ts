@@ -14,6 +14,8 @@ export const WalkerErrorCode = {
   WRITE_FAILED: 'PWALK_WRITE_FAILED',
   /** A worker thread failed while walking. */
   WORKER_FAILED: 'PWALK_WORKER_FAILED',
+  /** `resume` cannot carry this walk on (complete, another format, running, multi-host, damaged, root gone or changed); nothing was changed. */
+  RESUME_REFUSED: 'PWALK_RESUME_REFUSED',
   /** The Redis server of a multi-host walk (--queue) does not answer, or no longer does. */
   QUEUE_UNREACHABLE: 'PWALK_QUEUE_UNREACHABLE',
 } as const;

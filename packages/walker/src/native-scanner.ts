@@ -2,7 +2,7 @@ import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { EntryType, Syscall, entryTypeFromMode, readU64, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { EntryType, Syscall, entryTypeFromMode, readU64, type FrameBuffer } from '@pwalk-ts/reader/format';
 import type { BatchScanner, EntryBatch } from './batched-engine.js';
 import type { DirectoryItem } from './directory-item.js';
 import { DirectoryScanner } from './directory-scanner.js';
@@ -95,7 +95,7 @@ function viewOf(b: Uint8Array): DataView {
 /**
  * The native route of the synchronous engine: one addon call per directory
  * lists it and stats every entry relative to the directory's descriptor
- * (fstatat), returning all of it in one packed buffer, and RecordBuffer encodes
+ * (fstatat), returning all of it in one packed buffer, and FrameBuffer encodes
  * each entry straight from those bytes. No Stats object, BigInt, name string or
  * path string is made per entry; names are bytes, so UTF-8 and other names take
  * the same route, and a path past PATH_MAX is opened chunk by chunk and checked
@@ -113,7 +113,7 @@ export class NativeDirectoryScanner extends DirectoryScanner implements BatchSca
   constructor(
     private readonly native: NativeBinding,
     settings: WalkSettings,
-    out: RecordBuffer,
+    out: FrameBuffer,
     policy: EntryPolicy,
   ) {
     super(settings, out, policy);

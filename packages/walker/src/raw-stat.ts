@@ -1,4 +1,4 @@
-import { readSeconds, readU64, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { readSeconds, readU64, type FieldsWriter } from '@pwalk-ts/reader/format';
 
 /**
  * The packed stat entry the walker's native addon (native/pwalk_native.c) writes
@@ -53,7 +53,7 @@ export const RawStatOffset = {
  * values and names that do not need one.
  */
 export function appendRawStat(
-  out: RecordBuffer,
+  out: FieldsWriter,
   raw: Uint8Array,
   view: DataView,
   offset: number,

@@ -15,6 +15,8 @@ export interface ScanThreadData {
   walkId: string;
   /** This host's device number of the root (lstat), for --one-file-system. */
   rootDev: bigint;
+  /** Directories read before a resume (latin1 keys of relative paths): recorded, never read again. */
+  alreadyRead?: readonly string[];
 }
 
 /** A thread file and the scanner that records into it. */
@@ -30,6 +32,7 @@ export interface ThreadScan {
 export class ScanThreadSetup {
   private readonly filter: EntryFilter | null;
   private readonly native: NativeBinding | null;
+  private readonly alreadyRead: ReadonlySet<string> | null;
 
   constructor(private readonly data: ScanThreadData) {
     this.filter = createEntryFilter(data.settings);
@@ -38,13 +41,14 @@ export class ScanThreadSetup {
     // TypeScript routes. The scanner's hot loop then carries no test of which
     // route it is on, and V8 sees one scanner class per thread.
     this.native = loadNativeBinding();
+    this.alreadyRead = data.alreadyRead !== undefined && data.alreadyRead.length > 0 ? new Set(data.alreadyRead) : null;
   }
 
   /** Opens a thread file (named `fileName` in a multi-host walk) and a scanner that stacks subdirectories on `stack`. */
   open(stack: DirectoryItem[], fileName?: string): ThreadScan {
     const { settings, thread, host, walkId, rootDev } = this.data;
     const writer = new ThreadFileWriter(settings.out, thread, host, { walkId, fullAttrs: !settings.compact, blockCapacity: settings.blockCapacity }, fileName);
-    const policy = new EntryPolicy(settings, writer.records, this.filter, stack, () => void writer.errorCount++, rootDev);
+    const policy = new EntryPolicy(settings, writer.records, this.filter, stack, () => void writer.errorCount++, rootDev, this.alreadyRead);
     const scanner =
       this.native !== null ? new NativeDirectoryScanner(this.native, settings, writer.records, policy) : new DirectoryScanner(settings, writer.records, policy);
     return { writer, scanner };

@@ -1,15 +1,15 @@
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordBuffer, encodeFileHeader, threadFileName } from '@pwalk-ts/reader/format';
+import { FORMAT_VERSION, FrameBuffer, encodeFileHeader, threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 
 /**
  * One worker's output: a thread file opened exclusively, its header, and the
- * RecordBuffer whose full blocks are written straight to it. No locks: each
+ * FrameBuffer whose full blocks are written straight to it. No locks: each
  * worker owns its file.
  */
 export class ThreadFileWriter {
-  readonly records: RecordBuffer;
+  readonly records: FrameBuffer;
   private readonly fd: number;
   private readonly name: string;
   private bytes = 0;
@@ -28,8 +28,8 @@ export class ThreadFileWriter {
   ) {
     this.name = name;
     this.fd = openSync(join(dir, this.name), 'wx', 0o644);
-    this.writeAll(encodeFileHeader({ ...header, thread }));
-    this.records = new RecordBuffer(
+    this.writeAll(encodeFileHeader({ ...header, thread, version: FORMAT_VERSION }));
+    this.records = new FrameBuffer(
       (block, count) => {
         this.writeAll(block);
         this.blocks++;

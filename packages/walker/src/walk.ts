@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
 import { newWalkId, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput, type WalkStatus } from '@pwalk-ts/reader';
-import { makeFolders, MANIFEST_FILE } from '@pwalk-ts/reader/format';
+import { FORMAT_VERSION, makeFolders, MANIFEST_FILE, threadFileName } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { filesystemKind } from './filesystem-kind.js';
 import { Control, createSharedState, readTotals, type ProgressTotals } from './progress-counters.js';
@@ -12,6 +12,7 @@ import { checkFdPaths } from './checked-directory.js';
 import { resolveSettings, type WalkOptionsInput, type WalkSettings } from './settings.js';
 import { InProcessQueue, type WorkerMessage, type WorkerSummary } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
+import type { DirectoryItem } from './directory-item.js';
 import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 
@@ -55,7 +56,33 @@ export interface WalkRun {
  */
 export function startWalk(options: WalkOptionsInput): WalkRun {
   // Room for the final manifest (its file list grows with the workers), so a walk that fills the disk can still say so.
-  const { settings, rootDev, walkId, startTime, host, manifest } = beginWalk(options, (s) => 16_384 + 512 * s.workers);
+  const begun = beginWalk(options, (s) => 16_384 + 512 * s.workers);
+  return runWorkers(begun, { seedsRoot: true, seeds: [], alreadyRead: [], fileName: threadFileName }, (summaries, failure, signal) =>
+    finalize(begun.settings, begun.manifest, summaries, failure, signal),
+  );
+}
+
+/** Where a run's workers start: the root (a new walk), or directories a resume reads, in files of their own. */
+export interface WorkerStart {
+  /** Worker 0 records the root and reads it. */
+  readonly seedsRoot: boolean;
+  /** Directories to read, spread over the workers. */
+  readonly seeds: readonly DirectoryItem[];
+  /** Directories a resume must not read again (latin1 keys of relative paths). */
+  readonly alreadyRead: readonly string[];
+  readonly fileName: (thread: number) => string;
+}
+
+/**
+ * Runs the walk's workers from `start` to the end (every directory read, a stop, or a
+ * failure) and ends it with `end`, which writes the final manifest.
+ */
+export function runWorkers(
+  begun: BegunWalk,
+  start: WorkerStart,
+  end: (summaries: (WorkerSummary | null)[], failure: string | null, signal: NodeJS.Signals | null) => WalkResult,
+): WalkRun {
+  const { settings, rootDev, walkId, startTime, host } = begun;
   const shared = createSharedState(settings.workers);
   const control = new Int32Array(shared.control);
 
@@ -78,7 +105,7 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
   };
   const exited = (): void => {
     if (--running > 0) return;
-    finishResult(finalize(settings, manifest, summaries, failure, signal));
+    finishResult(end(summaries, failure, signal));
   };
 
   for (let thread = 0; thread < settings.workers; thread++) {
@@ -88,7 +115,10 @@ export function startWalk(options: WalkOptionsInput): WalkRun {
       host,
       walkId,
       rootDev,
-      seedsRoot: thread === 0,
+      seedsRoot: start.seedsRoot && thread === 0,
+      seeds: start.seeds.filter((_, i) => i % settings.workers === thread),
+      alreadyRead: start.alreadyRead,
+      fileName: start.fileName(thread),
       counters: shared.counters,
       control: shared.control,
     };
@@ -235,7 +265,7 @@ function baseManifest(settings: WalkSettings, walkId: string, host: string, star
     user = { uid: process.getuid?.() ?? -1, name: '' };
   }
   return {
-    formatVersion: 1,
+    formatVersion: FORMAT_VERSION,
     walkId,
     tool: { name: 'pwalk-ts', version: TOOL_VERSION, node: process.version },
     root: Buffer.from(settings.root),

@@ -23,10 +23,11 @@ async function run(): Promise<void> {
   let current: DirectoryItem | null = null;
   let writer: ThreadFileWriter | null = null;
   try {
-    const opened = new ScanThreadSetup(data).open(stack);
+    const opened = new ScanThreadSetup(data).open(stack, data.fileName);
     writer = opened.writer;
     const { scanner } = opened;
     const t = scanner.totals;
+    for (const seed of data.seeds) stack.push(seed);
     if (data.seedsRoot) {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);

@@ -1,9 +1,10 @@
 // The entry policy on its own, against expectations worked out by hand: every rule a
 // scanner route leaves to it (--exclude, --no-snapshots, --max-depth,
 // --one-file-system, the bind-mount loop check, error records, counters). No
-// filesystem and no child process: the record buffer is a recorder of appendError calls.
+// filesystem and no child process: the record buffer is a recorder of appendError calls
+// and of the marks a resume reads (a directory stacked, a directory's own read failing).
 import { describe, expect, it } from 'vitest';
-import { EntryType, Syscall, type RecordBuffer } from '@pwalk-ts/reader/format';
+import { EntryType, Syscall, type FrameBuffer } from '@pwalk-ts/reader/format';
 import type { DirectoryItem } from '../src/directory-item.js';
 import { createEntryFilter } from '../src/entry-filter.js';
 import { EntryPolicy } from '../src/entry-policy.js';
@@ -24,15 +25,23 @@ const ROOT_DEV = 5n;
 function setup(options: Partial<Pick<WalkSettings, 'exclude' | 'snapshots' | 'oneFileSystem' | 'maxDepth'>> = {}) {
   const settings = { exclude: [], snapshots: true, oneFileSystem: false, maxDepth: Infinity, ...options } as unknown as WalkSettings;
   const errors: ErrorCall[] = [];
+  /** Each mark, and how many records had been recorded (stacked directories and errors) when it came. */
+  const marks: string[] = [];
+  const stack: DirectoryItem[] = [];
   const out = {
     appendError(ino: number | bigint, parentIno: number | bigint, type: number, syscall: number, code: string, prefix: Buffer, name: string | Buffer): void {
       errors.push({ ino, parentIno, type, syscall, code, path: prefix.toString() + name.toString() });
     },
-  } as unknown as RecordBuffer;
-  const stack: DirectoryItem[] = [];
+    markDescended(): void {
+      marks.push(`descended ${stack[stack.length - 1]!.rel.toString()}`);
+    },
+    markOwnRead(): void {
+      marks.push(`own read ${errors[errors.length - 1]!.path}`);
+    },
+  } as unknown as FrameBuffer;
   let onErrorCalls = 0;
   const policy = new EntryPolicy(settings, out, createEntryFilter(settings), stack, () => void onErrorCalls++, ROOT_DEV);
-  return { policy, stack, errors, onErrorCalls: () => onErrorCalls };
+  return { policy, stack, errors, marks, onErrorCalls: () => onErrorCalls };
 }
 
 const root: DirectoryItem = { rel: Buffer.alloc(0), ino: 2n, dev: ROOT_DEV, depth: 0, up: null };
@@ -94,11 +103,12 @@ describe('entry policy: descending', () => {
   });
 
   it("--max-depth 2 reads the root and depth 1, so only the root's subdirectories are stacked", () => {
-    const { policy, stack } = setup({ maxDepth: 2 });
+    const { policy, stack, marks } = setup({ maxDepth: 2 });
     expect(policy.rootItem(EntryType.dir, ROOT_DEV, 2n)).toEqual(root);
     policy.descend(policy.context(root), 'a', ROOT_DEV, 10n);
     policy.descend(policy.context(a), 'b', ROOT_DEV, 11n);
     expect(stack.map((d) => d.rel.toString())).toEqual(['a']);
+    expect(marks).toEqual(['descended a']);
   });
 
   it('--max-depth 0 records the root alone; a root that is not a directory is not read', () => {
@@ -107,12 +117,14 @@ describe('entry policy: descending', () => {
   });
 
   it("--one-file-system stacks only directories on the root's device, whether it comes as a number or a bigint", () => {
-    const { policy, stack } = setup({ oneFileSystem: true });
+    const { policy, stack, marks } = setup({ oneFileSystem: true });
     const ctx = policy.context(root);
     policy.descend(ctx, 'mnt', 6, 2);
     policy.descend(ctx, 'same', 5, 13);
     policy.descend(ctx, 'samebig', 5n, 14n);
     expect(stack.map((d) => d.rel.toString())).toEqual(['same', 'samebig']);
+    // Only the directories stacked are marked: a resume reads exactly those again.
+    expect(marks).toEqual(['descended same', 'descended samebig']);
   });
 
   it('without --one-file-system another device is descended', () => {
@@ -122,7 +134,7 @@ describe('entry policy: descending', () => {
   });
 
   it('a bind mount of an ancestor is an ELOOP error record, not a directory to read', () => {
-    const { policy, stack, errors, onErrorCalls } = setup();
+    const { policy, stack, errors, marks, onErrorCalls } = setup();
     // a/b/loop is the root again (dev 5, inode 2), the number and bigint forms compared alike.
     policy.descend(policy.context(ab), 'loop', 5, 2);
     // a/b/self is a/b itself.
@@ -134,12 +146,13 @@ describe('entry policy: descending', () => {
     ]);
     expect(policy.totals.errors).toBe(2);
     expect(onErrorCalls()).toBe(2);
+    expect(marks).toEqual([]);
   });
 });
 
 describe('entry policy: error records', () => {
   it('records entry errors with the syscall and path they belong to', () => {
-    const { policy, errors } = setup();
+    const { policy, errors, marks } = setup();
     policy.rootFailed(errno('EACCES'));
     policy.readFailed(ab, errno('EACCES'));
     policy.readFailed(ab, errno('ENAMETOOLONG'), Syscall.open);
@@ -153,6 +166,8 @@ describe('entry policy: error records', () => {
       { ino: 0, parentIno: 2n, type: EntryType.unknown, syscall: Syscall.lstat, code: 'ENOENT', path: 'gone' },
     ]);
     expect(policy.totals.errors).toBe(5);
+    // A directory's own read failing is marked (a resume keeps or sets it aside with the directory).
+    expect(marks).toEqual(['own read a/b', 'own read a/b']);
   });
 
   it('throws any other error on, unrecorded: it stops the walk', () => {

@@ -9,6 +9,7 @@ import { infoDefinition } from './info.js';
 import { largestDefinition } from './largest.js';
 import { purgeDefinition } from './purge.js';
 import { reportDefinition } from './report.js';
+import { resumeDefinition } from './resume.js';
 import { sqlDefinition } from './sql.js';
 import { trendDefinition } from './trend.js';
 import { usageDefinition } from './usage.js';
@@ -18,6 +19,7 @@ import { workerDefinition } from './worker.js';
 /** Every command, in the order `pwalk-ts --help` lists them; `walk` is also what a bare ROOT runs. */
 export const COMMANDS: readonly CommandDefinition[] = [
   walkDefinition,
+  resumeDefinition,
   infoDefinition,
   catDefinition,
   findDefinition,

@@ -1,8 +1,11 @@
 // The on-disk layout of a walk folder. FORMAT.md beside package.json is the prose
 // version of this file; change both together and bump FORMAT_VERSION on any
-// change a version-1 reader could misread.
+// change an older reader could misread.
 
-export const FORMAT_VERSION = 1;
+/** The version this package writes: format 2 (framed, compact records). */
+export const FORMAT_VERSION = 2;
+/** The oldest version this package still reads. */
+export const OLDEST_FORMAT_VERSION = 1;
 
 /** First 8 bytes of every thread file: "PWALKTS" then a NUL. */
 export const FILE_MAGIC = Uint8Array.of(0x50, 0x57, 0x41, 0x4c, 0x4b, 0x54, 0x53, 0x00);
@@ -32,6 +35,35 @@ export const BlockHeaderOffset = {
 } as const;
 /** Default capacity of one block, header included: what a worker buffers before a write. */
 export const DEFAULT_BLOCK_CAPACITY = 1 << 20;
+
+/*
+ * Format 2's items (FORMAT.md section 7): each starts with one tag byte, type in bits
+ * 0-2, kind in bits 3-4, MARK in bit 5, NEW_DIR in bit 6, bit 7 reserved.
+ */
+export const ItemTag = {
+  TYPE_MASK: 0x07,
+  KIND_SHIFT: 3,
+  KIND_MASK: 0x18,
+  /** An entry: the directory was stacked to be read (DESCENDED); an error: its directory's own read failed (OWN_READ). */
+  MARK: 0x20,
+  /** A directory header (its path front-coded, its inode) follows the tag. */
+  NEW_DIR: 0x40,
+  RESERVED: 0x80,
+} as const;
+export const ItemKind = {
+  entry: 1,
+  error: 2,
+  /** The directory of the current header is read: every one of its records is before this. */
+  end: 3,
+} as const;
+/** The "same as the previous entry record of the block" bits of a format-2 full-attribute entry. */
+export const SameAttr = {
+  uid: 0x01,
+  gid: 0x02,
+  mode: 0x04,
+  dev: 0x08,
+} as const;
+export const KNOWN_SAME_ATTRS = 0x0f;
 
 export const RECORD_FIXED_SIZE = 28;
 export const RecordOffset = {

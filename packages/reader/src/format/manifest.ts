@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
-import { FORMAT_VERSION, MANIFEST_FILE, THREAD_FILE_PATTERN } from './layout.js';
+import { FORMAT_VERSION, MANIFEST_FILE, OLDEST_FORMAT_VERSION, THREAD_FILE_PATTERN } from './layout.js';
 
 // int64AsType 'auto' (missing from msgpackr's typings): counts decode as numbers while
 // they are safe, as bigints past 2^53.
@@ -55,8 +55,20 @@ export const WalkOptionsRecord = z.object({
 });
 export type WalkOptionsRecord = z.infer<typeof WalkOptionsRecord>;
 
+/**
+ * One run of `pwalk-ts resume` (FORMAT.md 5.2): when it ran, and for each thread file
+ * of the runs before it, the directories (relative path bytes) whose records in that
+ * file are set aside because this run read those directories again.
+ */
+export const WalkResume = z.object({
+  startTime: z.number(),
+  endTime: z.number().nullable(),
+  setAside: z.array(z.object({ file: z.string().regex(THREAD_FILE_PATTERN, 'not a thread file name'), dirs: z.array(bytes) })),
+});
+export type WalkResume = z.infer<typeof WalkResume>;
+
 export const WalkManifest = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
+  formatVersion: z.number().int().min(OLDEST_FORMAT_VERSION).max(FORMAT_VERSION),
   walkId: z.string().regex(/^[0-9a-f]{32}$/),
   tool: z.object({ name: z.string(), version: z.string(), node: z.string() }),
   /** The root argument as given, exact bytes. */
@@ -75,6 +87,8 @@ export const WalkManifest = z.object({
   message: z.string().nullable(),
   files: z.array(ThreadFileSummary),
   totals: WalkTotals,
+  /** The walk's resumes, oldest first; absent in a walk never resumed. */
+  resumes: z.array(WalkResume).optional(),
 });
 export type WalkManifest = z.infer<typeof WalkManifest>;
 /** What a writer supplies: exact integers may be given as bigint. */

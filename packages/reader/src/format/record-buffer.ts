@@ -31,6 +31,40 @@ export interface StatSeconds {
   readonly ctime: bigint;
 }
 
+/** A writer of entry records from their fields: both formats' buffers. */
+export type FieldsWriter = Pick<RecordBuffer, 'appendFields'>;
+
+/** Appends an entry from BigIntStats to either format's buffer; `times`, when given, replaces the three times of `st`. */
+export function appendStats(
+  out: FieldsWriter,
+  st: BigIntStats,
+  type: number,
+  parentIno: number | bigint,
+  prefix: Uint8Array,
+  name: string | Uint8Array,
+  times: StatSeconds | null,
+): void {
+  out.appendFields(
+    prefix,
+    name,
+    0,
+    typeof name === 'string' ? 0 : name.length,
+    st.ino,
+    parentIno,
+    type,
+    st.size,
+    times === null ? secondsOf(st.mtimeMs, st.mtimeNs) : exactSeconds(times.mtime),
+    Number(st.uid),
+    Number(st.gid),
+    Number(st.mode),
+    Number(st.nlink),
+    st.blocks,
+    st.dev,
+    times === null ? secondsOf(st.atimeMs, st.atimeNs) : exactSeconds(times.atime),
+    times === null ? secondsOf(st.ctimeMs, st.ctimeNs) : exactSeconds(times.ctime),
+  );
+}
+
 /** Receives each sealed block; the bytes are only valid during the call. */
 export type BlockSink = (block: Uint8Array, recordCount: number) => void;
 
@@ -39,7 +73,7 @@ export type BlockSink = (block: Uint8Array, recordCount: number) => void;
  * Perf: one buffer and one cached DataView for the writer's lifetime; each append
  * makes one bounds check against a worst-case record size, then writes unchecked.
  */
-export class RecordBuffer {
+export class RecordBuffer implements FieldsWriter {
   readonly fullAttrs: boolean;
   private buf: Buffer;
   private view: DataView;
@@ -48,10 +82,20 @@ export class RecordBuffer {
   private pathStart = 0;
   private readonly sink: BlockSink;
 
-  constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean } = {}) {
+  private readonly capacity: number;
+  private readonly detached: boolean;
+
+  /**
+   * `detached`: blocks are for decoding in place, not for a file (format 2's decoder
+   * builds format-1 records): no checksum, and each block keeps its own memory (the
+   * next one is written into a new buffer, allocated when the first record needs it).
+   */
+  constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean; detached?: boolean } = {}) {
     this.sink = sink;
     this.fullAttrs = options.fullAttrs ?? true;
-    this.buf = Buffer.allocUnsafe(options.capacity ?? DEFAULT_BLOCK_CAPACITY);
+    this.detached = options.detached ?? false;
+    this.capacity = options.capacity ?? DEFAULT_BLOCK_CAPACITY;
+    this.buf = Buffer.allocUnsafe(this.capacity);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
@@ -75,25 +119,7 @@ export class RecordBuffer {
     name: string | Uint8Array,
     times: StatSeconds | null = null,
   ): void {
-    this.appendFields(
-      prefix,
-      name,
-      0,
-      typeof name === 'string' ? 0 : name.length,
-      st.ino,
-      parentIno,
-      type,
-      st.size,
-      times === null ? secondsOf(st.mtimeMs, st.mtimeNs) : exactSeconds(times.mtime),
-      Number(st.uid),
-      Number(st.gid),
-      Number(st.mode),
-      Number(st.nlink),
-      st.blocks,
-      st.dev,
-      times === null ? secondsOf(st.atimeMs, st.atimeNs) : exactSeconds(times.atime),
-      times === null ? secondsOf(st.ctimeMs, st.ctimeNs) : exactSeconds(times.ctime),
-    );
+    appendStats(this, st, type, parentIno, prefix, name, times);
   }
 
   /** Re-encodes a decoded entry (external sort runs); the layout must match the entry's. */
@@ -252,11 +278,13 @@ export class RecordBuffer {
     view.setUint32(BlockHeaderOffset.magic, BLOCK_MAGIC, true);
     view.setUint32(BlockHeaderOffset.payloadLength, payloadLength, true);
     view.setUint32(BlockHeaderOffset.recordCount, this.count, true);
-    view.setUint32(BlockHeaderOffset.crc32, crc32(this.buf.subarray(BLOCK_HEADER_SIZE, this.pos)), true);
+    if (!this.detached) view.setUint32(BlockHeaderOffset.crc32, crc32(this.buf.subarray(BLOCK_HEADER_SIZE, this.pos)), true);
     const count = this.count;
     this.pos = BLOCK_HEADER_SIZE;
     this.count = 0;
-    this.sink(this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength), count);
+    const block = this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength);
+    if (this.detached) this.grow(0);
+    this.sink(block, count);
   }
 
   /**
@@ -280,8 +308,9 @@ export class RecordBuffer {
     return this.pos;
   }
 
+  /** A new buffer of `size` bytes, at least the capacity once anything is written (0: none until then). */
   private grow(size: number): void {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = Buffer.allocUnsafe(size === 0 ? 0 : Math.max(size, this.capacity));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 

@@ -9,10 +9,12 @@ import {
   FILE_MAGIC,
   FORMAT_VERSION,
   FileHeaderOffset,
+  OLDEST_FORMAT_VERSION,
   LAYOUT_FULL_ATTRS,
   WALK_ID_SIZE,
 } from './layout.js';
 import { decodeBlock, type DecodedBlock } from './record-decoder.js';
+import { decodeFrameBlock } from './frame-decoder.js';
 import type { RootPath } from '../sdk/root-path.js';
 
 export interface ThreadFileHeader {
@@ -23,13 +25,14 @@ export interface ThreadFileHeader {
   blockCapacity: number;
 }
 
-/** Builds the 64-byte header every thread file starts with. */
-export function encodeFileHeader(header: Omit<ThreadFileHeader, 'version'>): Buffer {
+/** Builds the 64-byte header every thread file starts with; `version` says how its blocks are encoded (1: RecordBuffer's records, 2: FrameBuffer's items). */
+export function encodeFileHeader(header: ThreadFileHeader): Buffer {
+  if (header.version < OLDEST_FORMAT_VERSION || header.version > FORMAT_VERSION) throw new RangeError(`no format version ${header.version}`);
   if (!/^[0-9a-f]{32}$/.test(header.walkId)) throw new TypeError(`walk id must be 32 hex digits, got ${JSON.stringify(header.walkId)}`);
   const buf = Buffer.alloc(FILE_HEADER_SIZE);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   buf.set(FILE_MAGIC, FileHeaderOffset.magic);
-  view.setUint16(FileHeaderOffset.version, FORMAT_VERSION, true);
+  view.setUint16(FileHeaderOffset.version, header.version, true);
   view.setUint16(FileHeaderOffset.headerSize, FILE_HEADER_SIZE, true);
   view.setUint32(FileHeaderOffset.layoutFlags, header.fullAttrs ? LAYOUT_FULL_ATTRS : 0, true);
   Buffer.from(header.walkId, 'hex').copy(buf, FileHeaderOffset.walkId, 0, WALK_ID_SIZE);
@@ -65,6 +68,8 @@ export function decodeFileHeader(buf: Buffer, file: string): ThreadFileHeader {
 }
 
 export interface BlockReadOptions {
+  /** Directories (relative paths, latin1) whose records in this file a resume read again: left out (FORMAT.md 7.6). */
+  setAside?: ReadonlySet<string> | null;
   /** 'throw' (default) stops at a corrupt block; 'skip' records it and goes on with the next. */
   onCorrupt: 'throw' | 'skip';
   /** Problems met while reading in 'skip' mode, and a truncated tail, are pushed here. */
@@ -90,7 +95,12 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
   try {
     const size = (await handle.stat()).size;
     const head = Buffer.alloc(FILE_HEADER_SIZE);
-    decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
+    const header = decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
+    const setAside = options.setAside !== undefined && options.setAside !== null && options.setAside.size > 0 ? options.setAside : null;
+    const decode = (payload: Buffer, recordCount: number, where: { file: string; offset: number }, partial: boolean): DecodedBlock =>
+      header.version === 1
+        ? decodeBlock(payload, recordCount, root, where, partial)
+        : decodeFrameBlock(payload, recordCount, root, where, partial, header.fullAttrs, setAside);
     const fh = handle;
     pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
     for (;;) {
@@ -112,7 +122,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
       if (raw.payload.length < raw.payloadLength) {
         let whole = 0;
         try {
-          const partial = decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, true);
+          const partial = decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, true);
           whole = partial.entries.length + partial.errors.length;
           if (whole > 0) yield partial;
         } catch (err) {
@@ -141,7 +151,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         continue;
       }
       try {
-        yield decodeBlock(raw.payload, raw.recordCount, root, { file, offset: payloadOffset }, false);
+        yield decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false);
       } catch (err) {
         if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
         addProblem(options.problems, err);

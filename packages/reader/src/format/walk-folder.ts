@@ -10,6 +10,8 @@ export interface WalkThreadFile {
   readonly name: string;
   readonly path: string;
   readonly header: ThreadFileHeader;
+  /** Directories (relative paths, latin1) whose records in this file a resume read again (FORMAT.md 7.6); null when none. */
+  readonly setAside: ReadonlySet<string> | null;
 }
 
 /** What a walk folder holds once its manifest and thread file headers are checked (FORMAT.md section 1). */
@@ -52,7 +54,7 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
   for (const name of listed) {
     const path = join(dir, name);
     try {
-      readable.push({ name, path, header: await readHeader(path) });
+      readable.push({ name, path, header: await readHeader(path), setAside: null });
     } catch (err) {
       if (!(err instanceof WalkFormatError)) throw err;
       problems.push(err);
@@ -73,8 +75,9 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
     manifest = null;
   }
   const files: WalkThreadFile[] = [];
+  const setAside = setAsideByFile(manifest);
   for (const file of readable) {
-    if (file.header.walkId === walkId) files.push(file);
+    if (file.header.walkId === walkId) files.push({ ...file, setAside: setAside.get(file.name) ?? null });
     else
       problems.push(
         new WalkFormatError(WalkErrorCode.BAD_HEADER, `thread file belongs to walk ${file.header.walkId}, not ${walkId}`, { file: file.path, offset: 16 }),
@@ -94,6 +97,19 @@ export async function readWalkFolder(dir: string, onCorrupt: 'throw' | 'skip'): 
     throw new WalkFormatError(WalkErrorCode.NOT_A_WALK, `not a walk folder: ${why}`, { file: dir, cause: problems[0] });
   }
   return { manifest, files, walkId, problems };
+}
+
+/** Every resume's set-aside directories, by thread file name (FORMAT.md 5.2). */
+export function setAsideByFile(manifest: WalkManifest | null): Map<string, Set<string>> {
+  const byFile = new Map<string, Set<string>>();
+  for (const resume of manifest?.resumes ?? []) {
+    for (const { file, dirs } of resume.setAside) {
+      let set = byFile.get(file);
+      if (set === undefined) byFile.set(file, (set = new Set()));
+      for (const dir of dirs) set.add(dir.toString('latin1'));
+    }
+  }
+  return byFile;
 }
 
 /** The id with the most votes; ties go to the earlier voter (the files vote first, the manifest last). */

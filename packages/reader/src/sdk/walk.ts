@@ -103,7 +103,7 @@ export class Walk {
 
   private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
     for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems })) {
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside })) {
         throwIfStopped(signal);
         yield pick(block);
       }

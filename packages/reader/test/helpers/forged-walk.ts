@@ -32,7 +32,7 @@ export function forgeWalk(out: string, fill: (rb: RecordBuffer) => void, opts: {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const fd = openSync(join(out, 'thread_0.bin'), 'w');
-  writeSync(fd, encodeFileHeader({ walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
+  writeSync(fd, encodeFileHeader({ version: 1, walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
   let records = 0;
   const rb = new RecordBuffer(
     (block, count) => {

@@ -1,0 +1,58 @@
+// Format 2's integers (FORMAT.md section 7.1): unsigned LEB128 varints of up to 64 bits,
+// and signed ones zigzag-mapped first. Values are exact numbers below 2^53 and bigints
+// past it, as everywhere else in the codec (integers.ts).
+
+/** Bytes a varint can take: 64 bits in 7-bit groups, and one more for a zigzag of a 64-bit difference. */
+export const MAX_VARINT_BYTES = 10;
+
+const TWO_31 = 0x80000000;
+const BIG_7F = 0x7fn;
+const BIG_80 = 0x80n;
+const BIG_7 = 7n;
+
+/** Writes `v` (>= 0) at `off`; returns the offset after it. */
+export function writeVarint(buf: Uint8Array, off: number, v: number | bigint): number {
+  if (typeof v === 'bigint') {
+    if (v <= Number.MAX_SAFE_INTEGER) return writeVarint(buf, off, Number(v));
+    while (v >= BIG_80) {
+      buf[off++] = Number(v & BIG_7F) | 0x80;
+      v >>= BIG_7;
+    }
+    buf[off++] = Number(v);
+    return off;
+  }
+  // Perf: 32-bit shifts while they are exact, division above.
+  while (v >= TWO_31) {
+    buf[off++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  while (v >= 0x80) {
+    buf[off++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[off++] = v;
+  return off;
+}
+
+/** Largest magnitude whose zigzag (2|v|) stays an exact number. */
+const ZIGZAG_EXACT = 2 ** 51;
+
+/** Writes the signed `v` zigzag-mapped (0, -1, 1, -2 ... as 0, 1, 2, 3 ...); returns the offset after it. */
+export function writeZigzag(buf: Uint8Array, off: number, v: number | bigint): number {
+  if (typeof v === 'number' && v > -ZIGZAG_EXACT && v < ZIGZAG_EXACT) return writeVarint(buf, off, v < 0 ? -2 * v - 1 : 2 * v);
+  const b = BigInt(v);
+  return writeVarint(buf, off, b < 0n ? -2n * b - 1n : 2n * b);
+}
+
+/** The difference a - b of two exact times, exact: a number when both are small, else a bigint. */
+export function exactDifference(a: number | bigint, b: number | bigint): number | bigint {
+  if (typeof a === 'number' && typeof b === 'number' && a > -ZIGZAG_EXACT && a < ZIGZAG_EXACT && b > -ZIGZAG_EXACT && b < ZIGZAG_EXACT) return a - b;
+  return BigInt(a) - BigInt(b);
+}
+
+/** The inverse of the zigzag map, for a value read as an exact number or a bigint. */
+export function unzigzag(v: number | bigint): number | bigint {
+  if (typeof v === 'number') return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  const r = v & 1n ? -(v + 1n) / 2n : v / 2n;
+  return r >= -Number.MAX_SAFE_INTEGER && r <= Number.MAX_SAFE_INTEGER ? Number(r) : r;
+}

@@ -1,0 +1,157 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { WalkErrorCode, WalkFormatError } from './errors.js';
+import { FrameCursor, FrameDamage } from './frame-cursor.js';
+import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, FILE_HEADER_SIZE, ItemKind } from './layout.js';
+import type { WalkThreadFile } from './walk-folder.js';
+
+/** A directory a resume must read: stacked by the walk (its entry record marked DESCENDED), never finished. */
+export interface PendingDirectory {
+  /** Relative path bytes. */
+  readonly rel: Buffer;
+  readonly ino: number | bigint;
+  /** Its device as recorded; null in a compact walk. */
+  readonly dev: number | bigint | null;
+}
+
+/** One thread file as a resume finds it (FORMAT.md 5.2, 7.5). */
+export interface ThreadFileState {
+  readonly file: WalkThreadFile;
+  /** Bytes of the file up to the end of its last whole, checked block: a resume cuts the rest. */
+  readonly wholeBytes: number;
+  readonly size: number;
+  readonly blocks: number;
+  /** Records in the whole blocks, set-aside ones included, and how many of them are error records. */
+  readonly records: number;
+  readonly errors: number;
+  /** Directories (latin1 keys) with records in this file and no end marker after them here: set aside from now on. */
+  readonly newlySetAside: string[];
+}
+
+/** What the thread files of a format-2 walk say after it stopped (FORMAT.md 7.5): the base of a resume. */
+export interface WalkState {
+  readonly files: ThreadFileState[];
+  /** Every directory whose read finished (latin1 keys of relative paths). */
+  readonly finished: Set<string>;
+  /** Directories stacked and not finished, in file order: what the resume reads. */
+  readonly pending: PendingDirectory[];
+  /** The root's own record (inode, device or null in a compact walk), when a whole block holds it. */
+  readonly root: { ino: number | bigint; dev: number | bigint | null } | null;
+}
+
+const key = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+
+/**
+ * Reads every whole block of every thread file of a walk that stopped and works out
+ * the state FORMAT.md 7.5 describes. A block that fails its checksum or does not
+ * decode anywhere but at a file's cut tail is damage a resume cannot see past: it is
+ * thrown (a resume refuses the walk). `setAside` holds what earlier resumes set aside.
+ */
+export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
+  const finished = new Set<string>();
+  const descended: { file: number; owner: string; rel: Buffer; ino: number | bigint; dev: number | bigint | null }[] = [];
+  const owners: Set<string>[] = [];
+  const ends: Set<string>[] = [];
+  const states: Omit<ThreadFileState, 'newlySetAside'>[] = [];
+  let root: WalkState['root'] = null;
+  files.forEach((file, index) => {
+    const fileOwners = new Set<string>();
+    const fileEnds = new Set<string>();
+    const previous = file.setAside ?? new Set<string>();
+    let records = 0;
+    let errors = 0;
+    let blocks = 0;
+    const extent = forEachWholeBlock(file.path, (payload, recordCount, offset) => {
+      blocks++;
+      records += recordCount;
+      const cursor = new FrameCursor(payload, file.header.fullAttrs, false);
+      let dirKey = '';
+      try {
+        while (cursor.next()) {
+          if (cursor.newDir) dirKey = key(cursor.dir);
+          if (cursor.kind === ItemKind.end) {
+            fileEnds.add(dirKey);
+            continue;
+          }
+          if (cursor.kind === ItemKind.error) errors++;
+          const name = payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength);
+          const rel = Buffer.from(cursor.dir.length === 0 ? name : Buffer.concat([cursor.dir, SLASH, name]));
+          // The root's record belongs to no directory's read.
+          if (cursor.nameLength === 0) {
+            if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };
+            if (cursor.kind === ItemKind.entry && cursor.mark)
+              descended.push({ file: index, owner: '\0root', rel, ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+            continue;
+          }
+          const owner = cursor.kind === ItemKind.error && cursor.mark ? key(rel) : dirKey;
+          if (previous.has(owner)) continue;
+          fileOwners.add(owner);
+          if (cursor.kind === ItemKind.entry && cursor.mark)
+            descended.push({ file: index, owner, rel, ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+        }
+      } catch (err) {
+        if (!(err instanceof FrameDamage)) throw err;
+        throw new WalkFormatError(WalkErrorCode.CORRUPT_RECORD, `record ${records}: ${err.message}`, {
+          file: file.path,
+          offset: offset + BLOCK_HEADER_SIZE + err.offset,
+        });
+      }
+    });
+    for (const dir of fileEnds) finished.add(dir);
+    owners.push(fileOwners);
+    ends.push(fileEnds);
+    states.push({ file, wholeBytes: extent.whole, size: extent.size, blocks, records, errors });
+  });
+  const setAside = owners.map((fileOwners, i) => [...fileOwners].filter((dir) => !ends[i]!.has(dir)));
+  const setAsideSets = setAside.map((dirs) => new Set(dirs));
+  const pending: PendingDirectory[] = [];
+  for (const d of descended) {
+    if (setAsideSets[d.file]!.has(d.owner) || finished.has(key(d.rel))) continue;
+    pending.push({ rel: d.rel, ino: d.ino, dev: d.dev });
+  }
+  return {
+    files: states.map((s, i) => ({ ...s, newlySetAside: setAside[i]! })),
+    finished,
+    pending,
+    root,
+  };
+}
+
+const SLASH = Uint8Array.of(0x2f);
+
+/**
+ * Calls `visit` with each whole block whose checksum holds, in file order; returns the
+ * offset after the last one and the file's size. A block cut by the end of the file
+ * ends the walk through it (a kill's tail); a bad block anywhere before that is thrown.
+ */
+function forEachWholeBlock(path: string, visit: (payload: Buffer, recordCount: number, offset: number) => void): { whole: number; size: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(BLOCK_HEADER_SIZE);
+    let offset = FILE_HEADER_SIZE;
+    for (;;) {
+      if (offset + BLOCK_HEADER_SIZE > size) return { whole: offset, size };
+      readSync(fd, head, 0, BLOCK_HEADER_SIZE, offset);
+      const length = head.readUInt32LE(BlockHeaderOffset.payloadLength);
+      const damaged = (what: string): WalkFormatError => new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, what, { file: path, offset });
+      if (head.readUInt32LE(BlockHeaderOffset.magic) !== BLOCK_MAGIC) {
+        // Zeros where a crash left the file's length without its data read as a cut tail too.
+        if (head.every((b) => b === 0)) return { whole: offset, size };
+        throw damaged('block header is corrupt');
+      }
+      if (offset + BLOCK_HEADER_SIZE + length > size) return { whole: offset, size };
+      const payload = Buffer.allocUnsafe(length);
+      readSync(fd, payload, 0, length, offset + BLOCK_HEADER_SIZE);
+      if (crc32(payload) !== head.readUInt32LE(BlockHeaderOffset.crc32)) {
+        // The last block of a killed walk's file may be torn; one anywhere else is damage.
+        if (offset + BLOCK_HEADER_SIZE + length === size) return { whole: offset, size };
+        throw damaged('block checksum mismatch');
+      }
+      visit(payload, head.readUInt32LE(BlockHeaderOffset.recordCount), offset);
+      offset += BLOCK_HEADER_SIZE + length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

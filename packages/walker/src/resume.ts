@@ -1,0 +1,275 @@
+import { closeSync, lstatSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { openWalk, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
+import { FORMAT_VERSION, readWalkFolder, readWalkState, type PendingDirectory, type WalkState } from '@pwalk-ts/reader/format';
+import type { Ancestor, DirectoryItem } from './directory-item.js';
+import { WalkerError, WalkerErrorCode } from './errors.js';
+import { finishWalk } from './final-manifest.js';
+import { parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
+import type { WorkerSummary } from './work-queue.js';
+
+export interface ResumeOptions {
+  /** The walk folder of the walk to carry on. */
+  readonly out: string;
+  /** Filesystem calls in flight; the walk's own count when not given. */
+  readonly threads?: number;
+}
+
+/** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
+export const RESUME_LOCK = 'resume.lock';
+/** The thread files of one host's walk and of its resumes: `thread_N.bin`, `thread_rK-N.bin`. */
+const SINGLE_HOST_FILE = /^thread_(?:r\d+-)?\d+\.bin$/;
+
+const refuse = (message: string, cause?: unknown): WalkerError => new WalkerError(WalkerErrorCode.RESUME_REFUSED, message, { cause });
+
+/**
+ * Carries a stopped single-host walk of format 2 (killed, interrupted or failed) to its
+ * end, in the same walk folder (FORMAT.md 5.2, 7.5): every record of every directory
+ * the walk finished is kept, every directory it had not finished is read again (its
+ * earlier records set aside), and every directory below them. Rejects with a
+ * RESUME_REFUSED WalkerError, the folder unchanged, when the walk cannot be resumed.
+ * Entries are read as they are now: a directory read again shows what changed since.
+ */
+export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
+  const dir = options.out;
+  const releaseLock = takeLock(dir);
+  try {
+    const begun = await beginResume(dir, options.threads);
+    const run = runWorkers(
+      begun.walk,
+      {
+        seedsRoot: begun.state.root === null,
+        seeds: begun.seeds,
+        alreadyRead: begun.alreadyRead,
+        fileName: (thread) => `thread_r${begun.number}-${thread}.bin`,
+      },
+      (summaries, failure, signal) => endResume(begun, summaries, failure, signal),
+    );
+    void run.result.finally(releaseLock);
+    return run;
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+}
+
+interface BegunResume {
+  readonly walk: Parameters<typeof runWorkers>[0];
+  readonly state: WalkState;
+  readonly number: number;
+  readonly seeds: DirectoryItem[];
+  readonly alreadyRead: string[];
+  /** The earlier files as they are now (cut to their whole blocks). */
+  readonly files: ThreadFileSummary[];
+  readonly kept: WalkManifestInput['totals'];
+}
+
+async function beginResume(dir: string, threads: number | undefined): Promise<BegunResume> {
+  let folder;
+  try {
+    folder = await readWalkFolder(dir, 'throw');
+  } catch (cause) {
+    throw refuse(`cannot resume ${dir}: ${(cause as Error).message}`, cause);
+  }
+  const manifest = folder.manifest;
+  if (manifest === null) throw refuse(`cannot resume ${dir}: it has no manifest (its root and options are unknown)`);
+  if (manifest.status === 'complete') throw refuse(`walk ${dir} is complete: nothing to resume`);
+  const version = Math.min(manifest.formatVersion, ...folder.files.map((f) => f.header.version));
+  if (version !== FORMAT_VERSION) throw refuse(`walk ${dir} is format version ${version}: only walks of format ${FORMAT_VERSION} can be resumed`);
+  const foreign = folder.files.find((f) => !SINGLE_HOST_FILE.test(f.name));
+  if (foreign !== undefined) {
+    throw refuse(`walk ${dir} is a multi-host walk (${foreign.name}): it recovers through its Redis queue, not by resume`);
+  }
+  if (manifest.status === 'running' && manifest.host === hostname() && isAlive(manifest.pid)) {
+    throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
+  }
+  const root = manifest.root.toString();
+  let state: WalkState;
+  try {
+    state = readWalkState(folder.files);
+  } catch (cause) {
+    throw refuse(`cannot resume ${dir}: ${(cause as Error).message}: the walk is damaged, not only cut`, cause);
+  }
+  let rootNow;
+  try {
+    rootNow = lstatSync(root, { bigint: true });
+  } catch (cause) {
+    throw refuse(`cannot resume ${dir}: its root ${root} is gone (${systemErrorText(cause)})`, cause);
+  }
+  if (state.root !== null && (rootNow.ino != state.root.ino || (state.root.dev !== null && rootNow.dev != state.root.dev))) {
+    throw refuse(`cannot resume ${dir}: its root ${root} is another directory or filesystem now (inode or device changed)`);
+  }
+  const settings = parseSettings({
+    root,
+    out: dir,
+    threads: threads ?? manifest.options.threads,
+    compact: manifest.options.compact,
+    exclude: manifest.options.exclude,
+    oneFileSystem: manifest.options.oneFileSystem,
+    snapshots: manifest.options.snapshots,
+    maxDepth: manifest.options.maxDepth ?? undefined,
+  });
+  // From here on the folder changes: the tails the kill cut are dropped, and the manifest says what this resume sets aside.
+  for (const f of state.files) if (f.wholeBytes < f.size) truncateSync(f.file.path, f.wholeBytes);
+  const number = (manifest.resumes?.length ?? 0) + 1;
+  const startTime = Date.now();
+  const running: WalkManifestInput = {
+    ...manifest,
+    pid: process.pid,
+    host: hostname(),
+    endTime: null,
+    status: 'running',
+    message: null,
+    resumes: [
+      ...(manifest.resumes ?? []),
+      {
+        startTime,
+        endTime: null,
+        setAside: state.files
+          .filter((f) => f.newlySetAside.length > 0)
+          .map((f) => ({ file: f.file.name, dirs: f.newlySetAside.map((d) => Buffer.from(d, 'latin1')) })),
+      },
+    ],
+  };
+  try {
+    writeManifest(dir, running, { reserveBytes: 16_384 + 512 * (settings.workers + state.files.length) });
+  } catch (cause) {
+    throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${dir}: ${systemErrorText(cause)}`, { cause });
+  }
+  return {
+    walk: { settings, rootDev: rootNow.dev, walkId: manifest.walkId, startTime, host: hostname(), manifest: running },
+    state,
+    number,
+    seeds: directoryItems(root, state.pending),
+    alreadyRead: frontier(state.finished),
+    files: state.files.map((f) => ({
+      name: f.file.name,
+      thread: f.file.header.thread,
+      host: manifest.files.find((s) => s.name === f.file.name)?.host ?? hostname(),
+      records: f.records,
+      errors: f.errors,
+      blocks: f.blocks,
+      bytes: f.wholeBytes,
+    })),
+    kept: await keptTotals(dir),
+  };
+}
+
+/** The totals of the records the earlier files still give (set-aside ones left out), read as any reader reads them. */
+async function keptTotals(dir: string): Promise<WalkManifestInput['totals']> {
+  const walk = await openWalk(dir, { onCorrupt: 'throw' });
+  const totals = { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n };
+  for await (const batch of walk.recordBatches()) {
+    for (const e of batch) {
+      totals.entries++;
+      if (e.type === 'dir') totals.dirs++;
+      else if (e.type === 'file') totals.files++;
+      totals.bytes += e.size;
+    }
+  }
+  for await (const _ of walk.errors()) totals.errors++;
+  return totals;
+}
+
+function endResume(begun: BegunResume, summaries: (WorkerSummary | null)[], failure: string | null, signal: NodeJS.Signals | null): WalkResult {
+  const done = summaries.filter((s): s is WorkerSummary => s !== null);
+  const totals = { ...begun.kept };
+  for (const s of done) {
+    totals.entries += s.entries;
+    totals.dirs += s.dirs;
+    totals.files += s.files;
+    totals.errors += s.errors;
+    totals.bytes = BigInt(totals.bytes) + s.bytes;
+  }
+  const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
+  const message = status === 'interrupted' ? `interrupted by ${signal}` : failure;
+  const running = begun.walk.manifest;
+  const resumes = [...(running.resumes ?? [])];
+  resumes[resumes.length - 1] = { ...resumes[resumes.length - 1]!, endTime: Date.now() };
+  return finishWalk(begun.walk.settings.out, { ...running, resumes }, { status, message, files: [...begun.files, ...done.map((s) => s.file)], totals, signal });
+}
+
+/**
+ * The directories to read as the walker's work items: the recorded inode, the device
+ * as recorded (or as lstat says now, in a compact walk), and the ancestors (for the
+ * bind-mount loop check) as lstat says now.
+ */
+function directoryItems(root: string, pending: readonly PendingDirectory[]): DirectoryItem[] {
+  const base = root.endsWith('/') ? root : `${root}/`;
+  const ancestors = new Map<string, Ancestor | null>();
+  const statOf = (rel: Buffer): { ino: number | bigint; dev: number | bigint } | null => {
+    try {
+      return lstatSync(rel.length === 0 ? root : Buffer.concat([Buffer.from(base), rel]), { bigint: true });
+    } catch {
+      return null;
+    }
+  };
+  const ancestorOf = (rel: Buffer): Ancestor | null => {
+    const k = rel.toString('latin1');
+    if (ancestors.has(k)) return ancestors.get(k)!;
+    const st = statOf(rel);
+    const slash = rel.lastIndexOf(0x2f);
+    const up = rel.length === 0 ? null : ancestorOf(slash < 0 ? Buffer.alloc(0) : rel.subarray(0, slash));
+    const a = st === null ? up : { ino: st.ino, dev: st.dev, up };
+    ancestors.set(k, a);
+    return a;
+  };
+  return pending.map((p) => {
+    const slash = p.rel.lastIndexOf(0x2f);
+    const parent = p.rel.length === 0 ? null : ancestorOf(slash < 0 ? Buffer.alloc(0) : p.rel.subarray(0, slash));
+    const depth = p.rel.length === 0 ? 0 : p.rel.filter((b) => b === 0x2f).length + 1;
+    return { rel: p.rel, ino: p.ino, dev: p.dev ?? statOf(p.rel)?.dev ?? 0, depth, up: parent };
+  });
+}
+
+/**
+ * The finished directories a resume could come upon: those whose parent is not
+ * finished (a directory read again lists them). A finished directory below a finished
+ * one is never listed again.
+ */
+function frontier(finished: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const d of finished) {
+    if (d === '') continue;
+    const slash = d.lastIndexOf('/');
+    if (!finished.has(slash < 0 ? '' : d.slice(0, slash))) out.push(d);
+  }
+  return out;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Takes the walk folder's resume lock, or refuses; returns its release. A lock whose process is gone is taken over. */
+function takeLock(dir: string): () => void {
+  const path = join(dir, RESUME_LOCK);
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, 'wx', 0o644);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw refuse(`cannot resume ${dir}: not a walk folder`, cause);
+      if (code !== 'EEXIST' || attempt > 0) throw refuse(`cannot resume ${dir}: cannot take its lock ${path}: ${systemErrorText(cause)}`, cause);
+      const [pid, host] = readFileSync(path, 'utf8').trim().split(' ');
+      if (host === hostname() && isAlive(Number(pid))) throw refuse(`walk ${dir} is being resumed already (pid ${pid})`);
+      rmSync(path, { force: true });
+      continue;
+    }
+    writeSync(fd, `${process.pid} ${hostname()}\n`);
+    closeSync(fd);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      rmSync(path, { force: true });
+    };
+  }
+}
