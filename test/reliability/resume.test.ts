@@ -1,0 +1,314 @@
+// pwalk-ts resume (README "Resuming a walk", FORMAT.md 5.2 and 7.5): a walk killed
+// (SIGKILL at many points, at 1, 2 and 8 threads), interrupted (SIGINT), or cut short
+// (a thread file cut at every block boundary and inside every block) and then resumed
+// holds exactly the records of the tree: every entry once, every field as the ground
+// truth (Python os.lstat) says, and every directory read exactly once over the walk
+// and its resumes (each has one end marker in all the walk's files: a finished
+// directory is never read again). A resume that is itself killed is resumed again;
+// entries made and removed between the kill and the resume are read as they are at
+// resume time. Every refusal is one line, exit 2, and leaves the folder as it was.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readManifest, writeManifest } from '@pwalk-ts/reader';
+import { FrameCursor, ItemKind } from '@pwalk-ts/reader/format';
+import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
+import { CLI, REPO, runCli } from '../helpers/run-cli.js';
+import { buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
+
+/** Each directory's open waits this long by default (the walker's test knob, in ms), so a kill lands mid-walk. */
+const PAUSE_MS = 8;
+
+let base: string;
+let tree: string;
+let truth: Rec[];
+let wholeBytes: number;
+
+function threadFiles(out: string): string[] {
+  return existsSync(out) ? readdirSync(out).filter((n) => /^thread_.*\.bin$/.test(n)) : [];
+}
+
+function threadBytes(out: string): number {
+  return threadFiles(out).reduce((sum, n) => sum + statSync(join(out, n)).size, 0);
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** Runs `node ...argv` with the pause knob and sends `signal` once `ready()` holds (polled every 10 ms). */
+function runUntil(argv: string[], ready: () => boolean, signal: NodeJS.Signals = 'SIGKILL', pauseMs = PAUSE_MS): Promise<Exit> {
+  return new Promise((resolvePromise, reject) => {
+    const env = { ...process.env, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) };
+    const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      child.kill(signal);
+    }, 10);
+    child.on('error', reject);
+    child.on('exit', (code, sig) => {
+      clearInterval(poll);
+      resolvePromise({ code, signal: sig, stderr });
+    });
+  });
+}
+
+/** A walk through the SDK with 4 KiB blocks (several on disk when the kill lands), killed once its files hold `bytes`. */
+function killedWalk(out: string, threads: number, bytes: number, engine = 'auto', root = tree): Promise<Exit> {
+  const script = `import { startWalk } from '@pwalk-ts/walker';
+    await startWalk({ root: ${JSON.stringify(root)}, out: ${JSON.stringify(out)}, threads: ${threads}, engine: '${engine}', blockCapacity: 4096 }).result;`;
+  // The async engine opens several directories at once: a longer pause keeps the walk as long.
+  return runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', engine === 'async' ? 5 * PAUSE_MS : PAUSE_MS);
+}
+
+/** How many end markers each directory has over all the walk's files (FORMAT.md 7.5). */
+function endMarkers(out: string): Map<string, number> {
+  const ends = new Map<string, number>();
+  for (const name of threadFiles(out)) {
+    const bytes = readFileSync(join(out, name));
+    const fullAttrs = (bytes.readUInt32LE(12) & 1) === 1;
+    for (let at = 64; at + 16 <= bytes.length;) {
+      const length = bytes.readUInt32LE(at + 4);
+      const cursor = new FrameCursor(bytes.subarray(at + 16, at + 16 + length), fullAttrs, false);
+      while (cursor.next()) {
+        if (cursor.kind !== ItemKind.end) continue;
+        const dir = Buffer.from(cursor.dir).toString('latin1');
+        ends.set(dir, (ends.get(dir) ?? 0) + 1);
+      }
+      at += 16 + length;
+    }
+  }
+  return ends;
+}
+
+/** The walk's records, sorted, checked against `expected` field by field. */
+async function expectRecords(out: string, expected: readonly Rec[]): Promise<void> {
+  const cat = await runCli(['cat', out, '--sort', 'path']);
+  expect(cat.code, cat.stderr).toBe(0);
+  const problems: string[] = [];
+  const got = cliEntries(cat.stdout, problems);
+  expect(problems).toEqual([]);
+  expect(diffRecords(got, expected)).toEqual([]);
+}
+
+/** Every directory of the tree read once over the walk and its resumes. */
+function expectEachDirectoryReadOnce(out: string, expected: readonly Rec[]): void {
+  const rel = (r: Rec): string => (r.pathBytes.length === Buffer.byteLength(tree) ? '' : r.pathBytes.subarray(Buffer.byteLength(tree) + 1).toString('latin1'));
+  const ends = endMarkers(out);
+  const dirs = expected.filter((r) => r.type === 'dir').map(rel);
+  expect(dirs.filter((d) => ends.get(d) !== 1).map((d) => `${d || '(root)'}: ${ends.get(d) ?? 0} end markers`)).toEqual([]);
+  expect(ends.size).toBe(dirs.length);
+}
+
+async function resumeOk(out: string, extra: string[] = []): Promise<void> {
+  const r = await runCli(['resume', out, '--quiet', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+  expect(readManifest(out).status).toBe('complete');
+}
+
+beforeAll(async () => {
+  base = makeTempBase('resume');
+  tree = join(base, 'tree');
+  buildWideTree(tree, 9, 10);
+  mkdirSync(join(tree, 'empty'));
+  settleAtimes(tree);
+  truth = groundTruth(tree).entries;
+  const whole = join(base, 'whole');
+  const r = await runCli([tree, '--out', whole, '--threads', '1', '--quiet']);
+  expect(r.code, r.stderr).toBe(0);
+  wholeBytes = threadBytes(whole);
+}, 60_000);
+afterAll(() => removeTempBase(base));
+
+describe('resume after SIGKILL', () => {
+  const cases: [threads: number, engine: string, fraction: number][] = [
+    [1, 'auto', 0.1],
+    [1, 'auto', 0.5],
+    [1, 'auto', 0.9],
+    [2, 'auto', 0.3],
+    [2, 'auto', 0.7],
+    [8, 'async', 0.3],
+    [8, 'async', 0.7],
+  ];
+  it.each(cases)('--threads %i (%s engine), killed at %f of the walk: the tree exactly, every directory read once', async (threads, engine, fraction) => {
+    const out = join(base, `kill-${threads}-${fraction}`);
+    const killed = await killedWalk(out, threads, 64 + Math.floor(wholeBytes * fraction), engine);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(readManifest(out).status).toBe('running');
+    await resumeOk(out);
+    await expectRecords(out, truth);
+    expectEachDirectoryReadOnce(out, truth);
+  });
+});
+
+describe('resume after SIGINT, and a resume killed and resumed again', () => {
+  it('an interrupted walk (exit 130) is resumed to the tree exactly', async () => {
+    const out = join(base, 'sigint');
+    // The CLI writes 1 MiB blocks, all at the end here: the signal comes 400 ms into a walk of about 2 s.
+    let seen = 0;
+    const ready = (): boolean => existsSync(join(out, 'manifest.msgpack')) && Date.now() - (seen ||= Date.now()) > 400;
+    const stopped = await runUntil([CLI, tree, '--out', out, '--threads', '2', '--quiet'], ready, 'SIGINT', 5 * PAUSE_MS);
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(readManifest(out).status).toBe('interrupted');
+    await resumeOk(out);
+    await expectRecords(out, truth);
+    expectEachDirectoryReadOnce(out, truth);
+    const resumes = readManifest(out).resumes!;
+    expect(resumes).toHaveLength(1);
+    expect(resumes[0]!.endTime).toBeGreaterThanOrEqual(resumes[0]!.startTime);
+  });
+
+  it('a resume killed mid-way is resumed again', async () => {
+    const out = join(base, 'twice');
+    await killedWalk(out, 1, 64 + Math.floor(wholeBytes * 0.3));
+    const before = threadBytes(out);
+    const killed = await runUntil([CLI, 'resume', out, '--quiet'], () => threadBytes(out) > before + 4096);
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(readManifest(out).status).toBe('running');
+    await resumeOk(out);
+    expect(readManifest(out).resumes).toHaveLength(2);
+    await expectRecords(out, truth);
+    expectEachDirectoryReadOnce(out, truth);
+  });
+});
+
+describe('resume of a thread file cut anywhere', () => {
+  it('cut at every block boundary, inside every block and inside a record: the tree exactly', async () => {
+    // Block boundaries of the one thread file, 4 KiB blocks: the walk is run again with them.
+    const small = join(base, 'small-blocks');
+    const script = `import { startWalk } from '@pwalk-ts/walker';
+      await startWalk({ root: ${JSON.stringify(tree)}, out: ${JSON.stringify(small)}, threads: 1, blockCapacity: 4096 }).result;`;
+    await runUntil(['--input-type=module', '-e', script], () => false);
+    const bytes = readFileSync(join(small, 'thread_0.bin'));
+    const cuts: number[] = [];
+    for (let at = 64, block = 0; at < bytes.length; block++) {
+      const length = bytes.readUInt32LE(at + 4);
+      // Each block boundary, and inside each block: in its first item's fields, or halfway.
+      cuts.push(at, block % 2 === 0 ? at + 16 + 3 : at + 16 + Math.floor(length / 2));
+      at += 16 + length;
+    }
+    expect(cuts.length).toBeGreaterThan(9);
+    const manifest = readManifest(small);
+    for (const cut of cuts) {
+      const out = join(base, `cut-${cut}`);
+      cpSync(small, out, { recursive: true });
+      truncateSync(join(out, 'thread_0.bin'), cut);
+      // The walker killed before its end: the running manifest (its pid is gone).
+      writeManifest(out, { ...manifest, status: 'running', endTime: null, files: [], totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n } });
+      await resumeOk(out);
+      await expectRecords(out, truth);
+      expectEachDirectoryReadOnce(out, truth);
+      rmSync(out, { recursive: true });
+    }
+  }, 120_000);
+});
+
+describe('entries changed between the kill and the resume', () => {
+  it('directories read again show what is there now', async () => {
+    const src = join(base, 'changing');
+    cpSync(tree, src, { recursive: true });
+    settleAtimes(src);
+    const out = join(base, 'changed');
+    await killedWalk(out, 1, 64 + Math.floor(wholeBytes * 0.4), 'auto', src);
+    // A directory the killed walk had not read: one made, one file removed, one file made.
+    const finished = endMarkers(out);
+    const unread = readdirSync(src).find((a) => a !== 'empty' && !finished.has(a) && readdirSync(join(src, a)).every((b) => !finished.has(`${a}/${b}`)))!;
+    expect(unread, 'the kill left a top directory unread').toBeDefined();
+    rmSync(join(src, unread, 'b0', 'f0'));
+    mkdirSync(join(src, unread, 'new-dir'));
+    writeFileSync(join(src, unread, 'new-dir', 'new-file'), 'new');
+    settleAtimes(src);
+    await resumeOk(out);
+    const now = groundTruth(src).entries;
+    expect(now.some((r) => r.pathBytes.toString().endsWith('new-dir/new-file'))).toBe(true);
+    const cat = await runCli(['cat', out, '--sort', 'path']);
+    const problems: string[] = [];
+    const got = cliEntries(cat.stdout, problems);
+    expect(problems).toEqual([]);
+    // The changed directory's own record is in its parent's listing, which the killed walk had finished: it
+    // keeps the times and link count read then (README: a resume keeps what finished directories recorded).
+    const changed = Buffer.from(join(src, unread));
+    const others = (recs: Rec[]): Rec[] => recs.filter((r) => !r.pathBytes.equals(changed));
+    expect(got.filter((r) => r.pathBytes.equals(changed))).toHaveLength(1);
+    expect(diffRecords(others(got), others(now))).toEqual([]);
+  });
+});
+
+describe('refusals: one line, exit 2, the folder unchanged', () => {
+  /** Every file of a folder with its bytes. */
+  const snapshot = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n)).toString('base64')]));
+
+  async function expectRefused(out: string, pattern: RegExp, args: string[] = []): Promise<void> {
+    const before = existsSync(out) ? snapshot(out) : null;
+    const r = await runCli(['resume', out, ...args]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^pwalk-ts: ${pattern.source}\\n$`));
+    if (before !== null) expect(snapshot(out)).toEqual(before);
+  }
+
+  it('a complete walk', async () => {
+    await expectRefused(join(base, 'whole'), /walk \S+ is complete: nothing to resume/);
+  });
+
+  it('a walk of format 1', async () => {
+    const out = join(base, 'format1');
+    cpSync(join(REPO, 'test/fixtures/format1/walk'), out, { recursive: true });
+    writeManifest(out, { ...readManifest(out), status: 'running', endTime: null });
+    await expectRefused(out, /walk \S+ is format version 1: only walks of format 2 can be resumed/);
+  });
+
+  it('a changed option', async () => {
+    const out = join(base, 'option');
+    await killedWalk(out, 1, 64 + 4096);
+    await expectRefused(out, /unknown flag --max-depth/, ['--max-depth', '2']);
+    await expectRefused(out, /unknown flag --exclude/, ['--exclude', 'a1']);
+  });
+
+  it('a root that is gone, or another directory now', async () => {
+    const src = join(base, 'moving');
+    cpSync(tree, src, { recursive: true });
+    const out = join(base, 'moved');
+    await killedWalk(out, 1, 64 + 4096, 'auto', src);
+    renameSync(src, `${src}.away`);
+    await expectRefused(out, /cannot resume \S+: its root \S+ is gone \(.*ENOENT.*\)/);
+    mkdirSync(src);
+    await expectRefused(out, /cannot resume \S+: its root \S+ is another directory or filesystem now \(inode or device changed\)/);
+    rmSync(src, { recursive: true });
+    renameSync(`${src}.away`, src);
+    await resumeOk(out);
+  });
+
+  it('a walk still running, and a walk being resumed already', async () => {
+    const out = join(base, 'busy');
+    const slow = { ...process.env, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: '30' };
+    const until = (test: () => boolean): Promise<void> =>
+      new Promise((res) => {
+        const poll = setInterval(() => test() && (clearInterval(poll), res()), 10);
+      });
+    const walker = spawn(process.execPath, [CLI, tree, '--out', out, '--threads', '1', '--quiet'], { cwd: REPO, env: slow });
+    const walkerExited = new Promise((res) => walker.on('exit', res));
+    await until(() => existsSync(join(out, 'manifest.msgpack')) && threadBytes(out) >= 64);
+    await expectRefused(out, new RegExp(`walk \\S+ is still running as pid ${walker.pid}: stop it first`));
+    walker.kill('SIGKILL');
+    await walkerExited;
+    // Now a resume runs (slowly), and a second one is refused meanwhile.
+    const first = spawn(process.execPath, [CLI, 'resume', out, '--quiet'], { cwd: REPO, env: slow });
+    const firstExited = new Promise((res) => first.on('exit', res));
+    await until(() => existsSync(join(out, 'resume.lock')) && readManifest(out).pid === first.pid);
+    const second = await runCli(['resume', out]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/^pwalk-ts: walk \S+ is being resumed already \(pid \d+\)\n$/);
+    expect(readFileSync(join(out, 'resume.lock'), 'utf8')).toBe(`${first.pid} ${hostname()}\n`);
+    await firstExited;
+    expect(readManifest(out).status).toBe('complete');
+    expect(existsSync(join(out, 'resume.lock'))).toBe(false);
+    await expectRecords(out, truth);
+  });
+});
