@@ -1,8 +1,8 @@
 import { closeSync, lstatSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { openWalk, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
-import { FORMAT_VERSION, readWalkFolder, readWalkState, type PendingDirectory, type WalkState } from '@pwalk-ts/reader/format';
+import { RootPath, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
+import { FORMAT_VERSION, readThreadFile, readWalkFolder, readWalkState, type PendingDirectory, type WalkState } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { finishWalk } from './final-manifest.js';
@@ -137,39 +137,50 @@ async function beginResume(dir: string, threads: number | undefined): Promise<Be
   } catch (cause) {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot write to ${dir}: ${systemErrorText(cause)}`, { cause });
   }
+  const kept = await keptRecords(manifest.root, state);
   return {
     walk: { settings, rootDev: rootNow.dev, walkId: manifest.walkId, startTime, host: hostname(), manifest: running },
     state,
     number,
     seeds: directoryItems(root, state.pending),
     alreadyRead: frontier(state.finished),
-    files: state.files.map((f) => ({
+    files: state.files.map((f, i) => ({
       name: f.file.name,
       thread: f.file.header.thread,
       host: manifest.files.find((s) => s.name === f.file.name)?.host ?? hostname(),
-      records: f.records,
-      errors: f.errors,
+      records: kept.perFile[i]!.records,
+      errors: kept.perFile[i]!.errors,
       blocks: f.blocks,
       bytes: f.wholeBytes,
     })),
-    kept: await keptTotals(dir),
+    kept: kept.totals,
   };
 }
 
-/** The totals of the records the earlier files still give (set-aside ones left out), read as any reader reads them. */
-async function keptTotals(dir: string): Promise<WalkManifestInput['totals']> {
-  const walk = await openWalk(dir, { onCorrupt: 'throw' });
+/**
+ * What the earlier files still give, set-aside records left out, read as any reader reads
+ * them: the walk's totals so far, and each file's records and error records (FORMAT.md 5.2).
+ */
+async function keptRecords(root: Buffer, state: WalkState): Promise<{ totals: WalkManifestInput['totals']; perFile: { records: number; errors: number }[] }> {
   const totals = { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n };
-  for await (const batch of walk.recordBatches()) {
-    for (const e of batch) {
-      totals.entries++;
-      if (e.type === 'dir') totals.dirs++;
-      else if (e.type === 'file') totals.files++;
-      totals.bytes += e.size;
+  const perFile: { records: number; errors: number }[] = [];
+  for (const f of state.files) {
+    const setAside = new Set([...(f.file.setAside ?? []), ...f.newlySetAside]);
+    const kept = { records: 0, errors: 0 };
+    for await (const block of readThreadFile(f.file.path, new RootPath(root), { onCorrupt: 'throw', problems: [], setAside })) {
+      for (const e of block.entries) {
+        totals.entries++;
+        if (e.type === 'dir') totals.dirs++;
+        else if (e.type === 'file') totals.files++;
+        totals.bytes += e.size;
+      }
+      totals.errors += block.errors.length;
+      kept.records += block.entries.length + block.errors.length;
+      kept.errors += block.errors.length;
     }
+    perFile.push(kept);
   }
-  for await (const _ of walk.errors()) totals.errors++;
-  return totals;
+  return { totals, perFile };
 }
 
 function endResume(begun: BegunResume, summaries: (WorkerSummary | null)[], failure: string | null, signal: NodeJS.Signals | null): WalkResult {

@@ -43,7 +43,15 @@ function toJson(walk: Walk, v: Verification | null): Record<string, unknown> {
   return {
     dir: walk.dir,
     status: walk.status,
-    manifest: m === null ? null : { ...m, root: m.root.toString('utf8'), rootAbsolute: m.rootAbsolute.toString('utf8') },
+    manifest:
+      m === null
+        ? null
+        : {
+            ...m,
+            root: m.root.toString('utf8'),
+            rootAbsolute: m.rootAbsolute.toString('utf8'),
+            resumes: m.resumes?.map((r) => ({ ...r, setAside: r.setAside.map((a) => ({ file: a.file, dirs: a.dirs.map((d) => d.toString('utf8')) })) })),
+          },
     files: walk.files.map((f) => ({ name: f.name, thread: f.header.thread, fullAttrs: f.header.fullAttrs })),
     verified:
       v === null
@@ -70,6 +78,12 @@ function toText(walk: Walk, v: Verification | null): string {
       `size      ${humanBytes(m.totals.bytes)} (${m.totals.bytes} bytes)`,
       `errors    ${humanCount(m.totals.errors)}`,
     );
+    for (const r of m.resumes ?? []) {
+      const dirs = r.setAside.reduce((n, a) => n + a.dirs.length, 0);
+      lines.push(
+        `resumed   ${new Date(r.startTime).toISOString()}, took ${r.endTime === null ? 'unfinished' : humanDuration(r.endTime - r.startTime)}; ${humanCount(dirs)} unfinished dirs read again`,
+      );
+    }
     if (m.message !== null) lines.push(`message   ${m.message}`);
   } else {
     lines.push('manifest  none: missing or set aside (below)');

@@ -21,9 +21,6 @@ export interface ThreadFileState {
   readonly wholeBytes: number;
   readonly size: number;
   readonly blocks: number;
-  /** Records in the whole blocks, set-aside ones included, and how many of them are error records. */
-  readonly records: number;
-  readonly errors: number;
   /** Directories (latin1 keys) with records in this file and no end marker after them here: set aside from now on. */
   readonly newlySetAside: string[];
 }
@@ -59,7 +56,6 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
     const fileEnds = new Set<string>();
     const previous = file.setAside ?? new Set<string>();
     let records = 0;
-    let errors = 0;
     let blocks = 0;
     const extent = forEachWholeBlock(file.path, (payload, recordCount, offset) => {
       blocks++;
@@ -73,7 +69,6 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
             fileEnds.add(dirKey);
             continue;
           }
-          if (cursor.kind === ItemKind.error) errors++;
           const name = payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength);
           const rel = Buffer.from(cursor.dir.length === 0 ? name : Buffer.concat([cursor.dir, SLASH, name]));
           // The root's record belongs to no directory's read.
@@ -100,7 +95,7 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
     for (const dir of fileEnds) finished.add(dir);
     owners.push(fileOwners);
     ends.push(fileEnds);
-    states.push({ file, wholeBytes: extent.whole, size: extent.size, blocks, records, errors });
+    states.push({ file, wholeBytes: extent.whole, size: extent.size, blocks });
   });
   const setAside = owners.map((fileOwners, i) => [...fileOwners].filter((dir) => !ends[i]!.has(dir)));
   const setAsideSets = setAside.map((dirs) => new Set(dirs));
