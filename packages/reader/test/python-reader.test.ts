@@ -39,7 +39,16 @@ import {
   Syscall,
   encodeFileHeader,
 } from '../src/format/index.js';
-import { newWalkId, openWalk, writeManifest, WalkFormatError, type WalkEntry, type WalkEntryError, type WalkManifestInput } from '../src/index.js';
+import {
+  newWalkId,
+  openWalk,
+  writeManifest,
+  readManifest,
+  WalkFormatError,
+  type WalkEntry,
+  type WalkEntryError,
+  type WalkManifestInput,
+} from '../src/index.js';
 import { startWalk } from '../../walker/dist/index.js';
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'tools', 'read_walk.py');
@@ -480,6 +489,77 @@ describe('a real walk of an awkward tree', () => {
     expect([s1!.fatal, s2!.fatal]).toEqual(['PWALK_BAD_HEADER', 'PWALK_BAD_HEADER']);
     expect(empty!.fatal).toBe('PWALK_NOT_A_WALK');
     expect(badName!.fatal).toBe('PWALK_BAD_MANIFEST');
+  });
+
+  it('format 2 cut at many offsets and with one bit flipped: the same whole records, the same problems', async () => {
+    const t0 = readFileSync(join(outs.full!, 'thread_0.bin'));
+    const t1 = readFileSync(join(outs.full!, 'thread_1.bin'));
+    const manifest = readFileSync(join(outs.full!, MANIFEST));
+    expect(t0.readUInt16LE(8)).toBe(2);
+    const cases: { dir: string; mode: 'throw' | 'skip' }[] = [];
+    let n = 0;
+    const starts = blockStarts(t0);
+    expect(starts.length).toBeGreaterThan(1);
+    const cuts = new Set<number>();
+    for (const b of starts) for (const d of [1, 16, 17, 19, 40]) cuts.add(b + d);
+    for (const c of sample(10, t0.length, 3)) cuts.add(c);
+    for (const cut of [...cuts].filter((c) => c < t0.length)) {
+      const withManifest = n % 2 === 0;
+      cases.push({
+        dir: folder(`f2-cut-${n++}`, { 'thread_0.bin': t0.subarray(0, cut), 'thread_1.bin': t1 }, withManifest ? manifest : null),
+        mode: withManifest ? 'throw' : 'skip',
+      });
+    }
+    for (const at of [...sample(16, t0.length - FILE_HEADER_SIZE, 11), ...starts.map((b) => b - FILE_HEADER_SIZE + 16)]) {
+      const bytes = Buffer.from(t0);
+      bytes[FILE_HEADER_SIZE + at]! ^= 1 << (at % 8);
+      cases.push({ dir: folder(`f2-flip-${n++}`, { 'thread_0.bin': bytes, 'thread_1.bin': t1 }, manifest), mode: n % 2 ? 'throw' : 'skip' });
+    }
+    const results = await crossCheckAll(cases);
+    const codes = new Set(results.flatMap((r) => [r.fatal, ...r.problems.map((p) => p.split(' ')[0])]));
+    for (const code of ['PWALK_CORRUPT_BLOCK', 'PWALK_TRUNCATED']) expect(codes, code).toContain(code);
+  });
+
+  it('format 2: records a resume set aside (FORMAT.md 7.6) are left out by both readers alike', async () => {
+    const full = await readTs(outs.full!, 'throw');
+    const dirs = full.entries.filter((e) => e.type === 'dir' && e.relativePathBase64 !== '').map((e) => Buffer.from(String(e.relativePathBase64), 'base64'));
+    const dir = folder(
+      'f2-set-aside',
+      {
+        'thread_0.bin': readFileSync(join(outs.full!, 'thread_0.bin')),
+        'thread_1.bin': readFileSync(join(outs.full!, 'thread_1.bin')),
+      },
+      null,
+    );
+    const setAside = [dirs[0]!, dirs[dirs.length - 1]!, Buffer.alloc(0)];
+    const base = readManifest(outs.full!);
+    writeManifest(dir, {
+      ...base,
+      status: 'running',
+      endTime: null,
+      resumes: [
+        {
+          startTime: 1,
+          endTime: 2,
+          setAside: [
+            { file: 'thread_0.bin', dirs: setAside },
+            { file: 'thread_1.bin', dirs: setAside },
+          ],
+        },
+      ],
+    });
+    const [aside] = await crossCheckAll([{ dir, mode: 'throw' }]);
+    const parentOf = (rel: Buffer): string => {
+      const slash = rel.lastIndexOf(0x2f);
+      return (slash < 0 ? Buffer.alloc(0) : rel.subarray(0, slash)).toString('latin1');
+    };
+    const keys = new Set(setAside.map((d) => d.toString('latin1')));
+    const kept = full.entries.filter((e) => {
+      const rel = Buffer.from(String(e.relativePathBase64), 'base64');
+      return rel.length === 0 || !keys.has(parentOf(rel));
+    });
+    expect(kept.length).toBeLessThan(full.entries.length);
+    expect(aside!.entries.length).toBe(kept.length);
   });
 });
 
