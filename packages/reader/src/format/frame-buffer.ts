@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, DEFAULT_BLOCK_CAPACITY, ItemKind, ItemTag, MAX_ERROR_CODE_LENGTH, SameAttr } from './layout.js';
-import { appendStats, type BlockSink, type FieldsWriter, type RecordBuffer } from './record-buffer.js';
+import { appendStats, SHORT_COPY, type BlockSink, type FieldsWriter, type RecordBuffer } from './record-buffer.js';
 import { exactDifference, MAX_VARINT_BYTES, writeVarint, writeZigzag } from './varint.js';
 
 const EMPTY = new Uint8Array(0);
@@ -236,6 +236,10 @@ export class FrameBuffer implements FieldsWriter {
     if (typeof name !== 'string') {
       const n = nameTo - nameFrom;
       off = writeVarint(buf, off, n);
+      if (n <= SHORT_COPY) {
+        for (let i = nameFrom; i < nameTo; i++) buf[off++] = name[i]!;
+        return off;
+      }
       buf.set(nameFrom === 0 && nameTo === name.length ? name : name.subarray(nameFrom, nameTo), off);
       return off + n;
     }

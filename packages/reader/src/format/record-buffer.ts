@@ -22,7 +22,7 @@ import { exactSeconds, floorDivNs, floorSecondsFromMs } from './time.js';
 
 const EMPTY = new Uint8Array(0);
 /** Names up to this many bytes are copied by a loop: cheaper than making a subarray for set(). */
-const SHORT_COPY = 48;
+export const SHORT_COPY = 48;
 
 /** Whole seconds of an entry's three times, exact (the walker's re-stat of times Node's lstat cannot give). */
 export interface StatSeconds {
