@@ -88,7 +88,7 @@ describe.each(['walk', 'walk-compact'])('format-1 fixture %s', (walk) => {
     const cat = parseNdjson(expected(walk, 'cat.ndjson'))
       .map(
         (e) =>
-          `${e.pathBase64 === undefined ? Buffer.from(e.path as string).toString('latin1') : Buffer.from(e.pathBase64 as string, 'base64').toString('latin1')}:${e.inode}`,
+          `${e.pathBase64 === undefined ? Buffer.from(e.path as string).toString('latin1') : Buffer.from(e.pathBase64 as string, 'base64').toString('latin1')}:${String(e.inode)}`,
       )
       .sort();
     expect(python).toEqual(cat);

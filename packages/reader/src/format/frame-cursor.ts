@@ -5,12 +5,15 @@ const EMPTY = new Uint8Array(0);
 const TWO_64 = 1n << 64n;
 
 /** Why a format-2 payload cannot be read on: the item at `offset` is malformed, or (`pastEnd`) runs past the payload. */
-export class FrameDamage {
+export class FrameDamage extends Error {
+  override readonly name = 'FrameDamage';
   constructor(
-    readonly message: string,
+    message: string,
     readonly offset: number,
     readonly pastEnd: boolean,
-  ) {}
+  ) {
+    super(message);
+  }
 }
 
 /**
