@@ -296,13 +296,14 @@ describe('pwalk-ts report --json', () => {
   });
 
   it('a damaged walk (a block whose checksum fails): report, du, usage, largest and diff give what the other blocks hold, one line, exit 1', async () => {
-    // One thread, depth first, names sorted: the root, x, x/'s 13 000 files, then the
-    // records of x/zz (the 13 003rd) and of its only entry x/zz/deep, then deep's 13 000
-    // files. The block that holds zz's record is damaged; the blocks after it hold more of
-    // deep's files, under two directories without a record.
+    // One thread, depth first, names sorted: the root, x, x/'s 20 000 files, then the
+    // records of x/zz (the 20 003rd) and of its only entry x/zz/deep, then deep's 20 000
+    // files (names long enough that a 1 MiB block of format 2 holds about 15 000 of these
+    // records). The block that holds zz's record is damaged; the blocks after it hold more
+    // of deep's files, under two directories without a record.
     const dmgTree = join(base, 'dmg-tree');
     py(
-      `import os,sys\nfor d,n in (('x',13000),('x/zz',0),('x/zz/deep',13000)):\n  p=os.path.join(sys.argv[1],d); os.makedirs(p)\n  for i in range(n):\n    with open(os.path.join(p,'f%05d'%i),'wb') as f: f.write(b'y'*(i%7))`,
+      `import os,sys\nfor d,n in (('x',20000),('x/zz',0),('x/zz/deep',20000)):\n  p=os.path.join(sys.argv[1],d); os.makedirs(p)\n  for i in range(n):\n    with open(os.path.join(p,'f%05d-a-name-long-enough-to-fill-blocks-sooner.dat'%i),'wb') as f: f.write(b'y'*(i%7))`,
       dmgTree,
     );
     const full = join(base, 'dmg-full');
@@ -314,11 +315,12 @@ describe('pwalk-ts report --json', () => {
     // FORMAT.md 2.2: the file header is 64 bytes, a block header 16 (payloadLength at +4, recordCount at +8).
     let at = 64;
     let before = 0;
-    while (before + bytes.readUInt32LE(at + 8) <= 13_002) {
+    while (before + bytes.readUInt32LE(at + 8) <= 20_002) {
       before += bytes.readUInt32LE(at + 8);
       at += 16 + bytes.readUInt32LE(at + 4);
     }
-    expect(before + bytes.readUInt32LE(at + 8)).toBeLessThan(26_004);
+    expect(before + bytes.readUInt32LE(at + 8)).toBeLessThan(40_004);
+    expect(before).toBeGreaterThan(0);
     bytes[at + 16 + 100] = bytes[at + 16 + 100]! ^ 0xff;
     writeFileSync(file, bytes);
 

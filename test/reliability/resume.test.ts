@@ -213,7 +213,8 @@ describe('resume of a thread file cut anywhere', () => {
 describe('entries changed between the kill and the resume', () => {
   it('directories read again show what is there now', async () => {
     const src = join(base, 'changing');
-    cpSync(tree, src, { recursive: true });
+    // A tree of its own: copying `tree` would read its files and move their atimes.
+    buildWideTree(src, 9, 10);
     settleAtimes(src);
     const out = join(base, 'changed');
     await killedWalk(out, 1, 64 + Math.floor(wholeBytes * 0.4), 'auto', src);
@@ -273,7 +274,8 @@ describe('refusals: one line, exit 2, the folder unchanged', () => {
 
   it('a root that is gone, or another directory now', async () => {
     const src = join(base, 'moving');
-    cpSync(tree, src, { recursive: true });
+    // A tree of its own: copying `tree` would read its files and move their atimes.
+    buildWideTree(src, 9, 10);
     const out = join(base, 'moved');
     await killedWalk(out, 1, 64 + 4096, 'auto', src);
     renameSync(src, `${src}.away`);

@@ -13,6 +13,8 @@ const BIG_7 = 7n;
 /** Writes `v` (>= 0) at `off`; returns the offset after it. */
 export function writeVarint(buf: Uint8Array, off: number, v: number | bigint): number {
   if (typeof v === 'bigint') {
+    // Node's bigint lstat gives an inode or device past 2^63 as a negative number: its 64-bit two's complement is the value.
+    if (v < 0n) v = BigInt.asUintN(64, v);
     if (v <= Number.MAX_SAFE_INTEGER) return writeVarint(buf, off, Number(v));
     while (v >= BIG_80) {
       buf[off++] = Number(v & BIG_7F) | 0x80;
