@@ -169,7 +169,10 @@ describe('resume after SIGINT, and a resume killed and resumed again', () => {
     const out = join(base, 'twice');
     await killedWalk(out, 1, 64 + Math.floor(wholeBytes * 0.3));
     const before = threadBytes(out);
-    const killed = await runUntil([CLI, 'resume', out, '--quiet'], () => threadBytes(out) > before + 4096);
+    // Through the SDK with 4 KiB blocks, killed once its own files hold a block (the CLI's 1 MiB blocks come at the end).
+    const script = `import { resumeWalk } from '@pwalk-ts/walker';
+      await (await resumeWalk({ out: ${JSON.stringify(out)}, blockCapacity: 4096 })).result;`;
+    const killed = await runUntil(['--input-type=module', '-e', script], () => threadBytes(out) > before + 64 + 4096);
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(readManifest(out).status).toBe('running');
     await resumeOk(out);

@@ -14,6 +14,8 @@ export interface ResumeOptions {
   readonly out: string;
   /** Filesystem calls in flight; the walk's own count when not given. */
   readonly threads?: number;
+  /** The resume's block capacity (startWalk's option); the default when not given. */
+  readonly blockCapacity?: number;
 }
 
 /** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
@@ -35,7 +37,7 @@ export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
   const dir = options.out;
   const releaseLock = takeLock(dir);
   try {
-    const begun = await beginResume(dir, options.threads);
+    const begun = await beginResume(dir, options);
     const run = runWorkers(
       begun.walk,
       {
@@ -65,7 +67,7 @@ interface BegunResume {
   readonly kept: WalkManifestInput['totals'];
 }
 
-async function beginResume(dir: string, threads: number | undefined): Promise<BegunResume> {
+async function beginResume(dir: string, { threads, blockCapacity }: ResumeOptions): Promise<BegunResume> {
   let folder;
   try {
     folder = await readWalkFolder(dir, 'throw');
@@ -109,6 +111,7 @@ async function beginResume(dir: string, threads: number | undefined): Promise<Be
     oneFileSystem: manifest.options.oneFileSystem,
     snapshots: manifest.options.snapshots,
     maxDepth: manifest.options.maxDepth ?? undefined,
+    blockCapacity,
   });
   // From here on the folder changes: the tails the kill cut are dropped, and the manifest says what this resume sets aside.
   for (const f of state.files) if (f.wholeBytes < f.size) truncateSync(f.file.path, f.wholeBytes);
