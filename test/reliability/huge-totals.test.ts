@@ -12,7 +12,7 @@ import { groundTruth } from '../helpers/records.js';
 import { redisSkipReason, testRedis, type TestRedis } from '../helpers/redis.js';
 import { ACTIVE_ROUTES } from '../helpers/routes.js';
 import { REPO, parseJsonExact, routeEnv, runCli, runCliOk, type Route } from '../helpers/run-cli.js';
-import { buildDeepChain, makeTempBase, PYTHON, removeTempBase } from '../helpers/trees.js';
+import { buildDeepChain, makeTempBase, py, PYTHON, removeTempBase } from '../helpers/trees.js';
 
 const HUGE = 2n ** 63n - 1n;
 const READ_WALK = join(REPO, 'packages/reader/tools/read_walk.py');
@@ -118,11 +118,23 @@ describe('a final manifest that cannot be written', () => {
   let chain: string;
   let full: string;
   beforeAll(() => {
-    // 300 directories of 254-byte names in a chain: the first 1 MiB block fills (and
-    // the 200 KiB output disk with it) about 23 KB deep, so the failure message names
-    // a path longer than the room the running manifest reserved for the final one.
+    // 300 directories of 254-byte names in a chain, the first 100 with 50 files of
+    // 200-byte names each: the first 1 MiB block fills (and the 200 KiB output disk with
+    // it) about 24 KB deep, so the failure message names a path longer than the room the
+    // running manifest reserved for the final one.
     chain = join(base, 'chain');
     buildDeepChain(chain, 300, 254, false);
+    py(
+      `import os,sys
+fd=os.open(sys.argv[1],os.O_RDONLY)
+for level in range(100):
+  for i in range(50):
+    os.close(os.open('%03d-'%i+'f'*196,os.O_CREAT|os.O_WRONLY,0o644,dir_fd=fd))
+  down=[n for n in os.listdir(fd) if len(n)==254][0]
+  nfd=os.open(down,os.O_RDONLY,dir_fd=fd); os.close(fd); fd=nfd
+os.close(fd)`,
+      chain,
+    );
     full = join(base, 'full');
     mountTmpfs(full, '200k');
   });
