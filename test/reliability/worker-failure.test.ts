@@ -25,7 +25,8 @@ describe.skipIf(prlimitMissing())('a worker that fails', () => {
   beforeAll(() => {
     base = makeTempBase('fail');
     tree = join(base, 'tree');
-    buildWideTree(tree, 40, 40);
+    // About 4 MB of format-2 records: each of two threads fills a 1 MiB block while reading.
+    buildWideTree(tree, 40, 80);
   });
   afterAll(() => removeTempBase(base));
 
