@@ -18,8 +18,8 @@ import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from '..
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
 import { buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
 
-/** Each directory's open waits this long by default (the walker's test knob, in ms), so a kill lands mid-walk. */
-const PAUSE_MS = 8;
+/** Each directory's open waits this long by default (the walker's test knob, in ms), so a kill lands mid-walk even when a loaded machine polls late (8 ms missed the last tenth). */
+const PAUSE_MS = 20;
 
 let base: string;
 let tree: string;

@@ -165,6 +165,9 @@ export class NativeDirectoryScanner extends DirectoryScanner implements BatchSca
           if (dirs) this.recordListing(ctx, dirs, viewOf(dirs), dirs.length);
           if (fd! >= 0) batch = { ctx, fd: fd!, names: rest!, count: restCount! };
         }
+        // With a batch still to stat, the directory ends after it (statAsync); a batch
+        // discarded by a stopping walk leaves it unfinished, to be read again by a resume.
+        if (batch === null) this.policy.finished(dir);
       } catch (err) {
         failure = err;
         if (fd !== undefined && fd >= 0) closeSync(fd);
@@ -180,6 +183,7 @@ export class NativeDirectoryScanner extends DirectoryScanner implements BatchSca
         // Only the addon's own allocation fails here: fatal, as an ENOMEM of scan() would be.
         if (typeof result === 'number') throw errnoError(-result, 'fstatat', Buffer.concat([this.basePath, batch.ctx.prefix]));
         if (result !== null) this.recordListing(batch.ctx, result, viewOf(result), result.length);
+        this.policy.finished(batch.ctx.dir);
       } catch (err) {
         failure = err;
       }
