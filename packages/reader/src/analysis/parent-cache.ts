@@ -1,4 +1,5 @@
 import type { WalkEntry } from '../sdk/record.js';
+import { frameBlockOf, frameParentHeader, isFrameEntry, type FrameBlock } from '../format/frame-entry.js';
 import { recordEnd, recordPathAt, recordPayload } from '../format/record-decoder.js';
 
 const SLASH = 0x2f;
@@ -9,7 +10,9 @@ const SLASH = 0x2f;
  * previous entry's; it is recognized by comparing path bytes where the record holds
  * them, with no subarray, no key string and no Map lookup (those were about 30% of
  * directoryTotals). Bytes, not the parent inode: the roots of two mounted filesystems
- * share inode 2, and a bind mount shows one directory at two paths.
+ * share inode 2, and a bind mount shows one directory at two paths. A format-2 entry's
+ * parent is the directory header it was decoded under: the same header object for all
+ * its siblings in a block, known without a byte compared.
  */
 export class ParentCache<T> {
   /** The cached directory's path is bytes [from, from + length) of `bytes`. */
@@ -17,6 +20,9 @@ export class ParentCache<T> {
   private from = 0;
   private length = -1;
   private value: T | undefined;
+  /** The format-2 header of the cached directory (block and index), when it came from one. */
+  private block: FrameBlock | null = null;
+  private header = -1;
 
   constructor(private readonly lookup: (key: string) => T) {}
 
@@ -25,6 +31,13 @@ export class ParentCache<T> {
     let bytes: Uint8Array;
     let from: number;
     let to: number;
+    const header = isFrameEntry(e) ? frameParentHeader(e) : -1;
+    if (header >= 0) {
+      const block = frameBlockOf(e);
+      if (header === this.header && block === this.block) return this.value!;
+      const at = block.dirAt[header]!;
+      return this.remember(block.arena, at, block.dirLength[header]!, block, header);
+    }
     const payload = recordPayload(e);
     if (payload !== undefined) {
       bytes = payload;
@@ -38,6 +51,13 @@ export class ParentCache<T> {
     let slash = to - 1;
     while (slash >= from && bytes[slash] !== SLASH) slash--;
     const length = slash < from ? 0 : slash - from;
+    return this.remember(bytes, from, length, null, -1);
+  }
+
+  /** The value for the directory at bytes [from, from + length) of `bytes`: the cached one when the path is the cached path. */
+  private remember(bytes: Uint8Array, from: number, length: number, block: FrameBlock | null, header: number): T {
+    this.block = block;
+    this.header = header;
     if (length === this.length && sameBytes(bytes, from, this.bytes, this.from, length)) return this.value!;
     this.value = this.lookup(Buffer.from(bytes.buffer, bytes.byteOffset + from, length).toString('latin1'));
     this.bytes = bytes;

@@ -1,19 +1,15 @@
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
-import { ItemKind } from './layout.js';
-import { RecordBuffer } from './record-buffer.js';
-import { decodeBlock, type DecodedBlock } from './record-decoder.js';
+import { COMPACT_STRIDE, FrameBlock, frameEntry, FULL_STRIDE, latin1, Value } from './frame-entry.js';
+import { ENTRY_TYPE_NAMES, ItemKind, SYSCALL_NAMES } from './layout.js';
+import { DecodedError, type DecodedBlock } from './record-decoder.js';
 import type { RootPath } from '../sdk/root-path.js';
-
-const EMPTY = new Uint8Array(0);
-/** A format-1 record is about four times its format-2 item (measured on the bench corpus: 134 against 31 bytes). */
-const EXPANSION = 5;
+import type { WalkEntry } from '../sdk/record.js';
 
 /**
- * Decodes one format-2 block payload into the same entries a format-1 block gives.
- * Perf: each item becomes a format-1 record in one fresh buffer (per block, never
- * reused: entries keep views into it), so every fast path of the package (fields
- * read in place, path keys, the sort's record copies) works on format 2 unchanged.
+ * Decodes one format-2 block payload into its entries and error records, once: each
+ * entry item's fields go into the columns of a FrameBlock (frame-entry.ts), which its
+ * entry reads; a directory header is decoded once for all the entries under it.
  *
  * `setAside` holds the directories (relative paths, latin1) whose records in this
  * file a resume read again (FORMAT.md 7.6): their records are left out. With
@@ -29,83 +25,161 @@ export function decodeFrameBlock(
   fullAttrs: boolean,
   setAside: ReadonlySet<string> | null,
 ): DecodedBlock {
-  const pieces: { bytes: Buffer; count: number }[] = [];
-  const out = new RecordBuffer((block, count) => pieces.push({ bytes: Buffer.from(block.buffer, block.byteOffset, block.byteLength), count }), {
-    capacity: payload.length * EXPANSION + 65_536,
-    fullAttrs,
-    detached: true,
-  });
+  const columns = new Columns(Math.min(recordCount, payload.length), fullAttrs ? FULL_STRIDE : COMPACT_STRIDE);
   const cursor = new FrameCursor(payload, fullAttrs, partial);
+  const dirAt: number[] = [];
+  const dirLength: number[] = [];
+  const dirIno: (number | bigint)[] = [];
+  const errors: DecodedError[] = [];
   let records = 0;
-  let prefix: Uint8Array = EMPTY;
   let dirSetAside = false;
   try {
+    // Perf: one pass; an entry item costs no allocation here (its entry is made after, into one array).
     while (cursor.next()) {
       if (cursor.newDir) {
-        const dir = cursor.dir;
-        prefix = dir.length === 0 ? EMPTY : Buffer.concat([dir, SLASH]);
-        dirSetAside = setAside !== null && setAside.has(Buffer.from(dir.buffer, dir.byteOffset, dir.length).toString('latin1'));
+        dirAt.push(cursor.dirAt);
+        dirLength.push(cursor.dirLength);
+        dirIno.push(cursor.dirIno);
+        dirSetAside = setAside !== null && setAside.has(latin1(cursor.arena, cursor.dirAt, cursor.dirAt + cursor.dirLength));
       }
       if (cursor.kind === ItemKind.end) continue;
       records++;
-      if (setAside !== null && isSetAside(cursor, prefix, dirSetAside, setAside)) continue;
-      const nameTo = cursor.nameAt + cursor.nameLength;
       if (cursor.kind === ItemKind.error) {
-        out.appendError(
-          cursor.ino,
-          cursor.dirIno,
-          cursor.type,
-          cursor.syscall,
-          payload.toString('latin1', cursor.codeAt, cursor.codeAt + cursor.codeLength),
-          prefix,
-          payload.subarray(cursor.nameAt, nameTo),
-        );
-      } else {
-        out.appendFields(
-          prefix,
-          payload,
-          cursor.nameAt,
-          nameTo,
-          cursor.ino,
-          cursor.dirIno,
-          cursor.type,
-          cursor.size,
-          cursor.mtime,
-          cursor.uid,
-          cursor.gid,
-          cursor.mode,
-          cursor.nlink,
-          cursor.blocks,
-          cursor.dev,
-          cursor.atime,
-          cursor.ctime,
-        );
+        if (!(setAside !== null && isSetAsideError(cursor, dirSetAside, setAside))) errors.push(errorOf(cursor, root, payload));
+        continue;
       }
+      // A set-aside directory's entries; the root's record (no name) is none's.
+      if (dirSetAside && cursor.nameLength > 0) continue;
+      columns.add(cursor, dirAt.length - 1);
     }
   } catch (err) {
     if (!(err instanceof FrameDamage)) throw err;
     if (!(partial && err.pastEnd)) throw corrupt(where, records, err.message, err.offset);
   }
   if (!partial && records !== recordCount) throw corrupt(where, records, `block holds ${records} records, its header says ${recordCount}`, cursor.offset);
-  out.flush();
-  const decoded: DecodedBlock = { entries: [], errors: [] };
-  for (const piece of pieces) {
-    const block = decodeBlock(piece.bytes.subarray(16), piece.count, root, where, false);
-    for (const e of block.entries) decoded.entries.push(e);
-    for (const e of block.errors) decoded.errors.push(e);
-  }
-  return decoded;
+  const block = columns.block(root, payload, fullAttrs, cursor.arena, dirAt, dirLength, dirIno);
+  const entries: WalkEntry[] = [];
+  for (let i = 0; i < columns.count; i++) entries.push(frameEntry(block, i));
+  return { entries, errors };
 }
 
-const SLASH = Uint8Array.of(0x2f);
+/** The columns of a block being decoded; they grow when a block holds more entries than its header said (damage found at the end). */
+class Columns {
+  count = 0;
+  private values: Float64Array;
+  private big: Map<number, bigint> | null = null;
+  private types: Uint8Array;
+  private nameAt: Uint32Array;
+  private nameLength: Uint32Array;
+  private dirOf: Uint32Array;
 
-/** Whether the record the cursor holds belongs to a set-aside directory: its own read's error record is its directory's; the root's record is none's. */
-function isSetAside(cursor: FrameCursor, prefix: Uint8Array, dirSetAside: boolean, setAside: ReadonlySet<string>): boolean {
-  if (cursor.kind === ItemKind.error && cursor.mark) {
-    const own = Buffer.concat([prefix, cursor.payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength)]);
-    return setAside.has(own.toString('latin1'));
+  constructor(
+    private capacity: number,
+    private readonly stride: number,
+  ) {
+    this.values = new Float64Array(capacity * stride);
+    this.types = new Uint8Array(capacity);
+    this.nameAt = new Uint32Array(capacity);
+    this.nameLength = new Uint32Array(capacity);
+    this.dirOf = new Uint32Array(capacity);
   }
-  return dirSetAside && cursor.nameLength > 0;
+
+  /** Keeps the entry item the cursor holds as the next row. */
+  add(c: FrameCursor, dir: number): void {
+    if (this.count === this.capacity) this.grow();
+    const i = this.count++;
+    this.types[i] = c.type;
+    this.nameAt[i] = c.nameAt;
+    this.nameLength[i] = c.nameLength;
+    this.dirOf[i] = dir;
+    const at = i * this.stride;
+    this.put(at + Value.ino, c.ino);
+    this.put(at + Value.size, c.size);
+    this.put(at + Value.mtime, c.mtime);
+    if (this.stride === FULL_STRIDE) {
+      const v = this.values;
+      v[at + Value.uid] = c.uid;
+      v[at + Value.gid] = c.gid;
+      v[at + Value.mode] = c.mode;
+      v[at + Value.nlink] = c.nlink;
+      this.put(at + Value.blocks, c.blocks);
+      this.put(at + Value.dev, c.dev);
+      this.put(at + Value.atime, c.atime);
+      this.put(at + Value.ctime, c.ctime);
+    }
+  }
+
+  /** An exact value: a number as it is, a bigint (past 2^53) as NaN with the bigint beside. */
+  private put(at: number, v: number | bigint): void {
+    if (typeof v === 'number') {
+      this.values[at] = v;
+    } else {
+      this.values[at] = NaN;
+      (this.big ??= new Map()).set(at, v);
+    }
+  }
+
+  private grow(): void {
+    this.capacity = Math.max(16, this.capacity * 2);
+    const values = new Float64Array(this.capacity * this.stride);
+    values.set(this.values);
+    this.values = values;
+    this.types = grown(this.types, new Uint8Array(this.capacity));
+    this.nameAt = grown(this.nameAt, new Uint32Array(this.capacity));
+    this.nameLength = grown(this.nameLength, new Uint32Array(this.capacity));
+    this.dirOf = grown(this.dirOf, new Uint32Array(this.capacity));
+  }
+
+  block(
+    root: RootPath,
+    payload: Buffer,
+    fullAttrs: boolean,
+    arena: Uint8Array,
+    dirAt: readonly number[],
+    dirLength: readonly number[],
+    dirIno: readonly (number | bigint)[],
+  ): FrameBlock {
+    const { stride, values, big, types, nameAt, nameLength, dirOf } = this;
+    return new FrameBlock(root, payload, fullAttrs, stride, values, big, types, nameAt, nameLength, dirOf, arena, dirAt, dirLength, dirIno);
+  }
+}
+
+function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Whether the error record the cursor holds belongs to a set-aside directory: its own read's error record is its directory's. */
+function isSetAsideError(c: FrameCursor, dirSetAside: boolean, setAside: ReadonlySet<string>): boolean {
+  if (c.mark) {
+    const own = pathOf(c);
+    return setAside.has(latin1(own, 0, own.length));
+  }
+  return dirSetAside && c.nameLength > 0;
+}
+
+/** The error record the cursor holds, its path joined now (error records are few). */
+function errorOf(c: FrameCursor, root: RootPath, payload: Buffer): DecodedError {
+  return new DecodedError(
+    root,
+    pathOf(c),
+    ENTRY_TYPE_NAMES[c.type]!,
+    BigInt(c.ino),
+    BigInt(c.dirIno),
+    SYSCALL_NAMES[c.syscall] ?? 'unknown',
+    latin1(payload, c.codeAt, c.codeAt + c.codeLength),
+  );
+}
+
+/** The relative path of the item the cursor holds: its directory's path, '/' (not under the root) and its name. */
+function pathOf(c: FrameCursor): Uint8Array {
+  const name = c.payload.subarray(c.nameAt, c.nameAt + c.nameLength);
+  if (c.dirLength === 0) return new Uint8Array(name);
+  const path = new Uint8Array(c.dirLength + 1 + c.nameLength);
+  path.set(c.dir);
+  path[c.dirLength] = 0x2f;
+  path.set(name, c.dirLength + 1);
+  return path;
 }
 
 function corrupt(where: { file: string; offset: number }, n: number, what: string, offset: number): WalkFormatError {

@@ -11,6 +11,7 @@ import {
   type EntryTypeName,
   type SyscallName,
 } from './layout.js';
+import { EntryBase } from './entry-base.js';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import type { WalkEntry, WalkEntryError } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -36,7 +37,7 @@ interface BlockData {
  * WalkEntry's fields alone; the package's own fast paths reach the record through
  * the in-place functions below, which no entry point exports.
  */
-class DecodedEntry implements WalkEntry {
+class DecodedEntry extends EntryBase {
   readonly #block: BlockData;
   /** Offset of the record's fixed part in the payload. */
   readonly #at: number;
@@ -47,9 +48,8 @@ class DecodedEntry implements WalkEntry {
   readonly #pathLength: number;
   readonly #flags: number;
   #relativeCache: Uint8Array | undefined;
-  #pathBytesCache: Uint8Array | undefined;
-  #pathCache: string | undefined;
   constructor(block: BlockData, at: number, extAt: number, pathAt: number, pathLength: number, flags: number) {
+    super();
     this.#block = block;
     this.#at = at;
     this.#extAt = extAt;
@@ -101,11 +101,8 @@ class DecodedEntry implements WalkEntry {
     // Cached: sorting compares each entry's path many times.
     return (this.#relativeCache ??= this.#block.payload.subarray(this.#pathAt, this.#pathAt + this.#pathLength));
   }
-  get pathBytes(): Uint8Array {
-    return (this.#pathBytesCache ??= this.#block.root.join(this.relativePathBytes));
-  }
-  get path(): string {
-    return (this.#pathCache ??= this.#block.root.joinString(this.relativePathBytes));
+  protected get rootPath(): RootPath {
+    return this.#block.root;
   }
   get depth(): number {
     return depthOf(this.relativePathBytes);
@@ -122,9 +119,6 @@ class DecodedEntry implements WalkEntry {
   get size(): bigint {
     const view = this.#block.view;
     return this.#flags & RecordFlag.SIZE64 ? view.getBigUint64(this.#extAt, true) : BigInt(view.getUint32(this.#at + RecordOffset.size, true));
-  }
-  get mtime(): number {
-    return Number(this.mtimeExact);
   }
   get mtimeExact(): number | bigint {
     if (this.#flags & RecordFlag.MTIME64) return readSeconds(this.#block.view, this.#extAt + (this.#flags & RecordFlag.SIZE64 ? 8 : 0));
@@ -159,14 +153,6 @@ class DecodedEntry implements WalkEntry {
     const a = this.#attrsAt;
     return a < 0 ? null : this.#block.view.getUint32(a + AttrsOffset.nlink, true);
   }
-  get atime(): number | null {
-    const t = this.atimeExact;
-    return t === null ? null : Number(t);
-  }
-  get ctime(): number | null {
-    const t = this.ctimeExact;
-    return t === null ? null : Number(t);
-  }
   get atimeExact(): number | bigint | null {
     const a = this.#attrsAt;
     return a < 0 ? null : readSeconds(this.#block.view, a + AttrsOffset.atime);
@@ -192,7 +178,8 @@ export const recordPathKey = DecodedEntry.pathKeyOf;
 export const recordSizeAmount = DecodedEntry.sizeAmountOf;
 export const recordAllocatedAmount = DecodedEntry.allocatedAmountOf;
 
-class DecodedError implements WalkEntryError {
+/** An error record; format 2's decoder makes them too. */
+export class DecodedError implements WalkEntryError {
   constructor(
     private readonly root: RootPath,
     readonly relativePathBytes: Uint8Array,

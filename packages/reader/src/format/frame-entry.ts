@@ -1,0 +1,301 @@
+import { EntryBase } from './entry-base.js';
+import { ENTRY_TYPE_NAMES, type EntryTypeName } from './layout.js';
+import type { RecordBuffer } from './record-buffer.js';
+import { depthOf } from './record-decoder.js';
+import type { WalkEntry } from '../sdk/record.js';
+import type { RootPath } from '../sdk/root-path.js';
+
+const SLASH = 0x2f;
+const EMPTY = new Uint8Array(0);
+
+/** The fields of an entry item kept per record in FrameBlock.values, at `record * stride + field`. */
+export const Value = {
+  ino: 0,
+  size: 1,
+  mtime: 2,
+  // Only with FULL_ATTRS:
+  uid: 3,
+  gid: 4,
+  mode: 5,
+  nlink: 6,
+  blocks: 7,
+  dev: 8,
+  atime: 9,
+  ctime: 10,
+} as const;
+type Value = (typeof Value)[keyof typeof Value];
+export const COMPACT_STRIDE = 3;
+export const FULL_STRIDE = 11;
+
+/**
+ * A format-2 block decoded once into columns (frame-decoder.ts): per record its type,
+ * directory header, name's place in the payload and integer fields; per directory
+ * header its path's place in `arena` (FrameCursor's) and its inode. Perf: an exact
+ * number is kept as a double; a value past 2^53 (rare: sizes and inodes of exotic
+ * filesystems, distant times) is NaN there and the bigint sits in `big`, so no column
+ * holds objects, and nothing is allocated per header.
+ */
+export class FrameBlock {
+  /** Per header, its prefix as a latin1 key, made when first asked for. */
+  private readonly prefixKeys: (string | null)[];
+  /** Per header, the depth of its directory (0 for the root), -1 until asked for. */
+  private depths: Int32Array | null = null;
+  constructor(
+    readonly root: RootPath,
+    readonly payload: Buffer,
+    readonly fullAttrs: boolean,
+    readonly stride: number,
+    readonly values: Float64Array,
+    readonly big: Map<number, bigint> | null,
+    readonly types: Uint8Array,
+    readonly nameAt: Uint32Array,
+    readonly nameLength: Uint32Array,
+    readonly dirOf: Uint32Array,
+    readonly arena: Uint8Array,
+    readonly dirAt: readonly number[],
+    readonly dirLength: readonly number[],
+    readonly dirIno: readonly (number | bigint)[],
+  ) {
+    this.prefixKeys = new Array<string | null>(dirAt.length).fill(null);
+  }
+  /** The exact value: a number below 2^53, else a bigint. */
+  exact(record: number, field: Value): number | bigint {
+    const at = record * this.stride + field;
+    const v = this.values[at]!;
+    return v === v ? v : this.big!.get(at)!;
+  }
+  /** The value as a bigint (the public fields' type). */
+  bigint(record: number, field: Value): bigint {
+    const at = record * this.stride + field;
+    const v = this.values[at]!;
+    return v === v ? BigInt(v) : this.big!.get(at)!;
+  }
+  /** What the names under header `dir` follow in their relative paths: its path and '/', or nothing under the root. */
+  prefix(dir: number): Uint8Array {
+    const length = this.dirLength[dir]!;
+    if (length === 0) return EMPTY;
+    const at = this.dirAt[dir]!;
+    const prefix = new Uint8Array(length + 1);
+    prefix.set(this.arena.subarray(at, at + length));
+    prefix[length] = SLASH;
+    return prefix;
+  }
+  /** The prefix of header `dir` as a latin1 key (path-key.ts). */
+  prefixKey(dir: number): string {
+    let key = this.prefixKeys[dir]!;
+    if (key === null) {
+      const length = this.dirLength[dir]!;
+      const at = this.dirAt[dir]!;
+      key = length === 0 ? '' : `${latin1(this.arena, at, at + length)}/`;
+      this.prefixKeys[dir] = key;
+    }
+    return key;
+  }
+  /** The depth of header `dir`'s directory. */
+  depth(dir: number): number {
+    const depths = (this.depths ??= new Int32Array(this.dirAt.length).fill(-1));
+    if (depths[dir]! < 0) {
+      const at = this.dirAt[dir]!;
+      depths[dir] = depthOf(this.arena.subarray(at, at + this.dirLength[dir]!));
+    }
+    return depths[dir]!;
+  }
+}
+
+export function latin1(bytes: Uint8Array, from: number, to: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString('latin1');
+}
+
+/**
+ * An entry over its row of a decoded format-2 block. Perf: the row's fields were
+ * decoded with the block, once; its relative path (directory prefix and name, two
+ * places) is joined only when asked for, and the package's hot loops read keys,
+ * amounts and the parent without joining it. Its state is in private fields, so a
+ * user sees WalkEntry's fields alone; the package reaches the row through the
+ * in-place functions below, which no entry point exports.
+ */
+class FrameEntry extends EntryBase {
+  readonly #block: FrameBlock;
+  readonly #i: number;
+  #relativeCache: Uint8Array | undefined;
+  constructor(block: FrameBlock, i: number) {
+    super();
+    this.#block = block;
+    this.#i = i;
+  }
+
+  /** Whether `e` was decoded here. */
+  static is(e: WalkEntry): boolean {
+    return #block in e;
+  }
+  /** `e`'s relative path as a latin1 key (path-key.ts); undefined when not decoded here. */
+  static pathKeyOf(e: WalkEntry): string | undefined {
+    if (!(#block in e)) return undefined;
+    const b = e.#block;
+    const at = b.nameAt[e.#i]!;
+    return b.prefixKey(b.dirOf[e.#i]!) + b.payload.toString('latin1', at, at + b.nameLength[e.#i]!);
+  }
+  /** st_size as an exact number below 2^53, else a bigint; undefined when not decoded here. */
+  static sizeAmountOf(e: WalkEntry): number | bigint | undefined {
+    return #block in e ? e.#block.exact(e.#i, Value.size) : undefined;
+  }
+  /** st_blocks x 512 as an exact number below 2^53, else a bigint; null in a compact walk; undefined when not decoded here. */
+  static allocatedAmountOf(e: WalkEntry): number | bigint | null | undefined {
+    if (!(#block in e)) return undefined;
+    const b = e.#block;
+    if (!b.fullAttrs) return null;
+    const blocks = b.exact(e.#i, Value.blocks);
+    if (typeof blocks === 'number' && blocks <= MAX_EXACT_BLOCKS) return blocks * 512;
+    return BigInt(blocks) * 512n;
+  }
+  /** Whether `e` (decoded here) is the walk root: an empty name under the root's header. */
+  static isRootOf(e: WalkEntry): boolean {
+    const d = e as FrameEntry;
+    const b = d.#block;
+    return b.nameLength[d.#i] === 0 && b.dirLength[b.dirOf[d.#i]!] === 0;
+  }
+  /** The block `e` (decoded here) is a row of. */
+  static blockOf(e: WalkEntry): FrameBlock {
+    return (e as FrameEntry).#block;
+  }
+  /**
+   * The directory header `e` (decoded here) sits under in its block, when that is its
+   * parent: when its name holds no '/' (a name a walk wrote never does); -1 otherwise.
+   */
+  static parentHeaderOf(e: WalkEntry): number {
+    const d = e as FrameEntry;
+    const b = d.#block;
+    const at = b.nameAt[d.#i]!;
+    const to = at + b.nameLength[d.#i]!;
+    for (let k = at; k < to; k++) if (b.payload[k] === SLASH) return -1;
+    return b.dirOf[d.#i]!;
+  }
+  /** Appends `e` (decoded here) to a format-1 buffer (the external sort's runs). */
+  static appendTo(e: WalkEntry, out: RecordBuffer): void {
+    const d = e as FrameEntry;
+    const b = d.#block;
+    const i = d.#i;
+    const dir = b.dirOf[i]!;
+    const at = b.nameAt[i]!;
+    const full = b.fullAttrs;
+    out.appendFields(
+      b.prefix(dir),
+      b.payload,
+      at,
+      at + b.nameLength[i]!,
+      b.exact(i, Value.ino),
+      b.dirIno[dir]!,
+      b.types[i]!,
+      b.exact(i, Value.size),
+      b.exact(i, Value.mtime),
+      full ? (b.values[i * b.stride + Value.uid] as number) : 0,
+      full ? (b.values[i * b.stride + Value.gid] as number) : 0,
+      full ? (b.values[i * b.stride + Value.mode] as number) : 0,
+      full ? (b.values[i * b.stride + Value.nlink] as number) : 0,
+      full ? b.exact(i, Value.blocks) : 0,
+      full ? b.exact(i, Value.dev) : 0,
+      full ? b.exact(i, Value.atime) : 0,
+      full ? b.exact(i, Value.ctime) : 0,
+    );
+  }
+
+  get relativePathBytes(): Uint8Array {
+    if (this.#relativeCache === undefined) {
+      const b = this.#block;
+      const dir = b.dirOf[this.#i]!;
+      const dirAt = b.dirAt[dir]!;
+      const dirLength = b.dirLength[dir]!;
+      const at = b.nameAt[this.#i]!;
+      const length = b.nameLength[this.#i]!;
+      const prefixLength = dirLength === 0 ? 0 : dirLength + 1;
+      const path = new Uint8Array(prefixLength + length);
+      const arena = b.arena;
+      for (let k = 0; k < dirLength; k++) path[k] = arena[dirAt + k]!;
+      if (prefixLength > 0) path[dirLength] = SLASH;
+      const payload = b.payload;
+      for (let k = 0; k < length; k++) path[prefixLength + k] = payload[at + k]!;
+      this.#relativeCache = path;
+    }
+    return this.#relativeCache;
+  }
+  protected get rootPath(): RootPath {
+    return this.#block.root;
+  }
+  get depth(): number {
+    const b = this.#block;
+    const dir = b.dirOf[this.#i]!;
+    const at = b.nameAt[this.#i]!;
+    const to = at + b.nameLength[this.#i]!;
+    if (to === at && b.dirLength[dir] === 0) return 0;
+    let depth = b.depth(dir) + 1;
+    for (let k = at; k < to; k++) if (b.payload[k] === SLASH) depth++;
+    return depth;
+  }
+  get type(): EntryTypeName {
+    return ENTRY_TYPE_NAMES[this.#block.types[this.#i]!]!;
+  }
+  get inode(): bigint {
+    return this.#block.bigint(this.#i, Value.ino);
+  }
+  get parentInode(): bigint {
+    const b = this.#block;
+    return BigInt(b.dirIno[b.dirOf[this.#i]!]!);
+  }
+  get size(): bigint {
+    return this.#block.bigint(this.#i, Value.size);
+  }
+  get mtimeExact(): number | bigint {
+    return this.#block.exact(this.#i, Value.mtime);
+  }
+  get blocks(): bigint | null {
+    return this.#block.fullAttrs ? this.#block.bigint(this.#i, Value.blocks) : null;
+  }
+  get dev(): bigint | null {
+    return this.#block.fullAttrs ? this.#block.bigint(this.#i, Value.dev) : null;
+  }
+  get mode(): number | null {
+    return this.#attr(Value.mode);
+  }
+  get uid(): number | null {
+    return this.#attr(Value.uid);
+  }
+  get gid(): number | null {
+    return this.#attr(Value.gid);
+  }
+  get nlink(): number | null {
+    return this.#attr(Value.nlink);
+  }
+  get atimeExact(): number | bigint | null {
+    return this.#block.fullAttrs ? this.#block.exact(this.#i, Value.atime) : null;
+  }
+  get ctimeExact(): number | bigint | null {
+    return this.#block.fullAttrs ? this.#block.exact(this.#i, Value.ctime) : null;
+  }
+  /** A 32-bit attribute (always a number), or null in a compact walk. */
+  #attr(field: Value): number | null {
+    const b = this.#block;
+    return b.fullAttrs ? b.values[this.#i * b.stride + field]! : null;
+  }
+}
+
+/** A block count whose bytes (x 512) stay below 2^53. */
+const MAX_EXACT_BLOCKS = Math.floor(Number.MAX_SAFE_INTEGER / 512);
+
+/** Makes the entry of row `i` of a decoded block. */
+export function frameEntry(block: FrameBlock, i: number): WalkEntry {
+  return new FrameEntry(block, i);
+}
+
+/*
+ * The package's fast paths over entries decoded here (see record-decoder.ts's for
+ * format 1). Internal: no entry point exports them. The key and amounts are
+ * undefined for an entry not decoded here; the others are asked only after is().
+ */
+export const isFrameEntry = FrameEntry.is;
+export const framePathKey = FrameEntry.pathKeyOf;
+export const frameSizeAmount = FrameEntry.sizeAmountOf;
+export const frameAllocatedAmount = FrameEntry.allocatedAmountOf;
+export const frameIsRoot = FrameEntry.isRootOf;
+export const frameBlockOf = FrameEntry.blockOf;
+export const frameParentHeader = FrameEntry.parentHeaderOf;
+export const frameAppendTo = FrameEntry.appendTo;
