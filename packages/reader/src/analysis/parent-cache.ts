@@ -35,8 +35,8 @@ export class ParentCache<T> {
     if (header >= 0) {
       const block = frameBlockOf(e);
       if (header === this.header && block === this.block) return this.value!;
-      const at = block.dirAt[header]!;
-      return this.remember(block.arena, at, block.dirLength[header]!, block, header);
+      const at = block.dirs.start(header);
+      return this.remember(block.dirs.arena, at, block.dirs.length(header), block, header);
     }
     const payload = recordPayload(e);
     if (payload !== undefined) {

@@ -1,6 +1,7 @@
 import { WalkErrorCode, WalkFormatError } from './errors.js';
-import { FrameCursor, FrameDamage } from './frame-cursor.js';
-import { COMPACT_STRIDE, FrameBlock, frameEntry, FULL_STRIDE, latin1, Value } from './frame-entry.js';
+import { COMPACT_STRIDE, FrameCursor, FrameDamage, FULL_STRIDE } from './frame-cursor.js';
+import { grown } from './frame-directories.js';
+import { FrameBlock, frameEntry, latin1 } from './frame-entry.js';
 import { ENTRY_TYPE_NAMES, ItemKind, SYSCALL_NAMES } from './layout.js';
 import { DecodedError, type DecodedBlock } from './record-decoder.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -25,22 +26,17 @@ export function decodeFrameBlock(
   fullAttrs: boolean,
   setAside: ReadonlySet<string> | null,
 ): DecodedBlock {
-  const columns = new Columns(Math.min(recordCount, payload.length), fullAttrs ? FULL_STRIDE : COMPACT_STRIDE);
   const cursor = new FrameCursor(payload, fullAttrs, partial);
-  const dirAt: number[] = [];
-  const dirLength: number[] = [];
-  const dirIno: (number | bigint)[] = [];
+  const columns = new Columns(cursor, Math.min(recordCount, payload.length), fullAttrs ? FULL_STRIDE : COMPACT_STRIDE);
   const errors: DecodedError[] = [];
   let records = 0;
   let dirSetAside = false;
   try {
     // Perf: one pass; an entry item costs no allocation here (its entry is made after, into one array).
     while (cursor.next()) {
-      if (cursor.newDir) {
-        dirAt.push(cursor.dirAt);
-        dirLength.push(cursor.dirLength);
-        dirIno.push(cursor.dirIno);
-        dirSetAside = setAside !== null && setAside.has(latin1(cursor.arena, cursor.dirAt, cursor.dirAt + cursor.dirLength));
+      if (cursor.newDir && setAside !== null) {
+        const dir = cursor.dir;
+        dirSetAside = setAside.has(latin1(dir, 0, dir.length));
       }
       if (cursor.kind === ItemKind.end) continue;
       records++;
@@ -50,103 +46,73 @@ export function decodeFrameBlock(
       }
       // A set-aside directory's entries; the root's record (no name) is none's.
       if (dirSetAside && cursor.nameLength > 0) continue;
-      columns.add(cursor, dirAt.length - 1);
+      columns.keep(cursor.directories.count - 1);
     }
   } catch (err) {
     if (!(err instanceof FrameDamage)) throw err;
     if (!(partial && err.pastEnd)) throw corrupt(where, records, err.message, err.offset);
   }
   if (!partial && records !== recordCount) throw corrupt(where, records, `block holds ${records} records, its header says ${recordCount}`, cursor.offset);
-  const block = columns.block(root, payload, fullAttrs, cursor.arena, dirAt, dirLength, dirIno);
+  const block = columns.block(root, payload, fullAttrs);
   const entries: WalkEntry[] = [];
   for (let i = 0; i < columns.count; i++) entries.push(frameEntry(block, i));
   return { entries, errors };
 }
 
-/** The columns of a block being decoded; they grow when a block holds more entries than its header said (damage found at the end). */
+/**
+ * The columns of a block being decoded. The cursor writes each item's integer fields
+ * into the next free row of `values`; keep() makes the row the next entry's. They grow
+ * when a block holds more entries than its header said (damage, found at its end).
+ */
 class Columns {
   count = 0;
-  private values: Float64Array;
-  private big: Map<number, bigint> | null = null;
   private types: Uint8Array;
   private nameAt: Uint32Array;
   private nameLength: Uint32Array;
   private dirOf: Uint32Array;
 
   constructor(
+    private readonly cursor: FrameCursor,
     private capacity: number,
     private readonly stride: number,
   ) {
-    this.values = new Float64Array(capacity * stride);
+    // One spare row: the cursor writes an item's fields before it is known to be kept.
+    cursor.values = new Float64Array((capacity + 1) * stride);
+    cursor.row = 0;
     this.types = new Uint8Array(capacity);
     this.nameAt = new Uint32Array(capacity);
     this.nameLength = new Uint32Array(capacity);
     this.dirOf = new Uint32Array(capacity);
   }
 
-  /** Keeps the entry item the cursor holds as the next row. */
-  add(c: FrameCursor, dir: number): void {
+  /** Keeps the entry item the cursor holds (its fields in the current row) under header `dir`. */
+  keep(dir: number): void {
+    const c = this.cursor;
     if (this.count === this.capacity) this.grow();
     const i = this.count++;
     this.types[i] = c.type;
     this.nameAt[i] = c.nameAt;
     this.nameLength[i] = c.nameLength;
     this.dirOf[i] = dir;
-    const at = i * this.stride;
-    this.put(at + Value.ino, c.ino);
-    this.put(at + Value.size, c.size);
-    this.put(at + Value.mtime, c.mtime);
-    if (this.stride === FULL_STRIDE) {
-      const v = this.values;
-      v[at + Value.uid] = c.uid;
-      v[at + Value.gid] = c.gid;
-      v[at + Value.mode] = c.mode;
-      v[at + Value.nlink] = c.nlink;
-      this.put(at + Value.blocks, c.blocks);
-      this.put(at + Value.dev, c.dev);
-      this.put(at + Value.atime, c.atime);
-      this.put(at + Value.ctime, c.ctime);
-    }
-  }
-
-  /** An exact value: a number as it is, a bigint (past 2^53) as NaN with the bigint beside. */
-  private put(at: number, v: number | bigint): void {
-    if (typeof v === 'number') {
-      this.values[at] = v;
-    } else {
-      this.values[at] = NaN;
-      (this.big ??= new Map()).set(at, v);
-    }
+    c.row += this.stride;
   }
 
   private grow(): void {
     this.capacity = Math.max(16, this.capacity * 2);
-    const values = new Float64Array(this.capacity * this.stride);
-    values.set(this.values);
-    this.values = values;
+    const values = new Float64Array((this.capacity + 1) * this.stride);
+    values.set(this.cursor.values);
+    this.cursor.values = values;
     this.types = grown(this.types, new Uint8Array(this.capacity));
     this.nameAt = grown(this.nameAt, new Uint32Array(this.capacity));
     this.nameLength = grown(this.nameLength, new Uint32Array(this.capacity));
     this.dirOf = grown(this.dirOf, new Uint32Array(this.capacity));
   }
 
-  block(
-    root: RootPath,
-    payload: Buffer,
-    fullAttrs: boolean,
-    arena: Uint8Array,
-    dirAt: readonly number[],
-    dirLength: readonly number[],
-    dirIno: readonly (number | bigint)[],
-  ): FrameBlock {
-    const { stride, values, big, types, nameAt, nameLength, dirOf } = this;
-    return new FrameBlock(root, payload, fullAttrs, stride, values, big, types, nameAt, nameLength, dirOf, arena, dirAt, dirLength, dirIno);
+  block(root: RootPath, payload: Buffer, fullAttrs: boolean): FrameBlock {
+    const { stride, types, nameAt, nameLength, dirOf } = this;
+    const { values, big, directories } = this.cursor;
+    return new FrameBlock(root, payload, fullAttrs, stride, values, big, types, nameAt, nameLength, dirOf, directories);
   }
-}
-
-function grown<T extends Uint8Array | Uint32Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** Whether the error record the cursor holds belongs to a set-aside directory: its own read's error record is its directory's. */
@@ -174,11 +140,12 @@ function errorOf(c: FrameCursor, root: RootPath, payload: Buffer): DecodedError 
 /** The relative path of the item the cursor holds: its directory's path, '/' (not under the root) and its name. */
 function pathOf(c: FrameCursor): Uint8Array {
   const name = c.payload.subarray(c.nameAt, c.nameAt + c.nameLength);
-  if (c.dirLength === 0) return new Uint8Array(name);
-  const path = new Uint8Array(c.dirLength + 1 + c.nameLength);
-  path.set(c.dir);
-  path[c.dirLength] = 0x2f;
-  path.set(name, c.dirLength + 1);
+  if (c.dir.length === 0) return new Uint8Array(name);
+  const dir = c.dir;
+  const path = new Uint8Array(dir.length + 1 + c.nameLength);
+  path.set(dir);
+  path[dir.length] = 0x2f;
+  path.set(name, dir.length + 1);
   return path;
 }
 

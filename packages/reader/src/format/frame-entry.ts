@@ -1,4 +1,6 @@
 import { EntryBase } from './entry-base.js';
+import { Value } from './frame-cursor.js';
+import type { FrameDirectories } from './frame-directories.js';
 import { ENTRY_TYPE_NAMES, type EntryTypeName } from './layout.js';
 import type { RecordBuffer } from './record-buffer.js';
 import { depthOf } from './record-decoder.js';
@@ -8,29 +10,10 @@ import type { RootPath } from '../sdk/root-path.js';
 const SLASH = 0x2f;
 const EMPTY = new Uint8Array(0);
 
-/** The fields of an entry item kept per record in FrameBlock.values, at `record * stride + field`. */
-export const Value = {
-  ino: 0,
-  size: 1,
-  mtime: 2,
-  // Only with FULL_ATTRS:
-  uid: 3,
-  gid: 4,
-  mode: 5,
-  nlink: 6,
-  blocks: 7,
-  dev: 8,
-  atime: 9,
-  ctime: 10,
-} as const;
-type Value = (typeof Value)[keyof typeof Value];
-export const COMPACT_STRIDE = 3;
-export const FULL_STRIDE = 11;
-
 /**
  * A format-2 block decoded once into columns (frame-decoder.ts): per record its type,
  * directory header, name's place in the payload and integer fields; per directory
- * header its path's place in `arena` (FrameCursor's) and its inode. Perf: an exact
+ * header its path and inode (FrameDirectories). Perf: an exact
  * number is kept as a double; a value past 2^53 (rare: sizes and inodes of exotic
  * filesystems, distant times) is NaN there and the bigint sits in `big`, so no column
  * holds objects, and nothing is allocated per header.
@@ -51,12 +34,9 @@ export class FrameBlock {
     readonly nameAt: Uint32Array,
     readonly nameLength: Uint32Array,
     readonly dirOf: Uint32Array,
-    readonly arena: Uint8Array,
-    readonly dirAt: readonly number[],
-    readonly dirLength: readonly number[],
-    readonly dirIno: readonly (number | bigint)[],
+    readonly dirs: FrameDirectories,
   ) {
-    this.prefixKeys = new Array<string | null>(dirAt.length).fill(null);
+    this.prefixKeys = new Array<string | null>(dirs.count).fill(null);
   }
   /** The exact value: a number below 2^53, else a bigint. */
   exact(record: number, field: Value): number | bigint {
@@ -72,11 +52,10 @@ export class FrameBlock {
   }
   /** What the names under header `dir` follow in their relative paths: its path and '/', or nothing under the root. */
   prefix(dir: number): Uint8Array {
-    const length = this.dirLength[dir]!;
+    const length = this.dirs.length(dir);
     if (length === 0) return EMPTY;
-    const at = this.dirAt[dir]!;
     const prefix = new Uint8Array(length + 1);
-    prefix.set(this.arena.subarray(at, at + length));
+    prefix.set(this.dirs.path(dir));
     prefix[length] = SLASH;
     return prefix;
   }
@@ -84,20 +63,17 @@ export class FrameBlock {
   prefixKey(dir: number): string {
     let key = this.prefixKeys[dir]!;
     if (key === null) {
-      const length = this.dirLength[dir]!;
-      const at = this.dirAt[dir]!;
-      key = length === 0 ? '' : `${latin1(this.arena, at, at + length)}/`;
+      const length = this.dirs.length(dir);
+      const at = this.dirs.start(dir);
+      key = length === 0 ? '' : `${latin1(this.dirs.arena, at, at + length)}/`;
       this.prefixKeys[dir] = key;
     }
     return key;
   }
   /** The depth of header `dir`'s directory. */
   depth(dir: number): number {
-    const depths = (this.depths ??= new Int32Array(this.dirAt.length).fill(-1));
-    if (depths[dir]! < 0) {
-      const at = this.dirAt[dir]!;
-      depths[dir] = depthOf(this.arena.subarray(at, at + this.dirLength[dir]!));
-    }
+    const depths = (this.depths ??= new Int32Array(this.dirs.count).fill(-1));
+    if (depths[dir]! < 0) depths[dir] = depthOf(this.dirs.path(dir));
     return depths[dir]!;
   }
 }
@@ -152,7 +128,7 @@ class FrameEntry extends EntryBase {
   static isRootOf(e: WalkEntry): boolean {
     const d = e as FrameEntry;
     const b = d.#block;
-    return b.nameLength[d.#i] === 0 && b.dirLength[b.dirOf[d.#i]!] === 0;
+    return b.nameLength[d.#i] === 0 && b.dirs.length(b.dirOf[d.#i]!) === 0;
   }
   /** The block `e` (decoded here) is a row of. */
   static blockOf(e: WalkEntry): FrameBlock {
@@ -184,7 +160,7 @@ class FrameEntry extends EntryBase {
       at,
       at + b.nameLength[i]!,
       b.exact(i, Value.ino),
-      b.dirIno[dir]!,
+      b.dirs.ino(dir),
       b.types[i]!,
       b.exact(i, Value.size),
       b.exact(i, Value.mtime),
@@ -203,13 +179,13 @@ class FrameEntry extends EntryBase {
     if (this.#relativeCache === undefined) {
       const b = this.#block;
       const dir = b.dirOf[this.#i]!;
-      const dirAt = b.dirAt[dir]!;
-      const dirLength = b.dirLength[dir]!;
+      const dirLength = b.dirs.length(dir);
+      const dirAt = b.dirs.start(dir);
       const at = b.nameAt[this.#i]!;
       const length = b.nameLength[this.#i]!;
       const prefixLength = dirLength === 0 ? 0 : dirLength + 1;
       const path = new Uint8Array(prefixLength + length);
-      const arena = b.arena;
+      const arena = b.dirs.arena;
       for (let k = 0; k < dirLength; k++) path[k] = arena[dirAt + k]!;
       if (prefixLength > 0) path[dirLength] = SLASH;
       const payload = b.payload;
@@ -226,7 +202,7 @@ class FrameEntry extends EntryBase {
     const dir = b.dirOf[this.#i]!;
     const at = b.nameAt[this.#i]!;
     const to = at + b.nameLength[this.#i]!;
-    if (to === at && b.dirLength[dir] === 0) return 0;
+    if (to === at && b.dirs.length(dir) === 0) return 0;
     let depth = b.depth(dir) + 1;
     for (let k = at; k < to; k++) if (b.payload[k] === SLASH) depth++;
     return depth;
@@ -239,7 +215,7 @@ class FrameEntry extends EntryBase {
   }
   get parentInode(): bigint {
     const b = this.#block;
-    return BigInt(b.dirIno[b.dirOf[this.#i]!]!);
+    return BigInt(b.dirs.ino(b.dirOf[this.#i]!));
   }
   get size(): bigint {
     return this.#block.bigint(this.#i, Value.size);
