@@ -1,32 +1,12 @@
 import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
 import { FrameDirectories } from './frame-directories.js';
-import { MAX_VARINT_BYTES, unzigzag } from './varint.js';
+import { MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
 
 const TWO_64 = 1n << 64n;
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
 /** Two times below this in magnitude add up exactly as doubles. */
 const EXACT_ADDEND = 2 ** 52;
-
-/** Where an item's integer fields sit in its row of FrameCursor.values, from `row`. */
-export const Value = {
-  ino: 0,
-  size: 1,
-  mtime: 2,
-  // Only with FULL_ATTRS:
-  uid: 3,
-  gid: 4,
-  mode: 5,
-  nlink: 6,
-  blocks: 7,
-  dev: 8,
-  atime: 9,
-  ctime: 10,
-} as const;
-export type Value = (typeof Value)[keyof typeof Value];
-/** The length of a row without and with FULL_ATTRS. */
-export const COMPACT_STRIDE = 3;
-export const FULL_STRIDE = 11;
 
 /** Why a format-2 payload cannot be read on: the item at `offset` is malformed, or (`pastEnd`) runs past the payload. */
 export class FrameDamage extends Error {
@@ -64,23 +44,21 @@ export class FrameCursor {
   nameAt = 0;
   nameLength = 0;
   /**
-   * Where next() puts an entry's or error record's integer fields: `values[row + Value.x]`,
-   * an exact number as it is, a value past 2^53 as NaN with its bigint in `big` at the
-   * same index. Perf: the fields go straight into the decoder's columns as doubles; a
-   * number | bigint property per field boxed every value past 2^30 (times, most sizes
-   * and inodes), and that was most of the decoder's garbage.
+   * Where the item's integer fields are in the payload, checked but not decoded: the
+   * inode's varint (an entry's size and mtime follow it), the varints of the uid, gid,
+   * mode and dev in effect (an earlier entry's when repeated) and of the nlink (blocks,
+   * atime and ctime follow it). Perf: an entry's fields are read when asked for, as
+   * format 1's are; decoding every varint of every item cost 2.5 times format 1's
+   * whole decoding, and most readers ask for a few fields.
    */
-  values = new Float64Array(FULL_STRIDE);
-  row = 0;
-  big: Map<number, bigint> | null = null;
+  fieldsAt = 0;
+  uidAt = -1;
+  gidAt = -1;
+  modeAt = -1;
+  devAt = -1;
+  nlinkAt = 0;
   /** The varint just read, exactly, when it was NaN (past 2^53). */
   private bigValue = 0n;
-  /** The previous entry's attributes in the block, for the same-attribute bits. */
-  private prevUid = -1;
-  private prevGid = -1;
-  private prevMode = -1;
-  private prevDev = -1;
-  private prevDevBig = 0n;
   syscall = 0;
   codeAt = 0;
   codeLength = 0;
@@ -106,16 +84,11 @@ export class FrameCursor {
 
   /** The item's inode (0 for an error record's entry whose inode is unknown). */
   get ino(): number | bigint {
-    return this.exact(Value.ino);
+    return varintAt(this.payload, this.fieldsAt);
   }
   /** The entry's device (FULL_ATTRS only). */
   get dev(): number | bigint {
-    return this.exact(Value.dev);
-  }
-  private exact(field: Value): number | bigint {
-    const at = this.row + field;
-    const v = this.values[at]!;
-    return v === v ? v : this.big!.get(at)!;
+    return varintAt(this.payload, this.devAt);
   }
 
   /** Where the next item starts: after the last one read, the end of what was read whole. */
@@ -145,9 +118,9 @@ export class FrameCursor {
     this.nameLength = this.length('name');
     this.nameAt = this.pos;
     this.pos += this.nameLength;
-    const row = this.row;
+    this.fieldsAt = this.pos;
+    this.skipU64();
     if (this.kind === ItemKind.error) {
-      this.put(row + Value.ino, this.u64());
       this.need(2);
       this.syscall = p[this.pos]!;
       this.codeLength = p[this.pos + 1]!;
@@ -156,39 +129,85 @@ export class FrameCursor {
       this.need(0);
       return true;
     }
-    this.put(row + Value.ino, this.u64());
-    this.put(row + Value.size, this.u64());
-    const mtime = this.time(this.zigzag());
-    this.put(row + Value.mtime, mtime);
-    if (this.fullAttrs) this.readAttributes(row, mtime, this.bigValue);
+    this.skipU64();
+    const mtimeAt = this.pos;
+    // A zigzag varint below 2^64 is a time within i64.
+    if (this.skip() === MAX_VARINT_BYTES) {
+      this.pos = mtimeAt;
+      this.time(this.zigzag());
+    }
+    if (this.fullAttrs) this.checkAttributes(mtimeAt);
     return true;
   }
 
-  /** The attributes of a FULL_ATTRS entry, after its mtime. */
-  private readAttributes(row: number, mtime: number, mtimeBig: bigint): void {
+  /** The attributes of a FULL_ATTRS entry, after its mtime at `mtimeAt`. */
+  private checkAttributes(mtimeAt: number): void {
     const p = this.payload;
-    const v = this.values;
     this.need(1);
     const same = p[this.pos++]!;
     if (same & ~KNOWN_SAME_ATTRS) throw this.damage(`unknown same-attribute bits 0x${same.toString(16)}`);
-    this.prevUid = same & SameAttr.uid ? this.repeated(this.prevUid, 'uid') : this.u32('uid');
-    this.prevGid = same & SameAttr.gid ? this.repeated(this.prevGid, 'gid') : this.u32('gid');
-    this.prevMode = same & SameAttr.mode ? this.repeated(this.prevMode, 'mode') : this.u32('mode');
-    v[row + Value.uid] = this.prevUid;
-    v[row + Value.gid] = this.prevGid;
-    v[row + Value.mode] = this.prevMode;
-    if (same & SameAttr.dev) {
-      if (this.prevDev === -1) throw this.damage('dev repeated from no previous entry');
-      this.bigValue = this.prevDevBig;
-    } else {
-      this.prevDev = this.u64();
-      this.prevDevBig = this.bigValue;
+    this.uidAt = same & SameAttr.uid ? this.repeated(this.uidAt, 'uid') : this.skipU32('uid');
+    this.gidAt = same & SameAttr.gid ? this.repeated(this.gidAt, 'gid') : this.skipU32('gid');
+    this.modeAt = same & SameAttr.mode ? this.repeated(this.modeAt, 'mode') : this.skipU32('mode');
+    if (same & SameAttr.dev) this.devAt = this.repeated(this.devAt, 'dev');
+    else {
+      this.devAt = this.pos;
+      this.skipU64();
     }
-    this.put(row + Value.dev, this.prevDev);
-    v[row + Value.nlink] = this.u32('nlink');
-    this.put(row + Value.blocks, this.u64());
-    this.put(row + Value.atime, this.sinceMtime(mtime, mtimeBig));
-    this.put(row + Value.ctime, this.sinceMtime(mtime, mtimeBig));
+    this.nlinkAt = this.skipU32('nlink');
+    this.skipU64();
+    this.checkSinceMtime(mtimeAt);
+    this.checkSinceMtime(mtimeAt);
+  }
+
+  /** Skips a time stored as its difference from the entry's mtime at `mtimeAt`: the sum must be within i64. */
+  private checkSinceMtime(mtimeAt: number): void {
+    const at = this.pos;
+    // Zigzag varints of at most 9 bytes are within +-2^62: two of them add up within i64.
+    if (this.skip() < MAX_VARINT_BYTES && varintEndsBefore(this.payload, mtimeAt, MAX_VARINT_BYTES)) return;
+    const end = this.pos;
+    this.pos = mtimeAt;
+    const mtime = this.zigzag();
+    const mtimeBig = this.bigValue;
+    this.pos = at;
+    this.sinceMtime(mtime, mtimeBig);
+    this.pos = end;
+  }
+
+  /** Skips a varint of at most 64 bits; returns where it starts. */
+  private skipU64(): number {
+    const at = this.pos;
+    if (this.skip() === MAX_VARINT_BYTES && this.payload[this.pos - 1]! > 1) {
+      this.pos = at;
+      this.u64();
+    }
+    return at;
+  }
+
+  /** Skips a varint of at most 32 bits; returns where it starts. */
+  private skipU32(what: string): number {
+    const at = this.pos;
+    const bytes = this.skip();
+    if (bytes > 5 || (bytes === 5 && this.payload[this.pos - 1]! > 0x0f)) {
+      this.pos = at;
+      this.u32(what);
+    }
+    return at;
+  }
+
+  /** Skips a varint (at most 10 bytes); returns its length. */
+  private skip(): number {
+    const p = this.payload;
+    const at = this.pos;
+    let pos = at;
+    for (let i = 0; i < MAX_VARINT_BYTES; i++) {
+      if (pos >= p.length) throw this.pastEnd();
+      if (p[pos++]! < 0x80) {
+        this.pos = pos;
+        return pos - at;
+      }
+    }
+    throw this.damage('varint longer than 10 bytes');
   }
 
   /** A directory header: the path front-coded against the current one, then the directory's inode. */
@@ -205,9 +224,10 @@ export class FrameCursor {
     this.hasDir = true;
   }
 
-  private repeated(previous: number, what: string): number {
-    if (previous === -1) throw this.damage(`${what} repeated from no previous entry`);
-    return previous;
+  /** Where a repeated attribute's varint is: the previous entry's, which there must be. */
+  private repeated(previousAt: number, what: string): number {
+    if (previousAt === -1) throw this.damage(`${what} repeated from no previous entry`);
+    return previousAt;
   }
 
   /** A length: a varint that must leave its bytes inside the payload. */
@@ -248,8 +268,7 @@ export class FrameCursor {
   /** A signed varint (zigzag). */
   private zigzag(): number {
     const v = this.varint();
-    // Perf: `& 1` is the parity of any safe integer (ToInt32 keeps the low bits); `%` on a double was a third of decoding.
-    if (v === v) return (v & 1) === 0 ? v / 2 : -(v + 1) / 2;
+    if (v === v) return unzigzag(v) as number;
     const exact = unzigzag(this.bigValue);
     if (typeof exact === 'number') return exact;
     this.bigValue = exact;
@@ -294,12 +313,6 @@ export class FrameCursor {
     return NaN;
   }
 
-  /** Puts an exact value (NaN: the one in bigValue) at `at` of values. */
-  private put(at: number, v: number): void {
-    this.values[at] = v;
-    if (v !== v) (this.big ??= new Map()).set(at, this.bigValue);
-  }
-
   private need(bytes: number): void {
     if (this.pos + bytes > this.payload.length) throw this.pastEnd();
   }
@@ -311,4 +324,10 @@ export class FrameCursor {
   private damage(what: string): FrameDamage {
     return new FrameDamage(what, this.at, false);
   }
+}
+
+/** Whether the varint at `at` takes fewer than `bytes` bytes. */
+function varintEndsBefore(p: Uint8Array, at: number, bytes: number): boolean {
+  for (let i = 0; i < bytes - 1; i++) if (p[at + i]! < 0x80) return true;
+  return false;
 }

@@ -1,7 +1,7 @@
 import { WalkErrorCode, WalkFormatError } from './errors.js';
-import { COMPACT_STRIDE, FrameCursor, FrameDamage, FULL_STRIDE } from './frame-cursor.js';
+import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { grown } from './frame-directories.js';
-import { FrameBlock, frameEntry, latin1 } from './frame-entry.js';
+import { COMPACT_STRIDE, Field, FrameBlock, frameEntry, FULL_STRIDE, latin1 } from './frame-entry.js';
 import { ENTRY_TYPE_NAMES, ItemKind, SYSCALL_NAMES } from './layout.js';
 import { DecodedError, type DecodedBlock } from './record-decoder.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -59,59 +59,60 @@ export function decodeFrameBlock(
   return { entries, errors };
 }
 
-/**
- * The columns of a block being decoded. The cursor writes each item's integer fields
- * into the next free row of `values`; keep() makes the row the next entry's. They grow
- * when a block holds more entries than its header said (damage, found at its end).
- */
+/** The columns of a block being decoded; they grow when a block holds more entries than its header said (damage, found at its end). */
 class Columns {
   count = 0;
   private types: Uint8Array;
   private nameAt: Uint32Array;
   private nameLength: Uint32Array;
   private dirOf: Uint32Array;
+  private fields: Uint32Array;
 
   constructor(
     private readonly cursor: FrameCursor,
     private capacity: number,
     private readonly stride: number,
   ) {
-    // One spare row: the cursor writes an item's fields before it is known to be kept.
-    cursor.values = new Float64Array((capacity + 1) * stride);
-    cursor.row = 0;
     this.types = new Uint8Array(capacity);
     this.nameAt = new Uint32Array(capacity);
     this.nameLength = new Uint32Array(capacity);
     this.dirOf = new Uint32Array(capacity);
+    this.fields = new Uint32Array(capacity * stride);
   }
 
-  /** Keeps the entry item the cursor holds (its fields in the current row) under header `dir`. */
+  /** Keeps the entry item the cursor holds, under header `dir`. */
   keep(dir: number): void {
-    const c = this.cursor;
     if (this.count === this.capacity) this.grow();
+    const c = this.cursor;
     const i = this.count++;
     this.types[i] = c.type;
     this.nameAt[i] = c.nameAt;
     this.nameLength[i] = c.nameLength;
     this.dirOf[i] = dir;
-    c.row += this.stride;
+    const f = this.fields;
+    const at = i * this.stride;
+    f[at + Field.ino] = c.fieldsAt;
+    if (this.stride === FULL_STRIDE) {
+      f[at + Field.uid] = c.uidAt;
+      f[at + Field.gid] = c.gidAt;
+      f[at + Field.mode] = c.modeAt;
+      f[at + Field.dev] = c.devAt;
+      f[at + Field.nlink] = c.nlinkAt;
+    }
   }
 
   private grow(): void {
     this.capacity = Math.max(16, this.capacity * 2);
-    const values = new Float64Array((this.capacity + 1) * this.stride);
-    values.set(this.cursor.values);
-    this.cursor.values = values;
     this.types = grown(this.types, new Uint8Array(this.capacity));
     this.nameAt = grown(this.nameAt, new Uint32Array(this.capacity));
     this.nameLength = grown(this.nameLength, new Uint32Array(this.capacity));
     this.dirOf = grown(this.dirOf, new Uint32Array(this.capacity));
+    this.fields = grown(this.fields, new Uint32Array(this.capacity * this.stride));
   }
 
   block(root: RootPath, payload: Buffer, fullAttrs: boolean): FrameBlock {
-    const { stride, types, nameAt, nameLength, dirOf } = this;
-    const { values, big, directories } = this.cursor;
-    return new FrameBlock(root, payload, fullAttrs, stride, values, big, types, nameAt, nameLength, dirOf, directories);
+    const { stride, types, nameAt, nameLength, dirOf, fields } = this;
+    return new FrameBlock(root, payload, fullAttrs, stride, fields, types, nameAt, nameLength, dirOf, this.cursor.directories);
   }
 }
 

@@ -1,6 +1,7 @@
 /** The directory paths of a block start in this many bytes, doubled as needed. */
 const INITIAL_ARENA = 64 * 1024;
-const INITIAL_HEADERS = 1024;
+/** A block's headers are first given room for one per this many payload bytes (one per 48 on the bench corpus). */
+const BYTES_PER_HEADER = 32;
 
 /**
  * The directory headers of one format-2 block (FORMAT.md 7.3), in order: each one's
@@ -15,18 +16,24 @@ const INITIAL_HEADERS = 1024;
 export class FrameDirectories {
   count = 0;
   /** Per header: bytes shared with the previous path, where its suffix is in the payload, its path's length and inode (NaN: the bigint in `bigIno`). */
-  private shared = new Uint32Array(INITIAL_HEADERS);
-  private suffixAt = new Uint32Array(INITIAL_HEADERS);
-  private lengths = new Uint32Array(INITIAL_HEADERS);
-  private inos = new Float64Array(INITIAL_HEADERS);
+  private shared: Uint32Array;
+  private suffixAt: Uint32Array;
+  private lengths: Uint32Array;
+  private inos: Float64Array;
   private bigIno: Map<number, bigint> | null = null;
   /** Where each path joined so far starts in the arena: headers [0, joined). */
-  private starts = new Uint32Array(INITIAL_HEADERS);
+  private starts: Uint32Array;
   private joined = 0;
   #arena: Uint8Array;
   private arenaEnd = 0;
 
   constructor(private readonly payload: Uint8Array) {
+    const headers = Math.max(16, payload.length / BYTES_PER_HEADER) | 0;
+    this.shared = new Uint32Array(headers);
+    this.suffixAt = new Uint32Array(headers);
+    this.lengths = new Uint32Array(headers);
+    this.inos = new Float64Array(headers);
+    this.starts = new Uint32Array(headers);
     this.#arena = new Uint8Array(Math.min(payload.length, INITIAL_ARENA));
   }
 

@@ -1,8 +1,8 @@
 import { EntryBase } from './entry-base.js';
-import { Value } from './frame-cursor.js';
 import type { FrameDirectories } from './frame-directories.js';
 import { ENTRY_TYPE_NAMES, type EntryTypeName } from './layout.js';
 import type { RecordBuffer } from './record-buffer.js';
+import { exactSum, unzigzag, varintAt, varintEnd } from './varint.js';
 import { depthOf } from './record-decoder.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -10,17 +10,30 @@ import type { RootPath } from '../sdk/root-path.js';
 const SLASH = 0x2f;
 const EMPTY = new Uint8Array(0);
 
+/** Where a record's field varints are, kept per record in FrameBlock.fields from `record * stride`. */
+export const Field = {
+  /** The inode; the size and mtime follow it. */
+  ino: 0,
+  // Only with FULL_ATTRS (each an earlier entry's when repeated):
+  uid: 1,
+  gid: 2,
+  mode: 3,
+  dev: 4,
+  /** The link count; blocks, atime and ctime follow it. */
+  nlink: 5,
+} as const;
+export const COMPACT_STRIDE = 1;
+export const FULL_STRIDE = 6;
+
 /**
  * A format-2 block decoded once into columns (frame-decoder.ts): per record its type,
- * directory header, name's place in the payload and integer fields; per directory
- * header its path and inode (FrameDirectories). Perf: an exact
- * number is kept as a double; a value past 2^53 (rare: sizes and inodes of exotic
- * filesystems, distant times) is NaN there and the bigint sits in `big`, so no column
- * holds objects, and nothing is allocated per header.
+ * directory header, and where its name and field varints are in the payload (checked
+ * by FrameCursor); per directory header its path and inode (FrameDirectories). A
+ * field is read from its varint when asked for, as format 1 reads its records in place.
  */
 export class FrameBlock {
   /** Per header, its prefix as a latin1 key, made when first asked for. */
-  private readonly prefixKeys: (string | null)[];
+  private prefixKeys: (string | null)[] | null = null;
   /** Per header, the depth of its directory (0 for the root), -1 until asked for. */
   private depths: Int32Array | null = null;
   constructor(
@@ -28,27 +41,40 @@ export class FrameBlock {
     readonly payload: Buffer,
     readonly fullAttrs: boolean,
     readonly stride: number,
-    readonly values: Float64Array,
-    readonly big: Map<number, bigint> | null,
+    readonly fields: Uint32Array,
     readonly types: Uint8Array,
     readonly nameAt: Uint32Array,
     readonly nameLength: Uint32Array,
     readonly dirOf: Uint32Array,
     readonly dirs: FrameDirectories,
-  ) {
-    this.prefixKeys = new Array<string | null>(dirs.count).fill(null);
+  ) {}
+  /** Record i's inode, exact (a number below 2^53, else a bigint), as every value below. */
+  ino(i: number): number | bigint {
+    return varintAt(this.payload, this.fields[i * this.stride]!);
   }
-  /** The exact value: a number below 2^53, else a bigint. */
-  exact(record: number, field: Value): number | bigint {
-    const at = record * this.stride + field;
-    const v = this.values[at]!;
-    return v === v ? v : this.big!.get(at)!;
+  size(i: number): number | bigint {
+    return varintAt(this.payload, varintEnd(this.payload, this.fields[i * this.stride]!));
   }
-  /** The value as a bigint (the public fields' type). */
-  bigint(record: number, field: Value): bigint {
-    const at = record * this.stride + field;
-    const v = this.values[at]!;
-    return v === v ? BigInt(v) : this.big!.get(at)!;
+  mtime(i: number): number | bigint {
+    const p = this.payload;
+    return unzigzag(varintAt(p, varintEnd(p, varintEnd(p, this.fields[i * this.stride]!))));
+  }
+  /** A 32-bit attribute of record i (FULL_ATTRS). */
+  attr(i: number, field: typeof Field.uid | typeof Field.gid | typeof Field.mode | typeof Field.nlink): number {
+    return varintAt(this.payload, this.fields[i * this.stride + field]!) as number;
+  }
+  dev(i: number): number | bigint {
+    return varintAt(this.payload, this.fields[i * this.stride + Field.dev]!);
+  }
+  blocks(i: number): number | bigint {
+    return varintAt(this.payload, varintEnd(this.payload, this.fields[i * this.stride + Field.nlink]!));
+  }
+  /** Record i's atime (`after` 2) or ctime (3): a difference from its mtime, after its nlink and blocks. */
+  sinceMtime(i: number, after: 2 | 3): number | bigint {
+    const p = this.payload;
+    let at = this.fields[i * this.stride + Field.nlink]!;
+    for (let k = 0; k < after; k++) at = varintEnd(p, at);
+    return exactSum(this.mtime(i), unzigzag(varintAt(p, at)));
   }
   /** What the names under header `dir` follow in their relative paths: its path and '/', or nothing under the root. */
   prefix(dir: number): Uint8Array {
@@ -61,12 +87,13 @@ export class FrameBlock {
   }
   /** The prefix of header `dir` as a latin1 key (path-key.ts). */
   prefixKey(dir: number): string {
-    let key = this.prefixKeys[dir]!;
+    const keys = (this.prefixKeys ??= new Array<string | null>(this.dirs.count).fill(null));
+    let key = keys[dir]!;
     if (key === null) {
       const length = this.dirs.length(dir);
       const at = this.dirs.start(dir);
       key = length === 0 ? '' : `${latin1(this.dirs.arena, at, at + length)}/`;
-      this.prefixKeys[dir] = key;
+      keys[dir] = key;
     }
     return key;
   }
@@ -113,14 +140,14 @@ class FrameEntry extends EntryBase {
   }
   /** st_size as an exact number below 2^53, else a bigint; undefined when not decoded here. */
   static sizeAmountOf(e: WalkEntry): number | bigint | undefined {
-    return #block in e ? e.#block.exact(e.#i, Value.size) : undefined;
+    return #block in e ? e.#block.size(e.#i) : undefined;
   }
   /** st_blocks x 512 as an exact number below 2^53, else a bigint; null in a compact walk; undefined when not decoded here. */
   static allocatedAmountOf(e: WalkEntry): number | bigint | null | undefined {
     if (!(#block in e)) return undefined;
     const b = e.#block;
     if (!b.fullAttrs) return null;
-    const blocks = b.exact(e.#i, Value.blocks);
+    const blocks = b.blocks(e.#i);
     if (typeof blocks === 'number' && blocks <= MAX_EXACT_BLOCKS) return blocks * 512;
     return BigInt(blocks) * 512n;
   }
@@ -159,19 +186,19 @@ class FrameEntry extends EntryBase {
       b.payload,
       at,
       at + b.nameLength[i]!,
-      b.exact(i, Value.ino),
+      b.ino(i),
       b.dirs.ino(dir),
       b.types[i]!,
-      b.exact(i, Value.size),
-      b.exact(i, Value.mtime),
-      full ? (b.values[i * b.stride + Value.uid] as number) : 0,
-      full ? (b.values[i * b.stride + Value.gid] as number) : 0,
-      full ? (b.values[i * b.stride + Value.mode] as number) : 0,
-      full ? (b.values[i * b.stride + Value.nlink] as number) : 0,
-      full ? b.exact(i, Value.blocks) : 0,
-      full ? b.exact(i, Value.dev) : 0,
-      full ? b.exact(i, Value.atime) : 0,
-      full ? b.exact(i, Value.ctime) : 0,
+      b.size(i),
+      b.mtime(i),
+      full ? b.attr(i, Field.uid) : 0,
+      full ? b.attr(i, Field.gid) : 0,
+      full ? b.attr(i, Field.mode) : 0,
+      full ? b.attr(i, Field.nlink) : 0,
+      full ? b.blocks(i) : 0,
+      full ? b.dev(i) : 0,
+      full ? b.sinceMtime(i, 2) : 0,
+      full ? b.sinceMtime(i, 3) : 0,
     );
   }
 
@@ -211,46 +238,45 @@ class FrameEntry extends EntryBase {
     return ENTRY_TYPE_NAMES[this.#block.types[this.#i]!]!;
   }
   get inode(): bigint {
-    return this.#block.bigint(this.#i, Value.ino);
+    return BigInt(this.#block.ino(this.#i));
   }
   get parentInode(): bigint {
     const b = this.#block;
     return BigInt(b.dirs.ino(b.dirOf[this.#i]!));
   }
   get size(): bigint {
-    return this.#block.bigint(this.#i, Value.size);
+    return BigInt(this.#block.size(this.#i));
   }
   get mtimeExact(): number | bigint {
-    return this.#block.exact(this.#i, Value.mtime);
+    return this.#block.mtime(this.#i);
   }
   get blocks(): bigint | null {
-    return this.#block.fullAttrs ? this.#block.bigint(this.#i, Value.blocks) : null;
+    return this.#block.fullAttrs ? BigInt(this.#block.blocks(this.#i)) : null;
   }
   get dev(): bigint | null {
-    return this.#block.fullAttrs ? this.#block.bigint(this.#i, Value.dev) : null;
+    return this.#block.fullAttrs ? BigInt(this.#block.dev(this.#i)) : null;
   }
   get mode(): number | null {
-    return this.#attr(Value.mode);
+    return this.#attr(Field.mode);
   }
   get uid(): number | null {
-    return this.#attr(Value.uid);
+    return this.#attr(Field.uid);
   }
   get gid(): number | null {
-    return this.#attr(Value.gid);
+    return this.#attr(Field.gid);
   }
   get nlink(): number | null {
-    return this.#attr(Value.nlink);
+    return this.#attr(Field.nlink);
   }
   get atimeExact(): number | bigint | null {
-    return this.#block.fullAttrs ? this.#block.exact(this.#i, Value.atime) : null;
+    return this.#block.fullAttrs ? this.#block.sinceMtime(this.#i, 2) : null;
   }
   get ctimeExact(): number | bigint | null {
-    return this.#block.fullAttrs ? this.#block.exact(this.#i, Value.ctime) : null;
+    return this.#block.fullAttrs ? this.#block.sinceMtime(this.#i, 3) : null;
   }
   /** A 32-bit attribute (always a number), or null in a compact walk. */
-  #attr(field: Value): number | null {
-    const b = this.#block;
-    return b.fullAttrs ? b.values[this.#i * b.stride + field]! : null;
+  #attr(field: typeof Field.uid | typeof Field.gid | typeof Field.mode | typeof Field.nlink): number | null {
+    return this.#block.fullAttrs ? this.#block.attr(this.#i, field) : null;
   }
 }
 
