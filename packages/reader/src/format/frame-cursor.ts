@@ -1,12 +1,10 @@
 import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
 import { FrameDirectories } from './frame-directories.js';
-import { MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
+import { exactSum, MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
 
 const TWO_64 = 1n << 64n;
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
-/** Two times below this in magnitude add up exactly as doubles. */
-const EXACT_ADDEND = 2 ** 52;
 
 /** Why a format-2 payload cannot be read on: the item at `offset` is malformed, or (`pastEnd`) runs past the payload. */
 export class FrameDamage extends Error {
@@ -131,17 +129,18 @@ export class FrameCursor {
     }
     this.skipU64();
     const mtimeAt = this.pos;
+    const mtimeBytes = this.skip();
     // A zigzag varint below 2^64 is a time within i64.
-    if (this.skip() === MAX_VARINT_BYTES) {
+    if (mtimeBytes === MAX_VARINT_BYTES) {
       this.pos = mtimeAt;
       this.time(this.zigzag());
     }
-    if (this.fullAttrs) this.checkAttributes(mtimeAt);
+    if (this.fullAttrs) this.checkAttributes(mtimeAt, mtimeBytes);
     return true;
   }
 
-  /** The attributes of a FULL_ATTRS entry, after its mtime at `mtimeAt`. */
-  private checkAttributes(mtimeAt: number): void {
+  /** The attributes of a FULL_ATTRS entry, after its mtime (`mtimeBytes` at `mtimeAt`). */
+  private checkAttributes(mtimeAt: number, mtimeBytes: number): void {
     const p = this.payload;
     this.need(1);
     const same = p[this.pos++]!;
@@ -156,21 +155,20 @@ export class FrameCursor {
     }
     this.nlinkAt = this.skipU32('nlink');
     this.skipU64();
-    this.checkSinceMtime(mtimeAt);
-    this.checkSinceMtime(mtimeAt);
+    this.checkSinceMtime(mtimeAt, mtimeBytes);
+    this.checkSinceMtime(mtimeAt, mtimeBytes);
   }
 
-  /** Skips a time stored as its difference from the entry's mtime at `mtimeAt`: the sum must be within i64. */
-  private checkSinceMtime(mtimeAt: number): void {
+  /** Skips a time stored as its difference from the entry's mtime (`mtimeBytes` at `mtimeAt`): the sum must be within i64. */
+  private checkSinceMtime(mtimeAt: number, mtimeBytes: number): void {
     const at = this.pos;
     // Zigzag varints of at most 9 bytes are within +-2^62: two of them add up within i64.
-    if (this.skip() < MAX_VARINT_BYTES && varintEndsBefore(this.payload, mtimeAt, MAX_VARINT_BYTES)) return;
+    if (this.skip() < MAX_VARINT_BYTES && mtimeBytes < MAX_VARINT_BYTES) return;
     const end = this.pos;
-    this.pos = mtimeAt;
-    const mtime = this.zigzag();
-    const mtimeBig = this.bigValue;
     this.pos = at;
-    this.sinceMtime(mtime, mtimeBig);
+    const difference = this.zigzag();
+    const sum = exactSum(unzigzag(varintAt(this.payload, mtimeAt)), difference === difference ? difference : this.bigValue);
+    if (typeof sum === 'bigint' && (sum < MIN_I64 || sum > MAX_I64)) throw this.damage(`time ${sum} past 64 bits`);
     this.pos = end;
   }
 
@@ -199,6 +197,11 @@ export class FrameCursor {
   private skip(): number {
     const p = this.payload;
     const at = this.pos;
+    // Perf: most varints of an item (lengths, ids, modes, link counts, time deltas) are one byte.
+    if (p[at]! < 0x80) {
+      this.pos = at + 1;
+      return 1;
+    }
     let pos = at;
     for (let i = 0; i < MAX_VARINT_BYTES; i++) {
       if (pos >= p.length) throw this.pastEnd();
@@ -247,15 +250,6 @@ export class FrameCursor {
   private time(t: number): number {
     if (t !== t && (this.bigValue < MIN_I64 || this.bigValue > MAX_I64)) throw this.damage(`time ${this.bigValue} past 64 bits`);
     return t;
-  }
-
-  /** A time stored as its difference from the entry's mtime (`mtimeBig` when mtime is NaN). */
-  private sinceMtime(mtime: number, mtimeBig: bigint): number {
-    const d = this.zigzag();
-    if (d === d && mtime === mtime && Math.abs(mtime) < EXACT_ADDEND && Math.abs(d) < EXACT_ADDEND) return mtime + d;
-    const sum = (mtime === mtime ? BigInt(mtime) : mtimeBig) + (d === d ? BigInt(d) : this.bigValue);
-    this.bigValue = sum;
-    return this.time(sum >= -Number.MAX_SAFE_INTEGER && sum <= Number.MAX_SAFE_INTEGER ? Number(sum) : NaN);
   }
 
   /** An unsigned value of up to 64 bits. */
@@ -324,10 +318,4 @@ export class FrameCursor {
   private damage(what: string): FrameDamage {
     return new FrameDamage(what, this.at, false);
   }
-}
-
-/** Whether the varint at `at` takes fewer than `bytes` bytes. */
-function varintEndsBefore(p: Uint8Array, at: number, bytes: number): boolean {
-  for (let i = 0; i < bytes - 1; i++) if (p[at + i]! < 0x80) return true;
-  return false;
 }

@@ -82,20 +82,10 @@ export class RecordBuffer implements FieldsWriter {
   private pathStart = 0;
   private readonly sink: BlockSink;
 
-  private readonly capacity: number;
-  private readonly detached: boolean;
-
-  /**
-   * `detached`: blocks are for decoding in place, not for a file (format 2's decoder
-   * builds format-1 records): no checksum, and each block keeps its own memory (the
-   * next one is written into a new buffer, allocated when the first record needs it).
-   */
-  constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean; detached?: boolean } = {}) {
+  constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean } = {}) {
     this.sink = sink;
     this.fullAttrs = options.fullAttrs ?? true;
-    this.detached = options.detached ?? false;
-    this.capacity = options.capacity ?? DEFAULT_BLOCK_CAPACITY;
-    this.buf = Buffer.allocUnsafe(this.capacity);
+    this.buf = Buffer.allocUnsafe(options.capacity ?? DEFAULT_BLOCK_CAPACITY);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
@@ -278,12 +268,11 @@ export class RecordBuffer implements FieldsWriter {
     view.setUint32(BlockHeaderOffset.magic, BLOCK_MAGIC, true);
     view.setUint32(BlockHeaderOffset.payloadLength, payloadLength, true);
     view.setUint32(BlockHeaderOffset.recordCount, this.count, true);
-    if (!this.detached) view.setUint32(BlockHeaderOffset.crc32, crc32(this.buf.subarray(BLOCK_HEADER_SIZE, this.pos)), true);
+    view.setUint32(BlockHeaderOffset.crc32, crc32(this.buf.subarray(BLOCK_HEADER_SIZE, this.pos)), true);
     const count = this.count;
     this.pos = BLOCK_HEADER_SIZE;
     this.count = 0;
     const block = this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength);
-    if (this.detached) this.grow(0);
     this.sink(block, count);
   }
 
@@ -308,9 +297,8 @@ export class RecordBuffer implements FieldsWriter {
     return this.pos;
   }
 
-  /** A new buffer of `size` bytes, at least the capacity once anything is written (0: none until then). */
   private grow(size: number): void {
-    this.buf = Buffer.allocUnsafe(size === 0 ? 0 : Math.max(size, this.capacity));
+    this.buf = Buffer.allocUnsafe(size);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
