@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from './corpus.mjs';
+import { auditBatches, auditRecords, iterateRecords } from './read-loops.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
@@ -60,38 +61,12 @@ const walk = await openWalk(walkDir);
 const rows = { plain: [], fields: [], batches: [], sorted: [], totals: [], usage: [], diff: [] };
 let entries = 0;
 for (let i = 0; i < repeat; i++) {
-  // Iteration alone: what every consumer pays.
-  const a = await timeIt(async () => {
-    let n = 0;
-    for await (const entry of walk.records()) n += entry === undefined ? 0 : 1;
-    return n;
-  });
+  const a = await timeIt(() => iterateRecords(walk));
   rows.plain.push(a.n / a.s);
   entries = a.n;
-  // A typical audit loop: owner, type and size of every entry.
-  const b = await timeIt(async () => {
-    let n = 0;
-    let bytes = 0n;
-    for await (const e of walk.records()) {
-      n++;
-      if (e.type === 'file' && e.uid !== null) bytes += e.size;
-    }
-    // The sum is what the loop is for; returning only the count would let it go unused.
-    return bytes >= 0n ? n : 0;
-  });
+  const b = await timeIt(() => auditRecords(walk));
   rows.fields.push(b.n / b.s);
-  // The same loop over recordBatches(): one await per block instead of per entry.
-  const d = await timeIt(async () => {
-    let n = 0;
-    let bytes = 0n;
-    for await (const batch of walk.recordBatches()) {
-      for (const e of batch) {
-        n++;
-        if (e.type === 'file' && e.uid !== null) bytes += e.size;
-      }
-    }
-    return bytes >= 0n ? n : 0;
-  });
+  const d = await timeIt(() => auditBatches(walk));
   rows.batches.push(d.n / d.s);
   const c = await timeIt(async () => {
     let n = 0;
