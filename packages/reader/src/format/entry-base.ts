@@ -30,7 +30,11 @@ export abstract class EntryBase implements WalkEntry {
   abstract get ctimeExact(): number | bigint | null;
 
   get pathBytes(): Uint8Array {
-    return (this.#pathBytesCache ??= this.rootPath.join(this.relativePathBytes));
+    return (this.#pathBytesCache ??= this.joinPathBytes());
+  }
+  /** The full path's bytes, made once. */
+  protected joinPathBytes(): Uint8Array {
+    return this.rootPath.join(this.relativePathBytes);
   }
   get path(): string {
     return (this.#pathCache ??= this.rootPath.joinString(this.relativePathBytes));

@@ -3,7 +3,7 @@ import type { FrameDirectories } from './frame-directories.js';
 import { ENTRY_TYPE_NAMES, type EntryTypeName } from './layout.js';
 import type { RecordBuffer } from './record-buffer.js';
 import { exactSum, unzigzag, varintAt, varintEnd } from './varint.js';
-import { depthOf } from './record-decoder.js';
+import { depthIn } from './record-decoder.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
 
@@ -100,8 +100,32 @@ export class FrameBlock {
   /** The depth of header `dir`'s directory. */
   depth(dir: number): number {
     const depths = (this.depths ??= new Int32Array(this.dirs.count).fill(-1));
-    if (depths[dir]! < 0) depths[dir] = depthOf(this.dirs.path(dir));
+    if (depths[dir]! < 0) {
+      const at = this.dirs.start(dir);
+      depths[dir] = depthIn(this.dirs.arena, at, at + this.dirs.length(dir));
+    }
     return depths[dir]!;
+  }
+  /**
+   * Record i's relative path after `head` (nothing, or the root and its separator), in
+   * one Buffer. Perf: a pooled Buffer; a Uint8Array of a path's length (past 64 bytes)
+   * has a backing store of its own, and those were most of `cat`'s garbage collection.
+   */
+  joinPath(i: number, head: Uint8Array): Buffer {
+    const dir = this.dirOf[i]!;
+    const dirLength = this.dirs.length(dir);
+    const dirAt = this.dirs.start(dir);
+    const at = this.nameAt[i]!;
+    const length = this.nameLength[i]!;
+    let to = head.length;
+    const path = Buffer.allocUnsafe(to + (dirLength === 0 ? 0 : dirLength + 1) + length);
+    for (let k = 0; k < to; k++) path[k] = head[k]!;
+    const arena = this.dirs.arena;
+    for (let k = 0; k < dirLength; k++) path[to++] = arena[dirAt + k]!;
+    if (dirLength > 0) path[to++] = SLASH;
+    const payload = this.payload;
+    for (let k = 0; k < length; k++) path[to++] = payload[at + k]!;
+    return path;
   }
 }
 
@@ -203,23 +227,12 @@ class FrameEntry extends EntryBase {
   }
 
   get relativePathBytes(): Uint8Array {
-    if (this.#relativeCache === undefined) {
-      const b = this.#block;
-      const dir = b.dirOf[this.#i]!;
-      const dirLength = b.dirs.length(dir);
-      const dirAt = b.dirs.start(dir);
-      const at = b.nameAt[this.#i]!;
-      const length = b.nameLength[this.#i]!;
-      const prefixLength = dirLength === 0 ? 0 : dirLength + 1;
-      const path = new Uint8Array(prefixLength + length);
-      const arena = b.dirs.arena;
-      for (let k = 0; k < dirLength; k++) path[k] = arena[dirAt + k]!;
-      if (prefixLength > 0) path[dirLength] = SLASH;
-      const payload = b.payload;
-      for (let k = 0; k < length; k++) path[prefixLength + k] = payload[at + k]!;
-      this.#relativeCache = path;
-    }
-    return this.#relativeCache;
+    return (this.#relativeCache ??= this.#block.joinPath(this.#i, EMPTY));
+  }
+  protected override joinPathBytes(): Uint8Array {
+    const b = this.#block;
+    const i = this.#i;
+    return b.nameLength[i] === 0 && b.dirs.length(b.dirOf[i]!) === 0 ? b.root.bytes : b.joinPath(i, b.root.head);
   }
   protected get rootPath(): RootPath {
     return this.#block.root;

@@ -201,9 +201,14 @@ export class DecodedError implements WalkEntryError {
 }
 
 export function depthOf(relative: Uint8Array): number {
-  if (relative.length === 0) return 0;
+  return depthIn(relative, 0, relative.length);
+}
+
+/** The depth of the relative path in bytes [from, to) of `bytes`: 0 for the root, else one more than its slashes. */
+export function depthIn(bytes: Uint8Array, from: number, to: number): number {
+  if (to === from) return 0;
   let depth = 1;
-  for (let i = 0; i < relative.length; i++) if (relative[i] === 0x2f) depth++;
+  for (let i = from; i < to; i++) if (bytes[i] === 0x2f) depth++;
   return depth;
 }
 
