@@ -13,10 +13,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, writeManifest } from '@pwalk-ts/reader';
-import { FrameCursor, ItemKind } from '@pwalk-ts/reader/format';
+import { FrameCursor, ItemKind, readWalkFolder, readWalkState } from '@pwalk-ts/reader/format';
 import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
-import { buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
+import { nativeSkipReason } from '../helpers/routes.js';
+import { buildHugeDir, buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
 
 /** Each directory's open waits this long by default (the walker's test knob, in ms), so a kill lands mid-walk even when a loaded machine polls late (8 ms missed the last tenth). */
 const PAUSE_MS = 20;
@@ -40,11 +41,17 @@ interface Exit {
   stderr: string;
 }
 
-/** Runs `node ...argv` with the pause knob and sends `signal` once `ready()` holds (polled every 10 ms). */
-function runUntil(argv: string[], ready: () => boolean, signal: NodeJS.Signals = 'SIGKILL', pauseMs = PAUSE_MS): Promise<Exit> {
+/** Runs `node ...argv` with the pause knob (and `env`) and sends `signal` once `ready()` holds (polled every 10 ms). */
+function runUntil(
+  argv: string[],
+  ready: () => boolean,
+  signal: NodeJS.Signals = 'SIGKILL',
+  pauseMs = PAUSE_MS,
+  env: Record<string, string> = {},
+): Promise<Exit> {
   return new Promise((resolvePromise, reject) => {
-    const env = { ...process.env, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) };
-    const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env });
+    const childEnv = { ...process.env, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs), ...env };
+    const child = spawn(process.execPath, argv, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], env: childEnv });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const poll = setInterval(() => {
@@ -60,12 +67,26 @@ function runUntil(argv: string[], ready: () => boolean, signal: NodeJS.Signals =
   });
 }
 
+/**
+ * Runs `walk(pauseMs)` into `out` until the signal lands: a walk that ended first (a
+ * loaded machine polled too late) is run again on a fresh folder with twice the pause,
+ * up to four times, so the kill point is reached as the case asks rather than skipped.
+ */
+async function stoppedWalk(out: string, walk: (pauseMs: number) => Promise<Exit>, pauseMs: number): Promise<Exit> {
+  for (let attempt = 1; ; attempt++, pauseMs *= 2) {
+    const stopped = await walk(pauseMs);
+    if (stopped.code === null || stopped.code === 130 || attempt === 4) return stopped;
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 /** A walk through the SDK with 4 KiB blocks (several on disk when the kill lands), killed once its files hold `bytes`. */
 function killedWalk(out: string, threads: number, bytes: number, engine = 'auto', root = tree): Promise<Exit> {
   const script = `import { startWalk } from '@pwalk-ts/walker';
     await startWalk({ root: ${JSON.stringify(root)}, out: ${JSON.stringify(out)}, threads: ${threads}, engine: '${engine}', blockCapacity: 4096 }).result;`;
   // The async engine opens several directories at once: a longer pause keeps the walk as long.
-  return runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', engine === 'async' ? 5 * PAUSE_MS : PAUSE_MS);
+  const pauseMs = engine === 'async' ? 5 * PAUSE_MS : PAUSE_MS;
+  return stoppedWalk(out, (pause) => runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', pause), pauseMs);
 }
 
 /** How many end markers each directory has over all the walk's files (FORMAT.md 7.5). */
@@ -99,8 +120,8 @@ async function expectRecords(out: string, expected: readonly Rec[]): Promise<voi
 }
 
 /** Every directory of the tree read once over the walk and its resumes. */
-function expectEachDirectoryReadOnce(out: string, expected: readonly Rec[]): void {
-  const rel = (r: Rec): string => (r.pathBytes.length === Buffer.byteLength(tree) ? '' : r.pathBytes.subarray(Buffer.byteLength(tree) + 1).toString('latin1'));
+function expectEachDirectoryReadOnce(out: string, expected: readonly Rec[], root = tree): void {
+  const rel = (r: Rec): string => (r.pathBytes.length === Buffer.byteLength(root) ? '' : r.pathBytes.subarray(Buffer.byteLength(root) + 1).toString('latin1'));
   const ends = endMarkers(out);
   const dirs = expected.filter((r) => r.type === 'dir').map(rel);
   expect(dirs.filter((d) => ends.get(d) !== 1).map((d) => `${d || '(root)'}: ${ends.get(d) ?? 0} end markers`)).toEqual([]);
@@ -148,13 +169,80 @@ describe('resume after SIGKILL', () => {
   });
 });
 
+describe.skipIf(nativeSkipReason !== null)('resume of walks killed on the batched engine (native route, async)', () => {
+  // Directories of 1,500 files, whose lookups jump ahead of listings as one batch (BIG_BATCH),
+  // among small ones, whose batches wait with their descriptors open while listings go first:
+  // a kill lands with directories listed and their batches waiting, in flight, or cut.
+  const native = { PWALK_NATIVE: '1' };
+  const cliAsync = { ...native, PWALK_TEST_ENGINE: 'async', PWALK_TEST_BLOCK_CAPACITY: '4096' };
+  let batchedTree: string;
+  let batchedTruth: Rec[];
+  let batchedBytes: number;
+  /** Per kill: directories with records in the killed walk's whole blocks and no end marker (read again by the resume). */
+  const unfinishedAtKill: number[] = [];
+
+  beforeAll(async () => {
+    batchedTree = join(base, 'batched-tree');
+    buildWideTree(batchedTree, 6, 10);
+    for (let i = 0; i < 3; i++) buildHugeDir(join(batchedTree, `a${i}`, 'big'), 1500);
+    settleAtimes(batchedTree);
+    batchedTruth = groundTruth(batchedTree).entries;
+    const whole = join(base, 'batched-whole');
+    const r = await runCli([batchedTree, '--out', whole, '--threads', '8', '--quiet'], { env: { ...cliAsync, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: '0' } });
+    expect(r.code, r.stderr).toBe(0);
+    batchedBytes = threadBytes(whole);
+  }, 60_000);
+
+  async function expectResumedExactly(out: string, killed: Exit): Promise<void> {
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(readManifest(out).status).toBe('running');
+    const state = readWalkState((await readWalkFolder(out, 'throw')).files);
+    unfinishedAtKill.push(state.files.reduce((n, f) => n + f.newlySetAside.length, 0));
+    // The resume runs on the batched engine too.
+    const r = await runCli(['resume', out, '--quiet'], { env: cliAsync });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readManifest(out).status).toBe('complete');
+    await expectRecords(out, batchedTruth);
+    expectEachDirectoryReadOnce(out, batchedTruth, batchedTree);
+  }
+
+  it.each([0.15, 0.4, 0.65, 0.9])('engine async through the SDK, killed at %f of the walk: the tree exactly, every directory read once', async (fraction) => {
+    const out = join(base, `batched-sdk-${fraction}`);
+    const script = `import { startWalk } from '@pwalk-ts/walker';
+      await startWalk({ root: ${JSON.stringify(batchedTree)}, out: ${JSON.stringify(out)}, threads: 8, engine: 'async', blockCapacity: 4096 }).result;`;
+    const bytes = 64 + Math.floor(batchedBytes * fraction);
+    const walk = (pauseMs: number): Promise<Exit> =>
+      runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', pauseMs, native);
+    await expectResumedExactly(out, await stoppedWalk(out, walk, 5 * PAUSE_MS));
+  });
+
+  it.each([0.25, 0.75])('PWALK_TEST_ENGINE=async through the CLI, killed at %f of the walk: the tree exactly, every directory read once', async (fraction) => {
+    const out = join(base, `batched-cli-${fraction}`);
+    const bytes = 64 + Math.floor(batchedBytes * fraction);
+    const walk = (pauseMs: number): Promise<Exit> =>
+      runUntil([CLI, batchedTree, '--out', out, '--threads', '8', '--quiet'], () => threadBytes(out) >= bytes, 'SIGKILL', pauseMs, cliAsync);
+    await expectResumedExactly(out, await stoppedWalk(out, walk, 5 * PAUSE_MS));
+  });
+
+  it("the kills left directories unfinished (listed, their batches not yet stat'ed or cut), which the resumes read again", () => {
+    expect(unfinishedAtKill).toHaveLength(6);
+    expect(
+      unfinishedAtKill.some((n) => n > 0),
+      String(unfinishedAtKill),
+    ).toBe(true);
+  });
+});
+
 describe('resume after SIGINT, and a resume killed and resumed again', () => {
   it('an interrupted walk (exit 130) is resumed to the tree exactly', async () => {
     const out = join(base, 'sigint');
     // The CLI writes 1 MiB blocks, all at the end here: the signal comes 400 ms into a walk of about 2 s.
-    let seen = 0;
-    const ready = (): boolean => existsSync(join(out, 'manifest.msgpack')) && Date.now() - (seen ||= Date.now()) > 400;
-    const stopped = await runUntil([CLI, tree, '--out', out, '--threads', '2', '--quiet'], ready, 'SIGINT', 5 * PAUSE_MS);
+    const interrupted = (pauseMs: number): Promise<Exit> => {
+      let seen = 0;
+      const ready = (): boolean => existsSync(join(out, 'manifest.msgpack')) && Date.now() - (seen ||= Date.now()) > 400;
+      return runUntil([CLI, tree, '--out', out, '--threads', '2', '--quiet'], ready, 'SIGINT', pauseMs);
+    };
+    const stopped = await stoppedWalk(out, interrupted, 5 * PAUSE_MS);
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(readManifest(out).status).toBe('interrupted');
     await resumeOk(out);

@@ -28,7 +28,7 @@ export const WalkOptions = z.object({
     .int()
     .min(4096)
     .max(1 << 30)
-    .default(DEFAULT_BLOCK_CAPACITY),
+    .optional(),
   /**
    * 'auto': the async engine when --threads exceeds the cores and the root is on a
    * latency-bound filesystem (NFS, Lustre, GPFS, FUSE, ...), else the synchronous
@@ -44,6 +44,13 @@ const TestKnobs = z.object({
   PWALK_TEST_PAUSE_BEFORE_OPEN_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** What --engine auto resolves to on every filesystem, so the walk suites run whole on either engine. */
   PWALK_TEST_ENGINE: z.enum(['sync', 'async']).optional(),
+  /** The block capacity of a walk that sets none (the CLI's): small blocks reach the disk early, so a test killing the CLI finds whole blocks. */
+  PWALK_TEST_BLOCK_CAPACITY: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .max(1 << 30)
+    .optional(),
 });
 
 /** Settings resolved once; workers receive this object and never re-derive anything from options. */
@@ -90,6 +97,7 @@ export function resolveSettings(
   const knobs = TestKnobs.parse({
     PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS,
     PWALK_TEST_ENGINE: env.PWALK_TEST_ENGINE || undefined,
+    PWALK_TEST_BLOCK_CAPACITY: env.PWALK_TEST_BLOCK_CAPACITY || undefined,
   });
   const threads = o.threads ?? availableParallelism();
   const workers = Math.max(1, Math.min(threads, availableParallelism()));
@@ -113,7 +121,7 @@ export function resolveSettings(
     snapshots: o.snapshots,
     maxDepth: o.maxDepth ?? Infinity,
     compact: o.compact,
-    blockCapacity: o.blockCapacity,
+    blockCapacity: o.blockCapacity ?? knobs.PWALK_TEST_BLOCK_CAPACITY ?? DEFAULT_BLOCK_CAPACITY,
     pauseBeforeOpenMs: knobs.PWALK_TEST_PAUSE_BEFORE_OPEN_MS,
   });
 }
