@@ -91,10 +91,13 @@ export class FrameBuffer implements FieldsWriter {
       if (dev == this.dev) same |= SameAttr.dev;
       else off = writeVarint(buf, off, (this.dev = dev));
       buf[sameAt] = same;
-      off = writeVarint(buf, off, nlink);
-      off = writeVarint(buf, off, blocks);
-      off = writeZigzag(buf, off, exactDifference(atime, mtime));
-      off = writeZigzag(buf, off, exactDifference(ctime, mtime));
+      // Perf: the fields that are most often one byte (a link, a few blocks, atime and ctime at mtime) skip the call.
+      if (typeof nlink === 'number' && nlink < 0x80) buf[off++] = nlink;
+      else off = writeVarint(buf, off, nlink);
+      if (typeof blocks === 'number' && blocks < 0x80) buf[off++] = blocks;
+      else off = writeVarint(buf, off, blocks);
+      off = writeTimeDelta(buf, off, atime, mtime);
+      off = writeTimeDelta(buf, off, ctime, mtime);
     }
     this.pos = off;
     this.count++;
@@ -235,7 +238,8 @@ export class FrameBuffer implements FieldsWriter {
     const buf = this.buf;
     if (typeof name !== 'string') {
       const n = nameTo - nameFrom;
-      off = writeVarint(buf, off, n);
+      if (n < 0x80) buf[off++] = n;
+      else off = writeVarint(buf, off, n);
       if (n <= SHORT_COPY) {
         for (let i = nameFrom; i < nameTo; i++) buf[off++] = name[i]!;
         return off;
@@ -266,3 +270,15 @@ export class FrameBuffer implements FieldsWriter {
 }
 
 const LENGTH_SCRATCH = new Uint8Array(MAX_VARINT_BYTES);
+
+/** `time - mtime` zigzag-mapped, one byte without a call when within 63 seconds. */
+function writeTimeDelta(buf: Buffer, off: number, time: number | bigint, mtime: number | bigint): number {
+  if (typeof time === 'number' && typeof mtime === 'number') {
+    const d = time - mtime;
+    if (d >= -64 && d < 64) {
+      buf[off] = d < 0 ? -2 * d - 1 : 2 * d;
+      return off + 1;
+    }
+  }
+  return writeZigzag(buf, off, exactDifference(time, mtime));
+}
