@@ -5,6 +5,9 @@
 // files), whether any directory finished before the kill was read again (an end
 // marker in both), and whether `cat --sort path` of the result is byte-identical to
 // the uninterrupted walk's (atime left out: reading a directory moves its atime).
+// Memory: the resume's peak RSS (/usr/bin/time), and the heap that the state read
+// from the thread files takes (readWalkState: the set of every finished directory,
+// the pending ones), measured alone, per finished directory.
 //
 //   node bench/resume.mjs [--corpus DIR] [--threads N] [--fractions 0.1,0.5,0.9]
 import { spawn, spawnSync } from 'node:child_process';
@@ -19,7 +22,8 @@ import { ensureCorpus } from './corpus.mjs';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
 const CLI = path.join(REPO, 'packages/cli/bin/pwalk-ts.js');
-const { FrameCursor, ItemKind } = await import(path.join(REPO, 'packages/reader/dist/format/index.js'));
+const FORMAT = path.join(REPO, 'packages/reader/dist/format/index.js');
+const { FrameCursor, ItemKind } = await import(FORMAT);
 
 const { values: opts } = parseArgs({
   options: {
@@ -51,6 +55,18 @@ function endMarkers(dir, names) {
   return ends;
 }
 
+/** Heap bytes the walk state of `dir` holds (readWalkState, after a full GC), in a process of its own. */
+function stateHeapBytes(dir) {
+  const script = `const { readWalkFolder, readWalkState } = await import(${JSON.stringify(FORMAT)});
+    const folder = await readWalkFolder(${JSON.stringify(dir)}, 'throw');
+    gc(); const before = process.memoryUsage().heapUsed;
+    const state = readWalkState(folder.files);
+    gc(); console.log(process.memoryUsage().heapUsed - before, state.finished.size);`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`state of ${dir}: ${r.stderr}`);
+  return Number(r.stdout.split(' ')[0]);
+}
+
 /** sha256 of `cat --sort path` without atimes. */
 function sortedDigest(dir) {
   const r = spawnSync(process.execPath, [CLI, 'cat', dir, '--sort', 'path'], { maxBuffer: 1 << 30, encoding: 'utf8' });
@@ -66,9 +82,9 @@ const wholeBytes = bytesOf(whole);
 const reference = sortedDigest(whole);
 console.log(`uninterrupted: ${wholeBytes} bytes of thread files\n`);
 console.log(
-  '| killed at | records at the kill | dirs finished at the kill | dirs the resume read | finished dirs read again | resume wall s | sorted records identical |',
+  '| killed at | records at the kill | dirs finished at the kill | dirs the resume read | finished dirs read again | resume wall s | resume peak RSS MB | state heap MB (B per finished dir) | sorted records identical |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const fraction of opts.fractions.split(',').map(Number)) {
   const out = path.join(tmp, `kill-${fraction}`);
   const child = spawn(process.execPath, [CLI, opts.corpus, '--out', out, '--threads', opts.threads, '--quiet'], { stdio: 'ignore' });
@@ -84,17 +100,21 @@ for (const fraction of opts.fractions.split(',').map(Number)) {
   const info = spawnSync(process.execPath, [CLI, 'info', out, '--json'], { encoding: 'utf8' });
   const atKill = JSON.parse(info.stdout).verified.entries;
   const finishedBefore = endMarkers(out, before);
+  const stateBytes = stateHeapBytes(out);
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [CLI, 'resume', out, '--quiet'], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, CLI, 'resume', out, '--quiet'], { encoding: 'utf8' });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`resume: ${r.stderr}`);
+  const peakMB = Number(r.stderr.trim().split('\n').at(-1)) / 1024;
   const resumed = endMarkers(
     out,
     threadFiles(out).filter((n) => !before.includes(n)),
   );
   const again = [...resumed.keys()].filter((d) => finishedBefore.has(d)).length;
   const same = sortedDigest(out) === reference;
-  console.log(`| ${fraction * 100}% | ${atKill} | ${finishedBefore.size} | ${resumed.size} | ${again} | ${wall.toFixed(1)} | ${same ? 'yes' : 'NO'} |`);
+  console.log(
+    `| ${fraction * 100}% | ${atKill} | ${finishedBefore.size} | ${resumed.size} | ${again} | ${wall.toFixed(1)} | ${peakMB.toFixed(0)} | ${(stateBytes / 2 ** 20).toFixed(1)} (${Math.round(stateBytes / finishedBefore.size)}) | ${same ? 'yes' : 'NO'} |`,
+  );
   fs.rmSync(out, { recursive: true, force: true });
 }
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -41,7 +41,7 @@ export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
     const run = runWorkers(
       begun.walk,
       {
-        seedsRoot: begun.state.root === null,
+        seedsRoot: begun.seedsRoot,
         seeds: begun.seeds,
         alreadyRead: begun.alreadyRead,
         fileName: (thread) => `thread_r${begun.number}-${thread}.bin`,
@@ -58,7 +58,8 @@ export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
 
 interface BegunResume {
   readonly walk: Parameters<typeof runWorkers>[0];
-  readonly state: WalkState;
+  /** No whole block holds the root's record: the resume records it again. */
+  readonly seedsRoot: boolean;
   readonly number: number;
   readonly seeds: DirectoryItem[];
   readonly alreadyRead: string[];
@@ -143,7 +144,8 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
   const kept = await keptRecords(manifest.root, state);
   return {
     walk: { settings, rootDev: rootNow.dev, walkId: manifest.walkId, startTime, host: hostname(), manifest: running },
-    state,
+    // Not the state: its set of every finished directory is garbage once the frontier is taken (README, resume's memory).
+    seedsRoot: state.root === null,
     number,
     seeds: directoryItems(root, state.pending),
     alreadyRead: frontier(state.finished),
@@ -242,9 +244,9 @@ function directoryItems(root: string, pending: readonly PendingDirectory[]): Dir
  * finished (a directory read again lists them). A finished directory below a finished
  * one is never listed again.
  */
-function frontier(finished: ReadonlySet<string>): string[] {
+function frontier(finished: WalkState['finished']): string[] {
   const out: string[] = [];
-  for (const d of finished) {
+  for (const d of finished.keys()) {
     if (d === '') continue;
     const slash = d.lastIndexOf('/');
     if (!finished.has(slash < 0 ? '' : d.slice(0, slash))) out.push(d);

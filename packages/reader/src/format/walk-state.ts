@@ -28,8 +28,8 @@ export interface ThreadFileState {
 /** What the thread files of a format-2 walk say after it stopped (FORMAT.md 7.5): the base of a resume. */
 export interface WalkState {
   readonly files: ThreadFileState[];
-  /** Every directory whose read finished (latin1 keys of relative paths). */
-  readonly finished: Set<string>;
+  /** Every directory whose read finished (latin1 keys of relative paths), with the index of the file holding its end marker. */
+  readonly finished: ReadonlyMap<string, number>;
   /** Directories stacked and not finished, in file order: what the resume reads. */
   readonly pending: PendingDirectory[];
   /** The root's own record (inode, device or null in a compact walk), when a whole block holds it. */
@@ -45,15 +45,18 @@ const key = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteO
  * thrown (a resume refuses the walk). `setAside` holds what earlier resumes set aside.
  */
 export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
-  const finished = new Set<string>();
-  const descended: { file: number; owner: string; rel: Buffer; ino: number | bigint; dev: number | bigint | null }[] = [];
-  const owners: Set<string>[] = [];
-  const ends: Set<string>[] = [];
+  // Memory (README, resume): one entry per finished directory, the descended directories
+  // not yet known finished, and per file only the directories whose end is still to come.
+  const finished = new Map<string, number>();
+  // Each one's path as a latin1 string: about a third of a Buffer's bytes.
+  let descended: { file: number; owner: string; rel: string; ino: number | bigint; dev: number | bigint | null }[] = [];
+  const setAside: Set<string>[] = [];
+  let settledAt = 0;
   const states: Omit<ThreadFileState, 'newlySetAside'>[] = [];
   let root: WalkState['root'] = null;
   files.forEach((file, index) => {
-    const fileOwners = new Set<string>();
-    const fileEnds = new Set<string>();
+    // Directories with records in this file and, so far, no end marker after them here.
+    const open = new Set<string>();
     const previous = file.setAside ?? new Set<string>();
     let records = 0;
     let blocks = 0;
@@ -66,23 +69,25 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
         while (cursor.next()) {
           if (cursor.newDir) dirKey = key(cursor.dir);
           if (cursor.kind === ItemKind.end) {
-            fileEnds.add(dirKey);
+            finished.set(dirKey, index);
+            open.delete(dirKey);
             continue;
           }
           const name = payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength);
-          const rel = Buffer.from(cursor.dir.length === 0 ? name : Buffer.concat([cursor.dir, SLASH, name]));
+          const relOf = (): string => (cursor.dir.length === 0 ? key(name) : `${key(cursor.dir)}/${key(name)}`);
           // The root's record belongs to no directory's read.
           if (cursor.nameLength === 0) {
             if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };
             if (cursor.kind === ItemKind.entry && cursor.mark)
-              descended.push({ file: index, owner: '\0root', rel, ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+              descended.push({ file: index, owner: '\0root', rel: relOf(), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
             continue;
           }
-          const owner = cursor.kind === ItemKind.error && cursor.mark ? key(rel) : dirKey;
+          const owner = cursor.kind === ItemKind.error && cursor.mark ? relOf() : dirKey;
           if (previous.has(owner)) continue;
-          fileOwners.add(owner);
+          // A record after its directory's end marker in this file belongs to that finished read.
+          if (finished.get(owner) !== index) open.add(owner);
           if (cursor.kind === ItemKind.entry && cursor.mark)
-            descended.push({ file: index, owner, rel, ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+            descended.push({ file: index, owner, rel: relOf(), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
         }
       } catch (err) {
         if (!(err instanceof FrameDamage)) throw err;
@@ -92,27 +97,22 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
         });
       }
     });
-    for (const dir of fileEnds) finished.add(dir);
-    owners.push(fileOwners);
-    ends.push(fileEnds);
+    setAside.push(open);
     states.push({ file, wholeBytes: extent.whole, size: extent.size, blocks });
+    // What is settled leaves memory before the next file is read, once it has doubled (so each entry is looked at O(1) times).
+    const last = index === files.length - 1;
+    if (last || descended.length > 2 * settledAt) {
+      descended = descended.filter((d) => !setAside[d.file]!.has(d.owner) && !finished.has(d.rel));
+      settledAt = descended.length;
+    }
   });
-  const setAside = owners.map((fileOwners, i) => [...fileOwners].filter((dir) => !ends[i]!.has(dir)));
-  const setAsideSets = setAside.map((dirs) => new Set(dirs));
-  const pending: PendingDirectory[] = [];
-  for (const d of descended) {
-    if (setAsideSets[d.file]!.has(d.owner) || finished.has(key(d.rel))) continue;
-    pending.push({ rel: d.rel, ino: d.ino, dev: d.dev });
-  }
   return {
-    files: states.map((s, i) => ({ ...s, newlySetAside: setAside[i]! })),
+    files: states.map((s, i) => ({ ...s, newlySetAside: [...setAside[i]!] })),
     finished,
-    pending,
+    pending: descended.map((d) => ({ rel: Buffer.from(d.rel, 'latin1'), ino: d.ino, dev: d.dev })),
     root,
   };
 }
-
-const SLASH = Uint8Array.of(0x2f);
 
 /**
  * Calls `visit` with each whole block whose checksum holds, in file order; returns the
