@@ -22,8 +22,7 @@ import { ensureCorpus } from './corpus.mjs';
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
 const CLI = path.join(REPO, 'packages/cli/bin/pwalk-ts.js');
-const FORMAT = path.join(REPO, 'packages/reader/dist/format/index.js');
-const { FrameCursor, ItemKind } = await import(FORMAT);
+const { FrameCursor, ItemKind } = await import(path.join(REPO, 'packages/reader/dist/format/index.js'));
 
 const { values: opts } = parseArgs({
   options: {
@@ -57,7 +56,7 @@ function endMarkers(dir, names) {
 
 /** Heap bytes the walk state of `dir` holds (readWalkState, after a full GC), in a process of its own. */
 function stateHeapBytes(dir) {
-  const script = `const { readWalkFolder, readWalkState } = await import(${JSON.stringify(FORMAT)});
+  const script = `const { readWalkFolder, readWalkState } = await import(${JSON.stringify(path.join(REPO, 'packages/reader/dist/index.js'))});
     const folder = await readWalkFolder(${JSON.stringify(dir)}, 'throw');
     gc(); const before = process.memoryUsage().heapUsed;
     const state = readWalkState(folder.files);

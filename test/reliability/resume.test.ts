@@ -12,8 +12,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, r
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readManifest, writeManifest } from '@pwalk-ts/reader';
-import { FrameCursor, ItemKind, readWalkFolder, readWalkState } from '@pwalk-ts/reader/format';
+import { readManifest, readWalkFolder, readWalkState, writeManifest } from '@pwalk-ts/reader';
+import { FrameCursor, ItemKind } from '@pwalk-ts/reader/format';
 import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
 import { nativeSkipReason } from '../helpers/routes.js';

@@ -17,6 +17,8 @@ export {
   type WriteManifestOptions,
 } from './format/manifest.js';
 export { RootPath } from './sdk/root-path.js';
+export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
+export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
 export { depthOf } from './format/record-decoder.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';

@@ -1,8 +1,18 @@
 import { closeSync, lstatSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { RootPath, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput } from '@pwalk-ts/reader';
-import { FORMAT_VERSION, readThreadFile, readWalkFolder, readWalkState, type PendingDirectory, type WalkState } from '@pwalk-ts/reader/format';
+import {
+  readWalkFolder,
+  readWalkState,
+  RootPath,
+  systemErrorText,
+  writeManifest,
+  type PendingDirectory,
+  type ThreadFileSummary,
+  type WalkManifestInput,
+  type WalkState,
+} from '@pwalk-ts/reader';
+import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { finishWalk } from './final-manifest.js';
