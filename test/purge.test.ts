@@ -534,7 +534,11 @@ describe('purge: permissions, limits and refusals', () => {
   });
 });
 
-/** Rewrites the walk's record of zz/victim as ../victim (CRC fixed), as a damaged or forged walk might hold. */
+/**
+ * Rewrites the walk's record of zz/victim as ../victim (CRC fixed), as a damaged or forged walk might hold:
+ * in format 1 its path; in format 2 the header of directory zz (FORMAT.md 7.3: nothing shared with the
+ * previous header, 2 bytes), which names every entry below it.
+ */
 const FORGE_DOTDOT = `
 import glob, os, struct, sys, zlib
 for p in glob.glob(os.path.join(sys.argv[1], "thread_*.bin")):
@@ -542,8 +546,8 @@ for p in glob.glob(os.path.join(sys.argv[1], "thread_*.bin")):
     while off + 16 <= len(b):
         n = struct.unpack_from("<I", b, off + 4)[0]
         payload = bytes(b[off + 16: off + 16 + n])
-        if b"zz/victim" in payload:
-            payload = payload.replace(b"zz/victim", b"../victim")
+        if b"zz/victim" in payload or b"\\x00\\x02zz" in payload:
+            payload = payload.replace(b"zz/victim", b"../victim").replace(b"\\x00\\x02zz", b"\\x00\\x02..")
             b[off + 16: off + 16 + n] = payload
             struct.pack_into("<I", b, off + 12, zlib.crc32(payload))
         off += 16 + n
