@@ -4,7 +4,7 @@
 // nobody acts only where it may, and every refusal. Truth: Python's lstat of the
 // trees before and after, and GNU find for which files the expression selects.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -302,10 +302,14 @@ async function stalledPurge(
   fifo: string,
   readBytes: number,
 ): Promise<{ child: ReturnType<typeof spawn>; rest: () => Promise<string>; exit: Promise<number | null> }> {
-  execFileSync('mkfifo', [fifo]);
+  execFileSync('mkfifo', ['-m', '0600', fifo]);
+  // A FIFO log must have a reader when the purge opens it (one without is refused): this one, which needs no writer to open.
+  const opening = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const child = spawn(process.execPath, [CLI, 'purge', ...args, '--log', fifo, '--quiet'], { stdio: 'ignore' });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The reader the test reads with blocks (waits for the purge's open, then for its lines).
   const handle = await open(fifo, 'r');
+  await opening.close();
   const head = Buffer.alloc(readBytes);
   let got = 0;
   while (got < readBytes) got += (await handle.read(head, got, readBytes - got)).bytesRead;
@@ -549,3 +553,50 @@ for p in glob.glob(os.path.join(sys.argv[1], "thread_*.bin")):
         off += 16 + n
     open(p, "wb").write(b)
 `;
+
+/** Runs the CLI; a run still going after `ms` is killed (SIGKILL: a purge blocked in an open ignores SIGTERM) and reported with code null. */
+function runKilledAfter(args: string[], ms: number, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  return new Promise((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    }),
+  );
+}
+
+describe('purge: hostile logs and races', () => {
+  it("refuses at once (exit 2) a log that is a FIFO nobody reads, another user's FIFO or a device; a missing log is made 0600", async () => {
+    const tree = join(base, 't');
+    buildOld(tree, ...OLD);
+    await walk(tree, join(base, 'w'));
+    const refused = async (log: string, message: RegExp): Promise<void> => {
+      const r = await runKilledAfter(['purge', join(base, 'w'), '--delete', '--log', log], 20_000);
+      expect(r.code, `${log}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+    };
+    // Planted by a user where the log goes: before, the open blocked forever, SIGTERM or not.
+    execFileSync('mkfifo', ['-m', '0666', join(base, 'planted.fifo')]);
+    chownSync(join(base, 'planted.fifo'), 65534, 65534);
+    await refused(join(base, 'planted.fifo'), /cannot write the log .*planted\.fifo: it is a FIFO \(or socket\) nobody reads/);
+    execFileSync('mkfifo', ['-m', '0600', join(base, 'mine.fifo')]);
+    await refused(join(base, 'mine.fifo'), /cannot write the log .*mine\.fifo: it is a FIFO \(or socket\) nobody reads/);
+    // Another user's FIFO someone reads: its owner could feed the admin's records anywhere.
+    const reader = await open(join(base, 'planted.fifo'), constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      await refused(join(base, 'planted.fifo'), /cannot write the log .*planted\.fifo: it belongs to uid 65534/);
+    } finally {
+      await reader.close();
+    }
+    execFileSync('mknod', ['-m', '0600', join(base, 'null.dev'), 'c', '1', '3']);
+    await refused(join(base, 'null.dev'), /cannot write the log .*null\.dev: not a regular file or a FIFO/);
+    for (const name of OLD) expect(existsSync(join(tree, name)), name).toBe(true);
+    const made = join(base, 'new.log');
+    await runCliOk(['purge', join(base, 'w'), '--dry-run', '--log', made, '--quiet']);
+    expect(py(`import os, sys; s = os.lstat(sys.argv[1]); print(oct(s.st_mode), s.st_uid)`, made).trim()).toBe('0o100600 0');
+  });
+});
