@@ -599,4 +599,34 @@ describe('purge: hostile logs and races', () => {
     await runCliOk(['purge', join(base, 'w'), '--dry-run', '--log', made, '--quiet']);
     expect(py(`import os, sys; s = os.lstat(sys.argv[1]); print(oct(s.st_mode), s.st_uid)`, made).trim()).toBe('0o100600 0');
   });
+
+  it('a quarantine move never takes a directory swapped in after the check, and finishes a move a killed run left under both names', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, 'd/x', 'd/y');
+    await walk(tree, join(base, 'w'));
+    const log = join(base, 'purge.log');
+    const quarantine = join(base, 'q');
+    const running = runKilledAfter(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', log, '--threads', '1', '-name', 'x'], 30_000, {
+      PWALK_TEST_PAUSE_BEFORE_ACT_MS: '3000',
+    });
+    while (!existsSync(log) || !readFileSync(log, 'utf8').includes('"start"')) await sleep(20);
+    await sleep(1000);
+    // Checked and waiting: the user's own folder (a descriptor in it kept) takes the file's name.
+    py(`import os, sys; d = sys.argv[1]; os.rename(d + "/x", d + "/x.was"); os.mkdir(d + "/x"); open(d + "/x/mine", "w").write("m")`, join(tree, 'd'));
+    const r = await running;
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(quarantine, 'd/x'))).toBe(false);
+    expect(readdirSync(join(tree, 'd/x'))).toEqual(['mine']);
+    expect(logOf(log)).toMatchObject([{ decision: 'kept: changed', note: 'replaced while being moved' }]);
+
+    // A run killed between the quarantine's link and the tree's unlink: both names hold the file.
+    py(`import os, sys; os.makedirs(sys.argv[2] + "/d", exist_ok=True); os.link(sys.argv[1] + "/d/y", sys.argv[2] + "/d/y")`, tree, quarantine);
+    const again = join(base, 'again.log');
+    await runCliOk(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', again, '--quiet', '-name', 'y']);
+    expect(logOf(again)).toMatchObject([{ decision: 'moved', note: 'moved by an earlier run, stopped before its unlink here' }]);
+    expect(existsSync(join(tree, 'd/y'))).toBe(false);
+    await runCliOk(['purge', '--restore', again, '--quiet']);
+    expect(readFileSync(join(tree, 'd/y'), 'utf8')).toBe('d/yd/yd/y');
+    expect(existsSync(join(quarantine, 'd/y'))).toBe(false);
+  });
 });
