@@ -600,6 +600,52 @@ describe('purge: hostile logs and races', () => {
     expect(py(`import os, sys; s = os.lstat(sys.argv[1]); print(oct(s.st_mode), s.st_uid)`, made).trim()).toBe('0o100600 0');
   });
 
+  it('a log cut short gets the next run on a line of its own; --restore skips damaged lines (reported escaped, exit 1) and restores the rest', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, ...OLD);
+    const before = treeState(tree);
+    await walk(tree, join(base, 'w'));
+    const log = join(base, 'purge.log');
+    // What a full disk leaves: the start of a line, no newline; with an escape sequence a name could hold.
+    writeFileSync(log, '{"time":"2026-12-05","decision":"moved","path":"/scratch/\x1b[2Jx', { mode: 0o600 });
+    await runCliOk(['purge', join(base, 'w'), '--quarantine', join(base, 'q'), '--log', log, '--quiet']);
+    const text = readFileSync(log, 'utf8').split('\n');
+    expect(JSON.parse(text[1]!)).toMatchObject({ purge: 'start' });
+    // A line damaged in the middle of the run as well.
+    text.splice(3, 0, 'not a log line');
+    writeFileSync(log, text.join('\n'));
+    const r = await runCli(['purge', '--restore', log, '--quiet']);
+    expect(r.stderr).toMatch(/line 1 skipped, not a purge log line: .*\/scratch\/\\x1b\[2Jx\n/);
+    expect(r.stderr).toMatch(/line 4 skipped, not a purge log line: not a log line\n/);
+    expect(r.stderr).toMatch(/purge --restore: 7 restored, 2 lines skipped \(not purge log lines\)\n/);
+    expect(r.stderr).not.toContain('\x1b');
+    expect(r.code).toBe(1);
+    expect(treeState(tree)).toEqual(before);
+  });
+
+  it('restore keeps no set of paths: a path logged twice is found back the second time; another file moved later under the same name is reported, not skipped', async () => {
+    const tree = join(base, 't');
+    buildOld(tree, ...OLD);
+    await walk(tree, join(base, 'w1'));
+    const log = join(base, 'purge.log');
+    await runCliOk(['purge', join(base, 'w1'), '--quarantine', join(base, 'q1'), '--log', log, '--quiet']);
+    // A killed run's line and its re-run's for the same file.
+    const lines = readFileSync(log, 'utf8').split('\n');
+    writeFileSync(log, [...lines.slice(0, -2), lines.find((l) => l.includes('/a/one"'))!, ...lines.slice(-2)].join('\n'));
+    // Later, another old file under one of the names, moved by a second run into another quarantine, logged in the same file.
+    py(`import os, sys; open(sys.argv[1], "w").write("later"); os.utime(sys.argv[1], (0, 0))`, join(tree, 'a/one'));
+    await walk(tree, join(base, 'w2'));
+    await runCliOk(['purge', join(base, 'w2'), '--quarantine', join(base, 'q2'), '--log', log, '--quiet', '-path', '*/a/one']);
+    const r = await runCli(['purge', '--restore', log]);
+    expect(r.stderr).toMatch(/purge --restore: 7 restored, 1 already back, 1 failed\n/);
+    expect(r.stderr).toMatch(/failed: .*\/a\/one\n/);
+    expect(r.code).toBe(1);
+    // Each file counted once in the owners' table.
+    expect(r.stdout).toMatch(/^root\s+7\s/m);
+    expect(existsSync(join(base, 'q2/a/one'))).toBe(true);
+    for (const name of OLD) expect(existsSync(join(tree, name)), name).toBe(true);
+  });
+
   it('a quarantine move never takes a directory swapped in after the check, and finishes a move a killed run left under both names', async () => {
     const tree = join(base, 't');
     buildOld(tree, 'd/x', 'd/y');
