@@ -441,11 +441,12 @@ describe('purge: permissions, limits and refusals', () => {
     await runCliOk(['purge', join(tree, 'w'), '--delete', '--log', log, '--quiet']);
     expect(existsSync(join(tree, 'a/one'))).toBe(false);
     expect(readdirSync(join(tree, 'w')).sort()).toEqual(walkFiles);
-    expect(
-      logOf(log)
-        .filter((l) => l.decision === 'deleted')
-        .map((l) => l.path.slice(tree.length + 1)),
-    ).not.toContain('purge.log');
+    // Every candidate reached gets its line: the log and the walk's files say why they stay.
+    const byPath = decisions(logOf(log), tree);
+    expect(byPath[hex('purge.log')]).toBe('kept: protected');
+    const walkLines = Object.entries(byPath).filter(([rel]) => Buffer.from(rel, 'hex').toString().startsWith('w/'));
+    expect(walkLines.map(([rel]) => rel)).toContain(hex('w/manifest.msgpack'));
+    expect(new Set(walkLines.map(([, decision]) => decision))).toEqual(new Set(['kept: protected']));
   });
 
   it('--dry-run changes nothing and logs what GNU find selects', async () => {

@@ -21,7 +21,7 @@ import { abortOnSignals } from '../signal-abort.js';
 import { openWalkForReading } from './walk-problems.js';
 
 /** The decisions in the order the closing line names them. */
-const DECISIONS: readonly Decision[] = ['moved', 'deleted', 'would purge', 'kept: changed', 'kept: gone', 'failed'];
+const DECISIONS: readonly Decision[] = ['moved', 'deleted', 'would purge', 'kept: changed', 'kept: gone', 'kept: protected', 'failed'];
 
 export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
   if (args.restore !== undefined) {

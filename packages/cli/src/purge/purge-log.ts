@@ -4,8 +4,8 @@ import { UsageError } from '../errors.js';
 import { exactJson } from '../output/exact-json.js';
 import { untrustedReason } from './trusted-file.js';
 
-/** What became of one candidate. `would purge` is a dry run's; `restored` a restore's. */
-export type Decision = 'moved' | 'deleted' | 'would purge' | 'restored' | 'kept: changed' | 'kept: gone' | 'failed';
+/** What became of one candidate. `would purge` is a dry run's; `restored` a restore's; `kept: protected` the log or a walk file met as a candidate. */
+export type Decision = 'moved' | 'deleted' | 'would purge' | 'restored' | 'kept: changed' | 'kept: gone' | 'kept: protected' | 'failed';
 
 /** At most this long between a line written and its being on disk (a crash of the machine, not of the process, loses at most that). */
 const SYNC_INTERVAL_MS = 1000;

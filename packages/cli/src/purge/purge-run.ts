@@ -165,7 +165,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     }
     const key = fileKey(now.dev, now.inode);
     // By what is on disk now, not by the walk's inode: a file replaced since the walk frees its inode, which the log may have taken.
-    if (plan.protectedFiles.has(key)) return;
+    if (plan.protectedFiles.has(key)) return record('kept: protected', walked, now);
     const changed = changesSinceWalk(walked, now, actedOn.has(key));
     const halfMoved = changed.length > 0 && (await isHalfMoved(walked, now, changed, parent, name));
     if (halfMoved) changed.length = 0;
