@@ -216,8 +216,10 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
    * quarantine, and rename replaces a name already there. link refuses a directory
    * (EPERM) and never replaces a name (EEXIST), and the lstat shows what it linked: a
    * file other than the one checked is unlinked from the quarantine again and the
-   * fresh entry of what the name held is returned (null: moved). Perf: three calls where rename
-   * was one after an lstat of the target (bench/RESULTS.md "Purge").
+   * fresh entry of what the name held is returned (null: moved). Perf: one call more
+   * than a rename (1.12-1.19x its time at --threads 1 on a 5 ms filesystem), but links
+   * into different directories overlap where renames queue on the filesystem's rename
+   * lock (0.12-0.14x at --threads 64; bench/RESULTS.md "Purge").
    */
   const moveIntoQuarantine = async (path: Buffer, now: WalkEntry, parent: Uint8Array, name: Uint8Array): Promise<WalkEntry | null> => {
     const dir = quarantineTree!.acquire(parent);
