@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from '../format-units.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress-reporter.js';
+import { escapeControls } from '../output/terminal-text.js';
 
 export async function run(args: WalkArgs, io: CliIo): Promise<number> {
   const root = args.positionals[0]!;
@@ -51,7 +52,7 @@ export async function run(args: WalkArgs, io: CliIo): Promise<number> {
   const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
   if (result.status === 'failed') {
     const folder = result.recorded ? 'is marked failed' : 'could not be marked failed';
-    io.stderr.write(`pwalk-ts: walk failed: ${result.message}; ${out} ${folder} (what was written reads with pwalk-ts cat)\n`);
+    io.stderr.write(`pwalk-ts: walk failed: ${escapeControls(String(result.message))}; ${out} ${folder} (what was written reads with pwalk-ts cat)\n`);
     return ExitCode.FATAL;
   }
   if (!args.quiet || result.status !== 'complete' || result.errors > 0) {
