@@ -4,7 +4,7 @@
 // nobody acts only where it may, and every refusal. Truth: Python's lstat of the
 // trees before and after, and GNU find for which files the expression selects.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -645,6 +645,32 @@ describe('purge: hostile logs and races', () => {
     expect(r.stdout).toMatch(/^root\s+7\s/m);
     expect(existsSync(join(base, 'q2/a/one'))).toBe(true);
     for (const name of OLD) expect(existsSync(join(tree, name)), name).toBe(true);
+  });
+
+  it("refuses a quarantine below a folder another user owns or can write, unless it is root's and sticky", async () => {
+    const tree = join(base, 't');
+    buildOld(tree, ...OLD);
+    await walk(tree, join(base, 'w'));
+    py(
+      `import os, sys
+b = sys.argv[1]
+for name, mode in (("users", 0o755), ("open", 0o777), ("sticky", 0o1777)):
+    os.mkdir(os.path.join(b, name)); os.chmod(os.path.join(b, name), mode)
+os.chown(os.path.join(b, "users"), 65534, 65534)`,
+      base,
+    );
+    const refused = async (parent: string, message: RegExp): Promise<void> => {
+      const r = await runCli(['purge', join(base, 'w'), '--quarantine', join(base, parent, 'q'), '--log', join(base, `${parent}.log`)]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(existsSync(join(base, parent, 'q'))).toBe(false);
+    };
+    await refused('users', /--quarantine .*users\/q is below .*users, which could move it away or replace it: it belongs to uid 65534/);
+    await refused('open', /is below .*open, which could move it away or replace it: it is writable by its group or others and not a sticky folder of root's/);
+    const log = join(base, 'sticky.log');
+    await runCliOk(['purge', join(base, 'w'), '--quarantine', join(base, 'sticky/q'), '--log', log, '--quiet']);
+    expect((parseNdjson(readFileSync(log, 'utf8'))[0] as { quarantine: string }).quarantine).toBe(join(realpathSync(base), 'sticky/q'));
+    for (const name of OLD) expect(existsSync(join(base, 'sticky/q', name)), name).toBe(true);
   });
 
   it('a quarantine move never takes a directory swapped in after the check, and finishes a move a killed run left under both names', async () => {
