@@ -1,16 +1,17 @@
 // `pwalk-ts purge` against what a user who can write into the walked tree or the log's
 // folder can plant or race: a FIFO, a device or their own file at the log path; a log
 // cut short or damaged; a path logged twice; a directory swapped in between a file's
-// check and its move; a quarantine below a folder they control. Truth: Python's lstat and openat walks of the trees.
+// check and its move; a quarantine below a folder they control; a chain of folders
+// thousands deep. Truth: Python's lstat and openat walks of the trees.
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, constants, existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { chownSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { buildOld, inTempFolderPerTest, logOf, OLD, treeState, walk } from './helpers/purge-trees.js';
 import { CLI, parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
-import { py } from './helpers/trees.js';
+import { mountTmpfs, py } from './helpers/trees.js';
 
 let base: string;
 const mounts: string[] = [];
@@ -132,6 +133,45 @@ os.chown(os.path.join(b, "users"), 65534, 65534)`,
     await runCliOk(['purge', join(base, 'w'), '--quarantine', join(base, 'sticky/q'), '--log', log, '--quiet']);
     expect((parseNdjson(readFileSync(log, 'utf8'))[0] as { quarantine: string }).quarantine).toBe(join(realpathSync(base), 'sticky/q'));
     for (const name of OLD) expect(existsSync(join(base, 'sticky/q', name)), name).toBe(true);
+  });
+
+  it('acts at the bottom of a chain of folders thousands deep (a user can make one): opened a level at a time, not by recursion', async () => {
+    // On a tmpfs: removing thousands of folders from this machine's ext4 takes a second or two per thousand.
+    const mount = join(base, 'tmpfs');
+    expect(mountTmpfs(mount, 'size=64m,mode=0700', 'pwalk-test-purge-deep')).toBeNull();
+    mounts.push(mount);
+    const tree = join(mount, 't');
+    const quarantine = join(mount, 'q');
+    // The recursive opening this replaced overflowed the stack at 3,500 levels.
+    const DEPTH = 4000;
+    mkdirSync(tree);
+    // Built with openat: the paths are far past PATH_MAX.
+    py(
+      `import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+for i in range(int(sys.argv[2])):
+    os.mkdir("d", dir_fd=fd); nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd); os.close(fd); fd = nfd
+h = os.open("bottom", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd); os.write(h, b"deep"); os.close(h)
+os.utime("bottom", ns=(0, 0), dir_fd=fd)`,
+      tree,
+      String(DEPTH),
+    );
+    await walk(tree, join(base, 'w'));
+    const log = join(base, 'purge.log');
+    await runCliOk(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', log, '--quiet', '-name', 'bottom']);
+    expect(logOf(log).map((l) => [l.decision, l.path.length])).toEqual([['moved', tree.length + 2 * DEPTH + '/bottom'.length]]);
+    const at = (dir: string): string =>
+      py(
+        `import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+for i in range(int(sys.argv[2])):
+    nfd = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd); os.close(fd); fd = nfd
+print(sorted(os.listdir(fd)))`,
+        dir,
+        String(DEPTH),
+      ).trim();
+    expect(at(tree)).toBe('[]');
+    expect(at(quarantine)).toBe("['bottom']");
   });
 
   it('a quarantine move never takes a directory swapped in after the check, and finishes a move a killed run left under both names', async () => {

@@ -17,6 +17,11 @@ const IDLE_LIMIT = 256;
 
 const SLASH = 0x2f;
 
+/** A directory's key in the handles: its path bytes below the root, one char per byte. */
+function keyOf(relative: Uint8Array): string {
+  return Buffer.from(relative.buffer, relative.byteOffset, relative.byteLength).toString('latin1');
+}
+
 /** The path that names `name` inside the directory open as `fd`: the kernel resolves the descriptor, never the directory's name. */
 export function atPath(fd: number, name: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`/proc/self/fd/${fd}/`), name]);
@@ -76,7 +81,7 @@ export class DirectoryHandles {
 
   /** The directory `relative` (path bytes below the root, '' for the root). The promise rejects with the errno of the open that failed. */
   acquire(relative: Uint8Array): DirectoryHandle {
-    const key = Buffer.from(relative).toString('latin1');
+    const key = keyOf(relative);
     let handle = this.handles.get(key);
     if (handle === undefined) {
       handle = { key, refs: 0, fd: this.openBelow(relative) };
@@ -111,15 +116,38 @@ export class DirectoryHandles {
     this.idle.clear();
   }
 
+  /**
+   * Opens `relative` from its nearest ancestor already open (the root at worst), one
+   * component at a time, holding one directory at a time: a chain D directories deep
+   * that a user made needs neither D descriptors nor a D-deep recursion (which
+   * overflowed the stack at a few thousand). The directories passed through are kept
+   * as idle handles, for the candidates below them that come next.
+   */
   private async openBelow(relative: Uint8Array): Promise<number> {
-    const slash = relative.lastIndexOf(SLASH);
-    const parent = this.acquire(slash === -1 ? new Uint8Array(0) : relative.subarray(0, slash));
+    let end = relative.lastIndexOf(SLASH);
+    while (end > 0 && !this.handles.has(keyOf(relative.subarray(0, end)))) end = relative.lastIndexOf(SLASH, end - 1);
+    let held = this.acquire(relative.subarray(0, Math.max(end, 0)));
     try {
-      const path = atPath(await parent.fd, relative.subarray(slash + 1));
-      return await this.openOne(path);
+      for (;;) {
+        const next = relative.indexOf(SLASH, end + 1);
+        const fd = await this.openOne(atPath(await held.fd, relative.subarray(end + 1, next === -1 ? relative.length : next)));
+        if (next === -1) return fd;
+        const passed = this.adopt(relative.subarray(0, next), fd);
+        this.release(held);
+        held = passed;
+        end = next;
+      }
     } finally {
-      this.release(parent);
+      this.release(held);
     }
+  }
+
+  /** A directory opened on the way down, held: registered, or closed for the handle another operation registered meanwhile. */
+  private adopt(relative: Uint8Array, fd: number): DirectoryHandle {
+    const key = keyOf(relative);
+    if (this.handles.has(key)) closeSync(fd);
+    else this.handles.set(key, { key, refs: 0, fd: Promise.resolve(fd) });
+    return this.acquire(relative);
   }
 
   private async openOne(path: Buffer): Promise<number> {
