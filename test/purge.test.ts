@@ -91,7 +91,7 @@ for d in ("d", "e"):
 });
 
 describe('purge: quarantine and restore', () => {
-  it('moves the candidates into the quarantine by rename (same inodes), and --restore gives back the exact tree', async () => {
+  it('moves the candidates into the quarantine (same inodes), and --restore gives back the exact tree', async () => {
     const tree = join(base, 't');
     buildOld(tree, ...OLD, '-dash', 'sp ace/name');
     py(
@@ -115,7 +115,7 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
     const held = treeState(quarantine);
     expect(files(held)).toEqual(selected);
     for (const rel of selected) {
-      // Renamed, not copied: the same inode, size and times.
+      // Moved, not copied: the same inode, size and times.
       expect(held[rel]!.slice(1, 3)).toEqual(before[rel]!.slice(1, 3));
       expect(held[rel]!.slice(7)).toEqual(before[rel]!.slice(7));
       expect(during[rel]).toBeUndefined();

@@ -8,7 +8,7 @@ const openFd = promisify(open);
 /**
  * How every directory below a purge's root is opened: never through a symbolic link
  * (a user who swaps a directory of theirs for a link to /etc after the walk must not
- * redirect an unlink or a rename there).
+ * redirect an unlink or a link there).
  */
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 

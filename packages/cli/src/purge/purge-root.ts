@@ -93,7 +93,7 @@ export function openQuarantine(dir: string, root: OpenedDirectory): OpenedDirect
       : (stat.mode & 0o022n) !== 0n
         ? 'is writable by its group or others'
         : stat.dev !== root.stat.dev
-          ? `is on another filesystem than the root ${root.path} (files are renamed, never copied)`
+          ? `is on another filesystem than the root ${root.path} (files are linked there, never copied)`
           : null;
   if (problem !== null) {
     closeSync(fd);
