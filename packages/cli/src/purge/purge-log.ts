@@ -93,8 +93,9 @@ function openExistingOrNew(file: string): number {
 
 /**
  * The same FIFO opened again without O_NONBLOCK (Node has no fcntl to clear it), so
- * that a slow reader slows the purge rather than failing it; the open does not
- * block, since the FIFO has a reader (the first open would have failed otherwise).
+ * that a slow reader slows the purge rather than failing it. The open does not
+ * block, since the FIFO has a reader (the first open would have failed otherwise),
+ * unless that reader quits in between: a FIFO of the caller's own, with its reader.
  */
 function blockingAgain(fd: number): number {
   try {
