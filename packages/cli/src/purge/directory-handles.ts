@@ -82,17 +82,8 @@ export class DirectoryHandles {
   /** The directory `relative` (path bytes below the root, '' for the root). The promise rejects with the errno of the open that failed. */
   acquire(relative: Uint8Array): DirectoryHandle {
     const key = keyOf(relative);
-    let handle = this.handles.get(key);
-    if (handle === undefined) {
-      handle = { key, refs: 0, fd: this.openBelow(relative) };
-      const opened = handle;
-      this.handles.set(key, opened);
-      opened.fd.catch(() => {
-        if (this.handles.get(key) === opened) this.handles.delete(key);
-      });
-    }
-    handle.refs++;
-    this.idle.delete(handle);
+    const handle = this.handles.get(key) ?? this.register(key, this.openBelow(relative));
+    this.hold(handle);
     return handle;
   }
 
@@ -117,11 +108,12 @@ export class DirectoryHandles {
   }
 
   /**
-   * Opens `relative` from its nearest ancestor already open (the root at worst), one
-   * component at a time, holding one directory at a time: a chain D directories deep
-   * that a user made needs neither D descriptors nor a D-deep recursion (which
-   * overflowed the stack at a few thousand). The directories passed through are kept
-   * as idle handles, for the candidates below them that come next.
+   * Opens `relative` from its nearest ancestor registered (the root at worst), one
+   * level at a time, holding one level at a time: a chain D folders deep that a user
+   * made needs neither a D-deep recursion (which overflowed the stack at 3,500) nor D
+   * handles at once. Each level passed is registered before its open, so that the
+   * operations in flight going down the same folders share it, and is left idle for
+   * the candidates below it that come next.
    */
   private async openBelow(relative: Uint8Array): Promise<number> {
     let end = relative.lastIndexOf(SLASH);
@@ -130,24 +122,47 @@ export class DirectoryHandles {
     try {
       for (;;) {
         const next = relative.indexOf(SLASH, end + 1);
-        const fd = await this.openOne(atPath(await held.fd, relative.subarray(end + 1, next === -1 ? relative.length : next)));
-        if (next === -1) return fd;
-        const passed = this.adopt(relative.subarray(0, next), fd);
+        if (next === -1) return await this.openOne(atPath(await held.fd, relative.subarray(end + 1)));
+        const level = relative.subarray(0, next);
+        const below = this.handles.get(keyOf(level)) ?? this.openFrom(held, level, relative.subarray(end + 1, next));
+        this.hold(below);
         this.release(held);
-        held = passed;
+        held = below;
         end = next;
+        // A level at a time: registering a whole chain at once would hold D keys of up to D bytes each.
+        await held.fd;
       }
     } finally {
       this.release(held);
     }
   }
 
-  /** A directory opened on the way down, held: registered, or closed for the handle another operation registered meanwhile. */
-  private adopt(relative: Uint8Array, fd: number): DirectoryHandle {
-    const key = keyOf(relative);
-    if (this.handles.has(key)) closeSync(fd);
-    else this.handles.set(key, { key, refs: 0, fd: Promise.resolve(fd) });
-    return this.acquire(relative);
+  /** Registers the handle of `relative`, opened as `name` in `parent`, which it holds until that open is done. */
+  private openFrom(parent: DirectoryHandle, relative: Uint8Array, name: Uint8Array): DirectoryHandle {
+    this.hold(parent);
+    const opening = async (): Promise<number> => {
+      try {
+        return await this.openOne(atPath(await parent.fd, name));
+      } finally {
+        this.release(parent);
+      }
+    };
+    return this.register(keyOf(relative), opening());
+  }
+
+  /** A handle nobody holds yet for a directory being opened; dropped if the open fails, so that a later candidate tries again. */
+  private register(key: string, fd: Promise<number>): DirectoryHandle {
+    const handle: DirectoryHandle = { key, refs: 0, fd };
+    this.handles.set(key, handle);
+    fd.catch(() => {
+      if (this.handles.get(key) === handle) this.handles.delete(key);
+    });
+    return handle;
+  }
+
+  private hold(handle: DirectoryHandle): void {
+    handle.refs++;
+    this.idle.delete(handle);
   }
 
   private async openOne(path: Buffer): Promise<number> {
