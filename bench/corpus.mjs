@@ -28,7 +28,7 @@ import { pathToFileURL } from 'node:url';
 
 const MARKER = '.pwalk-corpus.json';
 // Bump when the generator changes, so trees made by an older version are rebuilt.
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 const SHAPES = {
   local: { entries: 1_000_000, maxDepth: 24, flatFiles: 100_000, chainDepth: 300 },
@@ -194,7 +194,7 @@ class Generator {
     if (budget <= 0) return;
     // maxPerDir (files plus subdirectories) bounds the bushy shapes' directories.
     const perDir = this.shape.maxPerDir ?? Infinity;
-    const filesHere = depth >= this.shape.maxDepth ? budget : Math.min(budget, Math.round(this.lognormal(8, 1.2)), perDir >> 1);
+    const filesHere = depth >= this.shape.maxDepth ? budget : Math.min(budget, Math.round(this.lognormal(8, 1.2)), Math.floor(perDir / 2));
     let rest = budget - filesHere;
     if (rest > 0) {
       // Big subtrees fan out wider, which keeps the tree bushy rather than deep; about ten
