@@ -79,9 +79,12 @@ describe('a Parquet export by worker threads', () => {
     expect(Number(meta.num_rows)).toBe(truth.length);
   });
 
-  it('is the same file, byte for byte, whatever the number of workers', () => {
+  it('is the same file, byte for byte, whatever the number of workers (pwalk-ts export --workers too)', async () => {
     const one = readFileSync(files.get(1)!);
     for (const workers of WORKERS) expect(readFileSync(files.get(workers)!).equals(one), `${workers} workers`).toBe(true);
+    const cli = join(base, 'cli.parquet');
+    await runCliOk(['export', walkDir, '-o', cli, '--workers', '3', '--row-group-size', String(ROW_GROUP), '--quiet']);
+    expect(readFileSync(cli).equals(one)).toBe(true);
   });
 
   it("reports a corrupt block once ('skip'), or fails with its code and leaves no file ('throw')", async () => {
