@@ -7,9 +7,11 @@
 // too, alternated round by round so load from other work falls on all alike.
 // Medians of --repeat rounds: elapsed, CPU (user + sys, /usr/bin/time: the steadier
 // figure on a loaded machine), peak RSS, and both as ratios to the walk's own
-// elapsed and CPU measured in the same run.
+// elapsed and CPU measured in the same run. The corpus is walked twice per round: `diff`
+// compares the two walks (the same tree: every entry matched, the most work per entry);
+// the cached `sql` query reads a cache filled by an untimed query first.
 //
-//   node bench/after-walk.mjs [--before FILE] [--repeat R] [--corpus DIR]
+//   node bench/after-walk.mjs [--before FILE] [--repeat R] [--corpus DIR] [--only NAME,...]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +27,7 @@ const { values: opts } = parseArgs({
     before: { type: 'string' },
     repeat: { type: 'string', default: '3' },
     corpus: { type: 'string', default: path.join(BENCH, '.corpus/local') },
+    only: { type: 'string' },
   },
 });
 const repeat = Number(opts.repeat);
@@ -32,6 +35,9 @@ const repeat = Number(opts.repeat);
 await ensureCorpus(opts.corpus, { shape: 'local', entries: 1_000_000, seed: 1 });
 const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'pwalk-after-walk-bench-'));
 const walkDir = path.join(temp, 'walk');
+const secondWalkDir = path.join(temp, 'walk-2');
+const sqlCache = path.join(temp, 'sql-cache');
+const QUERY = 'select count(*) from entries';
 
 /** Runs the CLI under GNU time: elapsed and CPU seconds, peak RSS in MB. */
 function timed(cli, args) {
@@ -51,7 +57,16 @@ const COMMANDS = {
   'report --html --json': ['report', walkDir, '--html', path.join(temp, 'r.html'), '--json', path.join(temp, 'r.json')],
   'du --top 10': ['du', walkDir, '--top', '10'],
   'usage --by user': ['usage', walkDir, '--by', 'user'],
+  'export -o F.parquet': ['export', walkDir, '-o', path.join(temp, 'entries.parquet'), '--force', '--quiet'],
+  'export -o F.parquet --workers 2': ['export', walkDir, '-o', path.join(temp, 'entries.parquet'), '--force', '--quiet', '--workers', '2'],
+  'sql --no-cache, first query': ['sql', walkDir, QUERY, '--no-cache'],
+  'sql, cached query': ['sql', walkDir, QUERY, '--cache-dir', sqlCache],
+  'diff of two walks': ['diff', walkDir, secondWalkDir],
 };
+/** Options the build before did not have: run with this build only. */
+const AFTER_ONLY = new Set(['export -o F.parquet --workers 2']);
+const only = opts.only?.split(',');
+const commands = Object.entries(COMMANDS).filter(([name]) => only === undefined || only.some((o) => name.startsWith(o)));
 const builds =
   opts.before === undefined
     ? [['after', CLI]]
@@ -63,9 +78,13 @@ const builds =
 const samples = new Map();
 const add = (key, m) => samples.set(key, [...(samples.get(key) ?? []), m]);
 for (let round = 0; round < repeat; round++) {
-  fs.rmSync(walkDir, { recursive: true, force: true });
+  for (const dir of [walkDir, secondWalkDir, sqlCache]) fs.rmSync(dir, { recursive: true, force: true });
   add('walk', timed(CLI, [opts.corpus, '--threads', '2', '--out', walkDir, '--quiet']));
-  for (const [name, args] of Object.entries(COMMANDS)) for (const [build, cli] of builds) add(`${name}\t${build}`, timed(cli, args));
+  add('walk', timed(CLI, [opts.corpus, '--threads', '2', '--out', secondWalkDir, '--quiet']));
+  for (const [, cli] of builds) timed(cli, ['sql', walkDir, QUERY, '--cache-dir', sqlCache]);
+  for (const [name, args] of commands) {
+    for (const [build, cli] of builds) if (build === 'after' || !AFTER_ONLY.has(name)) add(`${name}\t${build}`, timed(cli, args));
+  }
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -87,5 +106,5 @@ const row = (name, build, m) =>
     `| ${name} | ${build} | ${m.s.toFixed(2)} s | ${(m.s / walk.s).toFixed(2)} | ${m.cpu.toFixed(2)} s | ${(m.cpu / walk.cpu).toFixed(2)} | ${m.rssMB.toFixed(0)} MB |`,
   );
 row('walk, 2 threads', 'after', walk);
-for (const name of Object.keys(COMMANDS)) for (const [build] of builds) row(`\`${name}\``, build, med(`${name}\t${build}`));
+for (const [name] of commands) for (const [build] of builds) if (samples.has(`${name}\t${build}`)) row(`\`${name}\``, build, med(`${name}\t${build}`));
 fs.rmSync(temp, { recursive: true, force: true });

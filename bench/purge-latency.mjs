@@ -1,11 +1,13 @@
 // Purge rate on a latency-bound filesystem: ../shared/tools/latencyfs.c (every
 // metadata call answered after --delay-ms) with the three calls a purge writes with
-// (unlink, rename, mkdir) added to a copy of it here, delayed the same, since the
+// (unlink, rename, link, mkdir) added to a copy of it here, delayed the same, since the
 // shared mirror is read-only. Each round: a fresh tree of old files, mounted, walked,
 // the kernel's dentry and inode caches dropped (as after NFS's attribute cache
 // expires), then one purge (or GNU find -delete for comparison) timed.
 //
-//   node bench/purge-latency.mjs [--dirs 100] [--files 40] [--delay-ms 5] [--repeat 1] [--threads 1,4,16,64] [--only delete,dry-run]
+//   node bench/purge-latency.mjs [--dirs 100] [--files 40] [--delay-ms 5] [--repeat 1] [--threads 1,4,16,64] [--only delete,dry-run] [--cli A.js,B.js]
+// --cli: the pwalk-ts entry points to time in turn (e.g. a copy of packages/cli built
+// before a change, then this one), each case run once per CLI in the same round.
 // Root; Debian fuse3, libfuse3-dev, pkg-config, gcc.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +32,7 @@ const { values: opts } = parseArgs({
     threads: { type: 'string', default: '1,4,16,64' },
     // Cases whose name contains one of these words, e.g. --only delete,dry-run
     only: { type: 'string', default: '' },
+    cli: { type: 'string', default: '' },
   },
 });
 
@@ -51,6 +54,12 @@ static int lf_mkdir(const char *path, mode_t mode) {
   if (dir != src_fd) close(dir);
   return r;
 }
+static int lf_link(const char *from, const char *to) {
+  pause_call(K_WRITE);
+  while (*from == '/') from++;
+  while (*to == '/') to++;
+  return linkat(src_fd, from, src_fd, to, 0) == 0 ? 0 : -errno;
+}
 static int lf_rename(const char *from, const char *to, unsigned int flags) {
   pause_call(K_WRITE);
   while (*from == '/') from++;
@@ -70,7 +79,7 @@ function buildWritableLatencyfs(dir) {
   edit('"readlink"}', '"readlink", "write"}');
   edit(
     'static const struct fuse_operations ops = {',
-    `${WRITE_CALLS}\nstatic const struct fuse_operations ops = {\n    .unlink = lf_unlink,\n    .mkdir = lf_mkdir,\n    .rename = lf_rename,`,
+    `${WRITE_CALLS}\nstatic const struct fuse_operations ops = {\n    .unlink = lf_unlink,\n    .mkdir = lf_mkdir,\n    .rename = lf_rename,\n    .link = lf_link,`,
   );
   edit('? "ro,fsname', '? "fsname');
   const c = path.join(dir, 'latencyfs-rw.c');
@@ -130,17 +139,18 @@ const src = path.join(scratch, 'src');
 const mnt = path.join(scratch, 'mnt');
 fs.mkdirSync(mnt);
 const files = Number(opts.dirs) * Number(opts.files);
+const clis = opts.cli === '' ? [CLI] : opts.cli.split(',').map((p) => path.resolve(p));
 const cases = [
   { name: 'find -delete', argv: () => ['find', mnt, '-mindepth', '1', '-type', 'f', '-atime', '+90', '-delete'] },
   ...opts.threads.split(',').map((t) => ({
     name: `purge --delete --threads ${t}`,
-    argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'],
+    argv: (w, cli) => [process.execPath, cli, 'purge', w, '-atime', '+90', '--delete', '--log', path.join(scratch, 'log'), '--threads', t, '--quiet'],
   })),
-  {
-    name: 'purge --quarantine --threads 64',
-    argv: (w) => [
+  ...opts.threads.split(',').map((t) => ({
+    name: `purge --quarantine --threads ${t}`,
+    argv: (w, cli) => [
       process.execPath,
-      CLI,
+      cli,
       'purge',
       w,
       '-atime',
@@ -150,19 +160,19 @@ const cases = [
       '--log',
       path.join(scratch, 'log'),
       '--threads',
-      '64',
+      t,
       '--quiet',
     ],
-  },
+  })),
   {
     name: 'purge --dry-run --threads 64',
-    argv: (w) => [process.execPath, CLI, 'purge', w, '-atime', '+90', '--dry-run', '--log', path.join(scratch, 'log'), '--threads', '64', '--quiet'],
+    argv: (w, cli) => [process.execPath, cli, 'purge', w, '-atime', '+90', '--dry-run', '--log', path.join(scratch, 'log'), '--threads', '64', '--quiet'],
   },
 ].filter((c) => opts.only === '' || opts.only.split(',').some((word) => c.name.includes(word)));
 console.log(`${files} old files in ${opts.dirs} directories, ${opts['delay-ms']} ms per call, cores ${os.cpus().length}, load ${os.loadavg()[0].toFixed(1)}`);
 try {
   for (let round = 0; round < Number(opts.repeat); round++) {
-    for (const c of cases) {
+    for (const [c, cli] of cases.flatMap((c) => (c.name.startsWith('find') ? [[c, null]] : clis.map((cli) => [c, cli])))) {
       buildTree(src);
       const walk = path.join(scratch, 'walk');
       fs.rmSync(walk, { recursive: true, force: true });
@@ -170,14 +180,14 @@ try {
       const seconds = await withMount(bin, src, mnt, stats, async () => {
         execFileSync(process.execPath, [CLI, mnt, '--out', walk, '--threads', '64', '--quiet']);
         fs.writeFileSync('/proc/sys/vm/drop_caches', '2');
-        return timed(c.argv(walk));
+        return timed(c.argv(walk, cli));
       });
       const left = Number(
         execFileSync('find', [src, '-path', path.join(src, '.q'), '-prune', '-o', '-type', 'f', '-printf', 'x'], { encoding: 'utf8' }).length,
       );
       const s = JSON.parse(fs.readFileSync(stats, 'utf8'));
       console.log(
-        `${c.name.padEnd(34)} ${seconds.toFixed(2).padStart(7)} s  ${Math.round(files / seconds)
+        `${c.name.padEnd(34)} ${clis.length > 1 && cli !== null ? `[${cli}] ` : ''}${seconds.toFixed(2).padStart(7)} s  ${Math.round(files / seconds)
           .toString()
           .padStart(6)} files/s  left ${left}  mean in flight (whole mount) ${s.meanInFlight}  load ${os.loadavg()[0].toFixed(1)}`,
       );

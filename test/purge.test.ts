@@ -4,126 +4,18 @@
 // nobody acts only where it may, and every refusal. Truth: Python's lstat of the
 // trees before and after, and GNU find for which files the expression selects.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, constants, existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { buildOld, inTempFolderPerTest, decisions, files, gnuFind, hex, logOf, OLD, treeState, walk, type LogLine } from './helpers/purge-trees.js';
 import { CLI, parseNdjson, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
-import { makeTempBase, mountTmpfs, py, removeTempBase } from './helpers/trees.js';
+import { mountTmpfs, py } from './helpers/trees.js';
 
 let base: string;
 const mounts: string[] = [];
-
-beforeEach(() => {
-  base = makeTempBase('purge');
-});
-afterEach(() => {
-  for (const m of mounts.splice(0)) execFileSync('umount', [m]);
-  removeTempBase(base);
-});
-
-/** Files old enough for `-atime +90`, and two hostile names, under `root` (made). */
-const BUILD_OLD = `
-import os, sys, time
-root = os.fsencode(sys.argv[1])
-old = int((time.time() - 200 * 86400) * 1e9)
-def f(rel, data=b"x"):
-    p = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(p), exist_ok=True)
-    with open(p, "wb") as h: h.write(data)
-    os.utime(p, ns=(old, old))
-for rel in sys.argv[2:]: f(os.fsencode(rel), os.fsencode(rel) * 3)
-f(b"hostile/new\\nline", b"nl")
-f(b"hostile/bytes\\xff\\xfe", b"latin")
-os.symlink(b"/etc/passwd", os.path.join(root, b"hostile/link"))
-os.utime(os.path.join(root, b"hostile/link"), ns=(old, old), follow_symlinks=False)
-`;
-
-function buildOld(root: string, ...files: string[]): void {
-  py(BUILD_OLD, root, ...files);
-}
-
-/**
- * Every entry below `dir` by Python's lstat, keyed by path bytes (hex): for files and
- * links type, inode, size, mode, owner, link count, mtime and atime in ns (a rename
- * changes the ctime, nothing else); for directories what moving files in and out
- * leaves alone. Never through a link: following one updates the link's atime.
- */
-function treeState(dir: string): Record<string, unknown[]> {
-  return JSON.parse(
-    py(
-      `
-import os, sys, json, stat
-root = os.fsencode(sys.argv[1]); out = {}
-def visit(d):
-    for n in sorted(os.listdir(d)):
-        p = os.path.join(d, n); s = os.lstat(p); rel = os.path.relpath(p, root).hex()
-        if stat.S_ISDIR(s.st_mode):
-            out[rel] = ["dir", s.st_ino, s.st_mode, s.st_uid, s.st_gid]; visit(p)
-        else: out[rel] = [stat.S_IFMT(s.st_mode), s.st_ino, s.st_size, s.st_mode, s.st_uid, s.st_gid, s.st_nlink, s.st_mtime_ns, s.st_atime_ns]
-visit(root)
-print(json.dumps(out))
-`,
-      dir,
-    ),
-  ) as Record<string, unknown[]>;
-}
-
-/** Paths (relative to `dir`, as hex bytes) of GNU find's selection: what purge's candidates must be. */
-function gnuFind(dir: string, ...expression: string[]): string[] {
-  const out = execFileSync('find', [dir, '-mindepth', '1', '(', '-type', 'f', '-o', '-type', 'l', ')', ...expression, '-print0'], { encoding: 'buffer' });
-  const prefix = Buffer.from(dir + '/');
-  return out
-    .toString('latin1')
-    .split('\0')
-    .filter(Boolean)
-    .map((p) => Buffer.from(p, 'latin1').subarray(prefix.length).toString('hex'))
-    .sort();
-}
-
-function hex(s: string): string {
-  return Buffer.from(s).toString('hex');
-}
-
-async function walk(root: string, out: string): Promise<void> {
-  await runCliOk([root, '--out', out, '--quiet']);
-}
-
-interface LogLine {
-  decision?: string;
-  purge?: string;
-  path: string;
-  pathBase64?: string;
-  changed?: string[];
-  errno?: string;
-  note?: string;
-}
-
-/** The candidate lines of a purge log (the runs' start and end lines left out). */
-function logOf(file: string): LogLine[] {
-  return (parseNdjson(readFileSync(file, 'utf8')) as unknown as LogLine[]).filter((l) => l.purge === undefined);
-}
-
-/** Each candidate line's decision by path below `root` (hex bytes). */
-function decisions(lines: LogLine[], root: string): Record<string, string> {
-  const prefix = Buffer.from(root + '/');
-  const out: Record<string, string> = {};
-  for (const l of lines) {
-    if (l.decision === undefined) continue;
-    const bytes = l.pathBase64 === undefined ? Buffer.from(l.path) : Buffer.from(l.pathBase64, 'base64');
-    out[bytes.subarray(prefix.length).toString('hex')] = l.decision;
-  }
-  return out;
-}
-
-function files(state: Record<string, unknown[]>): string[] {
-  return Object.keys(state)
-    .filter((k) => state[k]![0] !== 'dir')
-    .sort();
-}
-
-const OLD = ['a/one', 'a/two', 'a/b/three', 'c/four'];
+inTempFolderPerTest('purge', mounts, (dir) => (base = dir));
 
 describe('purge: what changed since the walk is kept', () => {
   it('deletes what is still old and unchanged; keeps files touched, grown, replaced, hard-linked or read since', async () => {
@@ -199,7 +91,7 @@ for d in ("d", "e"):
 });
 
 describe('purge: quarantine and restore', () => {
-  it('moves the candidates into the quarantine by rename (same inodes), and --restore gives back the exact tree', async () => {
+  it('moves the candidates into the quarantine (same inodes), and --restore gives back the exact tree', async () => {
     const tree = join(base, 't');
     buildOld(tree, ...OLD, '-dash', 'sp ace/name');
     py(
@@ -223,7 +115,7 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
     const held = treeState(quarantine);
     expect(files(held)).toEqual(selected);
     for (const rel of selected) {
-      // Renamed, not copied: the same inode, size and times.
+      // Moved, not copied: the same inode, size and times.
       expect(held[rel]!.slice(1, 3)).toEqual(before[rel]!.slice(1, 3));
       expect(held[rel]!.slice(7)).toEqual(before[rel]!.slice(7));
       expect(during[rel]).toBeUndefined();
@@ -302,10 +194,14 @@ async function stalledPurge(
   fifo: string,
   readBytes: number,
 ): Promise<{ child: ReturnType<typeof spawn>; rest: () => Promise<string>; exit: Promise<number | null> }> {
-  execFileSync('mkfifo', [fifo]);
+  execFileSync('mkfifo', ['-m', '0600', fifo]);
+  // A FIFO log must have a reader when the purge opens it (one without is refused): this one, which needs no writer to open.
+  const opening = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   const child = spawn(process.execPath, [CLI, 'purge', ...args, '--log', fifo, '--quiet'], { stdio: 'ignore' });
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The reader the test reads with blocks (waits for the purge's open, then for its lines).
   const handle = await open(fifo, 'r');
+  await opening.close();
   const head = Buffer.alloc(readBytes);
   let got = 0;
   while (got < readBytes) got += (await handle.read(head, got, readBytes - got)).bytesRead;
@@ -437,11 +333,12 @@ describe('purge: permissions, limits and refusals', () => {
     await runCliOk(['purge', join(tree, 'w'), '--delete', '--log', log, '--quiet']);
     expect(existsSync(join(tree, 'a/one'))).toBe(false);
     expect(readdirSync(join(tree, 'w')).sort()).toEqual(walkFiles);
-    expect(
-      logOf(log)
-        .filter((l) => l.decision === 'deleted')
-        .map((l) => l.path.slice(tree.length + 1)),
-    ).not.toContain('purge.log');
+    // Every candidate reached gets its line: the log and the walk's files say why they stay.
+    const byPath = decisions(logOf(log), tree);
+    expect(byPath[hex('purge.log')]).toBe('kept: protected');
+    const walkLines = Object.entries(byPath).filter(([rel]) => Buffer.from(rel, 'hex').toString().startsWith('w/'));
+    expect(walkLines.map(([rel]) => rel)).toContain(hex('w/manifest.msgpack'));
+    expect(new Set(walkLines.map(([, decision]) => decision))).toEqual(new Set(['kept: protected']));
   });
 
   it('--dry-run changes nothing and logs what GNU find selects', async () => {

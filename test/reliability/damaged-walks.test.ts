@@ -188,6 +188,14 @@ describe("a damaged walk is read, not refused: the whole files' records, one lin
     expect(printed).toEqual(expected);
   });
 
+  it('a problem line shows the control characters of a path as \\xNN, never raw (a name could drive the terminal)', async () => {
+    const dir = damagedCopy('named-\x1b]0;pwned\x07', (d) => truncateSync(join(d, victim), midBlockOffset(readFileSync(join(d, victim)))));
+    const r = await runCli(['cat', dir, '--format', 'ndjson']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('named-\\x1b]0;pwned\\x07');
+    expect([...r.stderr].filter((c) => c < ' ' && c !== '\n')).toEqual([]);
+  });
+
   // info, du, export and sql read the walk through the same rule: the same records, the same line.
   const SUBSET = [CASES[0]!, CASES[3]!, CASES[5]!];
   it.concurrent.each(SUBSET)('$name: info, du, export and sql', async (c) => {

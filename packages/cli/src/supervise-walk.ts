@@ -3,6 +3,7 @@ import { ExitCode } from './exit-codes.js';
 import { humanBytes, humanCount, humanDuration } from './format-units.js';
 import type { CliIo } from './io.js';
 import { startProgress } from './progress-reporter.js';
+import { escapeControls } from './output/terminal-text.js';
 
 /**
  * Follows a running walk (a new one or a resume) to its end: progress, SIGINT/SIGTERM
@@ -32,7 +33,7 @@ export async function superviseWalk(run: WalkRun, out: string, quiet: boolean, i
   const rate = elapsed > 0 ? Math.round((t.entries * 1000) / elapsed) : t.entries;
   if (result.status === 'failed') {
     const folder = result.recorded ? 'is marked failed' : 'could not be marked failed';
-    io.stderr.write(`pwalk-ts: walk failed: ${result.message}; ${out} ${folder} (what was written reads with pwalk-ts cat)\n`);
+    io.stderr.write(`pwalk-ts: walk failed: ${escapeControls(String(result.message))}; ${out} ${folder} (what was written reads with pwalk-ts cat)\n`);
     return ExitCode.FATAL;
   }
   if (!quiet || result.status !== 'complete' || result.errors > 0) {

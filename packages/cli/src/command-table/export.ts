@@ -7,6 +7,7 @@ const flags = {
   errors: flag.switch('write the error records (path, syscall, code) instead (parquet)'),
   force: flag.switch('replace FILE when it exists'),
   'row-group-size': flag.integer('N', 1, 10_000_000, 'rows per row group, default 100000 (parquet; memory grows with it)'),
+  workers: flag.integer('N', 1, 64, 'threads encoding row groups, default one per idle core up to 8 (parquet; 1: this one)'),
   'temp-dir': flag.text('DIR', 'where the ncdu export sorts runs of entries (default: the system temp folder)'),
   quiet: flag.switch('no summary line'),
 };
@@ -24,6 +25,7 @@ export const exportDefinition = defineCommand({
   check(args) {
     if (args.format === 'ncdu' && args.errors) throw new UsageError('--errors is for --format parquet: an ncdu export marks unreadable entries itself');
     if (args.format === 'ncdu' && args['row-group-size'] !== undefined) throw new UsageError('--row-group-size is for --format parquet');
+    if (args.format === 'ncdu' && args.workers !== undefined) throw new UsageError('--workers is for --format parquet');
     if (args.format === 'parquet' && args['temp-dir'] !== undefined) throw new UsageError('--temp-dir is for --format ncdu');
   },
   load: () => import('../commands/export.js'),

@@ -5,10 +5,13 @@ const flags = {
   'dry-run': flag.switch('change nothing: check every candidate on disk and log what would happen'),
   quarantine: flag.text(
     'DIR',
-    'rename each file into DIR under its path below the root (DIR on the\nsame filesystem as the root, owned by you, writable by nobody else;\nmade when missing); undone by --restore',
+    "move each file into DIR under its path below the root (a link, then\nthe unlink of its name; DIR on the root's filesystem, owned by you,\nwritable by nobody else, made when missing); undone by --restore",
   ),
   delete: flag.switch('unlink each file'),
-  log: flag.text('FILE', 'one JSON line per candidate, appended as it goes (required)'),
+  log: flag.text(
+    'FILE',
+    'one JSON line per candidate, appended as it goes (required; a regular\nfile, made 0600 when missing, or your FIFO that something reads)',
+  ),
   restore: flag.text('LOG', 'move every file a --quarantine run logged as moved back where it\nwas (a file in its place is never replaced); takes no WALK'),
   'max-files': flag.integer('N', 0, Number.MAX_SAFE_INTEGER, 'stop before more than N files are purged'),
   'max-bytes': flag.bytes('B', 'stop before more than B bytes (e.g. 500GB, 2TiB) are purged'),
@@ -58,7 +61,9 @@ filesystem; a candidate path that would leave the root fails.
   },
   epilogue: `Exit codes: 0 every candidate purged or kept as checked; 1 some failed (errno in the
 log) or --max-files/--max-bytes stopped it; 2 refused or usage error; 130/143 stopped
-by SIGINT/SIGTERM between operations (the log holds every operation done).
+by SIGINT/SIGTERM between operations (the log holds every operation done). --restore:
+1 when a file failed or was kept as changed, or a line of LOG was skipped (not a
+purge log line: reported on stderr, the next lines read on).
 `,
   load: () => import('../commands/purge.js'),
 });

@@ -30,7 +30,7 @@ export async function run(args: ExportArgs, io: CliIo): Promise<number> {
 /** The Parquet writer is loaded only for this format (hyparquet-writer, hysnappy). */
 async function writeParquet(walk: Walk, args: ExportArgs, signal: AbortSignal): Promise<string> {
   const { exportErrorsParquet, exportParquet } = await import('@pwalk-ts/reader/parquet');
-  const options = { overwrite: args.force, rowGroupSize: args['row-group-size'], signal, onCorrupt: 'skip' } as const;
+  const options = { overwrite: args.force, rowGroupSize: args['row-group-size'], workers: args.workers, signal, onCorrupt: 'skip' } as const;
   const result = await (args.errors ? exportErrorsParquet : exportParquet)(walk, args.output, options);
   return `${humanCount(result.rows)} ${args.errors ? 'error records' : 'entries'} -> ${result.file} (${humanBytes(result.bytes)})`;
 }

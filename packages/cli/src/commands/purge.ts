@@ -21,7 +21,7 @@ import { abortOnSignals } from '../signal-abort.js';
 import { openWalkForReading } from './walk-problems.js';
 
 /** The decisions in the order the closing line names them. */
-const DECISIONS: readonly Decision[] = ['moved', 'deleted', 'would purge', 'kept: changed', 'kept: gone', 'failed'];
+const DECISIONS: readonly Decision[] = ['moved', 'deleted', 'would purge', 'kept: changed', 'kept: gone', 'kept: protected', 'failed'];
 
 export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
   if (args.restore !== undefined) {
@@ -58,6 +58,7 @@ export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
         maxBytes: args['max-bytes'],
         threads: args.threads,
         signal: abort.signal,
+        pauseBeforeActMs: testPauseBeforeActMs(),
       });
       log.write({ purge: 'end', time: new Date().toISOString(), stoppedBy: outcome.stoppedBy, decisions: Object.fromEntries(outcome.decisions) });
       log.close();
@@ -71,6 +72,12 @@ export async function run(args: PurgeArgs, io: CliIo): Promise<number> {
     abort.off();
     for (const d of opened) closeSync(d.fd);
   }
+}
+
+/** PWALK_TEST_PAUSE_BEFORE_ACT_MS (PurgePlan.pauseBeforeActMs), at most a minute; 0 when unset or not a count of milliseconds. */
+function testPauseBeforeActMs(): number {
+  const ms = Number(process.env['PWALK_TEST_PAUSE_BEFORE_ACT_MS'] ?? 0);
+  return Number.isInteger(ms) && ms > 0 ? Math.min(ms, 60_000) : 0;
 }
 
 /** The log's first line for a run: what `--restore` needs (root and quarantine, as checked) and what an auditor asks. */

@@ -1,5 +1,6 @@
 import { openWalk, WalkErrorCode, type Walk } from '@pwalk-ts/reader';
 import type { CliIo } from '../io.js';
+import { escapeControls } from '../output/terminal-text.js';
 
 /**
  * Opens a walk as every command reads one: damage (a bad or foreign manifest, a
@@ -30,6 +31,7 @@ export function reportProblems(walk: Walk, io: CliIo): boolean {
   }
   for (const p of walk.problems) lines.push(`${p.code}: ${p.message}`);
   // A command that reads the walk more than once (report: three passes) meets each damaged block each time.
-  for (const line of new Set(lines)) io.stderr.write(`pwalk-ts: ${line}\n`);
+  // A problem or a failure message can name a path of the tree (or of the walk folder), whose control characters a terminal would obey.
+  for (const line of new Set(lines)) io.stderr.write(`pwalk-ts: ${escapeControls(line)}\n`);
   return lines.length > 0;
 }

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { startProgress } from '../progress-reporter.js';
+import { escapeControls } from '../output/terminal-text.js';
 
 export async function run(args: WorkerArgs, io: CliIo): Promise<number> {
   let joined;
@@ -45,7 +46,7 @@ export async function run(args: WorkerArgs, io: CliIo): Promise<number> {
       return signal === 'SIGTERM' ? ExitCode.SIGTERM : ExitCode.SIGINT;
     case 'lost':
     case 'failed':
-      io.stderr.write(`pwalk-ts: walk failed: ${outcome.message ?? 'unknown reason'}\n`);
+      io.stderr.write(`pwalk-ts: walk failed: ${escapeControls(outcome.message ?? 'unknown reason')}\n`);
       return ExitCode.FATAL;
   }
 }

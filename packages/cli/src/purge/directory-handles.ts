@@ -8,7 +8,7 @@ const openFd = promisify(open);
 /**
  * How every directory below a purge's root is opened: never through a symbolic link
  * (a user who swaps a directory of theirs for a link to /etc after the walk must not
- * redirect an unlink or a rename there).
+ * redirect an unlink or a link there).
  */
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
@@ -16,6 +16,11 @@ const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 const IDLE_LIMIT = 256;
 
 const SLASH = 0x2f;
+
+/** A directory's key in the handles: its path bytes below the root, one char per byte. */
+function keyOf(relative: Uint8Array): string {
+  return Buffer.from(relative.buffer, relative.byteOffset, relative.byteLength).toString('latin1');
+}
 
 /** The path that names `name` inside the directory open as `fd`: the kernel resolves the descriptor, never the directory's name. */
 export function atPath(fd: number, name: Uint8Array): Buffer {
@@ -76,18 +81,9 @@ export class DirectoryHandles {
 
   /** The directory `relative` (path bytes below the root, '' for the root). The promise rejects with the errno of the open that failed. */
   acquire(relative: Uint8Array): DirectoryHandle {
-    const key = Buffer.from(relative).toString('latin1');
-    let handle = this.handles.get(key);
-    if (handle === undefined) {
-      handle = { key, refs: 0, fd: this.openBelow(relative) };
-      const opened = handle;
-      this.handles.set(key, opened);
-      opened.fd.catch(() => {
-        if (this.handles.get(key) === opened) this.handles.delete(key);
-      });
-    }
-    handle.refs++;
-    this.idle.delete(handle);
+    const key = keyOf(relative);
+    const handle = this.handles.get(key) ?? this.register(key, this.openBelow(relative));
+    this.hold(handle);
     return handle;
   }
 
@@ -111,15 +107,62 @@ export class DirectoryHandles {
     this.idle.clear();
   }
 
+  /**
+   * Opens `relative` from its nearest ancestor registered (the root at worst), one
+   * level at a time, holding one level at a time: a chain D folders deep that a user
+   * made needs neither a D-deep recursion (which overflowed the stack at 3,500) nor D
+   * handles at once. Each level passed is registered before its open, so that the
+   * operations in flight going down the same folders share it, and is left idle for
+   * the candidates below it that come next.
+   */
   private async openBelow(relative: Uint8Array): Promise<number> {
-    const slash = relative.lastIndexOf(SLASH);
-    const parent = this.acquire(slash === -1 ? new Uint8Array(0) : relative.subarray(0, slash));
+    let end = relative.lastIndexOf(SLASH);
+    while (end > 0 && !this.handles.has(keyOf(relative.subarray(0, end)))) end = relative.lastIndexOf(SLASH, end - 1);
+    let held = this.acquire(relative.subarray(0, Math.max(end, 0)));
     try {
-      const path = atPath(await parent.fd, relative.subarray(slash + 1));
-      return await this.openOne(path);
+      for (;;) {
+        const next = relative.indexOf(SLASH, end + 1);
+        if (next === -1) return await this.openOne(atPath(await held.fd, relative.subarray(end + 1)));
+        const level = relative.subarray(0, next);
+        const below = this.handles.get(keyOf(level)) ?? this.openFrom(held, level, relative.subarray(end + 1, next));
+        this.hold(below);
+        this.release(held);
+        held = below;
+        end = next;
+        // A level at a time: registering a whole chain at once would hold D keys of up to D bytes each.
+        await held.fd;
+      }
     } finally {
-      this.release(parent);
+      this.release(held);
     }
+  }
+
+  /** Registers the handle of `relative`, opened as `name` in `parent`, which it holds until that open is done. */
+  private openFrom(parent: DirectoryHandle, relative: Uint8Array, name: Uint8Array): DirectoryHandle {
+    this.hold(parent);
+    const opening = async (): Promise<number> => {
+      try {
+        return await this.openOne(atPath(await parent.fd, name));
+      } finally {
+        this.release(parent);
+      }
+    };
+    return this.register(keyOf(relative), opening());
+  }
+
+  /** A handle nobody holds yet for a directory being opened; dropped if the open fails, so that a later candidate tries again. */
+  private register(key: string, fd: Promise<number>): DirectoryHandle {
+    const handle: DirectoryHandle = { key, refs: 0, fd };
+    this.handles.set(key, handle);
+    fd.catch(() => {
+      if (this.handles.get(key) === handle) this.handles.delete(key);
+    });
+    return handle;
+  }
+
+  private hold(handle: DirectoryHandle): void {
+    handle.refs++;
+    this.idle.delete(handle);
   }
 
   private async openOne(path: Buffer): Promise<number> {

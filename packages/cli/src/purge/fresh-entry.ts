@@ -49,7 +49,7 @@ export function freshEntry(walked: WalkEntry, st: BigIntStats): WalkEntry {
 const COMPARED = ['dev', 'inode', 'type', 'size', 'nlink', 'mtimeExact', 'ctimeExact'] as const;
 /**
  * What stays the same when this purge itself already acted on another name of the
- * same inode (a hard link): its rename changed the ctime, its unlink the link count.
+ * same inode (a hard link): its move (a link, then an unlink) or its unlink changed the ctime and the link count.
  */
 const COMPARED_AFTER_OWN_ACTION = COMPARED.filter((field) => field !== 'nlink' && field !== 'ctimeExact');
 

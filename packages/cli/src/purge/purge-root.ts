@@ -1,8 +1,8 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, type BigIntStats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { systemErrorText, type Walk, type WalkEntry } from '@pwalk-ts/reader';
 import { PurgeRefusedError } from '../errors.js';
-import { checkTrustedPath } from './trusted-file.js';
+import { checkTrustedPath, untrustedFolderReason } from './trusted-file.js';
 
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY;
 const BIGINT = { bigint: true } as const;
@@ -61,14 +61,18 @@ export function openWalkedRoot(walk: Walk, root: WalkEntry): OpenedDirectory {
 
 /**
  * Makes DIR when missing and opens it as a quarantine: a directory (not a link to
- * one) owned by this user and writable by nobody else, since files are renamed into
- * it by name and the purge must be the only one making names there; and on the
- * root's filesystem, since a rename never crosses one and a copy is never made.
+ * one) owned by this user and writable by nobody else, below folders nobody else
+ * controls, since files are linked into it by name and the purge must be the only
+ * one making names there; and on the root's filesystem, since a link never crosses
+ * one and a copy is never made. Its path is logged for a restore as the kernel
+ * names the directory opened.
  */
 export function openQuarantine(dir: string, root: OpenedDirectory): OpenedDirectory {
   const refuse = (why: string, cause?: unknown): never => {
     throw new PurgeRefusedError(`purge: --quarantine ${dir} ${why}`, cause === undefined ? undefined : { cause });
   };
+  // Before anything is made there: a folder above that another user controls could swap the quarantine for theirs.
+  checkAncestors(dirname(resolve(dir)), refuse);
   try {
     mkdirSync(dir, 0o700);
   } catch (cause) {
@@ -89,13 +93,29 @@ export function openQuarantine(dir: string, root: OpenedDirectory): OpenedDirect
       : (stat.mode & 0o022n) !== 0n
         ? 'is writable by its group or others'
         : stat.dev !== root.stat.dev
-          ? `is on another filesystem than the root ${root.path} (files are renamed, never copied)`
+          ? `is on another filesystem than the root ${root.path} (files are linked there, never copied)`
           : null;
   if (problem !== null) {
     closeSync(fd);
     refuse(problem);
   }
-  return { fd, path: realpathSync(dir), stat };
+  // The path of what was opened, not of what the name leads to by now.
+  return { fd, path: readlinkSync(`/proc/self/fd/${fd}`), stat };
+}
+
+/** Refuses when a folder from `start` (symbolic links resolved: the administrator's) up to `/` is not trusted (untrustedFolderReason). */
+function checkAncestors(start: string, refuse: (why: string, cause?: unknown) => never): void {
+  let at = start;
+  try {
+    at = realpathSync(start);
+  } catch (cause) {
+    refuse(`cannot be made: ${systemErrorText(cause)}`, cause);
+  }
+  for (let up = dirname(at); ; at = up, up = dirname(at)) {
+    const reason = untrustedFolderReason(lstatSync(at));
+    if (reason !== null) refuse(`is below ${at}, which could move it away or replace it: ${reason}`);
+    if (up === at) return;
+  }
 }
 
 /**

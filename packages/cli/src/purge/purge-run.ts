@@ -1,4 +1,5 @@
-import { lstat, rename, unlink } from 'node:fs/promises';
+import { link, lstat, unlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import fastq from 'fastq';
 import type { OwnerNames, Walk, WalkEntry } from '@pwalk-ts/reader';
 import type { PurgeMode } from '../command-table/purge.js';
@@ -43,6 +44,8 @@ export interface PurgePlan {
   readonly maxBytes: bigint | undefined;
   readonly threads: number;
   readonly signal: AbortSignal;
+  /** The test knob PWALK_TEST_PAUSE_BEFORE_ACT_MS: each candidate waits this long between its check and its action, the window in which a test swaps it; 0 outside tests. */
+  readonly pauseBeforeActMs: number;
 }
 
 export interface PurgeOutcome {
@@ -64,16 +67,6 @@ function failure(err: unknown, syscall: string): Failure {
 
 function isCode(err: unknown, ...codes: string[]): boolean {
   return codes.includes((err as NodeJS.ErrnoException).code ?? '');
-}
-
-async function isPresent(path: Buffer): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return false;
-    throw err;
-  }
 }
 
 /** The metadata a decision was taken on, as the log shows it. */
@@ -172,36 +165,87 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     }
     const key = fileKey(now.dev, now.inode);
     // By what is on disk now, not by the walk's inode: a file replaced since the walk frees its inode, which the log may have taken.
-    if (plan.protectedFiles.has(key)) return;
+    if (plan.protectedFiles.has(key)) return record('kept: protected', walked, now);
     const changed = changesSinceWalk(walked, now, actedOn.has(key));
+    const halfMoved = changed.length > 0 && (await isHalfMoved(walked, now, changed, parent, name));
+    if (halfMoved) changed.length = 0;
     if (changed.length === 0 && !plan.selection.matches(now)) changed.push('expression');
     if (changed.length > 0) return record('kept: changed', walked, now, { changed });
     if (!reserve(now.size)) return;
     if (plan.mode.kind === 'dry-run') return record('would purge', walked, now);
+    if (plan.pauseBeforeActMs > 0) await sleep(plan.pauseBeforeActMs);
     try {
-      if (plan.mode.kind === 'delete') await unlink(path);
-      else await moveIntoQuarantine(path, parent, name);
+      if (plan.mode.kind === 'delete' || halfMoved) await unlink(path);
+      else {
+        const swapped = await moveIntoQuarantine(path, now, parent, name);
+        if (swapped !== null) {
+          unreserve(now.size);
+          return record('kept: changed', walked, swapped, { changed: changesSinceWalk(walked, swapped, false), note: 'replaced while being moved' });
+        }
+      }
     } catch (err) {
       unreserve(now.size);
       if (isCode(err, 'ENOENT')) return record('kept: gone', walked, now);
-      return record('failed', walked, now, failure(err, plan.mode.kind === 'delete' ? 'unlink' : 'rename'));
+      return record('failed', walked, now, failure(err, plan.mode.kind === 'delete' ? 'unlink' : ((err as NodeJS.ErrnoException).syscall ?? 'link')));
     }
     // Only a file with other names can meet this run again: a set of every file acted on
     // would outgrow what a Set holds (2^24 entries) on a large scratch filesystem.
     if ((now.nlink ?? 1) > 1) actedOn.add(key);
     if (plan.mode.kind === 'delete') return record('deleted', walked, now);
     // The folder it came from: a restore links it back only into that folder, not one made since under its name (which may reuse its inode).
-    return record('moved', walked, now, { quarantine: plan.quarantine!.path, folder: folderIdentity(await fstatOf(fd)) });
+    const note = halfMoved ? { note: 'moved by an earlier run, stopped before its unlink here' } : {};
+    return record('moved', walked, now, { quarantine: plan.quarantine!.path, folder: folderIdentity(await fstatOf(fd)), ...note });
   };
 
-  /** Renames into the quarantine under the same relative path; a name already there (an earlier purge's) is never replaced. */
-  const moveIntoQuarantine = async (path: Buffer, parent: Uint8Array, name: Uint8Array): Promise<void> => {
+  /**
+   * A run killed between the quarantine's link and the tree's unlink (moveIntoQuarantine)
+   * left the file under both names: one link more and a new ctime, nothing else
+   * changed, and the quarantine holding the same inode under its name. This run
+   * finishes that move.
+   */
+  const isHalfMoved = async (walked: WalkEntry, now: WalkEntry, changed: string[], parent: Uint8Array, name: Uint8Array): Promise<boolean> =>
+    changed.every((field) => field === 'nlink' || field === 'ctime') &&
+    now.nlink === (walked.nlink ?? 0) + 1 &&
+    (await movedEarlier(walked, parent, name)) !== null;
+
+  /**
+   * Moves the file checked as `now` into the quarantine under the same relative path:
+   * link(2) under the quarantine's name, lstat of that name, unlink(2) of the tree's.
+   * Not rename(2), which moves whatever the name holds once checked: a user who swaps
+   * a directory of theirs in after the lstat would have it moved into root's
+   * quarantine, and rename replaces a name already there. link refuses a directory
+   * (EPERM) and never replaces a name (EEXIST), and the lstat shows what it linked: a
+   * file other than the one checked is unlinked from the quarantine again and the
+   * fresh entry of what the name held is returned (null: moved). Perf: one call more
+   * than a rename (1.12-1.19x its time at --threads 1 on a 5 ms filesystem), but links
+   * into different directories overlap where renames queue on the filesystem's rename
+   * lock (0.12-0.14x at --threads 64; bench/RESULTS.md "Purge").
+   */
+  const moveIntoQuarantine = async (path: Buffer, now: WalkEntry, parent: Uint8Array, name: Uint8Array): Promise<WalkEntry | null> => {
     const dir = quarantineTree!.acquire(parent);
     try {
       const target = atPath(await dir.fd, name);
-      // The quarantine is this user's alone (checked at the start), so nothing can appear there between this check and the rename.
-      if (await isPresent(target)) throw Object.assign(new Error('already in the quarantine'), { code: 'EEXIST' });
-      await rename(path, target);
+      try {
+        await link(path, target);
+      } catch (err) {
+        // EPERM: a directory swapped in since the check (or a link the filesystem refuses); the name tells which.
+        const there = isCode(err, 'EPERM') ? await lstat(path, BIGINT).catch(() => null) : null;
+        if (there !== null && (there.dev !== now.dev || there.ino !== now.inode)) return freshEntry(now, there);
+        throw Object.assign(err as Error, { syscall: 'link' });
+      }
+      const linked = await lstat(target, BIGINT);
+      if (linked.dev !== now.dev || linked.ino !== now.inode) {
+        await unlink(target);
+        return freshEntry(now, linked);
+      }
+      try {
+        await unlink(path);
+      } catch (err) {
+        // Still in the tree (or moved on under another name): the quarantine's name goes, the file stays where it is.
+        await unlink(target);
+        throw Object.assign(err as Error, { syscall: 'unlink' });
+      }
+      return null;
     } finally {
       quarantineTree!.release(dir);
     }

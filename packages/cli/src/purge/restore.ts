@@ -6,6 +6,7 @@ import { PurgeRefusedError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { parseExactJson } from '../output/exact-json.js';
+import { escapeControls } from '../output/terminal-text.js';
 import { atPath, DirectoryHandles, folderIdentity, fstatOf, type FolderIdentity } from './directory-handles.js';
 import { OwnerSummary } from './owner-summary.js';
 import { PurgeLog, type Decision } from './purge-log.js';
@@ -53,6 +54,13 @@ function openLogged(path: string, dev: bigint, inode: bigint, what: string): num
   return fd;
 }
 
+/** What became of one `moved` line; `alreadyBack`: it was found restored, nothing done now. */
+interface RestoreOutcome {
+  readonly decision: Decision;
+  readonly detail?: object;
+  readonly alreadyBack?: boolean;
+}
+
 /** One quarantine run of the log: where its files are and where they go back. */
 class RunRestorer {
   private readonly rootPath: RootPath;
@@ -84,11 +92,7 @@ class RunRestorer {
    * and then unlinked from the quarantine, so a restore killed between the two is
    * finished by running it again.
    */
-  async restore(
-    rel: Uint8Array,
-    checked: { dev: bigint; inode: bigint },
-    folder: FolderIdentity | undefined,
-  ): Promise<{ decision: Decision; detail?: object }> {
+  async restore(rel: Uint8Array, checked: { dev: bigint; inode: bigint }, folder: FolderIdentity | undefined): Promise<RestoreOutcome> {
     const split = belowRoot(rel);
     if (split === null) return { decision: 'failed', detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } };
     const held = this.quarantine.acquire(split.parent);
@@ -101,7 +105,8 @@ class RunRestorer {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw Object.assign(err as Error, { syscall: 'lstat' });
         const back = await this.sameAtHome(home.fd, split.name, checked);
-        return back ? { decision: 'restored', detail: { note: 'restored by an earlier run' } } : { decision: 'kept: gone' };
+        // Linked back by an earlier restore, or by this one for an earlier line naming the same file.
+        return back ? { decision: 'restored', detail: { note: 'already back' }, alreadyBack: true } : { decision: 'kept: gone' };
       }
       if (fromStat.dev !== checked.dev || fromStat.ino !== checked.inode) return { decision: 'kept: changed', detail: { changed: ['inode'] } };
       // Another folder made since under the old one's name (maybe by someone who may read what lands there) is not where it goes.
@@ -142,10 +147,55 @@ class RunRestorer {
   }
 }
 
+/** What one line of the log is to a restore; `damaged` when it is no purge log line (cut short by a full disk, edited). */
+type ParsedLine = { kind: 'start'; start: RunStart } | { kind: 'candidate'; line: CandidateLine } | { kind: 'other' } | { kind: 'damaged' };
+
+const isInteger = (v: unknown): v is bigint => typeof v === 'bigint';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+const isOptionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+/** A line parsed and checked for the fields a restore reads (a line missing one would throw halfway through a file). */
+function parseLine(text: string): ParsedLine {
+  let v: unknown;
+  try {
+    v = parseExactJson(text);
+  } catch {
+    return { kind: 'damaged' };
+  }
+  if (!isObject(v)) return { kind: 'damaged' };
+  if (v.purge === 'end') return { kind: 'other' };
+  if (v.purge === 'start') {
+    const rootOk = typeof v.root === 'string' && isOptionalString(v.rootBase64) && typeof v.rootAbsolute === 'string';
+    const quarantineOk = v.quarantine === undefined || (typeof v.quarantine === 'string' && isInteger(v.quarantineDev) && isInteger(v.quarantineInode));
+    return rootOk && isInteger(v.rootDev) && isInteger(v.rootInode) && quarantineOk ? { kind: 'start', start: v as unknown as RunStart } : { kind: 'damaged' };
+  }
+  const checked = v.checked;
+  const folder = v.folder;
+  const ok =
+    typeof v.decision === 'string' &&
+    typeof v.path === 'string' &&
+    isOptionalString(v.pathBase64) &&
+    isInteger(v.size) &&
+    (v.uid === null || isInteger(v.uid)) &&
+    (checked === null || (isObject(checked) && isInteger(checked.dev) && isInteger(checked.inode))) &&
+    (folder === undefined || (isObject(folder) && isInteger(folder.dev) && isInteger(folder.inode) && isInteger(folder.uid) && isInteger(folder.birthtimeNs)));
+  return ok ? { kind: 'candidate', line: v as unknown as CandidateLine } : { kind: 'damaged' };
+}
+
+/** The summary's names for a line found already restored and for a line skipped. */
+const ALREADY_BACK = 'already back';
+const SKIPPED = 'lines skipped (not purge log lines)';
+
+/** How much of a damaged line the report shows. */
+const EXCERPT = 80;
+
 /**
  * `purge --restore LOG`: every file a quarantine run of LOG logged as moved goes back
- * where it was, run by run (a log may hold several, appended). Each path once, even
- * when a re-run logged it again.
+ * where it was, run by run (a log may hold several, appended). Nothing is remembered
+ * from line to line but the run: a path logged twice (a killed run's line and the
+ * re-run's) is found back home the second time, with its quarantine name gone, and
+ * said so; a set of the paths seen would stop at V8's 2^24 entries. A line that is no
+ * purge log line is skipped and reported; the next lines are read on (exit 1).
  */
 export async function runRestore(logFile: string, outFile: string | undefined, quiet: boolean, io: CliIo): Promise<number> {
   // The log names the folders files are linked back into: one another user could have written would choose them.
@@ -153,32 +203,37 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
   const names = await resolveOwnerNames();
   const out = outFile === undefined ? null : new PurgeLog(outFile);
   const owners = new OwnerSummary();
-  const counts = new Map<Decision, number>();
-  const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  const count = (what: string): void => void counts.set(what, (counts.get(what) ?? 0) + 1);
   let run: RunRestorer | null = null;
   let lineNumber = 0;
   try {
     const lines = createInterface({ input: createReadStream(logFile), crlfDelay: Infinity });
     for await (const text of lines) {
       lineNumber++;
-      const line = parseLine(text, logFile, lineNumber) as RunStart | CandidateLine | { purge: 'end' };
-      if ('purge' in line) {
-        if (line.purge !== 'start') continue;
-        await run?.close();
-        run = line.quarantine === undefined ? null : new RunRestorer(line);
+      const parsed = parseLine(text);
+      if (parsed.kind === 'damaged') {
+        count(SKIPPED);
+        const excerpt = text.length > EXCERPT ? `${text.slice(0, EXCERPT)}...` : text;
+        io.stderr.write(`pwalk-ts: purge --restore: line ${lineNumber} skipped, not a purge log line: ${escapeControls(excerpt)}\n`);
         continue;
       }
-      if (run === null || line.decision !== 'moved' || line.checked === null) continue;
-      const key = line.pathBase64 === undefined ? `p:${line.path}` : `b:${line.pathBase64}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (parsed.kind === 'start') {
+        await run?.close();
+        run = null;
+        if (parsed.start.quarantine !== undefined) run = new RunRestorer(parsed.start);
+        continue;
+      }
+      if (parsed.kind !== 'candidate' || run === null) continue;
+      const line = parsed.line;
+      if (line.decision !== 'moved' || line.checked === null) continue;
       const rel = run.relative(line);
-      const { decision, detail } =
+      const { decision, detail, alreadyBack } =
         rel === null
-          ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' } }
+          ? { decision: 'failed' as const, detail: { errno: 'EINVAL', syscall: 'path', note: 'outside the walk root' }, alreadyBack: false }
           : await run.restore(rel, line.checked, line.folder);
-      counts.set(decision, (counts.get(decision) ?? 0) + 1);
-      if (decision === 'restored') owners.add(line.uid === null ? null : Number(line.uid), line.size);
+      count(alreadyBack ? ALREADY_BACK : decision);
+      if (decision === 'restored' && !alreadyBack) owners.add(line.uid === null ? null : Number(line.uid), line.size);
       const logged = {
         time: new Date().toISOString(),
         decision,
@@ -190,7 +245,7 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
         ...detail,
       };
       if (out !== null) out.write(logged);
-      else if (decision !== 'restored') io.stderr.write(`pwalk-ts: purge --restore: ${decision}: ${line.path}\n`);
+      else if (decision !== 'restored') io.stderr.write(`pwalk-ts: purge --restore: ${decision}: ${escapeControls(line.path)}\n`);
     }
   } catch (cause) {
     if (lineNumber === 0 && (cause as NodeJS.ErrnoException).syscall !== undefined) {
@@ -204,17 +259,10 @@ export async function runRestore(logFile: string, outFile: string | undefined, q
   return finish(counts, owners, names, quiet, io);
 }
 
-function parseLine(text: string, file: string, n: number): unknown {
-  try {
-    return parseExactJson(text);
-  } catch (cause) {
-    throw new PurgeRefusedError(`purge --restore: ${file} line ${n} is not a purge log line`, { cause });
-  }
-}
-
-async function finish(counts: Map<Decision, number>, owners: OwnerSummary, names: OwnerNames, quiet: boolean, io: CliIo): Promise<number> {
+async function finish(counts: Map<string, number>, owners: OwnerSummary, names: OwnerNames, quiet: boolean, io: CliIo): Promise<number> {
   if (!quiet) await writeChunk(io.stdout, owners.table(names, 'restored'));
-  const said = [...counts].map(([d, n]) => `${n} ${d}`);
+  // Decisions in the order met, the lines skipped last.
+  const said = [...counts].sort(([a], [b]) => Number(a === SKIPPED) - Number(b === SKIPPED)).map(([d, n]) => `${n} ${d}`);
   io.stderr.write(`pwalk-ts: purge --restore: ${said.length === 0 ? 'nothing moved in this log' : said.join(', ')}\n`);
-  return counts.has('failed') || counts.has('kept: changed') ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
+  return counts.has('failed') || counts.has('kept: changed') || counts.has(SKIPPED) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
 }

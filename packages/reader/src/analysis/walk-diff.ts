@@ -122,7 +122,7 @@ class SpaceSide {
     if (allocated === null) this.compact = true;
     this.totals.add(entryKind(e.type), sizeAmount(e), allocated ?? 0);
     const isFile = e.type === 'file';
-    const size = e.size;
+    const size = sizeAmount(e);
     const { directories, users, groups, extensions } = this.ledgers;
     directories.credit(isDir || key === '' ? key : parentKey(key), this.side, size, isFile);
     users.credit(e.uid, this.side, size, isFile);

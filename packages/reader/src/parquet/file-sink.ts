@@ -23,6 +23,13 @@ export class ParquetFileSink extends ByteWriter {
     super.ensure(size);
   }
 
+  /** Appends `bytes` (an encoded row group) straight to the file, past what is buffered. */
+  appendChunk(bytes: Uint8Array): void {
+    this.flush();
+    this.file.write(bytes);
+    this.offset += bytes.length;
+  }
+
   /** Writes what is buffered. hyparquet-writer also calls it after each row group. */
   flush(): void {
     this.file.write(new Uint8Array(this.buffer, 0, this.index));

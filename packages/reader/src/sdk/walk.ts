@@ -57,7 +57,7 @@ export class Walk {
     folder: WalkFolder,
     readonly root: RootPath,
     /** What reading does on damage when a call does not say: openWalk's own onCorrupt. */
-    private readonly onCorrupt: 'throw' | 'skip',
+    readonly onCorrupt: 'throw' | 'skip',
   ) {
     this.manifest = folder.manifest;
     this.files = folder.files;
