@@ -20,10 +20,12 @@ export { RootPath } from './sdk/root-path.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
 export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
 export { depthOf } from './format/record-decoder.js';
+export { isBelowRoot } from './format/relative-path.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
+export { untrustedReason } from './output/trusted-file.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readFileSync, rmSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, type BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +16,7 @@ import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { finishWalk } from './final-manifest.js';
+import { checkResumeFolder, isAlive, refuse, takeResumeLock } from './resume-folder.js';
 import { parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
 
@@ -28,12 +29,8 @@ export interface ResumeOptions {
   readonly blockCapacity?: number;
 }
 
-/** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
-export const RESUME_LOCK = 'resume.lock';
 /** The thread files of one host's walk and of its resumes: `thread_N.bin`, `thread_rK-N.bin`. */
 const SINGLE_HOST_FILE = /^thread_(?:r\d+-)?\d+\.bin$/;
-
-const refuse = (message: string, cause?: unknown): WalkerError => new WalkerError(WalkerErrorCode.RESUME_REFUSED, message, { cause });
 
 /**
  * Carries a stopped single-host walk of format 2 (killed, interrupted or failed) to its
@@ -45,7 +42,8 @@ const refuse = (message: string, cause?: unknown): WalkerError => new WalkerErro
  */
 export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
   const dir = options.out;
-  const releaseLock = takeLock(dir);
+  checkResumeFolder(dir);
+  const releaseLock = takeResumeLock(dir);
   try {
     const begun = await beginResume(dir, options);
     const run = runWorkers(
@@ -125,7 +123,7 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
     blockCapacity,
   });
   // From here on the folder changes: the tails the kill cut are dropped, and the manifest says what this resume sets aside.
-  for (const f of state.files) if (f.wholeBytes < f.size) truncateSync(f.file.path, f.wholeBytes);
+  for (const f of state.files) if (f.wholeBytes < f.size) cutTail(f.file.path, f.wholeBytes);
   const number = (manifest.resumes?.length ?? 0) + 1;
   const startTime = Date.now();
   const running: WalkManifestInput = {
@@ -224,7 +222,7 @@ function endResume(begun: BegunResume, summaries: (WorkerSummary | null)[], fail
 function directoryItems(root: string, pending: readonly PendingDirectory[]): DirectoryItem[] {
   const base = root.endsWith('/') ? root : `${root}/`;
   const ancestors = new Map<string, Ancestor | null>();
-  const statOf = (rel: Buffer): { ino: number | bigint; dev: number | bigint } | null => {
+  const statOf = (rel: Buffer): BigIntStats | null => {
     try {
       return lstatSync(rel.length === 0 ? root : Buffer.concat([Buffer.from(base), rel]), { bigint: true });
     } catch {
@@ -241,7 +239,26 @@ function directoryItems(root: string, pending: readonly PendingDirectory[]): Dir
     ancestors.set(k, a);
     return a;
   };
-  return pending.map((p) => {
+  // A path through a symlink now (an ancestor replaced by a link since the kill) is no
+  // longer in the tree: the walker opens only its last component without following, so
+  // through the link it would read a directory outside the tree, or one read elsewhere too.
+  const plainDirectory = new Map<string, boolean>();
+  const isPlainDirectory = (rel: Buffer): boolean => {
+    const k = rel.toString('latin1');
+    let plain = plainDirectory.get(k);
+    if (plain === undefined) {
+      const slash = rel.lastIndexOf(0x2f);
+      const st = rel.length === 0 ? null : statOf(rel);
+      plain = rel.length === 0 || (st !== null && st.isDirectory() && isPlainDirectory(slash < 0 ? Buffer.alloc(0) : rel.subarray(0, slash)));
+      plainDirectory.set(k, plain);
+    }
+    return plain;
+  };
+  const reachable = pending.filter((p) => {
+    const slash = p.rel.lastIndexOf(0x2f);
+    return p.rel.length === 0 || isPlainDirectory(slash < 0 ? Buffer.alloc(0) : p.rel.subarray(0, slash));
+  });
+  return reachable.map((p) => {
     const slash = p.rel.lastIndexOf(0x2f);
     const parent = p.rel.length === 0 ? null : ancestorOf(slash < 0 ? Buffer.alloc(0) : p.rel.subarray(0, slash));
     const depth = p.rel.length === 0 ? 0 : p.rel.filter((b) => b === 0x2f).length + 1;
@@ -264,38 +281,13 @@ function frontier(finished: WalkState['finished']): string[] {
   return out;
 }
 
-function isAlive(pid: number): boolean {
+/** Cuts a thread file to its whole blocks, through a descriptor that is the regular file itself (never a symlink's target). */
+function cutTail(path: string, bytes: number): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Takes the walk folder's resume lock, or refuses; returns its release. A lock whose process is gone is taken over. */
-function takeLock(dir: string): () => void {
-  const path = join(dir, RESUME_LOCK);
-  for (let attempt = 0; ; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o644);
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') throw refuse(`cannot resume ${dir}: not a walk folder`, cause);
-      if (code !== 'EEXIST' || attempt > 0) throw refuse(`cannot resume ${dir}: cannot take its lock ${path}: ${systemErrorText(cause)}`, cause);
-      const [pid, host] = readFileSync(path, 'utf8').trim().split(' ');
-      if (host === hostname() && isAlive(Number(pid))) throw refuse(`walk ${dir} is being resumed already (pid ${pid})`);
-      rmSync(path, { force: true });
-      continue;
-    }
-    writeSync(fd, `${process.pid} ${hostname()}\n`);
+    if (!fstatSync(fd).isFile()) throw refuse(`cannot resume: ${path} is not a regular file`);
+    ftruncateSync(fd, bytes);
+  } finally {
     closeSync(fd);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      rmSync(path, { force: true });
-    };
   }
 }

@@ -1,8 +1,7 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, openSync, readSync, writeSync, type Stats } from 'node:fs';
-import { systemErrorText } from '@pwalk-ts/reader';
+import { systemErrorText, untrustedReason } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { exactJson } from '../output/exact-json.js';
-import { untrustedReason } from './trusted-file.js';
 
 /** What became of one candidate. `would purge` is a dry run's; `restored` a restore's; `kept: protected` the log or a walk file met as a candidate. */
 export type Decision = 'moved' | 'deleted' | 'would purge' | 'restored' | 'kept: changed' | 'kept: gone' | 'kept: protected' | 'failed';

@@ -1,15 +1,11 @@
+import { isBelowRoot } from '@pwalk-ts/reader';
+
 const SLASH = 0x2f;
-const DOT = 0x2e;
 
 /** A path below a root, split where a purge opens its parent and acts on its name. */
 export interface BelowRoot {
   readonly parent: Uint8Array;
   readonly name: Uint8Array;
-}
-
-function isPlainName(name: Uint8Array): boolean {
-  if (name.length === 0) return false;
-  return !(name[0] === DOT && (name.length === 1 || (name.length === 2 && name[1] === DOT)));
 }
 
 /**
@@ -18,12 +14,7 @@ function isPlainName(name: Uint8Array): boolean {
  * walk never records such a path; a damaged or forged one might.
  */
 export function belowRoot(relative: Uint8Array): BelowRoot | null {
-  let start = 0;
-  for (let i = 0; i <= relative.length; i++) {
-    if (i < relative.length && relative[i] !== SLASH) continue;
-    if (!isPlainName(relative.subarray(start, i))) return null;
-    start = i + 1;
-  }
+  if (!isBelowRoot(relative)) return null;
   const slash = relative.lastIndexOf(SLASH);
   return { parent: relative.subarray(0, Math.max(slash, 0)), name: relative.subarray(slash + 1) };
 }

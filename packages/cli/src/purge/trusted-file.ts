@@ -1,20 +1,6 @@
 import { lstatSync, type Stats } from 'node:fs';
+import { untrustedReason } from '@pwalk-ts/reader';
 import { PurgeRefusedError } from '../errors.js';
-
-/**
- * Whether what purge reads to decide (the walk folder, its files, a log to restore
- * from) or appends its record to could have been written by someone else: a purge
- * runs as root, and a walk or log another user wrote would steer it (a forged walk
- * selects any file of the tree, a forged log names any folder to link into).
- * Trusted: owned by the caller or root, writable by nobody else, one link.
- */
-export function untrustedReason(st: Stats): string | null {
-  const uid = process.geteuid?.() ?? 0;
-  if (st.uid !== uid && st.uid !== 0) return `it belongs to uid ${st.uid}, not to you or root`;
-  if ((st.mode & 0o022) !== 0) return `it is writable by its group or others (mode ${(st.mode & 0o7777).toString(8)})`;
-  if (st.isFile() && st.nlink !== 1) return `it has ${st.nlink} links (another name could be another user's)`;
-  return null;
-}
 
 /**
  * Whether a folder above the quarantine could let another user move the quarantine

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { constants, existsSync, readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
@@ -131,11 +131,13 @@ function listThreadFiles(dir: string): string[] {
 async function readHeader(path: string): Promise<ThreadFileHeader> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    // Non-blocking: a FIFO in a thread file's place would wait for a writer forever.
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     throw new WalkFormatError(WalkErrorCode.IO, `cannot open thread file: ${(cause as Error).message}`, { file: path, cause });
   }
   try {
+    if (!(await handle.stat()).isFile()) throw new WalkFormatError(WalkErrorCode.BAD_HEADER, 'thread file is not a regular file', { file: path });
     const buf = Buffer.alloc(FILE_HEADER_SIZE);
     const { bytesRead } = await handle.read(buf, 0, FILE_HEADER_SIZE, 0);
     return decodeFileHeader(buf.subarray(0, bytesRead), path);

@@ -3,7 +3,10 @@ import { crc32 } from 'node:zlib';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, FILE_HEADER_SIZE, ItemKind } from './layout.js';
+import { isBelowRoot } from './relative-path.js';
 import type { WalkThreadFile } from './walk-folder.js';
+
+const SLASH = Uint8Array.of(0x2f);
 
 /** A directory a resume must read: stacked by the walk (its entry record marked DESCENDED), never finished. */
 export interface PendingDirectory {
@@ -75,6 +78,12 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
           }
           const name = payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength);
           const relOf = (): string => (cursor.dir.length === 0 ? key(name) : `${key(cursor.dir)}/${key(name)}`);
+          // A directory a resume would read must be below the root (the root's own is the empty path).
+          if (cursor.kind === ItemKind.entry && cursor.mark) {
+            const rel = cursor.dir.length === 0 ? name : Buffer.concat([cursor.dir, SLASH, name]);
+            if (cursor.nameLength === 0 ? rel.length > 0 : !isBelowRoot(rel))
+              throw new FrameDamage(`directory ${JSON.stringify(rel.toString('latin1'))} leaves the walk's root`, cursor.at, false);
+          }
           // The root's record belongs to no directory's read.
           if (cursor.nameLength === 0) {
             if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };

@@ -1,0 +1,120 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { systemErrorText, untrustedReason } from '@pwalk-ts/reader';
+import { WalkerError, WalkerErrorCode } from './errors.js';
+
+/** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
+export const RESUME_LOCK = 'resume.lock';
+
+/** Opens a file of the walk folder without following a symlink or waiting on a FIFO. */
+const O_READ_PLAIN = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/** A lock holds a pid and a host name: more is not a lock. */
+const LOCK_MAX_BYTES = 512;
+
+export const refuse = (message: string, cause?: unknown): WalkerError => new WalkerError(WalkerErrorCode.RESUME_REFUSED, message, { cause });
+
+/**
+ * Refuses a walk folder whose contents someone other than the caller or root could
+ * have written (the rule purge applies, untrustedReason): a resume runs as root from
+ * cron over shared spools, and a forged manifest or thread file would choose what it
+ * reads (any root, any directory) and where the listing goes. Every entry must be a
+ * regular file or folder: a symlink or FIFO in the folder is never followed or opened.
+ */
+export function checkResumeFolder(dir: string): void {
+  check(dir, 'walk folder', true);
+  for (const name of readdirSync(dir)) check(join(dir, name), 'walk file', false);
+}
+
+function check(path: string, what: string, folder: boolean): void {
+  let reason: string | null;
+  try {
+    const st = lstatSync(path);
+    const plain = folder ? st.isDirectory() : st.isFile() || st.isDirectory();
+    reason = plain ? untrustedReason(st) : `it is not a regular ${folder ? 'folder' : 'file'}`;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (folder && (code === 'ENOENT' || code === 'ENOTDIR')) throw refuse(`cannot resume ${path}: not a walk folder`, cause);
+    throw refuse(`cannot resume ${folder ? path : join(path, '..')}: cannot check ${what} ${path}: ${systemErrorText(cause)}`, cause);
+  }
+  if (reason !== null) throw refuse(`cannot resume ${folder ? path : join(path, '..')}: ${what} ${path} cannot be trusted: ${reason}`);
+}
+
+/**
+ * Takes the walk folder's resume lock, or refuses; returns its release. A lock of a
+ * process of this host that is gone is taken over; another host's lock is not (its
+ * resume may run there: the user removes it). Never follows a symlink, opens a FIFO or
+ * reads more than a lock's bytes, and a takeover that races another resume's takes
+ * over nothing (the stale lock is removed only while it is the same file).
+ */
+export function takeResumeLock(dir: string): () => void {
+  const path = join(dir, RESUME_LOCK);
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw refuse(`cannot resume ${dir}: not a walk folder`, cause);
+      if (code !== 'EEXIST' || attempt > 0) throw refuse(`cannot resume ${dir}: cannot take its lock ${path}: ${systemErrorText(cause)}`, cause);
+      removeStaleLock(dir, path);
+      continue;
+    }
+    writeSync(fd, `${process.pid} ${hostname()}\n`);
+    closeSync(fd);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      rmSync(path, { force: true });
+    };
+  }
+}
+
+function removeStaleLock(dir: string, path: string): void {
+  const notPlain = (cause?: unknown): WalkerError => refuse(`cannot resume ${dir}: its lock ${path} is not a regular file: remove it if no resume runs`, cause);
+  let fd: number;
+  try {
+    fd = openSync(path, O_READ_PLAIN);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ELOOP' || code === 'ENXIO') throw notPlain(cause);
+    throw refuse(`cannot resume ${dir}: cannot read its lock ${path}: ${systemErrorText(cause)}`, cause);
+  }
+  let held: { pid: number; host: string; ino: number };
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notPlain();
+    const bytes = Buffer.alloc(LOCK_MAX_BYTES);
+    const [pid, host] = bytes
+      .subarray(0, readSync(fd, bytes, 0, LOCK_MAX_BYTES, 0))
+      .toString('utf8')
+      .trim()
+      .split(' ');
+    held = { pid: Number(pid), host: host ?? '', ino: st.ino };
+  } finally {
+    closeSync(fd);
+  }
+  if (held.host !== hostname()) {
+    throw refuse(`walk ${dir} is being resumed on host ${held.host} (pid ${held.pid}): remove ${path} if that resume is gone`);
+  }
+  if (isAlive(held.pid)) throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
+  // Another resume may have taken the lock over since it was read: remove it only while it is the file read.
+  try {
+    if (lstatSync(path).ino === held.ino) rmSync(path);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw refuse(`cannot resume ${dir}: cannot remove its stale lock ${path}: ${systemErrorText(cause)}`, cause);
+  }
+}
+
+/** Whether a process of this host with that pid exists (EPERM: it does, as another user). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
