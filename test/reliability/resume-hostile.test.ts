@@ -81,11 +81,16 @@ describe('a forged walk folder', () => {
     await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file/);
   });
 
-  it('a thread file that is a FIFO does not hang info', async () => {
+  it('a thread file or manifest that is a FIFO does not hang info', async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     execFileSync('mkfifo', [join(out, 'thread_7.bin')]);
-    const r = await runCli(['info', out], { timeoutMs: 20_000 });
+    let r = await runCli(['info', out], { timeoutMs: 20_000 });
     expect(r.stderr.toString()).toMatch(/PWALK_BAD_HEADER: thread file is not a regular file \(\S+thread_7\.bin\)/);
+    expect(r.code).toBe(1);
+    rmSync(join(out, 'manifest.msgpack'));
+    execFileSync('mkfifo', [join(out, 'manifest.msgpack')]);
+    r = await runCli(['info', out], { timeoutMs: 20_000 });
+    expect(r.stderr.toString()).toMatch(/PWALK_BAD_MANIFEST: manifest is not a regular file \(\S+manifest\.msgpack\)/);
     expect(r.code).toBe(1);
   });
 

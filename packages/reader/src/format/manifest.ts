@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
@@ -160,11 +160,20 @@ function writeDurably(file: string, flags: 'w' | 'r+', data: Uint8Array): void {
 export function readManifest(dir: string): WalkManifest {
   const file = join(dir, MANIFEST_FILE);
   let raw: Buffer;
+  let regular: boolean;
   try {
-    raw = readFileSync(file);
+    // Non-blocking: a FIFO in the manifest's place would wait for a writer forever.
+    const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      regular = fstatSync(fd).isFile();
+      raw = regular ? readFileSync(fd) : Buffer.alloc(0);
+    } finally {
+      closeSync(fd);
+    }
   } catch (cause) {
     throw new WalkFormatError(WalkErrorCode.IO, `cannot read manifest: ${(cause as Error).message}`, { file, cause });
   }
+  if (!regular) throw new WalkFormatError(WalkErrorCode.BAD_MANIFEST, 'manifest is not a regular file', { file });
   let decoded: unknown;
   try {
     decoded = packr.unpack(raw);
