@@ -166,3 +166,28 @@ describe('a tree changed to steer the resume', () => {
     expect(paths.filter((p) => p.endsWith('/f'))).toEqual(['a/x/z/f']);
   });
 });
+
+describe('a walk or resume killed at any byte', () => {
+  it('a thread file cut inside its header (killed or out of power just after creating it) holds nothing: removed, and the walk resumed', async () => {
+    const { tree, out } = await stoppedWalk((t) => {
+      mkdirSync(join(t, 'd'));
+      writeFileSync(join(t, 'd/f'), 'x');
+    });
+    const cut = ['thread_3.bin', 'thread_r7-1.bin', 'thread_r7-2.bin'];
+    writeFileSync(join(out, cut[0]!), '');
+    writeFileSync(join(out, cut[1]!), readFileSync(join(out, 'thread_0.bin')).subarray(0, 20));
+    writeFileSync(join(out, cut[2]!), Buffer.alloc(40));
+    const r = await runCli(['resume', out, '--quiet']);
+    expect(r.code, r.stderr.toString()).toBe(0);
+    expect(readdirSync(out).filter((n) => cut.includes(n))).toEqual([]);
+    expect((await walkedPaths(out, tree)).sort()).toEqual(['', 'd', 'd/f']);
+    const info = await runCli(['info', out]);
+    expect(info.code, info.stderr.toString()).toBe(0);
+  });
+
+  it('a short file that is not the start of a header is damage: refused', async () => {
+    const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
+    writeFileSync(join(out, 'thread_r1-0.bin'), 'not a header');
+    await expectRefused(out, /cannot resume \S+: file is 12 bytes, shorter than the 64-byte header \(\S+thread_r1-0\.bin at byte 0\)/);
+  });
+});

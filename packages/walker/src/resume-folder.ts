@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { systemErrorText, untrustedReason } from '@pwalk-ts/reader';
+import { systemErrorText, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
+import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 
 /** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
@@ -116,5 +117,33 @@ export function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The thread files among a folder's problems that a kill (or a full disk, or a power
+ * loss before the data reached the disk) cut before their header was whole: shorter
+ * than the header, and zeros or the start of the magic. They hold no record; a resume
+ * removes them rather than refuse the walk for ever.
+ */
+export function cutHeaderFiles(problems: readonly WalkFormatError[]): string[] {
+  return problems.filter((p) => p.code === WalkErrorCode.BAD_HEADER && p.file !== undefined && isCutHeader(p.file)).map((p) => p.file!);
+}
+
+function isCutHeader(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, O_READ_PLAIN);
+  } catch {
+    return false;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size >= FILE_HEADER_SIZE) return false;
+    const bytes = Buffer.alloc(FILE_HEADER_SIZE);
+    const got = bytes.subarray(0, readSync(fd, bytes, 0, FILE_HEADER_SIZE, 0));
+    return got.every((b) => b === 0) || got.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC.subarray(0, Math.min(got.length, FILE_MAGIC.length)));
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,7 +16,7 @@ import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { finishWalk } from './final-manifest.js';
-import { checkResumeFolder, isAlive, refuse, takeResumeLock } from './resume-folder.js';
+import { checkResumeFolder, cutHeaderFiles, isAlive, refuse, takeResumeLock } from './resume-folder.js';
 import { parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
 
@@ -79,10 +79,13 @@ interface BegunResume {
 async function beginResume(dir: string, { threads, blockCapacity }: ResumeOptions): Promise<BegunResume> {
   let folder;
   try {
-    folder = await readWalkFolder(dir, 'throw');
+    folder = await readWalkFolder(dir, 'skip');
   } catch (cause) {
     throw refuse(`cannot resume ${dir}: ${(cause as Error).message}`, cause);
   }
+  const cutHeaders = cutHeaderFiles(folder.problems);
+  const damage = folder.problems.find((p) => p.file === undefined || !cutHeaders.includes(p.file));
+  if (damage !== undefined) throw refuse(`cannot resume ${dir}: ${damage.message}`, damage);
   const manifest = folder.manifest;
   if (manifest === null) throw refuse(`cannot resume ${dir}: it has no manifest (its root and options are unknown)`);
   if (manifest.status === 'complete') throw refuse(`walk ${dir} is complete: nothing to resume`);
@@ -124,6 +127,7 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
   });
   // From here on the folder changes: the tails the kill cut are dropped, and the manifest says what this resume sets aside.
   for (const f of state.files) if (f.wholeBytes < f.size) cutTail(f.file.path, f.wholeBytes);
+  for (const file of cutHeaders) unlinkSync(file);
   const number = (manifest.resumes?.length ?? 0) + 1;
   const startTime = Date.now();
   const running: WalkManifestInput = {
