@@ -64,6 +64,11 @@ describe('a forged walk folder', () => {
     chmodSync(out, 0o777);
     await expectRefused(out, /cannot resume \S+: walk folder \S+ cannot be trusted: it is writable by its group or others \(mode 777\)/);
     chmodSync(out, 0o755);
+    symlinkSync(out, `${out}.link`);
+    await expectRefused(
+      `${out}.link`,
+      /cannot resume \S+: walk folder \S+ cannot be trusted: it is not a regular folder but a symlink \(give the folder it names\)/,
+    );
     chownSync(join(out, 'thread_0.bin'), 65534, 65534);
     await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it belongs to uid 65534, not to you or root/);
     chownSync(join(out, 'thread_0.bin'), 0, 0);
@@ -75,7 +80,7 @@ describe('a forged walk folder', () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     renameSync(join(out, 'thread_0.bin'), join(base, 'moved.bin'));
     symlinkSync(join(base, 'moved.bin'), join(out, 'thread_0.bin'));
-    await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file/);
+    await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file but a symlink/);
     rmSync(join(out, 'thread_0.bin'));
     execFileSync('mkfifo', [join(out, 'thread_0.bin')]);
     await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file/);
@@ -125,7 +130,7 @@ describe('the resume lock', () => {
     await expectRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file/);
     rmSync(join(out, 'resume.lock'));
     symlinkSync('/dev/zero', join(out, 'resume.lock'));
-    await expectRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file/);
+    await expectRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file but a symlink/);
   });
 
   it("another host's lock is not taken over (that resume may still run there)", async () => {

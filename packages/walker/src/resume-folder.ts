@@ -32,7 +32,9 @@ function check(path: string, what: string, folder: boolean): void {
   try {
     const st = lstatSync(path);
     const plain = folder ? st.isDirectory() : st.isFile() || st.isDirectory();
-    reason = plain ? untrustedReason(st) : `it is not a regular ${folder ? 'folder' : 'file'}`;
+    reason = plain
+      ? untrustedReason(st)
+      : `it is not a regular ${folder ? 'folder' : 'file'}${st.isSymbolicLink() ? (folder ? ' but a symlink (give the folder it names)' : ' but a symlink') : ''}`;
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (folder && (code === 'ENOENT' || code === 'ENOTDIR')) throw refuse(`cannot resume ${path}: not a walk folder`, cause);
