@@ -1,6 +1,5 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import {
   readWalkFolder,
   readWalkState,
