@@ -8,8 +8,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { isBelowRoot, openWalk, WalkErrorCode, WalkFormatError } from '@pwalk-ts/reader';
-import { readWalkFolder, readWalkState } from '@pwalk-ts/reader/format';
+import { isBelowRoot, openWalk, readWalkFolder, readWalkState, WalkErrorCode, WalkFormatError } from '@pwalk-ts/reader';
 import { mulberry32 } from '../../bench/corpus.mjs';
 import { frameBlock } from '../helpers/forged-frames.js';
 import { runCliOk } from '../helpers/run-cli.js';
