@@ -116,6 +116,33 @@ static void listing_free(listing_t* l) {
   free(l->types);
 }
 
+/*
+ * Each thread's listing, kept from one directory to the next. Perf: a listing made
+ * afresh per directory cost a 64 KiB malloc, a realloc to 128 KiB for getdents64's
+ * second call (copying the first) and the frees: 0.2 CPU-s per million entries on the
+ * bench corpus (perf: memmove, malloc, realloc), a tenth of the C walker's whole walk.
+ */
+static _Thread_local listing_t kept_listing;
+
+/* Up to these sizes a listing's buffers are kept for the thread's next directory. */
+#define KEPT_ARENA_BYTES (1024 * 1024)
+#define KEPT_NAMES 16384
+
+/* The thread's listing, emptied. */
+static listing_t* listing_take(void) {
+  kept_listing.used = 0;
+  kept_listing.count = 0;
+  return &kept_listing;
+}
+
+/* Done with the thread's listing: keeps its buffers, unless one huge directory grew them. */
+static void listing_release(listing_t* l) {
+  if (l->cap > KEPT_ARENA_BYTES || l->names_cap > KEPT_NAMES) {
+    listing_free(l);
+    *l = (listing_t){0};
+  }
+}
+
 static int arena_reserve(listing_t* l, size_t want) {
   if (l->cap - l->used >= want) return 0;
   size_t cap = l->cap == 0 ? DENTS_CHUNK : l->cap;
@@ -377,29 +404,29 @@ static napi_value scan(napi_env env, napi_callback_info info) {
   if (err != 0) return make_int(env, -err);
   int fd = open_checked(at, path, want_dev, want_ino);
   if (fd < 0) return make_int(env, fd);
-  listing_t l = {0};
-  err = list_dir(fd, &l);
-  if (err == 0) err = sort_names(&l);
+  listing_t* l = listing_take();
+  err = list_dir(fd, l);
+  if (err == 0) err = sort_names(l);
   if (err != 0) {
     close(fd);
-    listing_free(&l);
+    listing_release(l);
     return make_int(env, -err);
   }
-  size_t total = packed_size(&l);
+  size_t total = packed_size(l);
   napi_value result = NULL;
   uint8_t* dst = out;
   if (total > out_len) {
     void* data = NULL;
     if (napi_create_buffer(env, total, &data, &result) != napi_ok) {
       close(fd);
-      listing_free(&l);
+      listing_release(l);
       return NULL;
     }
     dst = data;
   }
-  write_entries(dst, fd, &l);
+  write_entries(dst, fd, l);
   close(fd);
-  listing_free(&l);
+  listing_release(l);
   return result != NULL ? result : make_int(env, (int64_t)total);
 }
 
@@ -470,15 +497,15 @@ static void list_job_execute(napi_env env, void* arg) {
     job->err = -fd;
     return;
   }
-  listing_t l = {0};
-  job->err = list_dir(fd, &l);
+  listing_t* l = listing_take();
+  job->err = list_dir(fd, l);
   size_t dirs_len = 0;
   if (job->err == 0) {
-    for (size_t i = 0; i < l.count; i++) {
-      if (maybe_dir(l.types[i])) {
-        dirs_len += ENTRY_HEAD + l.lens[i];
+    for (size_t i = 0; i < l->count; i++) {
+      if (maybe_dir(l->types[i])) {
+        dirs_len += ENTRY_HEAD + l->lens[i];
       } else {
-        job->rest_len += 2 + l.lens[i];
+        job->rest_len += 2 + l->lens[i];
         job->rest_count++;
       }
     }
@@ -489,20 +516,20 @@ static void list_job_execute(napi_env env, void* arg) {
   if (job->err == 0) {
     uint8_t* p = job->entries;
     uint8_t* q = job->rest;
-    for (size_t i = 0; i < l.count; i++) {
-      const char* name = l.arena + l.names[i];
-      if (maybe_dir(l.types[i])) {
-        write_entry(p, fd, name, l.lens[i]);
-        p += ENTRY_HEAD + l.lens[i];
+    for (size_t i = 0; i < l->count; i++) {
+      const char* name = l->arena + l->names[i];
+      if (maybe_dir(l->types[i])) {
+        write_entry(p, fd, name, l->lens[i]);
+        p += ENTRY_HEAD + l->lens[i];
       } else {
-        put_u16(q, l.lens[i]);
-        memcpy(q + 2, name, l.lens[i]);
-        q += 2 + l.lens[i];
+        put_u16(q, l->lens[i]);
+        memcpy(q + 2, name, l->lens[i]);
+        q += 2 + l->lens[i];
       }
     }
     job->entries_len = dirs_len;
   }
-  listing_free(&l);
+  listing_release(l);
   if (job->err != 0 || job->rest_count == 0) {
     close(fd);
     fd = -1;
