@@ -2,7 +2,7 @@
 // Benchmark runner: pwalk-ts against find, du, fdir and a C reference walker.
 //
 //   node bench/run.mjs [--scenario local|slowfs|latency|memory] [--repeat R] [--corpus DIR]
-//                      [--entries N] [--seed S] [--delay-ms MS[,MS]] [--only IDS] [--json FILE]
+//                      [--entries N] [--seed S] [--delay-ms MS[,MS]] [--shapes S[,S]] [--only IDS] [--json FILE]
 //
 // local  (default): a warm 1 M-entry corpus; every command R times (default 5).
 // slowfs: a 2.5k-entry tree behind a FUSE mount whose every metadata call sleeps
@@ -16,7 +16,8 @@
 //         names its binary (build it from fizwit/filesystem-reporting-tools in a temporary
 //         folder; never commit its code). Reports the calls latencyfs served, the floor
 //         (calls x delay / calls in flight allowed), wall / floor and latencyfs's mean calls
-//         in flight. R default 1 (find alone takes a minute a round at 5 ms).
+//         in flight. R default 1 (find alone takes a minute a round at 5 ms); --shapes bushy
+//         leaves out the bigdir tree (a minute a run at 5 ms whatever the walker).
 // memory: peak RSS of pwalk-ts (one thread per core) over the 1 M corpus and over 10 M
 //         entries (ten bind mounts of it under one folder); R default 1.
 // --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
@@ -313,6 +314,7 @@ const { values: opts } = parseArgs({
     entries: { type: 'string' },
     seed: { type: 'string', default: '1' },
     'delay-ms': { type: 'string' },
+    shapes: { type: 'string' },
     only: { type: 'string' },
     json: { type: 'string' },
   },
@@ -341,7 +343,10 @@ if (!commands.length) fail('nothing left to run');
 await loadReader();
 
 // The latency scenario walks one corpus per shape; the others one corpus.
-const corpora = (scenario.shapes ?? [scenario.shape]).map((shape) => ({
+const shapes = opts.shapes?.split(',') ?? scenario.shapes;
+if (opts.shapes !== undefined && (!scenario.shapes || !shapes.every((s) => scenario.shapes.includes(s))))
+  fail(`--shapes takes some of the latency scenario's trees (${SCENARIOS.latency.shapes.join(', ')})`);
+const corpora = (shapes ?? [scenario.shape]).map((shape) => ({
   shape,
   ...ensureCorpus(scenario.shapes ? path.join(BENCH, '.corpus', shape) : (opts.corpus ?? path.join(BENCH, '.corpus', shape)), {
     shape,
