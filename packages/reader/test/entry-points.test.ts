@@ -2,7 +2,9 @@
 // '@pwalk-ts/reader'` (and so every walk and every reader of one) must not pull in
 // hyparquet-writer or hysnappy, which only '@pwalk-ts/reader/parquet' needs. A child
 // process imports the built package under a resolve hook that fails any module whose
-// URL names either library, so re-adding the re-export to index.ts fails here.
+// URL names either library, so re-adding the re-export to index.ts fails here. In the same
+// way '@pwalk-ts/reader/format/writer', and the walker's thread modules built on it, load no
+// zod or msgpackr (the manifest code): every worker thread of every walk would pay for them.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,20 +12,25 @@ import { describe, expect, it } from 'vitest';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HOOKS = `export async function resolve(specifier, context, next) {
+const PARQUET = 'hyparquet|hysnappy';
+const MANIFEST_CODE = '/zod@|/msgpackr';
+
+/** A resolve hook that fails any module whose URL matches `forbidden`. */
+function hooks(forbidden: string): string {
+  return `export async function resolve(specifier, context, next) {
   const resolved = await next(specifier, context);
-  if (/hyparquet|hysnappy/.test(resolved.url)) throw new Error('loaded ' + resolved.url);
+  if (new RegExp(${JSON.stringify(forbidden)}).test(resolved.url)) throw new Error('loaded ' + resolved.url);
   return resolved;
 }`;
+}
 
-const CHILD = `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(HOOKS)}));
+/** Imports `specifier` from the repository root in a child, failing on a `forbidden` module; its exit status and output. */
+function importInChild(specifier: string, forbidden = PARQUET): { status: number | null; stdout: string; stderr: string } {
+  const child = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks(forbidden))}));
 const entry = await import(process.argv[1]);
 console.log(Object.keys(entry).sort().join(' '));`;
-
-/** Imports `specifier` from the repository root in a child; its exit status and output. */
-function importInChild(specifier: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, specifier], { cwd: REPO, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', child, specifier], { cwd: REPO, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -46,5 +53,26 @@ describe('entry points', () => {
     const r = importInChild('@pwalk-ts/reader/parquet');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/loaded file:.*hyparquet/);
+  });
+
+  it('@pwalk-ts/reader/format/writer loads no zod or msgpackr module', () => {
+    const r = importInChild('@pwalk-ts/reader/format/writer', MANIFEST_CODE);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split(' ')).toContain('FrameBuffer');
+  });
+
+  it("nor do the walker's thread modules (the scanners, the engines, the thread file)", () => {
+    for (const module of ['scan-thread.js', 'latency-engine.js', 'progress-counters.js', 'work-queue.js', 'worker-failure.js']) {
+      const r = importInChild(join(REPO, 'packages/walker/dist', module), MANIFEST_CODE);
+      expect(r.stderr, module).toBe('');
+      expect(r.status, module).toBe(0);
+    }
+  });
+
+  it('the hook does catch them: @pwalk-ts/reader/format loads zod', () => {
+    const r = importInChild('@pwalk-ts/reader/format', MANIFEST_CODE);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/loaded file:.*(zod|msgpackr)/);
   });
 });
