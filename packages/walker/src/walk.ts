@@ -15,6 +15,7 @@ import type { WorkerData } from './worker-data.js';
 import type { DirectoryItem } from './directory-item.js';
 import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 
 /** The walker's version, as its package.json says: the manifest's `tool.version`. */
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -124,8 +125,7 @@ export function runWorkers(
     };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: data,
-      // Workers inherit the host's flags, but --input-type (a host run with -e) stops a worker from starting.
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
     });
     workers.push(worker);
     let reported = false;

@@ -3,6 +3,7 @@ import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { failureMessage } from '../worker-failure.js';
 import type { HostThreadData, HostThreadMessage, JobTotals, ToHostThread } from './host-thread-protocol.js';
 import type { EncodedDirs } from './job-codec.js';
+import { workerExecArgv } from '../worker-exec-argv.js';
 
 export interface ScannedJob {
   chunks: EncodedDirs[];
@@ -50,7 +51,7 @@ export class HostThreadHandle {
     this.slots = data.fileNames.map((_, i) => new JobSlot(this, i));
     this.worker = new Worker(new URL('./host-thread.js', import.meta.url), {
       workerData: data,
-      execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')),
+      execArgv: workerExecArgv(),
     });
     this.ready = this.nextControl();
     this.worker.on('message', (msg: HostThreadMessage) => {
