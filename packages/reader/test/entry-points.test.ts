@@ -3,8 +3,8 @@
 // hyparquet-writer or hysnappy, which only '@pwalk-ts/reader/parquet' needs. A child
 // process imports the built package under a resolve hook that fails any module whose
 // URL names either library, so re-adding the re-export to index.ts fails here. In the same
-// way '@pwalk-ts/reader/format/writer', and the walker's thread modules built on it, load no
-// zod or msgpackr (the manifest code): every worker thread of every walk would pay for them.
+// way '@pwalk-ts/reader/format', and the walker's thread modules built on it, load no zod or
+// msgpackr (the manifest code): every worker thread of every walk would pay for them.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,8 +55,8 @@ describe('entry points', () => {
     expect(r.stderr).toMatch(/loaded file:.*hyparquet/);
   });
 
-  it('@pwalk-ts/reader/format/writer loads no zod or msgpackr module', () => {
-    const r = importInChild('@pwalk-ts/reader/format/writer', MANIFEST_CODE);
+  it('@pwalk-ts/reader/format loads no zod or msgpackr module', () => {
+    const r = importInChild('@pwalk-ts/reader/format', MANIFEST_CODE);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.split(' ')).toContain('FrameBuffer');
@@ -70,8 +70,8 @@ describe('entry points', () => {
     }
   });
 
-  it('the hook does catch them: @pwalk-ts/reader/format loads zod', () => {
-    const r = importInChild('@pwalk-ts/reader/format', MANIFEST_CODE);
+  it('the hook does catch them: @pwalk-ts/reader (the SDK, which reads manifests) loads zod', () => {
+    const r = importInChild('@pwalk-ts/reader', MANIFEST_CODE);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/loaded file:.*(zod|msgpackr)/);
   });

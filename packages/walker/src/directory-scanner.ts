@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, readdirSync, type BigIntStats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { EntryType, entryTypeFromMode, Syscall, type FrameBuffer, type StatSeconds } from '@pwalk-ts/reader/format/writer';
+import { EntryType, entryTypeFromMode, Syscall, type FrameBuffer, type StatSeconds } from '@pwalk-ts/reader/format';
 import type { AsyncScanner, ListedDirectory } from './async-engine.js';
 import { fdPath, openCheckedSync, openLongChecked } from './checked-directory.js';
 import type { DirectoryItem } from './directory-item.js';

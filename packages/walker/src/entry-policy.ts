@@ -1,4 +1,4 @@
-import { EntryType, Syscall, type FrameBuffer } from '@pwalk-ts/reader/format/writer';
+import { EntryType, Syscall, type FrameBuffer } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import type { EntryFilter } from './entry-filter.js';
 import { countEntry, emptyTotals, type ScanTotals } from './scan-totals.js';

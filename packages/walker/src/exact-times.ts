@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, openSync, type BigIntStats } from 'node:fs';
-import type { StatSeconds } from '@pwalk-ts/reader/format/writer';
+import type { StatSeconds } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 
 /** Linux O_PATH (Node's fs.constants lacks it): a descriptor naming the entry itself, a symlink too with O_NOFOLLOW, without opening its content. */

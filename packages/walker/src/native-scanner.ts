@@ -2,7 +2,7 @@ import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
-import { EntryType, Syscall, entryTypeFromMode, readU64, type FrameBuffer } from '@pwalk-ts/reader/format/writer';
+import { EntryType, Syscall, entryTypeFromMode, readU64, type FrameBuffer } from '@pwalk-ts/reader/format';
 import type { BatchScanner, EntryBatch } from './batched-engine.js';
 import type { DirectoryItem } from './directory-item.js';
 import { DirectoryScanner } from './directory-scanner.js';

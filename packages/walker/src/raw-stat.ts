@@ -1,4 +1,4 @@
-import { readSeconds, readU64, type FieldsWriter } from '@pwalk-ts/reader/format/writer';
+import { readSeconds, readU64, type FieldsWriter } from '@pwalk-ts/reader/format';
 
 /**
  * The packed stat entry the walker's native addon (native/pwalk_native.c) writes

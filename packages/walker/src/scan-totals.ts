@@ -1,4 +1,4 @@
-import { EntryType } from '@pwalk-ts/reader/format/writer';
+import { EntryType } from '@pwalk-ts/reader/format';
 
 /** 2^52: byte sums below it plus one size below it stay exact in a double. */
 const EXACT_SUM_LIMIT = 2 ** 52;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format/writer';
+import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format';
 import { pathPattern } from './entry-filter.js';
 
 /** What a caller may pass to walk(); validated once, then resolved into WalkSettings. */

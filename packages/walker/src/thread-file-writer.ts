@@ -1,6 +1,6 @@
 import { closeSync, fdatasyncSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { FORMAT_VERSION, FrameBuffer, encodeFileHeader, threadFileName } from '@pwalk-ts/reader/format/writer';
+import { FORMAT_VERSION, FrameBuffer, encodeFileHeader, threadFileName } from '@pwalk-ts/reader/format';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 
 /**
