@@ -80,7 +80,8 @@ export interface BlockReadOptions {
 const MAX_BLOCK_PAYLOAD = 1 << 30;
 
 /**
- * Streams the decoded blocks of one thread file. Memory is one block at a time.
+ * Streams the decoded blocks of one thread file, each in one or more pieces (none
+ * when it keeps no record). Memory is one block at a time.
  * A file that ends inside a block yields the whole records before the cut, then
  * pushes a TRUNCATED problem (never a half-decoded record).
  */
@@ -97,9 +98,9 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
     const head = Buffer.alloc(FILE_HEADER_SIZE);
     const header = decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
     const setAside = options.setAside !== undefined && options.setAside !== null && options.setAside.size > 0 ? options.setAside : null;
-    const decode = (payload: Buffer, recordCount: number, where: { file: string; offset: number }, partial: boolean): DecodedBlock =>
+    const decode = (payload: Buffer, recordCount: number, where: { file: string; offset: number }, partial: boolean): DecodedPieces =>
       header.version === 1
-        ? decodeBlock(payload, recordCount, root, where, partial)
+        ? wholeBlock(decodeBlock(payload, recordCount, root, where, partial))
         : decodeFrameBlock(payload, recordCount, root, where, partial, header.fullAttrs, setAside);
     const fh = handle;
     pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
@@ -123,8 +124,8 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         let whole = 0;
         try {
           const partial = decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, true);
-          whole = partial.entries.length + partial.errors.length;
-          if (whole > 0) yield partial;
+          whole = partial.records;
+          yield* partial.pieces();
         } catch (err) {
           if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
           addProblem(options.problems, err);
@@ -151,7 +152,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         continue;
       }
       try {
-        yield decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false);
+        yield* decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false).pieces();
       } catch (err) {
         if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
         addProblem(options.problems, err);
@@ -162,6 +163,18 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
     if (pending !== null) await pending.catch(() => undefined);
     await handle.close();
   }
+}
+
+/** A block's records, handed on in one or more pieces (a format-2 block's entries are made a piece at a time). */
+interface DecodedPieces {
+  /** Entries and error records in all the pieces. */
+  readonly records: number;
+  pieces(): Iterable<DecodedBlock>;
+}
+
+function wholeBlock(block: DecodedBlock): DecodedPieces {
+  const records = block.entries.length + block.errors.length;
+  return { records, pieces: () => (records > 0 ? [block] : []) };
 }
 
 /** One block as read from disk, before any check of its payload. */
