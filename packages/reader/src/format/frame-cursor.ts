@@ -53,13 +53,15 @@ export class FrameCursor {
   nameLength = 0;
   /**
    * Where the item's integer fields are in the payload, checked but not decoded: the
-   * inode's varint (an entry's size and mtime follow it), the varints of the uid, gid,
+   * inode's varint (an error record's ends its fields), an entry's size (its mtime
+   * follows it), the varints of the uid, gid,
    * mode and dev in effect (an earlier entry's when repeated) and of the nlink (blocks,
    * atime and ctime follow it). Perf: an entry's fields are read when asked for, as
    * format 1's are; decoding every varint of every item cost 2.5 times format 1's
    * whole decoding, and most readers ask for a few fields.
    */
   fieldsAt = 0;
+  sizeAt = 0;
   uidAt = -1;
   gidAt = -1;
   modeAt = -1;
@@ -147,7 +149,7 @@ export class FrameCursor {
       this.need(0);
       return true;
     }
-    pos = this.endU64(this.endU64(pos));
+    pos = this.endU64((this.sizeAt = this.endU64(pos)));
     const mtimeAt = pos;
     pos = shortEnd(p, pos, SHORT_VARINT_BYTES);
     if (pos < 0) {

@@ -123,6 +123,7 @@ class Columns {
     const f = this.fields;
     const at = i * this.stride;
     f[at + Field.ino] = c.fieldsAt;
+    f[at + Field.size] = c.sizeAt;
     if (this.stride === FULL_STRIDE) {
       f[at + Field.uid] = c.uidAt;
       f[at + Field.gid] = c.gidAt;

@@ -62,6 +62,24 @@ export function unzigzag(v: number | bigint): number | bigint {
 
 /** The varint at `at` of a payload FrameCursor checked: an exact number below 2^53, else a bigint. */
 export function varintAt(p: Uint8Array, at: number): number | bigint {
+  // Perf: up to 4 bytes (below 2^28: ids, modes, link counts, most sizes and inodes) unrolled in 32-bit integer arithmetic.
+  let b = p[at]!;
+  if (b < 0x80) return b;
+  let v = b & 0x7f;
+  b = p[at + 1]!;
+  v |= (b & 0x7f) << 7;
+  if (b < 0x80) return v;
+  b = p[at + 2]!;
+  v |= (b & 0x7f) << 14;
+  if (b < 0x80) return v;
+  b = p[at + 3]!;
+  v |= (b & 0x7f) << 21;
+  if (b < 0x80) return v;
+  return wideVarintAt(p, at);
+}
+
+/** The varint at `at` of five bytes or more. */
+function wideVarintAt(p: Uint8Array, at: number): number | bigint {
   let v = 0;
   let scale = 1;
   for (let i = at; ; i++) {
