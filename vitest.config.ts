@@ -8,8 +8,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    // Walk tests spawn worker threads and child processes; two cores are busy enough with one file at a time.
-    fileParallelism: false,
+    // Two files at a time: most of a walk test's time is spent waiting (pauses that hold a race window open,
+    // child processes, FUSE delays), so a second file fills the idle core; one at a time took CI past 30 minutes.
+    maxWorkers: 2,
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });
