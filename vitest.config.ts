@@ -11,6 +11,9 @@ export default defineConfig({
     // Two files at a time: most of a walk test's time is spent waiting (pauses that hold a race window open,
     // child processes, FUSE delays), so a second file fills the idle core; one at a time took CI past 30 minutes.
     maxWorkers: 2,
+    // A test that loses a timing window (a kill landing after the walk ended, a terminal slow to redraw) on a busy
+    // machine is tried again; a real failure fails every attempt.
+    retry: 2,
     reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // pwalk-ts resume (README "Resuming a walk", FORMAT.md 5.2 and 7.5): a walk killed
 // (SIGKILL at many points, at 1, 2 and 8 threads), interrupted (SIGINT), or cut short
 // (a thread file cut at every block boundary and inside every block) and then resumed
@@ -163,7 +164,7 @@ describe('resume after SIGKILL', () => {
     [8, 'async', 0.7],
   ];
   it.each(cases)('--threads %i (%s engine), killed at %f of the walk: the tree exactly, every directory read once', async (threads, engine, fraction) => {
-    const out = join(base, `kill-${threads}-${fraction}`);
+    const out = join(base, `kill-${threads}-${fraction}-${randomUUID()}`);
     const killed = await killedWalk(out, threads, 64 + Math.floor(wholeBytes * fraction), engine);
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(readManifest(out).status).toBe('running');
