@@ -23,6 +23,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOCK_HEADER_SIZE, FILE_HEADER_SIZE } from '@pwalk-ts/reader/format';
 import { humanBytes } from '../packages/cli/dist/format-units.js';
 import { CLI, runCli, runCliOk } from './helpers/run-cli.js';
 import { TmuxPane, tmuxSkipReason } from './helpers/tmux.js';
@@ -383,11 +384,12 @@ print(json.dumps(out))`,
     const copy = join(base, 'walk-destroyed');
     cpSync(walk, copy, { recursive: true });
     for (const name of readdirSync(copy).filter((f) => f.startsWith('thread_'))) {
-      // Garbage through every block's records (past the file header): every CRC fails.
+      // Garbage through every block's records, from the first block's payload on: every CRC fails. A format-2
+      // thread file of this small tree can be shorter than 256 bytes, so garbage from there on missed it.
       const path = join(copy, name);
       const size = statSync(path).size;
       const fd = openSync(path, 'r+');
-      for (let at = 256; at < size; at += 4096) writeSync(fd, Buffer.alloc(64, 0xa5), 0, Math.min(64, size - at), at);
+      for (let at = FILE_HEADER_SIZE + BLOCK_HEADER_SIZE; at < size; at += 4096) writeSync(fd, Buffer.alloc(64, 0xa5), 0, Math.min(64, size - at), at);
       closeSync(fd);
     }
     const pane = browse('destroyed', copy);
