@@ -14,9 +14,8 @@ import {
 import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
-import { finishWalk } from './final-manifest.js';
 import { checkResumeFolder, cutHeaderFiles, isAlive, refuse, takeResumeLock } from './resume-folder.js';
-import { parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
+import { finalize, parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
 
 export interface ResumeOptions {
@@ -200,21 +199,10 @@ async function keptRecords(root: Buffer, state: WalkState): Promise<{ totals: Wa
 }
 
 function endResume(begun: BegunResume, summaries: (WorkerSummary | null)[], failure: string | null, signal: NodeJS.Signals | null): WalkResult {
-  const done = summaries.filter((s): s is WorkerSummary => s !== null);
-  const totals = { ...begun.kept };
-  for (const s of done) {
-    totals.entries += s.entries;
-    totals.dirs += s.dirs;
-    totals.files += s.files;
-    totals.errors += s.errors;
-    totals.bytes = BigInt(totals.bytes) + s.bytes;
-  }
-  const status = failure !== null ? 'failed' : signal !== null ? 'interrupted' : 'complete';
-  const message = status === 'interrupted' ? `interrupted by ${signal}` : failure;
   const running = begun.walk.manifest;
   const resumes = [...(running.resumes ?? [])];
   resumes[resumes.length - 1] = { ...resumes[resumes.length - 1]!, endTime: Date.now() };
-  return finishWalk(begun.walk.settings.out, { ...running, resumes }, { status, message, files: [...begun.files, ...done.map((s) => s.file)], totals, signal });
+  return finalize(begun.walk.settings, { ...running, resumes }, summaries, failure, signal, { files: begun.files, totals: begun.kept });
 }
 
 /**

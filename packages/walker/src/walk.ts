@@ -291,16 +291,24 @@ function baseManifest(settings: WalkSettings, walkId: string, host: string, star
   };
 }
 
-function finalize(
+/**
+ * Writes the final manifest of a run's workers: their files and totals, after those a
+ * resume `kept` from the runs before it.
+ */
+export function finalize(
   settings: WalkSettings,
   base: WalkManifestInput,
   summaries: (WorkerSummary | null)[],
   failure: string | null,
   signal: NodeJS.Signals | null,
+  kept: { files: readonly ThreadFileSummary[]; totals: WalkManifestInput['totals'] } = {
+    files: [],
+    totals: { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n },
+  },
 ): WalkResult {
   const done = summaries.filter((s): s is WorkerSummary => s !== null);
-  const files: ThreadFileSummary[] = done.map((s) => s.file);
-  const totals = { entries: 0, dirs: 0, files: 0, errors: 0, bytes: 0n };
+  const files: ThreadFileSummary[] = [...kept.files, ...done.map((s) => s.file)];
+  const totals = { ...kept.totals, bytes: BigInt(kept.totals.bytes) };
   for (const s of done) {
     totals.entries += s.entries;
     totals.dirs += s.dirs;
