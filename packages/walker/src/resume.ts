@@ -27,6 +27,8 @@ export interface ResumeOptions {
   readonly blockCapacity?: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** The thread files of one host's walk and of its resumes: `thread_N.bin`, `thread_rK-N.bin`. */
 const SINGLE_HOST_FILE = /^thread_(?:r\d+-)?\d+\.bin$/;
 
@@ -213,19 +215,26 @@ function endResume(begun: BegunResume, summaries: (WorkerSummary | null)[], fail
 function directoryItems(root: string, pending: readonly PendingDirectory[]): DirectoryItem[] {
   const base = root.endsWith('/') ? root : `${root}/`;
   const ancestors = new Map<string, Ancestor | null>();
+  // One lstat per directory: the symlink check and the ancestors see the same stat.
+  const stats = new Map<string, BigIntStats | null>();
   const statOf = (rel: Buffer): BigIntStats | null => {
-    try {
-      return lstatSync(rel.length === 0 ? root : Buffer.concat([Buffer.from(base), rel]), { bigint: true });
-    } catch {
-      return null;
+    const k = rel.toString('latin1');
+    let st = stats.get(k);
+    if (st === undefined) {
+      try {
+        st = lstatSync(rel.length === 0 ? root : Buffer.concat([Buffer.from(base), rel]), { bigint: true });
+      } catch {
+        st = null;
+      }
+      stats.set(k, st);
     }
+    return st;
   };
   const ancestorOf = (rel: Buffer): Ancestor | null => {
     const k = rel.toString('latin1');
     if (ancestors.has(k)) return ancestors.get(k)!;
     const st = statOf(rel);
-    const slash = rel.lastIndexOf(0x2f);
-    const up = rel.length === 0 ? null : ancestorOf(slash < 0 ? Buffer.alloc(0) : rel.subarray(0, slash));
+    const up = rel.length === 0 ? null : ancestorOf(parentRel(rel));
     const a = st === null ? up : { ino: st.ino, dev: st.dev, up };
     ancestors.set(k, a);
     return a;
@@ -238,23 +247,24 @@ function directoryItems(root: string, pending: readonly PendingDirectory[]): Dir
     const k = rel.toString('latin1');
     let plain = plainDirectory.get(k);
     if (plain === undefined) {
-      const slash = rel.lastIndexOf(0x2f);
       const st = rel.length === 0 ? null : statOf(rel);
-      plain = rel.length === 0 || (st !== null && st.isDirectory() && isPlainDirectory(slash < 0 ? Buffer.alloc(0) : rel.subarray(0, slash)));
+      plain = rel.length === 0 || (st !== null && st.isDirectory() && isPlainDirectory(parentRel(rel)));
       plainDirectory.set(k, plain);
     }
     return plain;
   };
-  const reachable = pending.filter((p) => {
-    const slash = p.rel.lastIndexOf(0x2f);
-    return p.rel.length === 0 || isPlainDirectory(slash < 0 ? Buffer.alloc(0) : p.rel.subarray(0, slash));
-  });
+  const reachable = pending.filter((p) => p.rel.length === 0 || isPlainDirectory(parentRel(p.rel)));
   return reachable.map((p) => {
-    const slash = p.rel.lastIndexOf(0x2f);
-    const parent = p.rel.length === 0 ? null : ancestorOf(slash < 0 ? Buffer.alloc(0) : p.rel.subarray(0, slash));
+    const parent = p.rel.length === 0 ? null : ancestorOf(parentRel(p.rel));
     const depth = p.rel.length === 0 ? 0 : p.rel.filter((b) => b === 0x2f).length + 1;
     return { rel: p.rel, ino: p.ino, dev: p.dev ?? statOf(p.rel)?.dev ?? 0, depth, up: parent };
   });
+}
+
+/** The relative path of `rel`'s parent directory (the root's: empty). */
+function parentRel(rel: Buffer): Buffer {
+  const slash = rel.lastIndexOf(0x2f);
+  return slash < 0 ? EMPTY : rel.subarray(0, slash);
 }
 
 /**
