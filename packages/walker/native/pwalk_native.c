@@ -143,6 +143,17 @@ static void listing_release(listing_t* l) {
   }
 }
 
+/*
+ * A worker thread's environment ends: frees the listing its thread kept, which would
+ * otherwise outlive the thread, one per worker of every walk a process runs. (A libuv
+ * pool thread's listing lives as long as the process, as the thread does.)
+ */
+static void listing_drop(void* arg) {
+  (void)arg;
+  listing_free(&kept_listing);
+  kept_listing = (listing_t){0};
+}
+
 static int arena_reserve(listing_t* l, size_t want) {
   if (l->cap - l->used >= want) return 0;
   size_t cap = l->cap == 0 ? DENTS_CHUNK : l->cap;
@@ -686,6 +697,7 @@ NAPI_MODULE_INIT() {
   CHECK(napi_set_named_property(env, exports, "statAsync", stat_fn));
   CHECK(napi_create_uint32(env, PWALK_RAW_LAYOUT, &layout));
   CHECK(napi_set_named_property(env, exports, "layout", layout));
+  CHECK(napi_add_env_cleanup_hook(env, listing_drop, NULL));
   CHECK(napi_create_uint32(env, ENTRY_HEAD, &head));
   CHECK(napi_set_named_property(env, exports, "entryHead", head));
   return exports;
