@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format';
 import { pathPattern } from './entry-filter.js';
 
+/** Records per block of a thread file, as an option or a test knob sets it. */
+const BlockCapacity = z
+  .number()
+  .int()
+  .min(4096)
+  .max(1 << 30);
+
 /** What a caller may pass to walk(); validated once, then resolved into WalkSettings. */
 export const WalkOptions = z.object({
   root: z.string().min(1, 'the root path is empty'),
@@ -23,12 +30,7 @@ export const WalkOptions = z.object({
   snapshots: z.boolean().default(true),
   maxDepth: z.number().int().min(0).nullable().default(null),
   compact: z.boolean().default(false),
-  blockCapacity: z
-    .number()
-    .int()
-    .min(4096)
-    .max(1 << 30)
-    .optional(),
+  blockCapacity: BlockCapacity.optional(),
   /**
    * 'auto': the async engine when --threads exceeds the cores and the root is on a
    * latency-bound filesystem (NFS, Lustre, GPFS, FUSE, ...), else the synchronous
@@ -45,12 +47,7 @@ const TestKnobs = z.object({
   /** What --engine auto resolves to on every filesystem, so the walk suites run whole on either engine. */
   PWALK_TEST_ENGINE: z.enum(['sync', 'async']).optional(),
   /** The block capacity of a walk that sets none (the CLI's): small blocks reach the disk early, so a test killing the CLI finds whole blocks. */
-  PWALK_TEST_BLOCK_CAPACITY: z.coerce
-    .number()
-    .int()
-    .min(4096)
-    .max(1 << 30)
-    .optional(),
+  PWALK_TEST_BLOCK_CAPACITY: z.coerce.number().pipe(BlockCapacity).optional(),
 });
 
 /** Settings resolved once; workers receive this object and never re-derive anything from options. */
