@@ -92,6 +92,18 @@ export class FrameCursor {
     return this.directories.ino(this.directories.count - 1);
   }
 
+  /** The relative path of the item just read, a copy: its directory's path, '/' (not under the root) and its name. */
+  relativePath(): Uint8Array {
+    const name = this.payload.subarray(this.nameAt, this.nameAt + this.nameLength);
+    const dir = this.dir;
+    if (dir.length === 0) return new Uint8Array(name);
+    const path = new Uint8Array(dir.length + 1 + name.length);
+    path.set(dir);
+    path[dir.length] = 0x2f;
+    path.set(name, dir.length + 1);
+    return path;
+  }
+
   /** The item's inode (0 for an error record's entry whose inode is unknown). */
   get ino(): number | bigint {
     return varintAt(this.payload, this.fieldsAt);

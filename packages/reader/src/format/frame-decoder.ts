@@ -151,7 +151,7 @@ class Columns {
 /** Whether the error record the cursor holds belongs to a set-aside directory: its own read's error record is its directory's. */
 function isSetAsideError(c: FrameCursor, dirSetAside: boolean, setAside: ReadonlySet<string>): boolean {
   if (c.mark) {
-    const own = pathOf(c);
+    const own = c.relativePath();
     return setAside.has(latin1(own, 0, own.length));
   }
   return dirSetAside && c.nameLength > 0;
@@ -161,25 +161,13 @@ function isSetAsideError(c: FrameCursor, dirSetAside: boolean, setAside: Readonl
 function errorOf(c: FrameCursor, root: RootPath, payload: Buffer): DecodedError {
   return new DecodedError(
     root,
-    pathOf(c),
+    c.relativePath(),
     ENTRY_TYPE_NAMES[c.type]!,
     BigInt(c.ino),
     BigInt(c.dirIno),
     SYSCALL_NAMES[c.syscall] ?? 'unknown',
     latin1(payload, c.codeAt, c.codeAt + c.codeLength),
   );
-}
-
-/** The relative path of the item the cursor holds: its directory's path, '/' (not under the root) and its name. */
-function pathOf(c: FrameCursor): Uint8Array {
-  const name = c.payload.subarray(c.nameAt, c.nameAt + c.nameLength);
-  if (c.dir.length === 0) return new Uint8Array(name);
-  const dir = c.dir;
-  const path = new Uint8Array(dir.length + 1 + c.nameLength);
-  path.set(dir);
-  path[dir.length] = 0x2f;
-  path.set(name, dir.length + 1);
-  return path;
 }
 
 function corrupt(where: { file: string; offset: number }, n: number, what: string, offset: number): WalkFormatError {

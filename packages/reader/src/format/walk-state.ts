@@ -6,8 +6,6 @@ import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, FILE_HEADER_SIZE, It
 import { isBelowRoot } from './relative-path.js';
 import type { WalkThreadFile } from './walk-folder.js';
 
-const SLASH = Uint8Array.of(0x2f);
-
 /** A directory a resume must read: stacked by the walk (its entry record marked DESCENDED), never finished. */
 export interface PendingDirectory {
   /** Relative path bytes. */
@@ -76,27 +74,22 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
             open.delete(dirKey);
             continue;
           }
-          const name = payload.subarray(cursor.nameAt, cursor.nameAt + cursor.nameLength);
-          const relOf = (): string => (cursor.dir.length === 0 ? key(name) : `${key(cursor.dir)}/${key(name)}`);
-          // A directory a resume would read must be below the root (the root's own is the empty path).
-          if (cursor.kind === ItemKind.entry && cursor.mark) {
-            const rel = cursor.dir.length === 0 ? name : Buffer.concat([cursor.dir, SLASH, name]);
-            if (cursor.nameLength === 0 ? rel.length > 0 : !isBelowRoot(rel))
-              throw new FrameDamage(`directory ${JSON.stringify(rel.toString('latin1'))} leaves the walk's root`, cursor.at, false);
-          }
+          // A directory a resume would read must be below the root (the root's own is the empty path). Perf: only a marked item's path is joined.
+          const descends = cursor.kind === ItemKind.entry && cursor.mark;
+          const rel = descends || (cursor.kind === ItemKind.error && cursor.mark) ? cursor.relativePath() : null;
+          if (descends && (cursor.nameLength === 0 ? rel!.length > 0 : !isBelowRoot(rel!)))
+            throw new FrameDamage(`directory ${JSON.stringify(key(rel!))} leaves the walk's root`, cursor.at, false);
           // The root's record belongs to no directory's read.
           if (cursor.nameLength === 0) {
             if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };
-            if (cursor.kind === ItemKind.entry && cursor.mark)
-              descended.push({ file: index, owner: '\0root', rel: relOf(), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+            if (descends) descended.push({ file: index, owner: '\0root', rel: key(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
             continue;
           }
-          const owner = cursor.kind === ItemKind.error && cursor.mark ? relOf() : dirKey;
+          const owner = rel !== null && !descends ? key(rel) : dirKey;
           if (previous.has(owner)) continue;
           // A record after its directory's end marker in this file belongs to that finished read.
           if (finished.get(owner) !== index) open.add(owner);
-          if (cursor.kind === ItemKind.entry && cursor.mark)
-            descended.push({ file: index, owner, rel: relOf(), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+          if (descends) descended.push({ file: index, owner, rel: key(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
         }
       } catch (err) {
         if (!(err instanceof FrameDamage)) throw err;
