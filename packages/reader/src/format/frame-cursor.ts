@@ -1,6 +1,6 @@
 import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
 import { FrameDirectories } from './frame-directories.js';
-import { exactSum, MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
+import { bigVarintAt, exactSum, MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
 
 const TWO_64 = 1n << 64n;
 const MIN_I64 = -(1n << 63n);
@@ -166,7 +166,7 @@ export class FrameCursor {
     pos = shortEnd(p, pos, SHORT_VARINT_BYTES);
     if (pos < 0) {
       this.pos = mtimeAt;
-      this.time(this.zigzag());
+      this.checkTime(this.zigzag());
       pos = this.pos;
     }
     this.pos = this.fullAttrs ? this.attributesEnd(pos, mtimeAt, pos - mtimeAt) : pos;
@@ -240,25 +240,23 @@ export class FrameCursor {
     this.pos = end;
   }
 
-  /** Skips a varint of at most 64 bits; returns where it starts. */
-  private skipU64(): number {
+  /** Skips a varint of at most 64 bits. */
+  private skipU64(): void {
     const at = this.pos;
     if (this.skip() === MAX_VARINT_BYTES && this.payload[this.pos - 1]! > 1) {
       this.pos = at;
       this.u64();
     }
-    return at;
   }
 
-  /** Skips a varint of at most 32 bits; returns where it starts. */
-  private skipU32(what: string): number {
+  /** Skips a varint of at most 32 bits. */
+  private skipU32(what: string): void {
     const at = this.pos;
     const bytes = this.skip();
     if (bytes > 5 || (bytes === 5 && this.payload[this.pos - 1]! > 0x0f)) {
       this.pos = at;
       this.u32(what);
     }
-    return at;
   }
 
   /** Skips a varint (at most 10 bytes); returns its length. */
@@ -314,10 +312,9 @@ export class FrameCursor {
     return v;
   }
 
-  /** A time: whole seconds within i64. */
-  private time(t: number): number {
+  /** Checks a time (a zigzag() result): whole seconds within i64. */
+  private checkTime(t: number): void {
     if (t !== t && (this.bigValue < MIN_I64 || this.bigValue > MAX_I64)) throw this.damage(`time ${this.bigValue} past 64 bits`);
-    return t;
   }
 
   /** An unsigned value of up to 64 bits. */
@@ -368,8 +365,7 @@ export class FrameCursor {
 
   /** The varint of `bytes` bytes just read, exactly (past 2^53): NaN, and the value in bigValue. */
   private bigVarint(bytes: number): number {
-    let v = 0n;
-    for (let i = this.pos - 1; i >= this.pos - bytes; i--) v = (v << 7n) | BigInt(this.payload[i]! & 0x7f);
+    const v = bigVarintAt(this.payload, this.pos - bytes, this.pos - 1);
     if (v >= TWO_64 * 2n) throw this.damage('varint past 65 bits');
     this.bigValue = v;
     return NaN;

@@ -91,7 +91,7 @@ function wideVarintAt(p: Uint8Array, at: number): number | bigint {
 }
 
 /** The varint in bytes [at, last] exactly, as a bigint. */
-function bigVarintAt(p: Uint8Array, at: number, last: number): bigint {
+export function bigVarintAt(p: Uint8Array, at: number, last: number): bigint {
   let v = 0n;
   for (let i = last; i >= at; i--) v = (v << BIG_7) | BigInt(p[i]! & 0x7f);
   return v;
