@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
@@ -122,9 +122,12 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
  * ends the walk through it (a kill's tail); a bad block anywhere before that is thrown.
  */
 function forEachWholeBlock(path: string, visit: (payload: Buffer, recordCount: number, offset: number) => void): { whole: number; size: number } {
-  const fd = openSync(path, 'r');
+  // As checkResumeFolder found it: never through a symlink, never waiting on a FIFO swapped in since.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new WalkFormatError(WalkErrorCode.BAD_HEADER, 'thread file is not a regular file', { file: path });
+    const size = st.size;
     const head = Buffer.alloc(BLOCK_HEADER_SIZE);
     let offset = FILE_HEADER_SIZE;
     for (;;) {
