@@ -272,8 +272,7 @@ export class RecordBuffer implements FieldsWriter {
     const count = this.count;
     this.pos = BLOCK_HEADER_SIZE;
     this.count = 0;
-    const block = this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength);
-    this.sink(block, count);
+    this.sink(this.buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength), count);
   }
 
   /**
