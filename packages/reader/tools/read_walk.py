@@ -269,34 +269,29 @@ def _array_of(test):
     return lambda v: isinstance(v, list) and all(test(x) for x in v)
 
 
-def _file_summary(v):
-    try:
-        _check(v, {"name": lambda s: _is_str(s) and THREAD_FILE_RE.match(s) is not None,
-                   "thread": _is_count, "host": _is_str, "records": _is_count,
-                   "errors": _is_count, "blocks": _is_count, "bytes": _is_count}, "")
-        return True
-    except ValueError:
-        return False
-
-
-def _resume(v):
-    """Section 5.2: one map of `resumes`."""
-    set_aside = {"file": lambda s: _is_str(s) and THREAD_FILE_RE.match(s) is not None,
-                 "dirs": _array_of(lambda d: isinstance(d, bytes))}
-    try:
-        _check(v, {"startTime": _is_number, "endTime": _nullable(_is_number),
-                   "setAside": _array_of(lambda x: _check_ok(x, set_aside))}, "")
-        return True
-    except ValueError:
-        return False
+def _is_thread_file_name(v):
+    return _is_str(v) and THREAD_FILE_RE.match(v) is not None
 
 
 def _check_ok(v, schema):
+    """Whether map v passes schema (_check), as a test of its own."""
     try:
         _check(v, schema, "")
         return True
     except ValueError:
         return False
+
+
+def _file_summary(v):
+    return _check_ok(v, {"name": _is_thread_file_name, "thread": _is_count, "host": _is_str,
+                         "records": _is_count, "errors": _is_count, "blocks": _is_count, "bytes": _is_count})
+
+
+def _resume(v):
+    """Section 5.2: one map of `resumes`."""
+    set_aside = {"file": _is_thread_file_name, "dirs": _array_of(lambda d: isinstance(d, bytes))}
+    return _check_ok(v, {"startTime": _is_number, "endTime": _nullable(_is_number),
+                         "setAside": _array_of(lambda x: _check_ok(x, set_aside))})
 
 
 def _optional(test):
