@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
@@ -88,13 +89,16 @@ const MAX_BLOCK_PAYLOAD = 1 << 30;
 export async function* readThreadFile(file: string, root: RootPath, options: BlockReadOptions): AsyncGenerator<DecodedBlock> {
   let handle: FileHandle;
   try {
-    handle = await open(file, 'r');
+    // As readWalkFolder's header check opened it: a FIFO swapped in since must not wait for a writer forever.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (cause) {
     throw new WalkFormatError(WalkErrorCode.IO, `cannot open thread file: ${(cause as Error).message}`, { file, cause });
   }
   let pending: Promise<RawBlock> | null = null;
   try {
-    const size = (await handle.stat()).size;
+    const st = await handle.stat();
+    if (!st.isFile()) throw new WalkFormatError(WalkErrorCode.BAD_HEADER, 'thread file is not a regular file', { file });
+    const size = st.size;
     const head = Buffer.alloc(FILE_HEADER_SIZE);
     const header = decodeFileHeader(head.subarray(0, await readFully(handle, head, 0, file)), file);
     const setAside = options.setAside !== undefined && options.setAside !== null && options.setAside.size > 0 ? options.setAside : null;
