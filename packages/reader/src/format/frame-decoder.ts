@@ -1,9 +1,10 @@
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { grown } from './frame-directories.js';
-import { COMPACT_STRIDE, Field, FrameBlock, frameEntry, FULL_STRIDE, latin1 } from './frame-entry.js';
+import { COMPACT_STRIDE, Field, FrameBlock, frameEntry, FULL_STRIDE } from './frame-entry.js';
 import { ENTRY_TYPE_NAMES, ItemKind, SYSCALL_NAMES } from './layout.js';
 import { DecodedError, type DecodedBlock } from './record-decoder.js';
+import { pathKey } from '../sdk/path-key.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { WalkEntry } from '../sdk/record.js';
 
@@ -34,10 +35,7 @@ export function decodeFrameBlock(
   try {
     // Perf: one pass; an entry item costs no allocation here (its entry is made after, into one array).
     while (cursor.next()) {
-      if (cursor.newDir && setAside !== null) {
-        const dir = cursor.dir;
-        dirSetAside = setAside.has(latin1(dir, 0, dir.length));
-      }
+      if (cursor.newDir && setAside !== null) dirSetAside = setAside.has(pathKey(cursor.dir));
       if (cursor.kind === ItemKind.end) continue;
       records++;
       if (cursor.kind === ItemKind.error) {
@@ -152,7 +150,7 @@ class Columns {
 function isSetAsideError(c: FrameCursor, dirSetAside: boolean, setAside: ReadonlySet<string>): boolean {
   if (c.mark) {
     const own = c.relativePath();
-    return setAside.has(latin1(own, 0, own.length));
+    return setAside.has(pathKey(own));
   }
   return dirSetAside && c.nameLength > 0;
 }
@@ -166,7 +164,7 @@ function errorOf(c: FrameCursor, root: RootPath, payload: Buffer): DecodedError 
     BigInt(c.ino),
     BigInt(c.dirIno),
     SYSCALL_NAMES[c.syscall] ?? 'unknown',
-    latin1(payload, c.codeAt, c.codeAt + c.codeLength),
+    payload.toString('latin1', c.codeAt, c.codeAt + c.codeLength),
   );
 }
 

@@ -5,6 +5,7 @@ import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, FILE_HEADER_SIZE, ItemKind } from './layout.js';
 import { isBelowRoot } from './relative-path.js';
 import type { WalkThreadFile } from './walk-folder.js';
+import { pathKey } from '../sdk/path-key.js';
 
 /** A directory a resume must read: stacked by the walk (its entry record marked DESCENDED), never finished. */
 export interface PendingDirectory {
@@ -37,8 +38,6 @@ export interface WalkState {
   readonly root: { ino: number | bigint; dev: number | bigint | null } | null;
 }
 
-const key = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-
 /**
  * Reads every whole block of every thread file of a walk that stopped and works out
  * the state FORMAT.md 7.5 describes. A block that fails its checksum or does not
@@ -68,7 +67,7 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
       let dirKey = '';
       try {
         while (cursor.next()) {
-          if (cursor.newDir) dirKey = key(cursor.dir);
+          if (cursor.newDir) dirKey = pathKey(cursor.dir);
           if (cursor.kind === ItemKind.end) {
             finished.set(dirKey, index);
             open.delete(dirKey);
@@ -78,18 +77,18 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
           const descends = cursor.kind === ItemKind.entry && cursor.mark;
           const rel = descends || (cursor.kind === ItemKind.error && cursor.mark) ? cursor.relativePath() : null;
           if (descends && (cursor.nameLength === 0 ? rel!.length > 0 : !isBelowRoot(rel!)))
-            throw new FrameDamage(`directory ${JSON.stringify(key(rel!))} leaves the walk's root`, cursor.at, false);
+            throw new FrameDamage(`directory ${JSON.stringify(pathKey(rel!))} leaves the walk's root`, cursor.at, false);
           // The root's record belongs to no directory's read.
           if (cursor.nameLength === 0) {
             if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };
-            if (descends) descended.push({ file: index, owner: '\0root', rel: key(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+            if (descends) descended.push({ file: index, owner: '\0root', rel: pathKey(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
             continue;
           }
-          const owner = rel !== null && !descends ? key(rel) : dirKey;
+          const owner = rel !== null && !descends ? pathKey(rel) : dirKey;
           if (previous.has(owner)) continue;
           // A record after its directory's end marker in this file belongs to that finished read.
           if (finished.get(owner) !== index) open.add(owner);
-          if (descends) descended.push({ file: index, owner, rel: key(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
+          if (descends) descended.push({ file: index, owner, rel: pathKey(rel!), ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null });
         }
       } catch (err) {
         if (!(err instanceof FrameDamage)) throw err;
