@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import type { Walk } from '@pwalk-ts/reader';
+import { processAlive, type Walk } from '@pwalk-ts/reader';
 
 /** A staging folder's name: `.staging-PID-HOST-XXXXXX`, so a later run can tell whether its owner is gone. */
 const STAGING_PREFIX = '.staging-';
@@ -69,15 +69,5 @@ export function removeStaleStaging(cacheDir: string): void {
     } catch {
       // gone meanwhile, or not ours to remove: the next run tries again
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists, as another user's process.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -26,6 +26,7 @@ export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } fro
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
 export { untrustedReason } from './output/trusted-file.js';
+export { processAlive } from './output/process-alive.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { systemErrorText, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
+import { processAlive, systemErrorText, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
 import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 
@@ -102,23 +102,13 @@ function removeStaleLock(dir: string, path: string): void {
   if (held.host !== hostname()) {
     throw refuse(`walk ${dir} is being resumed on host ${held.host} (pid ${held.pid}): remove ${path} if that resume is gone`);
   }
-  if (isAlive(held.pid)) throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
+  if (processAlive(held.pid)) throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
   // Another resume may have taken the lock over since it was read: remove it only while it is the file read.
   try {
     if (lstatSync(path).ino === held.ino) rmSync(path);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'ENOENT')
       throw refuse(`cannot resume ${dir}: cannot remove its stale lock ${path}: ${systemErrorText(cause)}`, cause);
-  }
-}
-
-/** Whether a process of this host with that pid exists (EPERM: it does, as another user). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, openSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { hostname } from 'node:os';
 import {
+  processAlive,
   readWalkFolder,
   readWalkState,
   RootPath,
@@ -14,7 +15,7 @@ import {
 import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
-import { checkResumeFolder, cutHeaderFiles, isAlive, refuse, takeResumeLock } from './resume-folder.js';
+import { checkResumeFolder, cutHeaderFiles, refuse, takeResumeLock } from './resume-folder.js';
 import { finalize, parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
 
@@ -95,7 +96,7 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
   if (foreign !== undefined) {
     throw refuse(`walk ${dir} is a multi-host walk (${foreign.name}): it recovers through its Redis queue, not by resume`);
   }
-  if (manifest.status === 'running' && manifest.host === hostname() && isAlive(manifest.pid)) {
+  if (manifest.status === 'running' && manifest.host === hostname() && processAlive(manifest.pid)) {
     throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
   }
   const root = manifest.root.toString();
