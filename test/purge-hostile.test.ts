@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { buildOld, inTempFolderPerTest, logOf, OLD, treeState, walk } from './helpers/purge-trees.js';
+import { inTempFolderPerTest, logOf, OLD, treeState, walk, walkedOldTree } from './helpers/purge-trees.js';
 import { CLI, parseNdjson, runCli, runCliOk } from './helpers/run-cli.js';
 import { mountTmpfs, py } from './helpers/trees.js';
 
@@ -33,9 +33,7 @@ function runKilledAfter(args: string[], ms: number, env: Record<string, string> 
 
 describe('purge: hostile logs and races', () => {
   it("refuses at once (exit 2) a log that is a FIFO nobody reads, another user's FIFO or a device; a missing log is made 0600", async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base);
     const refused = async (log: string, message: RegExp): Promise<void> => {
       const r = await runKilledAfter(['purge', join(base, 'w'), '--delete', '--log', log], 20_000);
       expect(r.code, `${log}: ${r.stderr}`).toBe(2);
@@ -64,10 +62,8 @@ describe('purge: hostile logs and races', () => {
   });
 
   it('a log cut short gets the next run on a line of its own; --restore skips damaged lines (reported escaped, exit 1) and restores the rest', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
+    const tree = await walkedOldTree(base);
     const before = treeState(tree);
-    await walk(tree, join(base, 'w'));
     const log = join(base, 'purge.log');
     // What a full disk leaves: the start of a line, no newline; with an escape sequence a name could hold.
     writeFileSync(log, '{"time":"2026-12-05","decision":"moved","path":"/scratch/\x1b[2Jx', { mode: 0o600 });
@@ -87,9 +83,7 @@ describe('purge: hostile logs and races', () => {
   });
 
   it('restore keeps no set of paths: a path logged twice is found back the second time; another file moved later under the same name is reported, not skipped', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
-    await walk(tree, join(base, 'w1'));
+    const tree = await walkedOldTree(base, OLD, 'w1');
     const log = join(base, 'purge.log');
     await runCliOk(['purge', join(base, 'w1'), '--quarantine', join(base, 'q1'), '--log', log, '--quiet']);
     // A killed run's line and its re-run's for the same file.
@@ -110,9 +104,7 @@ describe('purge: hostile logs and races', () => {
   });
 
   it("refuses a quarantine below a folder another user owns or can write, unless it is root's and sticky", async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
-    await walk(tree, join(base, 'w'));
+    await walkedOldTree(base);
     py(
       `import os, sys
 b = sys.argv[1]
@@ -175,9 +167,7 @@ print(sorted(os.listdir(fd)))`,
   });
 
   it('a quarantine move never takes a directory swapped in after the check, and finishes a move a killed run left under both names', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, 'd/x', 'd/y');
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base, ['d/x', 'd/y']);
     const log = join(base, 'purge.log');
     const quarantine = join(base, 'q');
     const running = runKilledAfter(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', log, '--threads', '1', '-name', 'x'], 30_000, {

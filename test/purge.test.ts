@@ -9,7 +9,20 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { buildOld, inTempFolderPerTest, decisions, files, gnuFind, hex, logOf, OLD, treeState, walk, type LogLine } from './helpers/purge-trees.js';
+import {
+  buildOld,
+  inTempFolderPerTest,
+  decisions,
+  files,
+  gnuFind,
+  hex,
+  logOf,
+  OLD,
+  treeState,
+  walk,
+  walkedOldTree,
+  type LogLine,
+} from './helpers/purge-trees.js';
 import { CLI, parseNdjson, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { mountTmpfs, py } from './helpers/trees.js';
 
@@ -133,9 +146,7 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
   });
 
   it('restore puts a file back only into the folder it came from, not one made since under its name', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, 'alice/secret', 'bob/notes');
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base, ['alice/secret', 'bob/notes']);
     const quarantine = join(base, 'q');
     const log = join(base, 'purge.log');
     await runCliOk(['purge', join(base, 'w'), '--quarantine', quarantine, '--log', log, '--quiet']);
@@ -158,9 +169,7 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
   });
 
   it('a quarantine inside the walked tree is never a candidate of a later purge', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, 'a/one', 'a/two');
-    await walk(tree, join(base, 'w1'));
+    const tree = await walkedOldTree(base, ['a/one', 'a/two'], 'w1');
     const quarantine = join(tree, '.purge');
     await runCliOk(['purge', join(base, 'w1'), '--quarantine', quarantine, '--log', join(base, 'l1'), '--quiet']);
     py(`import os, sys; os.mkdir(sys.argv[1]); open(os.path.join(sys.argv[1], 'three'), 'w').write('3')`, join(tree, 'b'));
@@ -173,9 +182,7 @@ open(os.path.join(t, "a/fresh"), "w").write("new")
   });
 
   it('never replaces a file made in the place of a quarantined one', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, 'a/one', 'a/two');
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base, ['a/one', 'a/two']);
     const log = join(base, 'purge.log');
     await runCliOk(['purge', join(base, 'w'), '--quarantine', join(base, 'q'), '--log', log, '--quiet']);
     py(`import os, sys; open(os.path.join(sys.argv[1], 'a/one'), 'w').write('a new file')`, tree);
@@ -251,9 +258,7 @@ describe('purge: interrupted', () => {
   });
 
   it('SIGINT stops between operations: every file gone has its line, the rest is untouched, exit 130', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...MANY);
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base, MANY);
     const stalled = await stalledPurge([join(base, 'w'), '--delete'], join(base, 'log.fifo'), 4096);
     stalled.child.kill('SIGINT');
     const text = await stalled.rest();
@@ -295,9 +300,7 @@ describe('purge: permissions, limits and refusals', () => {
   });
 
   it('--max-files and --max-bytes stop it before it does more', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base);
     const r = await runCli(['purge', join(base, 'w'), '--dry-run', '--log', join(base, 'l1'), '--max-files', '2', '--threads', '1']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/2 would purge; stopped at --max-files/);
@@ -342,10 +345,8 @@ describe('purge: permissions, limits and refusals', () => {
   });
 
   it('--dry-run changes nothing and logs what GNU find selects', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
+    const tree = await walkedOldTree(base);
     const before = treeState(tree);
-    await walk(tree, join(base, 'w'));
     const log = join(base, 'l');
     await runCliOk(['purge', join(base, 'w'), '-name', '*o*', '--dry-run', '--log', log, '--quiet']);
     expect(treeState(tree)).toEqual(before);
@@ -355,9 +356,7 @@ describe('purge: permissions, limits and refusals', () => {
   });
 
   it('trusts no walk folder, log or restore log another user could have written (one line, exit 2, nothing done)', async () => {
-    const tree = join(base, 't');
-    buildOld(tree, ...OLD);
-    await walk(tree, join(base, 'w'));
+    const tree = await walkedOldTree(base);
     const refused = async (args: string[], message: RegExp): Promise<void> => {
       const r = await runCli(['purge', ...args]);
       expect(r.code, r.stderr).toBe(2);

@@ -2,6 +2,7 @@
 // Python, the tree's state by Python's lstat, GNU find's selection, a purge log's lines.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { parseNdjson, runCliOk } from './run-cli.js';
 import { makeTempBase, py, removeTempBase } from './trees.js';
@@ -84,6 +85,14 @@ export function hex(s: string): string {
 
 export async function walk(root: string, out: string): Promise<void> {
   await runCliOk([root, '--out', out, '--quiet']);
+}
+
+/** The tree BASE/t of old `files` (buildOld) walked into BASE/`out`; returns the tree's path. */
+export async function walkedOldTree(base: string, files: readonly string[] = OLD, out = 'w'): Promise<string> {
+  const tree = join(base, 't');
+  buildOld(tree, ...files);
+  await walk(tree, join(base, out));
+  return tree;
 }
 
 export interface LogLine {
