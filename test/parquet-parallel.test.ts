@@ -11,9 +11,9 @@ import { exportParquet } from '@pwalk-ts/reader/parquet';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckRows, parquetRecs, sqlPath } from './helpers/duckdb.js';
-import { diffRecords, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
+import { diffRecords, walkedSkewedEdgeTree, type Rec } from './helpers/records.js';
 import { runCliOk } from './helpers/run-cli.js';
-import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+import { makeTempBase, removeTempBase } from './helpers/trees.js';
 
 const ROW_GROUP = 97;
 const WORKERS = [1, 2, 3] as const;
@@ -32,13 +32,7 @@ async function fileOrder(walk: Walk): Promise<Buffer[]> {
 
 beforeAll(async () => {
   base = makeTempBase('pq-parallel');
-  const tree = join(base, 'tree');
-  buildSkewedTree(join(tree, 'skewed'));
-  buildEdgeTree(join(tree, 'edge'));
-  settleAtimes(tree);
-  truth = groundTruth(tree).entries;
-  walkDir = join(base, 'walk');
-  await runCliOk([tree, '--out', walkDir, '--threads', '2', '--quiet']);
+  ({ truth, out: walkDir } = await walkedSkewedEdgeTree(base));
   const walk = await openWalk(walkDir);
   walkOrder = await fileOrder(walk);
   for (const workers of WORKERS) {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { openWalk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEntries, diffRecords, groundTruth, INT_KEYS, settleAtimes, type Rec } from './helpers/records.js';
+import { cliEntries, diffRecords, groundTruth, INT_KEYS, walkedSkewedEdgeTree, type Rec } from './helpers/records.js';
 import { runCliOk } from './helpers/run-cli.js';
-import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+import { makeTempBase, removeTempBase } from './helpers/trees.js';
 
 const BIGINT_FIELDS = ['size', 'blocks', 'inode', 'parentInode', 'dev'] as const;
 const NUMBER_FIELDS = ['mode', 'uid', 'gid', 'nlink', 'atime', 'mtime', 'ctime', 'depth'] as const;
@@ -63,13 +63,7 @@ async function sdkRecords(dir: string, options: Record<string, unknown>, problem
 
 beforeAll(async () => {
   base = makeTempBase('sdk');
-  tree = join(base, 'tree');
-  buildSkewedTree(join(tree, 'skewed'));
-  buildEdgeTree(join(tree, 'edge'));
-  settleAtimes(tree);
-  truth = groundTruth(tree).entries;
-  out = join(base, 'walk');
-  await runCliOk([tree, '--out', out, '--threads', '2', '--quiet']);
+  ({ tree, truth, out } = await walkedSkewedEdgeTree(base));
   const cat = await runCliOk(['cat', out, '--sort', 'path']);
   const problems: string[] = [];
   cli = cliEntries(cat.stdout, problems);

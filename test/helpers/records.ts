@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { nobodyPrefix, parseNdjson } from './run-cli.js';
-import { PYTHON } from './trees.js';
+import { nobodyPrefix, parseNdjson, runCliOk } from './run-cli.js';
+import { buildEdgeTree, buildSkewedTree, PYTHON } from './trees.js';
 
 export const GROUND_TRUTH = resolve(fileURLToPath(import.meta.url), '../ground_truth.py');
 
@@ -198,6 +198,18 @@ export function settleAtimes(root: string, options: TruthOptions = {}): void {
   // clock tick as its last change would move again on the next read: wait a few ticks first.
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   groundTruth(root, options);
+}
+
+/** BASE/tree (the skewed tree and the edge tree, atimes settled), its ground truth, and its walk at --threads 2 in BASE/walk. */
+export async function walkedSkewedEdgeTree(base: string): Promise<{ tree: string; truth: Rec[]; out: string }> {
+  const tree = join(base, 'tree');
+  buildSkewedTree(join(tree, 'skewed'));
+  buildEdgeTree(join(tree, 'edge'));
+  settleAtimes(tree);
+  const truth = groundTruth(tree).entries;
+  const out = join(base, 'walk');
+  await runCliOk([tree, '--out', out, '--threads', '2', '--quiet']);
+  return { tree, truth, out };
 }
 
 export function byPathBytes<T extends { pathBytes: Buffer }>(a: T, b: T): number {
