@@ -14,7 +14,6 @@ const CREATED_BY = '@pwalk-ts/reader (hyparquet-writer)';
 export class RowGroupFile {
   private readonly sink: ParquetFileSink;
   private readonly parquet: ParquetWriter;
-  private count = 0;
 
   /** Refuses (ExportError EXISTS) when `target` exists and `overwrite` is false. */
   constructor(target: string, overwrite: boolean, columns: readonly ParquetColumn<unknown>[], kvMetadata: KeyValue[]) {
@@ -35,7 +34,7 @@ export class RowGroupFile {
 
   /** Rows appended so far. */
   get rows(): number {
-    return this.count;
+    return Number(this.parquet.num_rows);
   }
 
   append(group: EncodedRowGroup): void {
@@ -44,7 +43,6 @@ export class RowGroupFile {
     this.parquet.row_groups.push(group.rowGroup);
     this.parquet.pendingIndexes.push(...group.indexes);
     this.parquet.num_rows += group.rowGroup.num_rows;
-    this.count += Number(group.rowGroup.num_rows);
   }
 
   /** Writes the footer and puts the file in place; returns its size. */
