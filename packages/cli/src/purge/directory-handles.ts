@@ -53,6 +53,17 @@ export interface DirectoryHandle {
   readonly key: string;
   refs: number;
   readonly fd: Promise<number>;
+  /** folderIdentity of this opening of the directory, once asked for (identityOf). */
+  identity?: Promise<FolderIdentity>;
+}
+
+/**
+ * The identity of the directory open as `handle`, stat'ed once per opening: the
+ * descriptor names the same directory as long as it is open. Perf: one fstat per
+ * directory, not one per file moved into or out of it (a round trip on NFS).
+ */
+export function identityOf(handle: DirectoryHandle): Promise<FolderIdentity> {
+  return (handle.identity ??= handle.fd.then(fstatOf).then(folderIdentity));
 }
 
 /**

@@ -4,7 +4,7 @@ import fastq from 'fastq';
 import type { OwnerNames, Walk, WalkEntry } from '@pwalk-ts/reader';
 import type { PurgeMode } from '../command-table/purge.js';
 import { pathBase64 } from '../output/record-formats.js';
-import { atPath, DirectoryHandles, folderIdentity, fstatOf } from './directory-handles.js';
+import { atPath, DirectoryHandles, identityOf, type DirectoryHandle } from './directory-handles.js';
 import { DirectoryRotation } from './directory-rotation.js';
 import { changesSinceWalk, freshEntry } from './fresh-entry.js';
 import { OwnerSummary } from './owner-summary.js';
@@ -152,7 +152,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     }
   };
 
-  const act = async (walked: WalkEntry, fd: number, parent: Uint8Array, name: Uint8Array): Promise<void> => {
+  const act = async (walked: WalkEntry, dir: DirectoryHandle, fd: number, parent: Uint8Array, name: Uint8Array): Promise<void> => {
     const path = atPath(fd, name);
     let now: WalkEntry;
     try {
@@ -194,7 +194,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
     if (plan.mode.kind === 'delete') return record('deleted', walked, now);
     // The folder it came from: a restore links it back only into that folder, not one made since under its name (which may reuse its inode).
     const note = halfMoved ? { note: 'moved by an earlier run, stopped before its unlink here' } : {};
-    return record('moved', walked, now, { quarantine: plan.quarantine!.path, folder: folderIdentity(await fstatOf(fd)), ...note });
+    return record('moved', walked, now, { quarantine: plan.quarantine!.path, folder: await identityOf(dir), ...note });
   };
 
   /**
@@ -267,7 +267,7 @@ export async function runPurge(plan: PurgePlan): Promise<PurgeOutcome> {
           if (isCode(err, 'ELOOP', 'ENOTDIR')) return record('kept: changed', walked, null, { changed: ['directory'] });
           return record('failed', walked, null, failure(err, 'open'));
         }
-        await act(walked, fd, split.parent, split.name);
+        await act(walked, dir, fd, split.parent, split.name);
       } finally {
         tree.release(dir);
       }

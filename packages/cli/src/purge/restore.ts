@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
 import { parseExactJson } from '../output/exact-json.js';
 import { escapeControls } from '../output/terminal-text.js';
-import { atPath, DirectoryHandles, folderIdentity, fstatOf, type FolderIdentity } from './directory-handles.js';
+import { atPath, DirectoryHandles, identityOf, type FolderIdentity } from './directory-handles.js';
 import { OwnerSummary } from './owner-summary.js';
 import { PurgeLog, type Decision } from './purge-log.js';
 import { checkTrustedPath } from './trusted-file.js';
@@ -110,7 +110,7 @@ class RunRestorer {
       }
       if (fromStat.dev !== checked.dev || fromStat.ino !== checked.inode) return { decision: 'kept: changed', detail: { changed: ['inode'] } };
       // Another folder made since under the old one's name (maybe by someone who may read what lands there) is not where it goes.
-      const homeNow = folderIdentity(await fstatOf(await home.fd));
+      const homeNow = await identityOf(home);
       if (folder !== undefined && (Object.keys(homeNow) as (keyof FolderIdentity)[]).some((k) => homeNow[k] !== folder[k]))
         return { decision: 'kept: changed', detail: { changed: ['folder'] } };
       const to = atPath(await home.fd, split.name);
