@@ -73,6 +73,15 @@ export function endMarker(dir?: { path: string; ino: number | bigint }): number[
   return dir === undefined ? [0x18] : [0x18 | 0x40, ...dirHeader(dir.path, dir.ino)];
 }
 
+/** A thread file's blocks (FORMAT.md 2.2: a 64-byte file header, then a 16-byte header per block, payloadLength at +4, recordCount at +8): offset, payload (a view) and record count. */
+export function threadFileBlocks(file: Buffer): { at: number; payload: Buffer; records: number }[] {
+  const out = [];
+  for (let at = 64; at + 16 <= file.length; at += 16 + file.readUInt32LE(at + 4)) {
+    out.push({ at, payload: file.subarray(at + 16, at + 16 + file.readUInt32LE(at + 4)), records: file.readUInt32LE(at + 8) });
+  }
+  return out;
+}
+
 /** Replaces a thread file's blocks by `blocks`, keeping its 64-byte file header. */
 export function replaceBlocks(file: string, blocks: Buffer[]): void {
   const header = readFileSync(file).subarray(0, 64);

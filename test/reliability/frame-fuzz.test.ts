@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isBelowRoot, openWalk, readWalkFolder, readWalkState, WalkErrorCode, WalkFormatError } from '@pwalk-ts/reader';
 import { mulberry32 } from '../../bench/corpus.mjs';
-import { frameBlock } from '../helpers/forged-frames.js';
+import { frameBlock, threadFileBlocks } from '../helpers/forged-frames.js';
 import { runCliOk } from '../helpers/run-cli.js';
 import { buildEdgeTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
 
@@ -31,15 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => removeTempBase(base));
 
-/** The file's blocks as payload and record count. */
-function blocks(file: Buffer): { payload: Buffer; records: number }[] {
-  const out = [];
-  for (let at = 64; at + 16 <= file.length; at += 16 + file.readUInt32LE(at + 4)) {
-    out.push({ payload: Buffer.from(file.subarray(at + 16, at + 16 + file.readUInt32LE(at + 4))), records: file.readUInt32LE(at + 8) });
-  }
-  return out;
-}
-
 function expectFormatError(err: unknown): void {
   if (!(err instanceof WalkFormatError)) throw err;
   expect(CODES.has(err.code)).toBe(true);
@@ -54,9 +45,10 @@ it(`format-2 items survive ${SECONDS} s of mutations with checksums made right (
   let rounds = 0;
   while (Date.now() < deadline) {
     rounds++;
-    const parts = blocks(original);
+    const parts = threadFileBlocks(original);
     const victim = parts[pick(parts.length)]!;
-    let p = victim.payload;
+    // A copy: the payload is a view of the original file, which every round starts from.
+    let p = Buffer.from(victim.payload);
     const at = pick(p.length);
     switch (pick(5)) {
       case 0:

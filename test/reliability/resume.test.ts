@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, readWalkFolder, readWalkState, writeManifest } from '@pwalk-ts/reader';
 import { FrameCursor, ItemKind } from '@pwalk-ts/reader/format';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
+import { threadFileBlocks } from '../helpers/forged-frames.js';
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
 import { nativeSkipReason } from '../helpers/routes.js';
 import { buildHugeDir, buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
@@ -108,15 +109,13 @@ function endMarkers(out: string): Map<string, number> {
   for (const name of threadFiles(out)) {
     const bytes = readFileSync(join(out, name));
     const fullAttrs = (bytes.readUInt32LE(12) & 1) === 1;
-    for (let at = 64; at + 16 <= bytes.length;) {
-      const length = bytes.readUInt32LE(at + 4);
-      const cursor = new FrameCursor(bytes.subarray(at + 16, at + 16 + length), fullAttrs, false);
+    for (const { payload } of threadFileBlocks(bytes)) {
+      const cursor = new FrameCursor(payload, fullAttrs, false);
       while (cursor.next()) {
         if (cursor.kind !== ItemKind.end) continue;
         const dir = Buffer.from(cursor.dir).toString('latin1');
         ends.set(dir, (ends.get(dir) ?? 0) + 1);
       }
-      at += 16 + length;
     }
   }
   return ends;
@@ -291,12 +290,8 @@ describe('resume of a thread file cut anywhere', () => {
     await runUntil(['--input-type=module', '-e', script], () => false);
     const bytes = readFileSync(join(small, 'thread_0.bin'));
     const cuts: number[] = [];
-    for (let at = 64, block = 0; at < bytes.length; block++) {
-      const length = bytes.readUInt32LE(at + 4);
-      // Each block boundary, and inside each block: in its first item's fields, or halfway.
-      cuts.push(at, block % 2 === 0 ? at + 16 + 3 : at + 16 + Math.floor(length / 2));
-      at += 16 + length;
-    }
+    // Each block boundary, and inside each block: in its first item's fields, or halfway.
+    threadFileBlocks(bytes).forEach(({ at, payload }, block) => cuts.push(at, block % 2 === 0 ? at + 16 + 3 : at + 16 + Math.floor(payload.length / 2)));
     expect(cuts.length).toBeGreaterThan(9);
     const manifest = readManifest(small);
     for (const cut of cuts) {
