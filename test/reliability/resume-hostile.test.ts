@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, writeManifest } from '@pwalk-ts/reader';
 import { dirEntry, endMarker, frameBlock, replaceBlocks } from '../helpers/forged-frames.js';
+import { expectResumeRefused } from '../helpers/resume-refusal.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeTempBase, removeTempBase } from '../helpers/trees.js';
 
@@ -32,17 +33,6 @@ async function stoppedWalk(build: (tree: string) => void): Promise<{ tree: strin
   return { tree, out };
 }
 
-const snapshot = (dir: string): Record<string, string> =>
-  Object.fromEntries(readdirSync(dir).map((n) => [n, lstatSync(join(dir, n)).isFile() ? readFileSync(join(dir, n)).toString('base64') : 'special']));
-
-async function expectRefused(out: string, pattern: RegExp): Promise<void> {
-  const before = snapshot(out);
-  const r = await runCli(['resume', out], { timeoutMs: 20_000 });
-  expect(r.stderr).toMatch(new RegExp(`^pwalk-ts: ${pattern.source}\\n$`));
-  expect(r.code).toBe(2);
-  expect(snapshot(out)).toEqual(before);
-}
-
 /** The walk's relative paths, as `cat` lists them. */
 async function walkedPaths(out: string, tree: string): Promise<string[]> {
   const r = await runCli(['cat', out, '--format', 'csv']);
@@ -59,18 +49,18 @@ describe('a forged walk folder', () => {
   it('a folder or file of another user, or writable by others, is refused', async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     chownSync(out, 65534, 65534);
-    await expectRefused(out, /cannot resume \S+: walk folder \S+ cannot be trusted: it belongs to uid 65534, not to you or root/);
+    await expectResumeRefused(out, /cannot resume \S+: walk folder \S+ cannot be trusted: it belongs to uid 65534, not to you or root/);
     chownSync(out, 0, 0);
     chmodSync(out, 0o777);
-    await expectRefused(out, /cannot resume \S+: walk folder \S+ cannot be trusted: it is writable by its group or others \(mode 777\)/);
+    await expectResumeRefused(out, /cannot resume \S+: walk folder \S+ cannot be trusted: it is writable by its group or others \(mode 777\)/);
     chmodSync(out, 0o755);
     symlinkSync(out, `${out}.link`);
-    await expectRefused(
+    await expectResumeRefused(
       `${out}.link`,
       /cannot resume \S+: walk folder \S+ cannot be trusted: it is not a regular folder but a symlink \(give the folder it names\)/,
     );
     chownSync(join(out, 'thread_0.bin'), 65534, 65534);
-    await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it belongs to uid 65534, not to you or root/);
+    await expectResumeRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it belongs to uid 65534, not to you or root/);
     chownSync(join(out, 'thread_0.bin'), 0, 0);
     const r = await runCli(['resume', out, '--quiet']);
     expect(r.code, r.stderr).toBe(0);
@@ -80,10 +70,10 @@ describe('a forged walk folder', () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     renameSync(join(out, 'thread_0.bin'), join(base, 'moved.bin'));
     symlinkSync(join(base, 'moved.bin'), join(out, 'thread_0.bin'));
-    await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file but a symlink/);
+    await expectResumeRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file but a symlink/);
     rmSync(join(out, 'thread_0.bin'));
     execFileSync('mkfifo', [join(out, 'thread_0.bin')]);
-    await expectRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file/);
+    await expectResumeRefused(out, /cannot resume \S+: walk file \S+thread_0\.bin cannot be trusted: it is not a regular file/);
   });
 
   it('a thread file or manifest that is a FIFO does not hang info', async () => {
@@ -115,7 +105,7 @@ describe('a forged walk folder', () => {
         ...endMarker({ path: '', ino: root.ino }),
       ]);
       replaceBlocks(join(out, 'thread_0.bin'), [frameBlock(payload, 2)]);
-      await expectRefused(
+      await expectResumeRefused(
         out,
         /cannot resume \S+: record \d+: directory ".*" leaves the walk's root \(\S+thread_0\.bin at byte \d+\): the walk is damaged, not only cut/,
       );
@@ -127,16 +117,16 @@ describe('the resume lock', () => {
   it('a lock that is a FIFO or a symlink is refused in one line, never opened or followed', async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     execFileSync('mkfifo', [join(out, 'resume.lock')]);
-    await expectRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file/);
+    await expectResumeRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file/);
     rmSync(join(out, 'resume.lock'));
     symlinkSync('/dev/zero', join(out, 'resume.lock'));
-    await expectRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file but a symlink/);
+    await expectResumeRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file but a symlink/);
   });
 
   it("another host's lock is not taken over (that resume may still run there)", async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     writeFileSync(join(out, 'resume.lock'), '4242 some-other-host\n');
-    await expectRefused(out, /walk \S+ is being resumed on host some-other-host \(pid 4242\): remove \S+resume\.lock if that resume is gone/);
+    await expectResumeRefused(out, /walk \S+ is being resumed on host some-other-host \(pid 4242\): remove \S+resume\.lock if that resume is gone/);
   });
 });
 
@@ -193,6 +183,6 @@ describe('a walk or resume killed at any byte', () => {
   it('a short file that is not the start of a header is damage: refused', async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     writeFileSync(join(out, 'thread_r1-0.bin'), 'not a header');
-    await expectRefused(out, /cannot resume \S+: file is 12 bytes, shorter than the 64-byte header \(\S+thread_r1-0\.bin at byte 0\)/);
+    await expectResumeRefused(out, /cannot resume \S+: file is 12 bytes, shorter than the 64-byte header \(\S+thread_r1-0\.bin at byte 0\)/);
   });
 });

@@ -17,6 +17,7 @@ import { readManifest, readWalkFolder, readWalkState, writeManifest } from '@pwa
 import { FrameCursor, ItemKind } from '@pwalk-ts/reader/format';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
 import { threadFileBlocks } from '../helpers/forged-frames.js';
+import { expectResumeRefused } from '../helpers/resume-refusal.js';
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
 import { nativeSkipReason } from '../helpers/routes.js';
 import { buildHugeDir, buildWideTree, makeTempBase, removeTempBase } from '../helpers/trees.js';
@@ -339,33 +340,22 @@ describe('entries changed between the kill and the resume', () => {
 });
 
 describe('refusals: one line, exit 2, the folder unchanged', () => {
-  /** Every file of a folder with its bytes. */
-  const snapshot = (dir: string): Record<string, string> => Object.fromEntries(readdirSync(dir).map((n) => [n, readFileSync(join(dir, n)).toString('base64')]));
-
-  async function expectRefused(out: string, pattern: RegExp, args: string[] = []): Promise<void> {
-    const before = existsSync(out) ? snapshot(out) : null;
-    const r = await runCli(['resume', out, ...args]);
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^pwalk-ts: ${pattern.source}\\n$`));
-    if (before !== null) expect(snapshot(out)).toEqual(before);
-  }
-
   it('a complete walk', async () => {
-    await expectRefused(join(base, 'whole'), /walk \S+ is complete: nothing to resume/);
+    await expectResumeRefused(join(base, 'whole'), /walk \S+ is complete: nothing to resume/);
   });
 
   it('a walk of format 1', async () => {
     const out = join(base, 'format1');
     cpSync(join(REPO, 'test/fixtures/format1/walk'), out, { recursive: true });
     writeManifest(out, { ...readManifest(out), status: 'running', endTime: null });
-    await expectRefused(out, /walk \S+ is format version 1: only walks of format 2 can be resumed/);
+    await expectResumeRefused(out, /walk \S+ is format version 1: only walks of format 2 can be resumed/);
   });
 
   it('a changed option', async () => {
     const out = join(base, 'option');
     await killedWalk(out, 1, 64 + 4096);
-    await expectRefused(out, /unknown flag --max-depth/, ['--max-depth', '2']);
-    await expectRefused(out, /unknown flag --exclude/, ['--exclude', 'a1']);
+    await expectResumeRefused(out, /unknown flag --max-depth/, ['--max-depth', '2']);
+    await expectResumeRefused(out, /unknown flag --exclude/, ['--exclude', 'a1']);
   });
 
   it('a root that is gone, or another directory now', async () => {
@@ -375,9 +365,9 @@ describe('refusals: one line, exit 2, the folder unchanged', () => {
     const out = join(base, 'moved');
     await killedWalk(out, 1, 64 + 4096, 'auto', src);
     renameSync(src, `${src}.away`);
-    await expectRefused(out, /cannot resume \S+: its root \S+ is gone \(.*ENOENT.*\)/);
+    await expectResumeRefused(out, /cannot resume \S+: its root \S+ is gone \(.*ENOENT.*\)/);
     mkdirSync(src);
-    await expectRefused(out, /cannot resume \S+: its root \S+ is another directory or filesystem now \(inode or device changed\)/);
+    await expectResumeRefused(out, /cannot resume \S+: its root \S+ is another directory or filesystem now \(inode or device changed\)/);
     rmSync(src, { recursive: true });
     renameSync(`${src}.away`, src);
     await resumeOk(out);
@@ -393,7 +383,7 @@ describe('refusals: one line, exit 2, the folder unchanged', () => {
     const walker = spawn(process.execPath, [CLI, tree, '--out', out, '--threads', '1', '--quiet'], { cwd: REPO, env: slow });
     const walkerExited = new Promise((res) => walker.on('exit', res));
     await until(() => existsSync(join(out, 'manifest.msgpack')) && threadBytes(out) >= 64);
-    await expectRefused(out, new RegExp(`walk \\S+ is still running as pid ${walker.pid}: stop it first`));
+    await expectResumeRefused(out, new RegExp(`walk \\S+ is still running as pid ${walker.pid}: stop it first`));
     walker.kill('SIGKILL');
     await walkerExited;
     // Now a resume runs (slowly), and a second one is refused meanwhile.
