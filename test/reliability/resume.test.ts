@@ -41,10 +41,7 @@ function threadBytes(out: string): number {
 /** The bytes of a one-thread walk's file before its last block starts. */
 function bytesBeforeLastBlock(out: string): number {
   const [name] = threadFiles(out);
-  const bytes = readFileSync(join(out, name!));
-  let last = 64;
-  for (let at = 64; at + 16 <= bytes.length; at += 16 + bytes.readUInt32LE(at + 4)) last = at;
-  return last;
+  return threadFileBlocks(readFileSync(join(out, name!))).at(-1)?.at ?? 64;
 }
 
 interface Exit {
