@@ -82,18 +82,24 @@ beforeAll(async () => {
   base = makeTempBase('damaged');
   tree = join(base, 'tree');
   buildWideTree(tree, 30, 20);
-  walk = join(base, 'walk');
-  await runCliOk([tree, '--threads', '3', '--out', walk, '--quiet']);
   otherWalk = join(base, 'other-walk');
   mkdirSync(join(base, 'small'));
   await runCliOk([join(base, 'small'), '--out', otherWalk, '--quiet']);
-  threadFiles = readdirSync(walk)
-    .filter((n) => /^thread_\d+\.bin$/.test(n))
-    .sort((a, b) => Number(a.slice(7, -4)) - Number(b.slice(7, -4)));
-  // --threads 3 runs min(3, cores) workers, one file each: the rule needs one file to damage and one to keep.
-  expect(threadFiles.length).toBeGreaterThanOrEqual(2);
-  recordsOf = new Map(threadFiles.map((n) => [n, pythonRecords(join(walk, n), join(base, 'scratch'))]));
-  for (const [n, recs] of recordsOf) expect(recs.length, `${n} holds records`).toBeGreaterThan(0);
+  // --threads 3 runs min(3, cores) workers, one file each: the rule needs one file to damage and one to keep,
+  // each holding records. On a busy machine the first worker can read the whole tree before the others
+  // start, so each directory's open is held a while, longer on each attempt, until every file has records.
+  for (let attempt = 0, pauseMs = 10; ; attempt++, pauseMs *= 3) {
+    walk = join(base, `walk-${attempt}`);
+    await runCliOk([tree, '--threads', '3', '--out', walk, '--quiet'], { env: { PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) } });
+    threadFiles = readdirSync(walk)
+      .filter((n) => /^thread_\d+\.bin$/.test(n))
+      .sort((a, b) => Number(a.slice(7, -4)) - Number(b.slice(7, -4)));
+    expect(threadFiles.length).toBeGreaterThanOrEqual(2);
+    recordsOf = new Map(threadFiles.map((n) => [n, pythonRecords(join(walk, n), join(base, 'scratch'))]));
+    const empty = [...recordsOf].filter(([, recs]) => recs.length === 0).map(([n]) => n);
+    if (empty.length === 0) break;
+    if (attempt === 3) throw new Error(`after 4 walks, ${empty.join(', ')} still hold no records`);
+  }
   victim = threadFiles[threadFiles.length - 1]!;
   others = threadFiles.slice(0, -1).flatMap((n) => recordsOf.get(n)!);
 }, 120_000);
