@@ -10,9 +10,9 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 /** `resume OUT ARGS` is refused with the one line `pattern` says, exit 2, and leaves OUT (when there is one) unchanged. */
-export async function expectResumeRefused(out: string, pattern: RegExp, args: string[] = []): Promise<void> {
+export async function expectResumeRefused(out: string, pattern: RegExp, args: string[] = [], env: Record<string, string> = {}): Promise<void> {
   const before = existsSync(out) ? snapshot(out) : null;
-  const r = await runCli(['resume', out, ...args], { timeoutMs: 20_000 });
+  const r = await runCli(['resume', out, ...args], { timeoutMs: 20_000, env });
   expect(r.code, r.stderr).toBe(2);
   expect(r.stderr).toMatch(new RegExp(`^pwalk-ts: ${pattern.source}\\n$`));
   if (before !== null) expect(snapshot(out)).toEqual(before);

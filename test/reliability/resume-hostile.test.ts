@@ -122,12 +122,6 @@ describe('the resume lock', () => {
     symlinkSync('/dev/zero', join(out, 'resume.lock'));
     await expectResumeRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file but a symlink/);
   });
-
-  it("another host's lock is not taken over (that resume may still run there)", async () => {
-    const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
-    writeFileSync(join(out, 'resume.lock'), '4242 some-other-host\n');
-    await expectResumeRefused(out, /walk \S+ is being resumed on host some-other-host \(pid 4242\): remove \S+resume\.lock if that resume is gone/);
-  });
 });
 
 describe('a tree changed to steer the resume', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { processAlive, systemErrorText, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
 import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
+import { watchSeconds } from './heartbeat.js';
 
 /** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
 export const RESUME_LOCK = 'resume.lock';
@@ -45,12 +46,13 @@ function check(path: string, what: string, folder: boolean): void {
 
 /**
  * Takes the walk folder's resume lock, or refuses; returns its release. A lock of a
- * process of this host that is gone is taken over; another host's lock is not (its
- * resume may run there: the user removes it). Never follows a symlink, opens a FIFO or
- * reads more than a lock's bytes, and a takeover that races another resume's takes
- * over nothing (the stale lock is removed only while it is the same file).
+ * process of this host that is gone is taken over; another host's lock only once
+ * `heartbeat` (heartbeat.ts) saw the walk's manifest untouched for a whole watch (a
+ * resume running there touches it). Never follows a symlink, opens a FIFO or reads
+ * more than a lock's bytes, and a takeover that races another resume's takes over
+ * nothing (the stale lock is removed only while it is the same file).
  */
-export function takeResumeLock(dir: string): () => void {
+export async function takeResumeLock(dir: string, heartbeat: (why: string) => Promise<boolean>): Promise<() => void> {
   const path = join(dir, RESUME_LOCK);
   for (let attempt = 0; ; attempt++) {
     let fd: number;
@@ -60,7 +62,7 @@ export function takeResumeLock(dir: string): () => void {
       const code = (cause as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw refuse(`cannot resume ${dir}: not a walk folder`, cause);
       if (code !== 'EEXIST' || attempt > 0) throw refuse(`cannot resume ${dir}: cannot take its lock ${path}: ${systemErrorText(cause)}`, cause);
-      removeStaleLock(dir, path);
+      await removeStaleLock(dir, path, heartbeat);
       continue;
     }
     writeSync(fd, `${process.pid} ${hostname()}\n`);
@@ -74,7 +76,7 @@ export function takeResumeLock(dir: string): () => void {
   }
 }
 
-function removeStaleLock(dir: string, path: string): void {
+async function removeStaleLock(dir: string, path: string, heartbeat: (why: string) => Promise<boolean>): Promise<void> {
   const notPlain = (cause?: unknown): WalkerError => refuse(`cannot resume ${dir}: its lock ${path} is not a regular file: remove it if no resume runs`, cause);
   let fd: number;
   try {
@@ -100,9 +102,12 @@ function removeStaleLock(dir: string, path: string): void {
     closeSync(fd);
   }
   if (held.host !== hostname()) {
-    throw refuse(`walk ${dir} is being resumed on host ${held.host} (pid ${held.pid}): remove ${path} if that resume is gone`);
+    if (await heartbeat(`walk ${dir} holds a resume lock of host ${held.host} (pid ${held.pid})`)) {
+      throw refuse(`walk ${dir} is being resumed on host ${held.host} (pid ${held.pid}): its manifest was touched in the last ${watchSeconds()} s`);
+    }
+  } else if (processAlive(held.pid)) {
+    throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
   }
-  if (processAlive(held.pid)) throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
   // Another resume may have taken the lock over since it was read: remove it only while it is the file read.
   try {
     if (lstatSync(path).ino === held.ino) rmSync(path);

@@ -15,6 +15,7 @@ import {
 import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
+import { heartbeatWatch, watchSeconds } from './heartbeat.js';
 import { checkResumeFolder, cutHeaderFiles, refuse, takeResumeLock } from './resume-folder.js';
 import { finalize, parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
@@ -26,6 +27,8 @@ export interface ResumeOptions {
   readonly threads?: number;
   /** The resume's block capacity (startWalk's option); the default when not given. */
   readonly blockCapacity?: number;
+  /** Hears why the resume waits before it does: a walk or lock of another host is watched for a heartbeat (heartbeat.ts). */
+  readonly onWait?: (message: string) => void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -44,9 +47,10 @@ const SINGLE_HOST_FILE = /^thread_(?:r\d+-)?\d+\.bin$/;
 export async function resumeWalk(options: ResumeOptions): Promise<WalkRun> {
   const dir = options.out;
   checkResumeFolder(dir);
-  const releaseLock = takeResumeLock(dir);
+  const heartbeat = heartbeatWatch(dir, options.onWait);
+  const releaseLock = await takeResumeLock(dir, heartbeat);
   try {
-    const begun = await beginResume(dir, options);
+    const begun = await beginResume(dir, options, heartbeat);
     const run = runWorkers(
       begun.walk,
       {
@@ -77,7 +81,7 @@ interface BegunResume {
   readonly kept: WalkManifestInput['totals'];
 }
 
-async function beginResume(dir: string, { threads, blockCapacity }: ResumeOptions): Promise<BegunResume> {
+async function beginResume(dir: string, { threads, blockCapacity }: ResumeOptions, heartbeat: (why: string) => Promise<boolean>): Promise<BegunResume> {
   let folder;
   try {
     folder = await readWalkFolder(dir, 'skip');
@@ -96,8 +100,15 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
   if (foreign !== undefined) {
     throw refuse(`walk ${dir} is a multi-host walk (${foreign.name}): it recovers through its Redis queue, not by resume`);
   }
-  if (manifest.status === 'running' && manifest.host === hostname() && processAlive(manifest.pid)) {
-    throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
+  if (manifest.status === 'running') {
+    // On this host the pid tells; from another host (shared /scratch, the walk's node gone) only the walk's heartbeat does.
+    if (manifest.host === hostname()) {
+      if (processAlive(manifest.pid)) throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
+    } else if (await heartbeat(`walk ${dir} says it runs on host ${manifest.host} (pid ${manifest.pid})`)) {
+      throw refuse(
+        `walk ${dir} is running on host ${manifest.host} (pid ${manifest.pid}): its manifest was touched in the last ${watchSeconds()} s; stop it there first`,
+      );
+    }
   }
   const root = manifest.root.toString();
   let state: WalkState;

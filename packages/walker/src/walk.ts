@@ -16,6 +16,7 @@ import type { DirectoryItem } from './directory-item.js';
 import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 import { workerExecArgv } from './worker-exec-argv.js';
+import { heartbeatInterval, startHeartbeat } from './heartbeat.js';
 
 /** The walker's version, as its package.json says: the manifest's `tool.version`. */
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -104,8 +105,11 @@ export function runWorkers(
     failure ??= message;
     stop();
   };
+  // Until the final manifest: the sign of life a resume on another host waits for (heartbeat.ts).
+  const stopHeartbeat = startHeartbeat(settings.out, heartbeatInterval());
   const exited = (): void => {
     if (--running > 0) return;
+    stopHeartbeat();
     finishResult(end(summaries, failure, signal));
   };
 
