@@ -66,6 +66,28 @@ describe('a forged walk folder', () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it('a folder above it that another user could rename it out of is refused; a sticky spool of root is not', async () => {
+    const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
+    const spool = join(base, `spool${count}`);
+    mkdirSync(join(spool, 'walks'), { recursive: true });
+    const moved = join(spool, 'walks', 'w');
+    renameSync(out, moved);
+    chmodSync(spool, 0o777);
+    await expectResumeRefused(
+      moved,
+      /cannot resume \S+: it is below \S+spool\d+, which could move it away or replace it: it is writable by its group or others and not a sticky folder of root's \(mode 777\)/,
+    );
+    chmodSync(spool, 0o1777);
+    chownSync(join(spool, 'walks'), 65534, 65534);
+    await expectResumeRefused(
+      moved,
+      /cannot resume \S+: it is below \S+spool\d+\/walks, which could move it away or replace it: it belongs to uid 65534, not to you or root/,
+    );
+    chownSync(join(spool, 'walks'), 0, 0);
+    const r = await runCli(['resume', moved, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('a thread file or manifest that is a symlink or a FIFO is refused, never followed nor opened', async () => {
     const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
     renameSync(join(out, 'thread_0.bin'), join(base, 'moved.bin'));

@@ -25,7 +25,7 @@ export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-l
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
-export { untrustedReason } from './output/trusted-file.js';
+export { untrustedAncestor, untrustedFolderReason, untrustedReason } from './output/trusted-file.js';
 export { processAlive } from './output/process-alive.js';
 export {
   usageSummary,

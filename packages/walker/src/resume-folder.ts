@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { processAlive, systemErrorText, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
+import { dirname, join, resolve } from 'node:path';
+import { processAlive, systemErrorText, untrustedAncestor, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
 import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { watchSeconds } from './heartbeat.js';
@@ -22,9 +22,18 @@ export const refuse = (message: string, cause?: unknown): WalkerError => new Wal
  * cron over shared spools, and a forged manifest or thread file would choose what it
  * reads (any root, any directory) and where the listing goes. Every entry must be a
  * regular file or folder: a symlink or FIFO in the folder is never followed or opened.
+ * Every folder above it must be as trusted, or root's and sticky (untrustedAncestor).
  */
 export function checkResumeFolder(dir: string): void {
   check(dir, 'walk folder', true);
+  let above: ReturnType<typeof untrustedAncestor>;
+  try {
+    above = untrustedAncestor(dirname(resolve(dir)));
+  } catch (cause) {
+    throw refuse(`cannot resume ${dir}: cannot check the folders above it: ${systemErrorText(cause)}`, cause);
+  }
+  // Whoever can rename the checked folder away can put a forged one in its place between the check and the reads.
+  if (above !== null) throw refuse(`cannot resume ${dir}: it is below ${above.folder}, which could move it away or replace it: ${above.reason}`);
   for (const name of readdirSync(dir)) check(join(dir, name), 'walk file', false);
 }
 

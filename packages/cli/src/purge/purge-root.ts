@@ -1,8 +1,8 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { systemErrorText, type Walk, type WalkEntry } from '@pwalk-ts/reader';
+import { systemErrorText, untrustedAncestor, type Walk, type WalkEntry } from '@pwalk-ts/reader';
 import { PurgeRefusedError } from '../errors.js';
-import { checkTrustedPath, untrustedFolderReason } from './trusted-file.js';
+import { checkTrustedPath } from './trusted-file.js';
 
 const O_DIR = constants.O_RDONLY | constants.O_DIRECTORY;
 const BIGINT = { bigint: true } as const;
@@ -103,19 +103,15 @@ export function openQuarantine(dir: string, root: OpenedDirectory): OpenedDirect
   return { fd, path: readlinkSync(`/proc/self/fd/${fd}`), stat };
 }
 
-/** Refuses when a folder from `start` (symbolic links resolved: the administrator's) up to `/` is not trusted (untrustedFolderReason). */
+/** Refuses when a folder from `start` (symbolic links resolved: the administrator's) up to `/` is not trusted (untrustedAncestor). */
 function checkAncestors(start: string, refuse: (why: string, cause?: unknown) => never): void {
-  let at = start;
+  let found: ReturnType<typeof untrustedAncestor>;
   try {
-    at = realpathSync(start);
+    found = untrustedAncestor(start);
   } catch (cause) {
     refuse(`cannot be made: ${systemErrorText(cause)}`, cause);
   }
-  for (let up = dirname(at); ; at = up, up = dirname(at)) {
-    const reason = untrustedFolderReason(lstatSync(at));
-    if (reason !== null) refuse(`is below ${at}, which could move it away or replace it: ${reason}`);
-    if (up === at) return;
-  }
+  if (found !== null) refuse(`is below ${found.folder}, which could move it away or replace it: ${found.reason}`);
 }
 
 /**
