@@ -3,8 +3,22 @@
 // what to walk (manifest, thread files, lock) must be the caller's or root's, the
 // lock must never be followed or block, the paths it reads again must stay below
 // the root, and a path that now passes through a symlink is no longer in the tree.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, writeManifest } from '@pwalk-ts/reader';
@@ -143,6 +157,27 @@ describe('the resume lock', () => {
     rmSync(join(out, 'resume.lock'));
     symlinkSync('/dev/zero', join(out, 'resume.lock'));
     await expectResumeRefused(out, /cannot resume \S+: walk file \S+resume\.lock cannot be trusted: it is not a regular file but a symlink/);
+  });
+});
+
+describe('a stale pid', () => {
+  it('a lock or running manifest of this host whose pid a process started since holds is stale: taken over', async () => {
+    const { out } = await stoppedWalk((t) => writeFileSync(join(t, 'f'), 'x'));
+    const sleeper = spawn('sleep', ['120'], { stdio: 'ignore' });
+    try {
+      const hourAgo = Date.now() - 3_600_000;
+      writeManifest(out, { ...readManifest(out), status: 'running', pid: sleeper.pid!, startTime: hourAgo });
+      writeFileSync(join(out, 'resume.lock'), `${sleeper.pid} ${hostname()}\n`);
+      // A lock written after its process started may be that process's: refused.
+      await expectResumeRefused(out, new RegExp(`walk \\S+ is being resumed already \\(pid ${sleeper.pid}\\)`));
+      utimesSync(join(out, 'resume.lock'), new Date(hourAgo), new Date(hourAgo));
+      const r = await runCli(['resume', out, '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readManifest(out).status).toBe('complete');
+      expect(existsSync(join(out, 'resume.lock'))).toBe(false);
+    } finally {
+      sleeper.kill();
+    }
   });
 });
 

@@ -54,8 +54,9 @@ function check(path: string, what: string, folder: boolean): void {
 }
 
 /**
- * Takes the walk folder's resume lock, or refuses; returns its release. A lock of a
- * process of this host that is gone is taken over; another host's lock only once
+ * Takes the walk folder's resume lock, or refuses; returns its release. A lock of
+ * this host whose process is gone, or whose pid a process started since then holds, is
+ * taken over; another host's lock only once
  * `heartbeat` (heartbeat.ts) saw the walk's manifest untouched for a whole watch (a
  * resume running there touches it). Never follows a symlink, opens a FIFO or reads
  * more than a lock's bytes, and a takeover that races another resume's takes over
@@ -96,7 +97,7 @@ async function removeStaleLock(dir: string, path: string, heartbeat: (why: strin
     if (code === 'ELOOP' || code === 'ENXIO') throw notPlain(cause);
     throw refuse(`cannot resume ${dir}: cannot read its lock ${path}: ${systemErrorText(cause)}`, cause);
   }
-  let held: { pid: number; host: string; ino: number };
+  let held: { pid: number; host: string; ino: number; writtenAt: number };
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw notPlain();
@@ -106,7 +107,7 @@ async function removeStaleLock(dir: string, path: string, heartbeat: (why: strin
       .toString('utf8')
       .trim()
       .split(' ');
-    held = { pid: Number(pid), host: host ?? '', ino: st.ino };
+    held = { pid: Number(pid), host: host ?? '', ino: st.ino, writtenAt: st.mtimeMs };
   } finally {
     closeSync(fd);
   }
@@ -114,7 +115,7 @@ async function removeStaleLock(dir: string, path: string, heartbeat: (why: strin
     if (await heartbeat(`walk ${dir} holds a resume lock of host ${held.host} (pid ${held.pid})`)) {
       throw refuse(`walk ${dir} is being resumed on host ${held.host} (pid ${held.pid}): its manifest was touched in the last ${watchSeconds()} s`);
     }
-  } else if (processAlive(held.pid)) {
+  } else if (processAlive(held.pid, held.writtenAt)) {
     throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
   }
   // Another resume may have taken the lock over since it was read: remove it only while it is the file read.

@@ -103,7 +103,9 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
   if (manifest.status === 'running') {
     // On this host the pid tells; from another host (shared /scratch, the walk's node gone) only the walk's heartbeat does.
     if (manifest.host === hostname()) {
-      if (processAlive(manifest.pid)) throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
+      // The pid's process must have started by the time that run began: else the pid was given to another process since.
+      const runStart = manifest.resumes?.at(-1)?.startTime ?? manifest.startTime;
+      if (processAlive(manifest.pid, runStart)) throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
     } else if (await heartbeat(`walk ${dir} says it runs on host ${manifest.host} (pid ${manifest.pid})`)) {
       throw refuse(
         `walk ${dir} is running on host ${manifest.host} (pid ${manifest.pid}): its manifest was touched in the last ${watchSeconds()} s; stop it there first`,
