@@ -410,11 +410,12 @@ describe('purge: permissions, limits and refusals', () => {
     py(`import os, sys; os.mkdir(sys.argv[1], 0o777); os.chmod(sys.argv[1], 0o777)`, join(base, 'open-q'));
     await refused([join(base, 'w'), '--quarantine', join(base, 'open-q'), '--log', join(base, 'l')], /writable by its group or others/);
 
-    // A forged record whose path leaves the root: refused for that candidate, the file outside untouched.
+    // A forged record whose path leaves the root: the walk is damage (FORMAT.md 7.3), the file outside untouched.
     py(FORGE_DOTDOT, join(base, 'w'));
     const r = await runCli(['purge', join(base, 'w'), '--delete', '--log', join(base, 'l')]);
-    expect(r.code).toBe(1);
-    expect(logOf(join(base, 'l')).find((l) => l.path.endsWith('/../victim'))).toMatchObject({ decision: 'failed', errno: 'EINVAL' });
+    expect(r.code).toBe(2);
+    const info = await runCli(['info', join(base, 'w')]);
+    expect(info.stderr.toString()).toMatch(/PWALK_CORRUPT_RECORD: record \d+: directory "\.\." is not below the root/);
     expect(existsSync(join(base, 'victim'))).toBe(true);
 
     // A filesystem mounted over the root since the walk: another device there.

@@ -409,6 +409,16 @@ def depth_of(rel):
     return 0 if not rel else 1 + rel.count(b"/")
 
 
+def is_component(name):
+    """Section 7.4: a name is one path component: not empty, "." or "..", no "/"."""
+    return name not in (b"", b".", b"..") and b"/" not in name
+
+
+def is_below_root(rel):
+    """Section 7.3: a directory's path is components joined by single slashes."""
+    return all(is_component(c) for c in rel.split(b"/"))
+
+
 def _b64(b):
     return base64.b64encode(b).decode("ascii")
 
@@ -584,6 +594,8 @@ def decode_items(payload, count, root, path, payload_offset, partial, full_attrs
                     raise _Corrupt("directory shares %d bytes of a %d-byte path" % (shared, len(current)))
                 suffix = take(varint(64))
                 directory = (current[:shared] + suffix, varint(64))
+                if directory[0] and not is_below_root(directory[0]):
+                    raise _Corrupt("directory %r is not below the root" % directory[0])
             elif directory is None:
                 raise _Corrupt("item before any directory header")
             if kind == KIND_END:
@@ -592,6 +604,8 @@ def decode_items(payload, count, root, path, payload_offset, partial, full_attrs
                 continue
             name = take(varint(64))
             dir_path, parent = directory
+            if not is_component(name) and (name or dir_path):
+                raise _Corrupt("name %r is not one path component" % name)
             rel = name if not dir_path else dir_path + b"/" + name
             if kind == KIND_ERROR:
                 inode = varint(64)

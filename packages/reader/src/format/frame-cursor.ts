@@ -1,7 +1,10 @@
 import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
-import { FrameDirectories } from './frame-directories.js';
+import { FrameDirectories, grown } from './frame-directories.js';
+import { isBelowRoot, isEmptyOrDots } from './relative-path.js';
+import { pathKey } from '../sdk/path-key.js';
 import { bigVarintAt, exactSum, MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
 
+const SLASH = 0x2f;
 const TWO_64 = 1n << 64n;
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
@@ -40,6 +43,18 @@ export class FrameCursor {
   readonly directories: FrameDirectories;
   /** The current directory's path length. */
   private dirLength = 0;
+  /**
+   * The current directory's path, its first dirLength bytes: a header writes its suffix
+   * after the bytes it shares, so checking a header costs its suffix, not its path.
+   */
+  private dirPath = new Uint8Array(64);
+  /**
+   * Where the payload's next '/' byte is, at or after the last name or suffix checked
+   * (the payload's length when none), for slashIn. Perf: found by the native search, one call per
+   * '/' passed (one per 18 records on /usr); a byte loop over every name to find '/'
+   * cost 20% of decoding.
+   */
+  private nextSlash = -1;
   /** Whether the item just read brought a new directory header. */
   newDir = false;
   private hasDir = false;
@@ -149,6 +164,9 @@ export class FrameCursor {
     }
     this.nameAt = pos;
     pos += this.nameLength;
+    // A name is one component; only the root's records (its entry, its own read's error) have none, under the empty path.
+    if (this.slashIn(this.nameAt, pos) || (this.nameLength <= 2 && isEmptyOrDots(p, this.nameAt, pos) && !(this.nameLength === 0 && this.dirLength === 0)))
+      throw this.damage(`name ${JSON.stringify(pathKey(p.subarray(this.nameAt, pos)))} is not one path component`);
     this.fieldsAt = pos;
     if (this.kind === ItemKind.error) {
       this.pos = pos;
@@ -287,10 +305,52 @@ export class FrameCursor {
     const suffix = this.length('directory path');
     const suffixAt = this.pos;
     this.pos += suffix;
+    this.enterDirectory(shared, suffixAt, suffix);
     const ino = this.u64();
     this.directories.add(shared, suffixAt, suffix, ino, this.bigValue);
-    this.dirLength = shared + suffix;
     this.hasDir = true;
+  }
+
+  /**
+   * Makes the current path its first `shared` bytes and the suffix at `suffixAt`, which
+   * must name a directory below the root (or the root: the empty path). The shared bytes
+   * were checked with the path they came from: only the component the suffix continues
+   * and the suffix's own are checked, and the one continued only when it began at most
+   * two bytes before the suffix (a longer one is no '.', '..' or empty name).
+   */
+  private enterDirectory(shared: number, suffixAt: number, suffix: number): void {
+    const length = shared + suffix;
+    // A path is at most the sum of its block's suffixes: within the payload's length.
+    if (length > this.dirPath.length)
+      this.dirPath = grown(this.dirPath, new Uint8Array(Math.min(this.payload.length, Math.max(length, 2 * this.dirPath.length))));
+    const path = this.dirPath;
+    const p = this.payload;
+    for (let i = 0; i < suffix; i++) path[shared + i] = p[suffixAt + i]!;
+    this.dirLength = length;
+    if (length === 0) return;
+    let start = shared;
+    while (start > 0 && shared - start < 3 && path[start - 1] !== SLASH) start--;
+    const begun = start === 0 || path[start - 1] === SLASH;
+    if (!this.slashIn(suffixAt, suffixAt + suffix)) {
+      if (!begun || !isEmptyOrDots(path, start, length)) return;
+    } else if (begun ? isBelowRoot(path, start, length) : this.continuesLongName(shared, length)) return;
+    throw this.damage(`directory ${JSON.stringify(pathKey(path.subarray(0, length)))} is not below the root`);
+  }
+
+  /** Whether payload bytes [from, to) hold a '/'; `from` never below an earlier call's. */
+  private slashIn(from: number, to: number): boolean {
+    if (this.nextSlash < from) {
+      const at = this.payload.indexOf(SLASH, from);
+      this.nextSlash = at < 0 ? this.payload.length : at;
+    }
+    return this.nextSlash < to;
+  }
+
+  /** Whether the path's bytes from `from` to `length`, continuing a name of three or more bytes, keep it below the root. */
+  private continuesLongName(from: number, length: number): boolean {
+    const path = this.dirPath;
+    for (let i = from; i < length; i++) if (path[i] === SLASH) return isBelowRoot(path, i + 1, length);
+    return true;
   }
 
   /** Where a repeated attribute's varint is: the previous entry's, which there must be. */

@@ -186,17 +186,10 @@ class FrameEntry extends EntryBase {
   static blockOf(e: WalkEntry): FrameBlock {
     return (e as FrameEntry).#block;
   }
-  /**
-   * The directory header `e` (decoded here) sits under in its block, when that is its
-   * parent: when its name holds no '/' (a name a walk wrote never does); -1 otherwise.
-   */
+  /** The directory header `e` (decoded here) sits under in its block: its parent, as a name is one component (FrameCursor checks). */
   static parentHeaderOf(e: WalkEntry): number {
     const d = e as FrameEntry;
-    const b = d.#block;
-    const at = b.nameAt[d.#i]!;
-    const to = at + b.nameLength[d.#i]!;
-    for (let k = at; k < to; k++) if (b.payload[k] === SLASH) return -1;
-    return b.dirOf[d.#i]!;
+    return d.#block.dirOf[d.#i]!;
   }
   /** Appends `e` (decoded here) to a format-1 buffer (the external sort's runs). */
   static appendTo(e: WalkEntry, out: RecordBuffer): void {
@@ -241,12 +234,9 @@ class FrameEntry extends EntryBase {
   get depth(): number {
     const b = this.#block;
     const dir = b.dirOf[this.#i]!;
-    const at = b.nameAt[this.#i]!;
-    const to = at + b.nameLength[this.#i]!;
-    if (to === at && b.dirs.length(dir) === 0) return 0;
-    let depth = b.depth(dir) + 1;
-    for (let k = at; k < to; k++) if (b.payload[k] === SLASH) depth++;
-    return depth;
+    if (b.nameLength[this.#i] === 0 && b.dirs.length(dir) === 0) return 0;
+    // A name is one component (FrameCursor checks).
+    return b.depth(dir) + 1;
   }
   get type(): EntryTypeName {
     return ENTRY_TYPE_NAMES[this.#block.types[this.#i]!]!;

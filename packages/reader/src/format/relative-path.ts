@@ -2,17 +2,23 @@ const SLASH = 0x2f;
 const DOT = 0x2e;
 
 /**
- * True when `relative` names something below a walk's root: one or more components
- * separated by single slashes, none empty, `.` or `..` (so not absolute either). A
- * walk never records another path; a damaged or forged record might, and reading or
- * acting on it would leave the root.
+ * Whether bytes [from, to) are empty, `.` or `..`: no name a walk records. A damaged or
+ * forged record might hold one, and reading or acting on its path would leave the root.
  */
-export function isBelowRoot(relative: Uint8Array): boolean {
-  let start = 0;
-  for (let i = 0; i <= relative.length; i++) {
-    if (i < relative.length && relative[i] !== SLASH) continue;
-    const length = i - start;
-    if (length === 0 || (relative[start] === DOT && (length === 1 || (length === 2 && relative[start + 1] === DOT)))) return false;
+export function isEmptyOrDots(bytes: Uint8Array, from: number, to: number): boolean {
+  const length = to - from;
+  return length === 0 || (bytes[from] === DOT && (length === 1 || (length === 2 && bytes[from + 1] === DOT)));
+}
+
+/**
+ * True when bytes [from, to) of `relative` name something below a walk's root: one or
+ * more components, none empty, `.` or `..`, separated by single slashes (so not absolute either).
+ */
+export function isBelowRoot(relative: Uint8Array, from = 0, to = relative.length): boolean {
+  let start = from;
+  for (let i = from; i <= to; i++) {
+    if (i < to && relative[i] !== SLASH) continue;
+    if (isEmptyOrDots(relative, start, i)) return false;
     start = i + 1;
   }
   return true;

@@ -3,7 +3,6 @@ import { crc32 } from 'node:zlib';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, FILE_HEADER_SIZE, ItemKind } from './layout.js';
-import { isBelowRoot } from './relative-path.js';
 import type { WalkThreadFile } from './walk-folder.js';
 import { pathKey } from '../sdk/path-key.js';
 
@@ -73,11 +72,9 @@ export function readWalkState(files: readonly WalkThreadFile[]): WalkState {
             open.delete(dirKey);
             continue;
           }
-          // A directory a resume would read must be below the root (the root's own is the empty path). Perf: only a marked item's path is joined.
+          // Below the root, as the cursor checks every header and name. Perf: only a marked item's path is joined.
           const descends = cursor.kind === ItemKind.entry && cursor.mark;
           const rel = descends || (cursor.kind === ItemKind.error && cursor.mark) ? cursor.relativePath() : null;
-          if (descends && (cursor.nameLength === 0 ? rel!.length > 0 : !isBelowRoot(rel!)))
-            throw new FrameDamage(`directory ${JSON.stringify(pathKey(rel!))} leaves the walk's root`, cursor.at, false);
           // The root's record belongs to no directory's read.
           if (cursor.nameLength === 0) {
             if (cursor.kind === ItemKind.entry && root === null) root = { ino: cursor.ino, dev: file.header.fullAttrs ? cursor.dev : null };
