@@ -409,6 +409,12 @@ def depth_of(rel):
     return 0 if not rel else 1 + rel.count(b"/")
 
 
+JOINED_PATH_PER_BYTE = 128
+JOINED_PATH_FLOOR = 64 << 20
+JOINED_TOO_LONG = "the block's paths join to more than %d bytes per payload byte and %d MiB" % (
+    JOINED_PATH_PER_BYTE, JOINED_PATH_FLOOR >> 20)
+
+
 def is_component(name):
     """Section 7.4: a name is one path component: not empty, "." or "..", no "/"."""
     return name not in (b"", b".", b"..") and b"/" not in name
@@ -532,6 +538,8 @@ def decode_items(payload, count, root, path, payload_offset, partial, full_attrs
     records = 0
     directory = None  # (path bytes, inode) of the current directory; None before the block's first header
     prev = {"uid": None, "gid": None, "mode": None, "dev": None}
+    # Section 7.3: what the block's paths (every record's, every header's) may join to.
+    join_budget = JOINED_PATH_PER_BYTE * len(payload) + JOINED_PATH_FLOOR
 
     def take(n):
         nonlocal pos
@@ -596,6 +604,9 @@ def decode_items(payload, count, root, path, payload_offset, partial, full_attrs
                 directory = (current[:shared] + suffix, varint(64))
                 if directory[0] and not is_below_root(directory[0]):
                     raise _Corrupt("directory %r is not below the root" % directory[0])
+                join_budget -= len(directory[0])
+                if join_budget < 0:
+                    raise _Corrupt(JOINED_TOO_LONG)
             elif directory is None:
                 raise _Corrupt("item before any directory header")
             if kind == KIND_END:
@@ -606,6 +617,9 @@ def decode_items(payload, count, root, path, payload_offset, partial, full_attrs
             dir_path, parent = directory
             if not is_component(name) and (name or dir_path):
                 raise _Corrupt("name %r is not one path component" % name)
+            join_budget -= len(dir_path) + 1 + len(name)
+            if join_budget < 0:
+                raise _Corrupt(JOINED_TOO_LONG)
             rel = name if not dir_path else dir_path + b"/" + name
             if kind == KIND_ERROR:
                 inode = varint(64)

@@ -12,6 +12,21 @@ const MAX_I64 = (1n << 63n) - 1n;
 /** A varint of at most this many bytes is below 2^63: within 64 bits, and as a zigzag time within i64, with no check. */
 const SHORT_VARINT_BYTES = 9;
 
+/**
+ * The most bytes a block's paths may join to (every record's relative path and every
+ * directory header's path, FORMAT.md 7.3): this many per payload byte, plus
+ * JOINED_PATH_FLOOR. A reader joins them when asked (find and cat print every path; a
+ * header's path is kept whole for its entries), so without a bound a forged 1 MiB
+ * block of 11-byte entries under one 60 KB path, or of sibling headers under it, cost
+ * 5 GB and a minute. Measured (bench/RESULTS.md): at most 2.4 per payload byte on
+ * /usr, 3.9 on the bench corpus (its 300-deep chain past PATH_MAX included); a
+ * legitimate full block passes 128 only when its paths average over ~4 KB (PATH_MAX)
+ * across small records. The costliest block under the bound: find 1-2 s, 350 MB.
+ */
+const JOINED_PATH_PER_BYTE = 128;
+/** What any block may join to: 15 times the largest block of the corpus (4.1 MB), and every deep tree of the tests. */
+const JOINED_PATH_FLOOR = 64 << 20;
+
 /** Where the varint at `at` ends when it takes at most `most` bytes inside `p`; -1 when longer or cut (the caller's exact check decides). */
 function shortEnd(p: Uint8Array, at: number, most: number): number {
   const last = Math.min(at + most, p.length);
@@ -55,6 +70,8 @@ export class FrameCursor {
    * cost 20% of decoding.
    */
   private nextSlash = -1;
+  /** What the block's paths may still join to (JOINED_PATH_PER_BYTE). */
+  private joinBudget: number;
   /** Whether the item just read brought a new directory header. */
   newDir = false;
   private hasDir = false;
@@ -96,6 +113,7 @@ export class FrameCursor {
     private readonly partial: boolean,
   ) {
     this.directories = new FrameDirectories(payload);
+    this.joinBudget = JOINED_PATH_PER_BYTE * payload.length + JOINED_PATH_FLOOR;
   }
 
   /** The current directory's path (no trailing '/'). */
@@ -167,6 +185,7 @@ export class FrameCursor {
     // A name is one component; only the root's records (its entry, its own read's error) have none, under the empty path.
     if (this.slashIn(this.nameAt, pos) || (this.nameLength <= 2 && isEmptyOrDots(p, this.nameAt, pos) && !(this.nameLength === 0 && this.dirLength === 0)))
       throw this.damage(`name ${JSON.stringify(pathKey(p.subarray(this.nameAt, pos)))} is not one path component`);
+    if ((this.joinBudget -= this.dirLength + 1 + this.nameLength) < 0) throw this.joinedTooLong();
     this.fieldsAt = pos;
     if (this.kind === ItemKind.error) {
       this.pos = pos;
@@ -306,6 +325,7 @@ export class FrameCursor {
     const suffixAt = this.pos;
     this.pos += suffix;
     this.enterDirectory(shared, suffixAt, suffix);
+    if ((this.joinBudget -= shared + suffix) < 0) throw this.joinedTooLong();
     const ino = this.u64();
     this.directories.add(shared, suffixAt, suffix, ino, this.bigValue);
     this.hasDir = true;
@@ -433,6 +453,10 @@ export class FrameCursor {
 
   private need(bytes: number): void {
     if (this.pos + bytes > this.payload.length) throw this.pastEnd();
+  }
+
+  private joinedTooLong(): FrameDamage {
+    return this.damage(`the block's paths join to more than ${JOINED_PATH_PER_BYTE} bytes per payload byte and ${JOINED_PATH_FLOOR >> 20} MiB`);
   }
 
   private pastEnd(): FrameDamage {
