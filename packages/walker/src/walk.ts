@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -253,9 +253,31 @@ function prepareOut(out: string): void {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_EMPTY, `output folder ${out} ${what}; give a new or empty folder`);
   }
   try {
-    makeFolders(out);
+    makeFolders(out, 0o755);
   } catch (cause) {
     throw new WalkerError(WalkerErrorCode.OUT_NOT_WRITABLE, `cannot create the walk folder ${out}: ${systemErrorText(cause)}`, { cause });
+  }
+  closeToOthers(out);
+}
+
+/**
+ * Makes the walk folder writable by its owner alone, whatever the umask (002 is common
+ * on HPC) or whoever made it empty for us: a resume and purge trust only such a folder
+ * (trusted-file.ts). Its files are created 0644, which no umask widens.
+ */
+function closeToOthers(out: string): void {
+  const mode = statSync(out).mode;
+  if ((mode & 0o022) === 0) return;
+  try {
+    chmodSync(out, mode & 0o7755);
+  } catch (cause) {
+    throw new WalkerError(
+      WalkerErrorCode.OUT_NOT_WRITABLE,
+      `walk folder ${out} is writable by its group or others and cannot be made private: ${systemErrorText(cause)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

@@ -6,9 +6,10 @@ import { dirname, resolve } from 'node:path';
  * deepest that exists, and throws the first failure as the system reported it (EROFS,
  * EACCES, ENOTDIR, ENOSPC...). Node's `mkdirSync(path, { recursive: true })` is not
  * used: where mkdir fails with ENOENT under a folder that exists (/proc, /sys) it
- * climbs back down and retries forever at full CPU, with no signal handled.
+ * climbs back down and retries forever at full CPU, with no signal handled. Each folder
+ * made gets `mode` less the umask.
  */
-export function makeFolders(path: string): void {
+export function makeFolders(path: string, mode = 0o777): void {
   const missing: string[] = [];
   for (let at = resolve(path); ; at = dirname(at)) {
     try {
@@ -21,7 +22,7 @@ export function makeFolders(path: string): void {
   }
   for (const dir of missing.reverse()) {
     try {
-      mkdirSync(dir);
+      mkdirSync(dir, mode);
     } catch (cause) {
       // Made meanwhile by another process (two walks or sql commands starting at once): as good.
       if ((cause as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw cause;
