@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dirEntry, frameBlock, varint } from '../helpers/forged-frames.js';
+import { dirEntry, frameBlock, threadFileBlocks, varint } from '../helpers/forged-frames.js';
 import { parseNdjson, REPO, runCli, runCliOk } from '../helpers/run-cli.js';
 import { makeTempBase, PYTHON, removeTempBase } from '../helpers/trees.js';
 
@@ -69,14 +69,16 @@ async function catPaths(dir: string): Promise<{ paths: string[]; problems: strin
   return { paths: paths.map((p) => (p === tree ? '' : p.slice(tree.length + 1))).sort(), problems };
 }
 
-/** The relative paths read_walk.py yields, sorted, and its problem lines. */
+/** The relative paths of the entries read_walk.py yields (as `cat` lists entries, not error records), sorted, and its problem lines. */
 function pythonPaths(dir: string): { paths: string[]; problems: string[] } {
   const r = spawnSync(PYTHON, ['-B', READ_WALK, '--skip-corrupt', dir], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   const paths = r.stdout
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => Buffer.from((JSON.parse(l) as { relativePathBase64: string }).relativePathBase64, 'base64').toString());
+    .map((l) => JSON.parse(l) as { relativePathBase64: string; error?: unknown })
+    .filter((e) => e.error === undefined)
+    .map((e) => Buffer.from(e.relativePathBase64, 'base64').toString());
   return { paths: paths.sort(), problems: r.stderr.split('\n').filter((l) => l !== '') };
 }
 
@@ -131,4 +133,42 @@ it("names that only look odd ('...', '.x', '..y') and paths front-coded through 
   expect(cat.paths).toEqual([...originalPaths, ...added].sort());
   expect(cat.problems).toEqual([]);
   expect(pythonPaths(dir)).toEqual({ paths: cat.paths, problems: [] });
+});
+
+it.each([
+  ['..', 'docs/a.txt', '../../a.tx'],
+  ['absolute', 'docs/sub', '/etc/sub'],
+  ['.. at its end', 'data/t.csv', 'data/xx/..'],
+])('a format-1 record whose path is %s is refused as CORRUPT_RECORD by both readers, the other blocks read', async (_label, from, to) => {
+  const dir = join(base, 'format1');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(join(REPO, 'test/fixtures/format1/walk'), dir, { recursive: true });
+  let forged = 0;
+  for (const name of ['thread_0.bin', 'thread_1.bin']) {
+    const file = readFileSync(join(dir, name));
+    const blocks = threadFileBlocks(file).map((b) => {
+      const at = b.payload.indexOf(from);
+      if (at < 0) return frameBlock(b.payload, b.records);
+      forged++;
+      const payload = Buffer.from(b.payload);
+      payload.write(to, at, 'latin1');
+      return frameBlock(payload, b.records);
+    });
+    writeFileSync(join(dir, name), Buffer.concat([file.subarray(0, 64), ...blocks]));
+  }
+  expect(forged).toBe(1);
+  const r = await runCli(['cat', dir, '--format', 'ndjson']);
+  const root = '/tmp/i13-fix/tree';
+  const paths = parseNdjson(r.stdout.toString()).map((e) => e.path as string);
+  for (const p of paths) expect(p === root || p.startsWith(`${root}/`), p).toBe(true);
+  const problems = r.stderr
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes('PWALK_'));
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(/PWALK_CORRUPT_RECORD: record \d+: path ".*" leaves the root \(\S+thread_\d\.bin at byte \d+\)$/);
+  const py = pythonPaths(dir);
+  expect(py.paths).toEqual(paths.map((p) => (p === root ? '' : p.slice(root.length + 1))).sort());
+  expect(py.problems.filter((l) => l.includes('PWALK_CORRUPT_RECORD'))).toHaveLength(1);
+  expect(py.problems.find((l) => l.includes('PWALK_CORRUPT_RECORD'))).toMatch(/leaves the root/);
 });

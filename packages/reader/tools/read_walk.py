@@ -425,6 +425,11 @@ def is_below_root(rel):
     return all(is_component(c) for c in rel.split(b"/"))
 
 
+def leaves_root(rel):
+    """Section 3.6: a version-1 path leaves the root if it starts with "/" or has a ".." component."""
+    return rel.startswith(b"/") or b".." in rel.split(b"/")
+
+
 def _b64(b):
     return base64.b64encode(b).decode("ascii")
 
@@ -480,6 +485,8 @@ def decode_records(payload, count, root, path, payload_offset, partial):
                 pos += code_len
                 need(pos, path_len, "path")
                 rel = bytes(payload[pos:pos + path_len])
+                if leaves_root(rel):
+                    raise corrupt("path %r leaves the root" % rel)
                 out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
                             "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,
                             "parentInode": parent,
@@ -501,6 +508,8 @@ def decode_records(payload, count, root, path, payload_offset, partial):
                 pos += ATTRS.size
             need(pos, path_len, "path")
             rel = bytes(payload[pos:pos + path_len])
+            if leaves_root(rel):
+                raise corrupt("path %r leaves the root" % rel)
             uid, gid, mode, nlink, blocks, dev, atime, ctime = attrs
             out.append({"relativePathBase64": _b64(rel), "pathBase64": _b64(full_path(root, rel)),
                         "depth": depth_of(rel), "type": TYPE_NAMES[type_code], "inode": inode,

@@ -16,6 +16,8 @@ import { WalkErrorCode, WalkFormatError } from './errors.js';
 import type { WalkEntry, WalkEntryError } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
 import { readU64, TWO_32 } from './integers.js';
+import { RootEscapeScanner } from './relative-path.js';
+import { pathKey } from '../sdk/path-key.js';
 import { readSeconds } from './time.js';
 
 /** A block count whose high word is below this times 512 is below 2^53. */
@@ -229,6 +231,8 @@ export function decodeBlock(payload: Buffer, recordCount: number, root: RootPath
   const end = payload.length;
   const entries: WalkEntry[] = [];
   const errors: WalkEntryError[] = [];
+  // A path that leaves the root (FORMAT.md 3.6) would lead a reader out of the walk; the empty path is the root's.
+  const paths = new RootEscapeScanner(payload);
   let off = 0;
   try {
     off = decodeRecords();
@@ -268,6 +272,7 @@ export function decodeBlock(payload: Buffer, recordCount: number, root: RootPath
       const need = (bytes: number, what: string): void => {
         if (ext + bytes > end) throw partial ? PAST_END : corrupt(`${what} runs past the block`);
       };
+
       if (flags & RecordFlag.PATH32) {
         need(4, 'path length');
         pathLength = view.getUint32(ext, true);
@@ -284,6 +289,7 @@ export function decodeBlock(payload: Buffer, recordCount: number, root: RootPath
         need(codeLength + pathLength, 'error code and path');
         const code = payload.toString('latin1', ext, ext + codeLength);
         ext += codeLength;
+        if (pathLength > 0 && paths.escapes(ext, ext + pathLength)) throw corrupt(outsideRoot(payload, ext, pathLength));
         errors.push(
           new DecodedError(
             root,
@@ -303,12 +309,18 @@ export function decodeBlock(payload: Buffer, recordCount: number, root: RootPath
       if (flags & RecordFlag.MTIME64) ext += 8;
       if (flags & RecordFlag.ATTRS) ext += ATTRS_SIZE;
       need(pathLength, 'extensions and path');
+      if (pathLength > 0 && paths.escapes(ext, ext + pathLength)) throw corrupt(outsideRoot(payload, ext, pathLength));
       const entry = new DecodedEntry(block, off, extAt, ext, pathLength, flags);
       entries.push(entry);
       off = ext + pathLength;
     }
     return off;
   }
+}
+
+/** What is wrong with the path of `length` bytes at `at`. */
+function outsideRoot(payload: Buffer, at: number, length: number): string {
+  return `path ${JSON.stringify(pathKey(payload.subarray(at, at + length)))} leaves the root`;
 }
 
 function isZero(buf: Buffer, from: number, to: number): boolean {

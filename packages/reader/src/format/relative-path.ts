@@ -23,3 +23,36 @@ export function isBelowRoot(relative: Uint8Array, from = 0, to = relative.length
   }
   return true;
 }
+
+/**
+ * Checks the non-empty paths of one format-1 payload, in the order they lie in it, for
+ * what would lead a reader out of the root: a leading '/' or a `..` component (FORMAT.md
+ * 3.6; an empty or `.` component stays inside). Perf: ".." is found by the native
+ * search once per place it is in the payload (it starts at a '.', one or two a record);
+ * a byte loop over every path halved format 1's decoding (8.4 -> 4.4 M records per
+ * CPU-second on /usr), and searching "/." or "//" (a '/' starts them, several a path)
+ * nearly as much.
+ */
+export class RootEscapeScanner {
+  /** Where the payload's next ".." is, at or after the last path checked (its length when none). */
+  private dots = -1;
+
+  constructor(private readonly payload: Buffer) {}
+
+  /** Whether bytes [from, to) (to > from, from past the last path checked) leave the root. */
+  escapes(from: number, to: number): boolean {
+    const p = this.payload;
+    if (p[from] === SLASH) return true;
+    if (this.dots < from) this.dots = this.find(from);
+    for (; this.dots + 1 < to; this.dots = this.find(this.dots + 1)) {
+      const at = this.dots;
+      if ((at === from || p[at - 1] === SLASH) && (at + 2 === to || p[at + 2] === SLASH)) return true;
+    }
+    return false;
+  }
+
+  private find(from: number): number {
+    const at = this.payload.indexOf('..', from, 'latin1');
+    return at < 0 ? this.payload.length : at;
+  }
+}
