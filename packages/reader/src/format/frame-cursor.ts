@@ -1,10 +1,9 @@
 import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
-import { FrameDirectories, grown } from './frame-directories.js';
-import { isBelowRoot, isEmptyOrDots } from './relative-path.js';
+import { FrameDirectories } from './frame-directories.js';
+import { FramePaths } from './frame-paths.js';
 import { pathKey } from '../sdk/path-key.js';
 import { bigVarintAt, exactSum, MAX_VARINT_BYTES, unzigzag, varintAt } from './varint.js';
 
-const SLASH = 0x2f;
 const TWO_64 = 1n << 64n;
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
@@ -58,18 +57,8 @@ export class FrameCursor {
   readonly directories: FrameDirectories;
   /** The current directory's path length. */
   private dirLength = 0;
-  /**
-   * The current directory's path, its first dirLength bytes: a header writes its suffix
-   * after the bytes it shares, so checking a header costs its suffix, not its path.
-   */
-  private dirPath = new Uint8Array(64);
-  /**
-   * Where the payload's next '/' byte is, at or after the last name or suffix checked
-   * (the payload's length when none), for slashIn. Perf: found by the native search, one call per
-   * '/' passed (one per 18 records on /usr); a byte loop over every name to find '/'
-   * cost 20% of decoding.
-   */
-  private nextSlash = -1;
+  /** Checks names and header paths stay below the root. */
+  private readonly paths: FramePaths;
   /** What the block's paths may still join to (JOINED_PATH_PER_BYTE). */
   private joinBudget: number;
   /** Whether the item just read brought a new directory header. */
@@ -113,6 +102,7 @@ export class FrameCursor {
     private readonly partial: boolean,
   ) {
     this.directories = new FrameDirectories(payload);
+    this.paths = new FramePaths(payload);
     this.joinBudget = JOINED_PATH_PER_BYTE * payload.length + JOINED_PATH_FLOOR;
   }
 
@@ -182,9 +172,8 @@ export class FrameCursor {
     }
     this.nameAt = pos;
     pos += this.nameLength;
-    // A name is one component; only the root's records (its entry, its own read's error) have none, under the empty path.
-    if (this.slashIn(this.nameAt, pos) || (this.nameLength <= 2 && isEmptyOrDots(p, this.nameAt, pos) && !(this.nameLength === 0 && this.dirLength === 0)))
-      throw this.damage(`name ${JSON.stringify(pathKey(p.subarray(this.nameAt, pos)))} is not one path component`);
+    // Only the root's records (its entry, its own read's error) have no name, under the empty path.
+    if (!this.paths.isName(this.nameAt, pos, this.dirLength === 0)) throw this.badName(pos);
     if ((this.joinBudget -= this.dirLength + 1 + this.nameLength) < 0) throw this.joinedTooLong();
     this.fieldsAt = pos;
     if (this.kind === ItemKind.error) {
@@ -324,53 +313,22 @@ export class FrameCursor {
     const suffix = this.length('directory path');
     const suffixAt = this.pos;
     this.pos += suffix;
-    this.enterDirectory(shared, suffixAt, suffix);
+    this.dirLength = shared + suffix;
+    if (!this.paths.enter(shared, suffixAt, suffix)) throw this.badDirectory(shared, suffixAt, suffix);
     if ((this.joinBudget -= shared + suffix) < 0) throw this.joinedTooLong();
     const ino = this.u64();
     this.directories.add(shared, suffixAt, suffix, ino, this.bigValue);
     this.hasDir = true;
   }
 
-  /**
-   * Makes the current path its first `shared` bytes and the suffix at `suffixAt`, which
-   * must name a directory below the root (or the root: the empty path). The shared bytes
-   * were checked with the path they came from: only the component the suffix continues
-   * and the suffix's own are checked, and the one continued only when it began at most
-   * two bytes before the suffix (a longer one is no '.', '..' or empty name).
-   */
-  private enterDirectory(shared: number, suffixAt: number, suffix: number): void {
-    const length = shared + suffix;
-    // A path is at most the sum of its block's suffixes: within the payload's length.
-    if (length > this.dirPath.length)
-      this.dirPath = grown(this.dirPath, new Uint8Array(Math.min(this.payload.length, Math.max(length, 2 * this.dirPath.length))));
-    const path = this.dirPath;
-    const p = this.payload;
-    for (let i = 0; i < suffix; i++) path[shared + i] = p[suffixAt + i]!;
-    this.dirLength = length;
-    if (length === 0) return;
-    let start = shared;
-    while (start > 0 && shared - start < 3 && path[start - 1] !== SLASH) start--;
-    const begun = start === 0 || path[start - 1] === SLASH;
-    if (!this.slashIn(suffixAt, suffixAt + suffix)) {
-      if (!begun || !isEmptyOrDots(path, start, length)) return;
-    } else if (begun ? isBelowRoot(path, start, length) : this.continuesLongName(shared, length)) return;
-    throw this.damage(`directory ${JSON.stringify(pathKey(path.subarray(0, length)))} is not below the root`);
+  /** A name that is not one component; a header whose path (the current one's first `shared` bytes and the suffix) is not below the root. */
+  private badName(end: number): FrameDamage {
+    return this.damage(`name ${JSON.stringify(pathKey(this.payload.subarray(this.nameAt, end)))} is not one path component`);
   }
-
-  /** Whether payload bytes [from, to) hold a '/'; `from` never below an earlier call's. */
-  private slashIn(from: number, to: number): boolean {
-    if (this.nextSlash < from) {
-      const at = this.payload.indexOf(SLASH, from);
-      this.nextSlash = at < 0 ? this.payload.length : at;
-    }
-    return this.nextSlash < to;
-  }
-
-  /** Whether the path's bytes from `from` to `length`, continuing a name of three or more bytes, keep it below the root. */
-  private continuesLongName(from: number, length: number): boolean {
-    const path = this.dirPath;
-    for (let i = from; i < length; i++) if (path[i] === SLASH) return isBelowRoot(path, i + 1, length);
-    return true;
+  private badDirectory(shared: number, suffixAt: number, suffix: number): FrameDamage {
+    const current = this.directories.count === 0 ? Buffer.alloc(0) : this.directories.path(this.directories.count - 1);
+    const path = Buffer.concat([current.subarray(0, shared), this.payload.subarray(suffixAt, suffixAt + suffix)]);
+    return this.damage(`directory ${JSON.stringify(pathKey(path))} is not below the root`);
   }
 
   /** Where a repeated attribute's varint is: the previous entry's, which there must be. */
