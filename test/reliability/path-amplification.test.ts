@@ -4,12 +4,14 @@
 // join every path; before the bound, a 400 KB block of these took 10 s and 2.5 GB. A
 // block whose paths join to more than 128 bytes per payload byte and 64 MiB is damage
 // (CORRUPT_RECORD, file and offset), read by neither reader; a legitimately deep block
-// under that bound is read whole by both.
+// under that bound is read whole by both, and the walker ends its blocks before the
+// bound, so any user's deep directory is never refused (nor the other records of its
+// block with it).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { frameBlock, varint } from '../helpers/forged-frames.js';
+import { frameBlock, threadFileBlocks, varint } from '../helpers/forged-frames.js';
 import { CLI, REPO, runCliOk } from '../helpers/run-cli.js';
 import { makeTempBase, PYTHON, removeTempBase } from '../helpers/trees.js';
 
@@ -94,3 +96,50 @@ it('a deep block under the bound (1,000 entries under a 60 KB path: 60 MB of pat
   expect(r.lines).toBe(1002);
   expect(pythonRead()).toEqual({ records: 1002, problems: [] });
 });
+
+it('a real directory 30 KB deep with 5,000 files: the walker ends its blocks before the bound; every record is read, the inodes find lists', async () => {
+  const tree = join(base, 'deep');
+  rmSync(tree, { recursive: true, force: true });
+  mkdirSync(tree);
+  // 250-byte names to past 30 KB (openat: past PATH_MAX), then 5,000 files there: one block of them would join 150 MB of paths.
+  const made = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      `
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+for i in range(120):
+    name = b"%03d" % i + b"d" * 247
+    os.mkdir(name, dir_fd=fd)
+    nfd = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    os.close(fd)
+    fd = nfd
+for i in range(5000):
+    os.close(os.open(b"f%04d" % i, os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))
+`,
+      tree,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(made.status, made.stderr).toBe(0);
+  // The paths are 150 MB of output: counted and compared in a pipe, never held here. No name holds a comma.
+  const sh = (script: string): string => {
+    const r = spawnSync('sh', ['-c', script], { encoding: 'latin1', maxBuffer: 64 << 20 });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const truth = sh(`find '${tree}' -printf '%i\\n' | sort`);
+  expect(truth.split('\n').length - 1).toBe(1 + 120 + 5000);
+  for (const threads of ['1', '2']) {
+    const out = join(base, `deep-walk-${threads}`);
+    await runCliOk([tree, '--out', out, '--threads', threads, '--quiet']);
+    expect(sh(`'${process.execPath}' '${CLI}' cat '${out}' --format csv | tail -n +2 | cut -d, -f9 | sort`)).toBe(truth);
+    expect(sh(`'${PYTHON}' -B '${READ_WALK}' '${out}' | wc -l`).trim()).toBe(String(1 + 120 + 5000));
+    const blocks = readdirSync(out)
+      .filter((n) => n.startsWith('thread_'))
+      .flatMap((n) => threadFileBlocks(readFileSync(join(out, n))));
+    // 5,121 records fit one 1 MiB block by their bytes: the bound alone ended blocks early.
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+  }
+}, 120_000);

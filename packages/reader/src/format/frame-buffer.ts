@@ -1,5 +1,16 @@
 import { crc32 } from 'node:zlib';
-import { BLOCK_HEADER_SIZE, BLOCK_MAGIC, BlockHeaderOffset, DEFAULT_BLOCK_CAPACITY, ItemKind, ItemTag, MAX_ERROR_CODE_LENGTH, SameAttr } from './layout.js';
+import {
+  BLOCK_HEADER_SIZE,
+  BLOCK_MAGIC,
+  BlockHeaderOffset,
+  DEFAULT_BLOCK_CAPACITY,
+  ItemKind,
+  ItemTag,
+  JOINED_PATH_FLOOR,
+  JOINED_PATH_PER_BYTE,
+  MAX_ERROR_CODE_LENGTH,
+  SameAttr,
+} from './layout.js';
 import { appendStats, SHORT_COPY, type BlockSink, type FieldsWriter, type RecordBuffer } from './record-buffer.js';
 import { exactDifference, MAX_VARINT_BYTES, writeVarint, writeZigzag } from './varint.js';
 
@@ -38,6 +49,8 @@ export class FrameBuffer implements FieldsWriter {
   private gid = -1;
   private mode = -1;
   private dev: number | bigint = -1;
+  /** What this block's items may join to beyond its names (joinWithin). */
+  private joined = 0;
 
   constructor(sink: BlockSink, options: { capacity?: number; fullAttrs?: boolean } = {}) {
     this.sink = sink;
@@ -134,6 +147,7 @@ export class FrameBuffer implements FieldsWriter {
    * before this marker, so a block holding it says the directory was read (section 7.5).
    */
   endDirectory(rel: Uint8Array, ino: number | bigint): void {
+    this.joinWithin(rel.length);
     let off = this.reserve(rel.length);
     this.lastTag = off;
     if (this.dirPrefix !== null && ino === this.dirIno && Buffer.compare(rel, this.dirPath) === 0) {
@@ -163,7 +177,24 @@ export class FrameBuffer implements FieldsWriter {
     this.dirPath = EMPTY;
     this.uid = this.gid = this.mode = -1;
     this.dev = -1;
+    this.joined = 0;
     this.sink(buf.subarray(0, BLOCK_HEADER_SIZE + payloadLength), count);
+  }
+
+  /**
+   * Ends the block first when an item whose paths join to `cost` bytes (names left
+   * out) would take the block past what a reader allows (JOINED_PATH_PER_BYTE): a
+   * directory deep enough that its entries' paths dwarf their bytes gets blocks of
+   * its own, each read whole. Names are left out because they are payload bytes,
+   * one per byte: counted here against one byte less per payload byte, the reader's
+   * full count stays within its bound. Perf: one comparison per item; the cost is
+   * of the prefix alone, so a block ends at the same item on every walker route.
+   */
+  private joinWithin(cost: number): void {
+    if (this.pos > BLOCK_HEADER_SIZE && this.joined + cost > (JOINED_PATH_PER_BYTE - 1) * (this.pos - BLOCK_HEADER_SIZE) + JOINED_PATH_FLOOR) {
+      this.flush();
+    }
+    this.joined += cost;
   }
 
   /**
@@ -187,6 +218,8 @@ export class FrameBuffer implements FieldsWriter {
     if (typeof name === 'string' && this.pos + MAX_ITEM_HEAD + prefix.length + nameWorst + extra > this.buf.length) {
       nameWorst = Buffer.byteLength(name, 'utf8');
     }
+    // A header (at most the prefix) and the record's path less its name.
+    this.joinWithin(2 * prefix.length + 1);
     let off = this.reserve(prefix.length + nameWorst + extra);
     const buf = this.buf;
     const tag = (kind << ItemTag.KIND_SHIFT) | type;

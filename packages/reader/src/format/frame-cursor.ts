@@ -1,4 +1,4 @@
-import { ItemKind, ItemTag, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
+import { ItemKind, ItemTag, JOINED_PATH_FLOOR, JOINED_PATH_PER_BYTE, KNOWN_SAME_ATTRS, SameAttr } from './layout.js';
 import { FrameDirectories } from './frame-directories.js';
 import { FramePaths } from './frame-paths.js';
 import { pathKey } from '../sdk/path-key.js';
@@ -10,21 +10,6 @@ const MAX_I64 = (1n << 63n) - 1n;
 
 /** A varint of at most this many bytes is below 2^63: within 64 bits, and as a zigzag time within i64, with no check. */
 const SHORT_VARINT_BYTES = 9;
-
-/**
- * The most bytes a block's paths may join to (every record's relative path and every
- * directory header's path, FORMAT.md 7.3): this many per payload byte, plus
- * JOINED_PATH_FLOOR. A reader joins them when asked (find and cat print every path; a
- * header's path is kept whole for its entries), so without a bound a forged 1 MiB
- * block of 11-byte entries under one 60 KB path, or of sibling headers under it, cost
- * 5 GB and a minute. Measured (bench/RESULTS.md): at most 2.4 per payload byte on
- * /usr, 3.9 on the bench corpus (its 300-deep chain past PATH_MAX included); a
- * legitimate full block passes 128 only when its paths average over ~4 KB (PATH_MAX)
- * across small records. The costliest block under the bound: find 1-2 s, 350 MB.
- */
-const JOINED_PATH_PER_BYTE = 128;
-/** What any block may join to: 15 times the largest block of the corpus (4.1 MB), and every deep tree of the tests. */
-const JOINED_PATH_FLOOR = 64 << 20;
 
 /** Where the varint at `at` ends when it takes at most `most` bytes inside `p`; -1 when longer or cut (the caller's exact check decides). */
 function shortEnd(p: Uint8Array, at: number, most: number): number {

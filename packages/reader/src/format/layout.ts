@@ -35,6 +35,21 @@ export const BlockHeaderOffset = {
 } as const;
 /** Default capacity of one block, header included: what a worker buffers before a write. */
 export const DEFAULT_BLOCK_CAPACITY = 1 << 20;
+/**
+ * The most bytes a format-2 block's paths may join to (every record's relative path
+ * and every directory header's path, FORMAT.md 7.3): this many per payload byte, plus
+ * JOINED_PATH_FLOOR. A reader refuses a block past it; the writer (FrameBuffer) ends a
+ * block before it, so a walk of a legitimately deep tree is never refused. A reader joins them when asked (find and cat print every path; a
+ * header's path is kept whole for its entries), so without a bound a forged 1 MiB
+ * block of 11-byte entries under one 60 KB path, or of sibling headers under it, cost
+ * 5 GB and a minute. Measured (bench/RESULTS.md): at most 2.4 per payload byte on
+ * /usr, 3.9 on the bench corpus (its 300-deep chain past PATH_MAX included); a
+ * legitimate full block passes 128 only when its paths average over ~4 KB (PATH_MAX)
+ * across small records. The costliest block under the bound: find 1-2 s, 350 MB.
+ */
+export const JOINED_PATH_PER_BYTE = 128;
+/** What any block may join to: 15 times the largest block of the corpus (4.1 MB), and every deep tree of the tests. */
+export const JOINED_PATH_FLOOR = 64 << 20;
 
 /*
  * Format 2's items (FORMAT.md section 7): each starts with one tag byte, type in bits
