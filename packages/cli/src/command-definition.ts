@@ -64,6 +64,8 @@ export interface CommandDefinition<F extends Flags = Flags> {
   readonly flags: F;
   /** Rules between flags, checked before the command's code loads. */
   check?(args: ParsedArgs<F>): void;
+  /** Work begun once the arguments are valid, to overlap the loading of the command's code (the walk's worker threads). */
+  begin?(args: ParsedArgs<F>): void;
   /** What follows the options in --help (exit codes of their own, notes). */
   readonly epilogue?: string;
   load(): Promise<CommandModule<ParsedArgs<F>>>;

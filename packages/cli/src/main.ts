@@ -44,6 +44,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     const parsed = parseCommand(args, command);
+    command.begin?.(parsed);
     const commandModule = await command.load();
     return await commandModule.run(parsed, io);
   } catch (err) {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format';
 import { pathPattern } from './entry-filter.js';
+import { workerCount } from './walker-threads.js';
 
 /** Records per block of a thread file, as an option or a test knob sets it. */
 const BlockCapacity = z
@@ -58,7 +59,7 @@ export interface WalkSettings {
   readonly out: string;
   /** Filesystem calls in flight at once: what --threads means. */
   readonly threads: number;
-  /** Worker threads: one per core at most, since each is CPU-bound while its calls are fast. */
+  /** Worker threads: `workerCount(threads)`. */
   readonly workers: number;
   /**
    * Calls each worker keeps in flight. 1: the synchronous engine (fastest where
@@ -97,7 +98,7 @@ export function resolveSettings(
     PWALK_TEST_BLOCK_CAPACITY: env.PWALK_TEST_BLOCK_CAPACITY || undefined,
   });
   const threads = o.threads ?? availableParallelism();
-  const workers = Math.max(1, Math.min(threads, availableParallelism()));
+  const workers = workerCount(threads);
   const auto = knobs.PWALK_TEST_ENGINE ?? (filesystem.latencyBound ? 'async' : 'sync');
   const overlap = o.engine === 'async' || (o.engine === 'auto' && auto === 'async');
   const inflightPerWorker = overlap ? Math.ceil(threads / workers) : 1;

@@ -1,7 +1,7 @@
 import { chmodSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
 import { newWalkId, systemErrorText, writeManifest, type ThreadFileSummary, type WalkManifestInput, type WalkStatus } from '@pwalk-ts/reader';
 import { FORMAT_VERSION, makeFolders, MANIFEST_FILE, threadFileName } from '@pwalk-ts/reader/format';
@@ -15,8 +15,8 @@ import type { WorkerData } from './worker-data.js';
 import type { DirectoryItem } from './directory-item.js';
 import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
-import { workerExecArgv } from './worker-exec-argv.js';
 import { heartbeatInterval, startHeartbeat } from './heartbeat.js';
+import { walkerThread } from './walker-threads.js';
 
 /** The walker's version, as its package.json says: the manifest's `tool.version`. */
 export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -127,13 +127,10 @@ export function runWorkers(
       counters: shared.counters,
       control: shared.control,
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
-      workerData: data,
-      execArgv: workerExecArgv(),
-    });
-    workers.push(worker);
+    const handle = walkerThread();
+    workers.push(handle.worker);
     let reported = false;
-    worker.on('message', (msg: WorkerMessage) => {
+    const onMessage = (msg: WorkerMessage): void => {
       switch (msg.type) {
         case 'give':
           queue.onGive(msg.items);
@@ -144,20 +141,20 @@ export function runWorkers(
         case 'done':
           summaries[thread] = msg.summary;
           reported = true;
-          void worker.terminate();
+          void handle.worker.terminate();
           break;
         case 'fatal':
           reported = true;
           fail(failureMessage(msg));
-          void worker.terminate();
+          void handle.worker.terminate();
           break;
       }
-    });
-    worker.on('error', (err) => {
-      reported = true;
-      fail(`worker ${thread} crashed: ${err.message}`);
-    });
-    worker.on('exit', () => {
+    };
+    handle.start(data, onMessage, (error) => {
+      if (error !== null) {
+        reported = true;
+        fail(`worker ${thread} crashed: ${error.message}`);
+      }
       if (!reported) fail(`worker ${thread} exited unexpectedly`);
       exited();
     });

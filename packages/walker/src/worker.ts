@@ -1,20 +1,22 @@
 // Worker thread entry: one per --threads. Reads directories from its own stack,
-// refills it from the shared queue, and writes its own thread file.
-import { parentPort, workerData } from 'node:worker_threads';
+// refills it from the shared queue, and writes its own thread file. It loads its
+// modules, then waits for the walk's data in a start message (walker-threads.ts): the
+// thread may be started before the main thread has checked the walk.
+import { parentPort } from 'node:worker_threads';
 import type { DirectoryItem } from './directory-item.js';
 import { latencyEngine } from './latency-engine.js';
 import { CounterSlot, Control } from './progress-counters.js';
 import { scannedBytes } from './scan-totals.js';
 import { ScanThreadSetup } from './scan-thread.js';
+import type { StartMessage } from './walker-threads.js';
 import type { ThreadFileWriter } from './thread-file-writer.js';
 import { PortWorkSource, type WorkerMessage } from './work-queue.js';
 import type { WorkerData } from './worker-data.js';
 import { workerFailure } from './worker-failure.js';
 
-const data = workerData as WorkerData;
 const port = parentPort!;
 
-async function run(): Promise<void> {
+async function run(data: WorkerData): Promise<void> {
   const { settings, thread } = data;
   const control = new Int32Array(data.control);
   const slot = new CounterSlot(data.counters, thread);
@@ -76,4 +78,4 @@ function post(msg: WorkerMessage): void {
   port.postMessage(msg);
 }
 
-void run();
+port.once('message', (msg: StartMessage) => void run(msg.data));

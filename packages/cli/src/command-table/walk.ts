@@ -1,3 +1,4 @@
+import { prestartWalkerThreads } from '@pwalk-ts/walker/threads';
 import { defineCommand, flag, type ParsedArgs } from '../command-definition.js';
 
 const flags = {
@@ -39,5 +40,10 @@ export const walkDefinition = defineCommand({
     tooMany: 'one ROOT per walk (got several; quote patterns given to --exclude)',
   },
   flags,
+  // Perf: the worker threads load their modules while this thread loads the walker's
+  // (bench/RESULTS.md, "Start-up"). A multi-host walk scans in threads of its own.
+  begin: (args) => {
+    if (args.queue === undefined) prestartWalkerThreads(args.threads);
+  },
   load: () => import('../commands/walk.js'),
 });
