@@ -1,4 +1,4 @@
-import { writeManifest, type WalkManifestInput } from '@pwalk-ts/reader';
+import { writeManifest, type WalkManifestInput } from '@pwalk-ts/reader/manifest';
 import type { WalkResult } from './walk.js';
 
 /**

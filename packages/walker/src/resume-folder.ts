@@ -5,9 +5,7 @@ import { processAlive, systemErrorText, untrustedAncestor, untrustedReason, Walk
 import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { watchSeconds } from './heartbeat.js';
-
-/** While a resume runs, this file in the walk folder holds its pid and host: a second resume of the walk is refused. */
-export const RESUME_LOCK = 'resume.lock';
+import { RESUME_LOCK } from './resume-entry.js';
 
 /** Opens a file of the walk folder without following a symlink or waiting on a FIFO. */
 const O_READ_PLAIN = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;

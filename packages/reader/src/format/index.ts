@@ -11,3 +11,4 @@ export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHead
 export { decodeBlock } from './record-decoder.js';
 export { floorSecondsFromMs, floorDivNs, exactSeconds, readSeconds } from './time.js';
 export { makeFolders } from '../output/make-folders.js';
+export { systemErrorText } from './errors.js';
