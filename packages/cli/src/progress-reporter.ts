@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { WalkProgress } from '@pwalk-ts/walker';
 import { humanBytes, humanCount, humanDuration } from './format-units.js';
 import type { CliIo } from './io.js';
@@ -16,7 +15,7 @@ export interface ProgressReporter {
  * Samples the walk's shared counters on a timer (workers never read the clock)
  * and shows them: a live bar on a terminal, a plain line every 10 s in logs.
  */
-export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: boolean): ProgressReporter {
+export async function startProgress(io: CliIo, sample: () => WalkProgress, quiet: boolean): Promise<ProgressReporter> {
   if (quiet) return { stop: () => undefined };
   // The rate over the last few seconds: a 200 ms sample alone jumps with every large directory.
   const window: { entries: number; at: number }[] = [];
@@ -28,6 +27,9 @@ export function startProgress(io: CliIo, sample: () => WalkProgress, quiet: bool
     return dt > 0 ? ((p.entries - first.entries) * 1000) / dt : 0;
   };
   if (io.stderr.isTTY === true) {
+    // Perf: loaded only for a terminal, once the walk runs: a walk from cron or with
+    // --quiet never loads its 20 modules, and one on a terminal no longer waits for them.
+    const { default: cliProgress } = await import('cli-progress');
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr,

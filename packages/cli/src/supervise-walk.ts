@@ -23,7 +23,7 @@ export async function superviseWalk(run: WalkRun, out: string, quiet: boolean, i
     }
   };
   const off = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
-  const progress = startProgress(io, () => run.progress(), quiet);
+  const progress = await startProgress(io, () => run.progress(), quiet);
   const result = await run.result;
   progress.stop();
   for (const f of off) f();

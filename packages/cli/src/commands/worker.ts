@@ -33,7 +33,7 @@ export async function run(args: WorkerArgs, io: CliIo): Promise<number> {
     }
   };
   const off = [io.onSignal('SIGINT', onSignal('SIGINT')), io.onSignal('SIGTERM', onSignal('SIGTERM'))];
-  const progress = startProgress(io, () => joined.progress(), args.quiet);
+  const progress = await startProgress(io, () => joined.progress(), args.quiet);
   const outcome = await joined.result;
   progress.stop();
   for (const f of off) f();
