@@ -5,6 +5,8 @@
 // URL names either library, so re-adding the re-export to index.ts fails here. In the same
 // way '@pwalk-ts/reader/format', and the walker's thread modules built on it, load no zod or
 // msgpackr (the manifest code): every worker thread of every walk would pay for them.
+// A new walk's main thread (the walker's index) loads no reading SDK (analyses, sorts,
+// ncdu), and the module the CLI starts the walk's threads with loads nothing but Node's.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +16,10 @@ const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const PARQUET = 'hyparquet|hysnappy';
 const MANIFEST_CODE = '/zod@|/msgpackr';
+/** The SDK's walk reader, analyses and ncdu export (sdk/path-key.js is the codec's too). */
+const READING_SDK = '/reader/dist/(sdk/walk\\.js|analysis/|ncdu/)';
+/** Anything but Node's own modules and the walker's. */
+const NOT_NODE_OR_WALKER = '^(?!node:|file:.*/packages/walker/dist/)';
 
 /** A resolve hook that fails any module whose URL matches `forbidden`. */
 function hooks(forbidden: string): string {
@@ -74,5 +80,25 @@ describe('entry points', () => {
     const r = importInChild('@pwalk-ts/reader', MANIFEST_CODE);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/loaded file:.*(zod|msgpackr)/);
+  });
+
+  it("@pwalk-ts/walker (a new walk's main thread) loads none of the reading SDK", () => {
+    const r = importInChild(join(REPO, 'packages/walker/dist/index.js'), READING_SDK);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split(' ')).toContain('startWalk');
+  });
+
+  it('the hook does catch them: the resume, loaded when called, reads the walk with the SDK', () => {
+    const r = importInChild(join(REPO, 'packages/walker/dist/resume.js'), READING_SDK);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/loaded file:.*reader\/dist\/(sdk\/walk\.js|analysis\/|ncdu\/)/);
+  });
+
+  it('@pwalk-ts/walker/threads, which the CLI loads before the walker, loads only Node and the walker', () => {
+    const r = importInChild(join(REPO, 'packages/walker/dist/walker-threads.js'), NOT_NODE_OR_WALKER);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split(' ')).toContain('prestartWalkerThreads');
   });
 });
