@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { Packr } from 'msgpackr';
+// Perf: 'msgpackr/pack' is msgpackr without its native string extractor
+// (msgpackr-extract, found through detect-libc and node-gyp-build: 10 modules and a
+// dlopen, 20-25 ms of a walk's start), which speeds up large messages, not a manifest.
+// Its typings re-export from a directory, which TypeScript does not follow under
+// NodeNext: the class is typed as msgpackr's own Packr, which it is.
+import type { Packr as TypedPackr } from 'msgpackr';
+import { Packr as UntypedPackr } from 'msgpackr/pack';
 import { z } from 'zod';
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FORMAT_VERSION, MANIFEST_FILE, OLDEST_FORMAT_VERSION, THREAD_FILE_PATTERN } from './layout.js';
@@ -9,6 +15,7 @@ import { FORMAT_VERSION, MANIFEST_FILE, OLDEST_FORMAT_VERSION, THREAD_FILE_PATTE
 // int64AsType 'auto' (missing from msgpackr's typings): counts decode as numbers while
 // they are safe, as bigints past 2^53.
 const packrOptions: Record<string, unknown> = { useRecords: false, int64AsType: 'auto', mapsAsObjects: true };
+const Packr = UntypedPackr as typeof TypedPackr;
 const packr = new Packr(packrOptions);
 
 /** MessagePack's integers end at 2^64 - 1; a byte total from there on is stored as its decimal digits. */
