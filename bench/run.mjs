@@ -20,7 +20,8 @@
 //         leaves out the bigdir tree (a minute a run at 5 ms whatever the walker).
 // memory: peak RSS of pwalk-ts (one thread per core) over the 1 M corpus and over 10 M
 //         entries (ten bind mounts of it under one folder); R default 1.
-// --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N;
+// --only keeps the listed command ids of the scenario (pwalk-N, find, du, fdir, cref-N,
+// pwalkbase-N: another build's pwalk-ts, named by PWALK_TS_BASE, alternated with this one;
 // e.g. --only find,cref-2), handy while pwalk-ts is not built. Prints a markdown table on
 // stdout, progress on stderr; --json FILE keeps every raw number.
 // CPU is user + system seconds and peak RSS comes from GNU time (%M), which sees worker
@@ -54,7 +55,23 @@ const SCENARIOS = {
   latency: {
     shapes: ['bushy', 'bigdir'],
     repeat: 1,
-    ids: ['find', 'pwalk-1', 'pwalk-16', 'pwalk-32', 'pwalk-64', 'pwalk-256', 'pwalkts-16', 'pwalkts-64', 'cref-16', 'cref-32', 'cref-64', 'pwalkc-32'],
+    ids: [
+      'find',
+      'pwalk-1',
+      'pwalk-16',
+      'pwalk-32',
+      'pwalk-64',
+      'pwalk-256',
+      'pwalkts-16',
+      'pwalkts-64',
+      'pwalkbase-16',
+      'pwalkbase-32',
+      'pwalkbase-64',
+      'cref-16',
+      'cref-32',
+      'cref-64',
+      'pwalkc-32',
+    ],
   },
   // One thread per core: the configuration meant for a local disk.
   memory: { shape: 'local', repeat: 1, ids: [`pwalk-${os.availableParallelism()}`] },
@@ -81,6 +98,16 @@ function command(id) {
         out: true,
         finished: [0, 1],
         argv: (root, out) => ['env', 'PWALK_NATIVE=0', process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
+      };
+    // pwalk-ts as another build has it (PWALK_TS_BASE: that checkout's packages/cli/bin/pwalk-ts.js),
+    // alternated with this one in the same rounds: a before-and-after pair on one machine's load.
+    case 'pwalkbase':
+      return {
+        id,
+        label: `pwalk-ts --threads ${n}, base build`,
+        out: true,
+        finished: [0, 1],
+        argv: (root, out) => [process.execPath, process.env.PWALK_TS_BASE, root, '--threads', n, '--out', out, '--quiet'],
       };
     case 'find':
       return { id, label: "find -printf '%i %s %T@ %p\\n'", finished: [0], argv: (root) => ['find', root, '-printf', '%i %s %T@ %p\n'] };
@@ -113,6 +140,10 @@ function available(commands) {
     const tool = cmd.id.split('-')[0];
     if (tool.startsWith('pwalk') && !fs.existsSync(path.join(REPO, 'packages/cli/dist/main.js'))) {
       console.error(`bench: skipping ${cmd.label}: the CLI is not built (pnpm run build)`);
+      return false;
+    }
+    if (tool === 'pwalkbase' && !process.env.PWALK_TS_BASE) {
+      console.error(`bench: skipping ${cmd.label}: PWALK_TS_BASE does not name another build's pwalk-ts.js`);
       return false;
     }
     if (tool === 'pwalkc' && !process.env.PWALK_C) {
