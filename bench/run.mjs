@@ -77,38 +77,26 @@ const SCENARIOS = {
   memory: { shape: 'local', repeat: 1, ids: [`pwalk-${os.availableParallelism()}`] },
 };
 
+/** A pwalk-ts walk at n threads by the CLI script `bin`, with `env` (NAME=VALUE) set. */
+function pwalkTs(id, n, label, bin, env = []) {
+  const prefix = env.length > 0 ? ['env', ...env] : [];
+  return { id, label, out: true, finished: [0, 1], argv: (root, out) => [...prefix, process.execPath, bin, root, '--threads', n, '--out', out, '--quiet'] };
+}
+
 // Every command we know, by id. `out`: pwalk-ts writes a walk folder, given fresh per run.
 // `finished`: exit codes that still mean a complete walk (1 = some entries unreadable).
 function command(id) {
   const [tool, n] = id.split('-');
   switch (tool) {
     case 'pwalk':
-      return {
-        id,
-        label: `pwalk-ts --threads ${n}`,
-        out: true,
-        finished: [0, 1],
-        argv: (root, out) => [process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
-      };
+      return pwalkTs(id, n, `pwalk-ts --threads ${n}`, CLI);
     // The pure TypeScript scanner: the native fast path switched off.
     case 'pwalkts':
-      return {
-        id,
-        label: `pwalk-ts --threads ${n}, TypeScript path`,
-        out: true,
-        finished: [0, 1],
-        argv: (root, out) => ['env', 'PWALK_NATIVE=0', process.execPath, CLI, root, '--threads', n, '--out', out, '--quiet'],
-      };
+      return pwalkTs(id, n, `pwalk-ts --threads ${n}, TypeScript path`, CLI, ['PWALK_NATIVE=0']);
     // pwalk-ts as another build has it (PWALK_TS_BASE: that checkout's packages/cli/bin/pwalk-ts.js),
     // alternated with this one in the same rounds: a before-and-after pair on one machine's load.
     case 'pwalkbase':
-      return {
-        id,
-        label: `pwalk-ts --threads ${n}, base build`,
-        out: true,
-        finished: [0, 1],
-        argv: (root, out) => [process.execPath, process.env.PWALK_TS_BASE, root, '--threads', n, '--out', out, '--quiet'],
-      };
+      return pwalkTs(id, n, `pwalk-ts --threads ${n}, base build`, process.env.PWALK_TS_BASE);
     case 'find':
       return { id, label: "find -printf '%i %s %T@ %p\\n'", finished: [0], argv: (root) => ['find', root, '-printf', '%i %s %T@ %p\n'] };
     case 'du':
