@@ -4,11 +4,12 @@
 // owner, a new hard link), snapshotted and walked again; test/helpers/diff_truth.py
 // computes from the two snapshots alone what the diff must say.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffWalks, errorSummary, openWalk } from '@pwalk-ts/reader';
 import { DiffJson } from '../packages/cli/src/report/diff-schema.js';
+import { threadFileBlocks } from './helpers/forged-frames.js';
 import { parseJsonExact, runCli, runCliOk } from './helpers/run-cli.js';
 import { makeTempBase, py, PYTHON, removeTempBase } from './helpers/trees.js';
 
@@ -246,6 +247,55 @@ describe('pwalk-ts diff', () => {
       expect(r.stderr).toMatch(/^pwalk-ts: /);
     }
     expect(existsSync(join(base, 'no'))).toBe(false);
+  });
+});
+
+describe('diffWalks sorts', () => {
+  // The CLI test above pins the diff of these small walks, sorted in memory in this
+  // thread; a big walk is sorted in a worker thread and spilled to disk in runs.
+  const sorts = [{ parallelSort: true }, { parallelSort: true, sortMemoryRecords: 3 }, { parallelSort: false, sortMemoryRecords: 3 }];
+
+  it('in a worker thread and in runs on disk: the same diff either way round, and the runs removed', async () => {
+    for (const [older, newer] of [
+      ['w1', 'w2'],
+      ['w2', 'w1'],
+    ]) {
+      const open = () => Promise.all([openWalk(join(base, older!)), openWalk(join(base, newer!))]);
+      const inMemory = await diffWalks(...(await open()), { parallelSort: false, top: 1000 });
+      expect(inMemory.added.entries + inMemory.deleted.entries + inMemory.modified.entries).toBeGreaterThan(10);
+      for (const sort of sorts) {
+        const tempDir = mkdtempSync(join(base, 'sort-'));
+        expect(await diffWalks(...(await open()), { ...sort, tempDir, top: 1000 }), JSON.stringify(sort)).toEqual(inMemory);
+        expect(readdirSync(tempDir)).toEqual([]);
+      }
+    }
+  });
+
+  it('a damaged block of the new walk: the same diff and problems (skip), the same error code (throw)', async () => {
+    const damaged = join(base, 'w2-damaged');
+    cpSync(join(base, 'w2'), damaged, { recursive: true });
+    const file = readdirSync(damaged)
+      .filter((n) => n.startsWith('thread_'))
+      .map((n) => join(damaged, n))
+      .find((f) => threadFileBlocks(readFileSync(f)).length > 0)!;
+    const bytes = readFileSync(file);
+    const block = threadFileBlocks(bytes)[0]!;
+    bytes[block.at + 16 + (block.payload.length >> 1)]! ^= 0xff;
+    writeFileSync(file, bytes);
+
+    const read = async (sort: object) => {
+      const [older, newer] = [await openWalk(join(base, 'w1')), await openWalk(damaged)];
+      const diff = await diffWalks(older, newer, { ...sort, onCorrupt: 'skip', top: 1000 });
+      return { diff, problems: newer.problems.map((p) => [p.code, p.message]) };
+    };
+    const inMemory = await read({ parallelSort: false });
+    expect(inMemory.problems.map(([code]) => code)).toEqual(['PWALK_CORRUPT_BLOCK']);
+    for (const sort of sorts) expect(await read(sort), JSON.stringify(sort)).toEqual(inMemory);
+
+    for (const sort of [{ parallelSort: false }, ...sorts]) {
+      const [older, newer] = [await openWalk(join(base, 'w1')), await openWalk(damaged)];
+      await expect(diffWalks(older, newer, { ...sort, onCorrupt: 'throw' }), JSON.stringify(sort)).rejects.toMatchObject({ code: 'PWALK_CORRUPT_BLOCK' });
+    }
   });
 });
 

@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { KeyValue } from 'hyparquet-writer';
 import { ExportError, ExportErrorCode } from '../format/errors.js';
@@ -98,15 +97,7 @@ function checkedRowGroupSize(options: ParquetExportOptions): number {
  * 14 s in one thread).
  */
 function defaultWorkers(walk: Walk): number {
-  let bytes = 0;
-  for (const f of walk.files) {
-    try {
-      bytes += statSync(f.path).size;
-    } catch {
-      // a thread file gone since the walk was opened fails the read that follows, with its own error
-    }
-  }
-  if (bytes < PARALLEL_MIN_BYTES) return 1;
+  if (walk.threadFileBytes() < PARALLEL_MIN_BYTES) return 1;
   const idle = Math.round(availableParallelism() - loadavg()[0]!);
   return idle < 2 ? 1 : Math.min(idle, MAX_WORKERS);
 }

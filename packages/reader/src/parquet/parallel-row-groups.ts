@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads';
 import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 import type { Walk } from '../sdk/walk.js';
 import type { EncodedRowGroup } from './row-group-encoder.js';
-import type { RowGroupWorkerData, RowGroupWorkerMessage, WorkerFailure } from './row-group-worker.js';
+import type { RowGroupWorkerData, RowGroupWorkerMessage } from './row-group-worker.js';
+import { problemFromThread, threadFailureError } from '../sdk/thread-failure.js';
 
 export interface ParallelRowGroupsOptions {
   readonly onCorrupt: 'throw' | 'skip';
@@ -10,13 +11,6 @@ export interface ParallelRowGroupsOptions {
   readonly workers: number;
   /** When it fires the generator ends early; the caller names the abort. */
   readonly signal: AbortSignal | undefined;
-}
-
-/** The Error a worker's failure stands for, with the code callers match on. */
-function failureError(failure: WorkerFailure): Error {
-  if (failure.name === 'WalkFormatError') return new WalkFormatError(failure.code as WalkErrorCode, failure.message);
-  if (failure.name === 'RangeError') return new RangeError(failure.message);
-  return new Error(`Parquet export worker: ${failure.message}`);
 }
 
 /**
@@ -45,7 +39,7 @@ export async function* rowGroupsFromWorkers(walk: Walk, options: ParallelRowGrou
       else if (message.type === 'done') {
         done.push(message);
         finished.add(worker);
-      } else state.failure ??= failureError(message.error);
+      } else state.failure ??= threadFailureError(message.error, 'Parquet export worker');
       wakeUp();
     });
     worker.on('error', (err) => {
@@ -77,7 +71,7 @@ export async function* rowGroupsFromWorkers(walk: Walk, options: ParallelRowGrou
     if (ready.size > 0 || done.some((d) => d.rows !== done[0]!.rows)) {
       throw new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was exported', { file: walk.dir });
     }
-    for (const p of done[0]?.problems ?? []) walk.problems.push(new WalkFormatError(p.code as WalkErrorCode, p.message));
+    for (const p of done[0]?.problems ?? []) walk.problems.push(problemFromThread(p));
   } finally {
     options.signal?.removeEventListener('abort', wakeUp);
     await Promise.all(workers.map((w) => w.terminate()));

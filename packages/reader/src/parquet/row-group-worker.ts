@@ -3,7 +3,7 @@
 // g mod N's) and posts each one encoded. Every worker decodes every block, which costs
 // a tenth of what encoding does; in exchange no records cross threads.
 import { parentPort, workerData } from 'node:worker_threads';
-import { WalkFormatError } from '../format/errors.js';
+import { threadFailure, threadProblem, type ThreadFailure, type ThreadProblem } from '../sdk/thread-failure.js';
 import { openWalk } from '../sdk/walk.js';
 import { ColumnBuffers } from './column-buffers.js';
 import { ENTRY_COLUMNS } from './columns.js';
@@ -17,18 +17,11 @@ export interface RowGroupWorkerData {
   readonly index: number;
 }
 
-/** A failure, sent as data: an Error's own fields do not survive postMessage. */
-export interface WorkerFailure {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string;
-}
-
 export type RowGroupWorkerMessage =
   | { readonly type: 'group'; readonly group: number; readonly encoded: EncodedRowGroup }
   /** `rows`: every row of the walk this worker read (all workers must agree); `problems`: what reading met. */
-  | { readonly type: 'done'; readonly rows: number; readonly problems: { code: string; message: string }[] }
-  | { readonly type: 'failed'; readonly error: WorkerFailure };
+  | { readonly type: 'done'; readonly rows: number; readonly problems: ThreadProblem[] }
+  | { readonly type: 'failed'; readonly error: ThreadFailure };
 
 /** Groups posted and not yet written to the file: bounds what waits in the main thread to two per worker. */
 const GROUPS_IN_FLIGHT = 2;
@@ -71,12 +64,10 @@ async function run(): Promise<void> {
     }
   }
   if (buffers.rows > 0) await postGroup();
-  const problems = walk.problems.slice(openingProblems).map((p) => ({ code: p.code, message: p.message }));
+  const problems = walk.problems.slice(openingProblems).map(threadProblem);
   port.postMessage({ type: 'done', rows: row, problems } satisfies RowGroupWorkerMessage);
 }
 
 run().catch((err: unknown) => {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const code = e instanceof WalkFormatError ? e.code : undefined;
-  port.postMessage({ type: 'failed', error: { name: e.name, message: e.message, code } } satisfies RowGroupWorkerMessage);
+  port.postMessage({ type: 'failed', error: threadFailure(err) } satisfies RowGroupWorkerMessage);
 });

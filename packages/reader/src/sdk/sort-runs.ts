@@ -25,14 +25,17 @@ export interface RunFile {
  * header: the writer keeps the block offsets, so the merge reads many blocks at once.
  */
 export class RunSpill {
-  readonly dir: string;
   readonly runs: RunFile[] = [];
 
+  /** Runs go in `dir`, which exists and is the sort's alone (makeSortFolder). */
   constructor(
-    parent: string,
+    readonly dir: string,
     private readonly fullAttrs: boolean,
-  ) {
-    this.dir = mkdtempSync(join(parent, 'pwalk-sort-'));
+  ) {}
+
+  /** A spill in a new temp folder under `parent`. */
+  static create(parent: string, fullAttrs: boolean): RunSpill {
+    return new RunSpill(makeSortFolder(parent), fullAttrs);
   }
 
   /** Writes one run from a callback that appends its records in order. */
@@ -61,6 +64,11 @@ export class RunSpill {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A new temp folder for one sort's runs. */
+export function makeSortFolder(parent: string): string {
+  return mkdtempSync(join(parent, 'pwalk-sort-'));
 }
 
 /**

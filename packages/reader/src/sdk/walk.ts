@@ -3,7 +3,7 @@ import { systemErrorText, WalkErrorCode, WalkFormatError } from '../format/error
 import type { WalkManifest } from '../format/manifest.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
-import { sortEntriesByPath, sortErrorsByPath, type SortOptions, type SortOrder } from './sort-by-path.js';
+import { sortEntriesByPath, sortErrorsByPath, sortLayout, type SortOptions, type SortOrder } from './sort-by-path.js';
 import { readThreadFile } from '../format/thread-file.js';
 import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/walk-folder.js';
 import { flattenBatches } from './flatten-batches.js';
@@ -70,12 +70,24 @@ export class Walk {
     return status === undefined || status === 'running' ? 'incomplete' : status;
   }
 
+  /** The bytes of its thread files: how much reading the walk will take. */
+  threadFileBytes(): number {
+    let bytes = 0;
+    for (const f of this.files) {
+      try {
+        bytes += statSync(f.path).size;
+      } catch {
+        // a thread file gone since the walk was opened fails the read that follows, with its own error
+      }
+    }
+    return bytes;
+  }
+
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
     const batches = this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
     if (options.sort === undefined || options.sort === 'none') return flattenBatches(batches);
-    const layout = { root: this.root, fullAttrs: this.files[0]?.header.fullAttrs ?? true };
-    return flattenBatches(sortEntriesByPath(batches, layout, options, options.sort));
+    return flattenBatches(sortEntriesByPath(batches, sortLayout(this), options, options.sort));
   }
 
   /**
