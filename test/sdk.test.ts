@@ -2,7 +2,7 @@
 // `pwalk-ts cat`, typed (64-bit quantities as exact bigints), sorted with and
 // without spilling to disk, and error records with their fields.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { openWalk } from '@pwalk-ts/reader';
@@ -140,6 +140,26 @@ describe('openWalk', () => {
       expect(problems.slice(0, 10)).toEqual([]);
       expect(diffRecords(sdk, truth, { ignore: ['blocks', 'mode', 'uid', 'gid', 'nlink', 'dev', 'atime', 'ctime'] })).toEqual([]);
     }
+  });
+
+  it('a block whose directory paths outgrow their first 64 KiB: sorted by path in byte order, every path exact', async () => {
+    // 400 sibling directories with long names under a long path: joining their paths
+    // moves a format-2 block's paths to a larger arena part way through the block.
+    const deep = join(base, 'arena', 'd'.repeat(120), 'e'.repeat(120));
+    for (let i = 0; i < 400; i++) {
+      const dir = join(deep, `${String(i).padStart(3, '0')}-${'s'.repeat(100)}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'f'), '');
+    }
+    const walked = join(base, 'walk-arena');
+    await runCliOk([join(base, 'arena'), '--out', walked, '--threads', '1', '--quiet']);
+    const walk = await openWalk(walked);
+    const unsorted: Buffer[] = [];
+    for await (const e of walk.records()) unsorted.push(Buffer.from(e.relativePathBytes));
+    expect(unsorted).toHaveLength(1 + 2 + 400 * 2);
+    const sorted: Buffer[] = [];
+    for await (const e of walk.records({ sort: 'path' })) sorted.push(Buffer.from(e.relativePathBytes));
+    expect(sorted.map(String)).toEqual(unsorted.sort((a, b) => Buffer.compare(a, b)).map(String));
   });
 
   it('the integer fields the SDK exposes are the contract ones', () => {

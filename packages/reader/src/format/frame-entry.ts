@@ -9,6 +9,8 @@ import type { RootPath } from '../sdk/root-path.js';
 
 const SLASH = 0x2f;
 const EMPTY = new Uint8Array(0);
+/** Where FrameBlock.pathKey joins a path before decoding it; grown to the longest path met. */
+let keyScratch = Buffer.allocUnsafe(4096);
 
 /** Where a record's field varints are, kept per record in FrameBlock.fields from `record * stride`. */
 export const Field = {
@@ -33,8 +35,8 @@ export const FULL_STRIDE = 7;
  * field is read from its varint when asked for, as format 1 reads its records in place.
  */
 export class FrameBlock {
-  /** Per header, its prefix as a latin1 key, made when first asked for. */
-  private prefixKeys: (string | null)[] | null = null;
+  /** Per header, its prefix (prefix()), made when first asked for. */
+  private prefixes: (Uint8Array | null)[] | null = null;
   /** Per header, the depth of its directory (0 for the root), -1 until asked for. */
   private depths: Int32Array | null = null;
   constructor(
@@ -77,26 +79,48 @@ export class FrameBlock {
     for (let k = 0; k < after; k++) at = varintEnd(p, at);
     return exactSum(this.mtime(i), unzigzag(varintAt(p, at)));
   }
-  /** What the names under header `dir` follow in their relative paths: its path and '/', or nothing under the root. */
+  /**
+   * What the names under header `dir` follow in their relative paths: its path and '/',
+   * or nothing under the root. Made once per header: the external sort copies every
+   * record of a block through here (frameAppendTo).
+   */
   prefix(dir: number): Uint8Array {
-    const length = this.dirs.length(dir);
-    if (length === 0) return EMPTY;
-    const prefix = new Uint8Array(length + 1);
-    prefix.set(this.dirs.path(dir));
-    prefix[length] = SLASH;
+    const prefixes = (this.prefixes ??= new Array<Uint8Array | null>(this.dirs.count).fill(null));
+    let prefix = prefixes[dir]!;
+    if (prefix === null) {
+      const length = this.dirs.length(dir);
+      prefix = length === 0 ? EMPTY : new Uint8Array(length + 1);
+      if (length > 0) {
+        prefix.set(this.dirs.path(dir));
+        prefix[length] = SLASH;
+      }
+      prefixes[dir] = prefix;
+    }
     return prefix;
   }
-  /** The prefix of header `dir` as a latin1 key (path-key.ts). */
-  prefixKey(dir: number): string {
-    const keys = (this.prefixKeys ??= new Array<string | null>(this.dirs.count).fill(null));
-    let key = keys[dir]!;
-    if (key === null) {
-      const length = this.dirs.length(dir);
-      const at = this.dirs.start(dir);
-      key = length === 0 ? '' : `${latin1(this.dirs.arena, at, at + length)}/`;
-      keys[dir] = key;
-    }
-    return key;
+  /**
+   * Record i's relative path as a latin1 key (path-key.ts). Perf: the header's path and
+   * the name are copied into one scratch buffer and decoded once, a flat string; the
+   * two strings concatenated before were a rope that the sort's first comparison of
+   * each key flattened into a third.
+   */
+  pathKey(i: number): string {
+    const dir = this.dirOf[i]!;
+    const at = this.nameAt[i]!;
+    const length = this.nameLength[i]!;
+    const dirLength = this.dirs.length(dir);
+    if (dirLength === 0) return this.payload.toString('latin1', at, at + length);
+    const total = dirLength + 1 + length;
+    if (keyScratch.length < total) keyScratch = Buffer.allocUnsafe(Math.max(total, 2 * keyScratch.length));
+    const scratch = keyScratch;
+    // start() first: joining the path may move the paths to a larger arena.
+    const dirAt = this.dirs.start(dir);
+    const arena = this.dirs.arena;
+    for (let k = 0; k < dirLength; k++) scratch[k] = arena[dirAt + k]!;
+    scratch[dirLength] = SLASH;
+    const payload = this.payload;
+    for (let k = 0, to = dirLength + 1; k < length; k++) scratch[to + k] = payload[at + k]!;
+    return scratch.toString('latin1', 0, total);
   }
   /** The depth of header `dir`'s directory. */
   depth(dir: number): number {
@@ -159,9 +183,7 @@ class FrameEntry extends EntryBase {
   /** `e`'s relative path as a latin1 key (path-key.ts); undefined when not decoded here. */
   static pathKeyOf(e: WalkEntry): string | undefined {
     if (!(#block in e)) return undefined;
-    const b = e.#block;
-    const at = b.nameAt[e.#i]!;
-    return b.prefixKey(b.dirOf[e.#i]!) + b.payload.toString('latin1', at, at + b.nameLength[e.#i]!);
+    return e.#block.pathKey(e.#i);
   }
   /** st_size as an exact number below 2^53, else a bigint; undefined when not decoded here. */
   static sizeAmountOf(e: WalkEntry): number | bigint | undefined {
