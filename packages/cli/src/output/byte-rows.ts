@@ -87,6 +87,17 @@ export class ByteRows {
     } while (n > 0);
   }
 
+  /** A whole number >= 0 in octal, zero-padded to `width` digits, as toString(8).padStart(width, '0') writes it, without the strings. */
+  octal(v: number, width: number): void {
+    let digits = 1;
+    for (let t = v; t >= 8; t = Math.floor(t / 8)) digits++;
+    const n = Math.max(digits, width);
+    this.#room(n);
+    const buf = this.#buf;
+    let at = (this.#at += n);
+    for (let k = 0; k < n; k++, v = Math.floor(v / 8)) buf[--at] = 0x30 + (v % 8);
+  }
+
   /** The bytes as the inside of an RFC 4180 quoted field: quotes doubled, everything else as it is. */
   csvQuotedBytes(b: Uint8Array): void {
     this.#room(b.length * 2);

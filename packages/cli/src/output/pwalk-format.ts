@@ -14,14 +14,18 @@ const COMMA = 0x2c;
 export const PWALK_HEADER =
   'inode,parent-inode,directory-depth,"filename","fileExtension",UID,GID,st_size,st_dev,st_blocks,st_nlink,"st_mode",st_atime,st_mtime,st_ctime,pw_fcount,pw_dirsum\n';
 
-/** pwalk's extension: what follows the last '.' of the name (a leading dot included), empty for directories. */
-function extension(e: WalkEntry): Uint8Array {
-  if (e.type === 'dir') return new Uint8Array(0);
-  const rel = e.relativePathBytes;
-  let start = rel.length;
-  while (start > 0 && rel[start - 1] !== 0x2f) start--;
-  for (let i = rel.length - 1; i >= start; i--) if (rel[i] === 0x2e) return rel.subarray(i + 1);
-  return new Uint8Array(0);
+const NONE = new Uint8Array(0);
+
+/**
+ * pwalk's extension: what follows the last '.' of the name (a leading dot included),
+ * empty for directories and for the root (whose name is not its own). Perf: read off
+ * the full path the row writes anyway; the relative path was a second joined Buffer
+ * per row.
+ */
+function extension(path: Uint8Array, isDir: boolean, isRoot: boolean): Uint8Array {
+  if (isDir || isRoot) return NONE;
+  for (let i = path.length - 1; i >= 0 && path[i] !== 0x2f; i--) if (path[i] === 0x2e) return path.subarray(i + 1);
+  return NONE;
 }
 
 /**
@@ -31,20 +35,24 @@ function extension(e: WalkEntry): Uint8Array {
  * parent inode 0. Only for a full walk (the owner, mode and times are there).
  */
 export function writeEntryPwalk(out: ByteRows, e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntries' | 'directBytes'> | undefined): void {
+  const depth = e.depth;
+  const path = e.pathBytes;
   out.int(e.inode);
   csvInt(out, e.parentInode);
-  csvInt(out, e.depth - 1);
+  csvInt(out, depth - 1);
   out.byte(COMMA);
-  writeQuotedField(out, e.pathBytes);
+  writeQuotedField(out, path);
   out.byte(COMMA);
-  writeQuotedField(out, extension(e));
+  writeQuotedField(out, extension(path, e.type === 'dir', depth === 0));
   csvInt(out, e.uid);
   csvInt(out, e.gid);
   csvInt(out, e.size);
   csvInt(out, e.dev);
   csvInt(out, e.blocks);
   csvInt(out, e.nlink);
-  out.latin1(`,"${e.mode!.toString(8).padStart(7, '0')}",`);
+  out.latin1(',"');
+  out.octal(e.mode!, 7);
+  out.latin1('",');
   out.int(e.atimeExact!);
   csvInt(out, e.mtimeExact);
   csvInt(out, e.ctimeExact);
