@@ -271,6 +271,22 @@ describe('diffWalks sorts', () => {
     }
   });
 
+  it('stopped by its signal while the worker sorts: ABORTED, the worker stopped and its runs removed', async () => {
+    for (const abortAfterMs of [0, 10]) {
+      const tempDir = mkdtempSync(join(base, 'sort-stop-'));
+      const stop = new AbortController();
+      const diff = diffWalks(await openWalk(join(base, 'w1')), await openWalk(join(base, 'w2')), {
+        parallelSort: true,
+        sortMemoryRecords: 1,
+        tempDir,
+        signal: stop.signal,
+      });
+      setTimeout(() => stop.abort(), abortAfterMs);
+      await expect(diff).rejects.toMatchObject({ code: 'PWALK_ABORTED' });
+      expect(readdirSync(tempDir)).toEqual([]);
+    }
+  });
+
   it('a damaged block of the new walk: the same diff and problems (skip), the same error code (throw)', async () => {
     const damaged = join(base, 'w2-damaged');
     cpSync(join(base, 'w2'), damaged, { recursive: true });
