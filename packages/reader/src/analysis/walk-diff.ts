@@ -169,7 +169,8 @@ class SpaceSide {
   ) {}
 
   credit(e: WalkEntry, key: string): void {
-    const isDir = e.type === 'dir';
+    const type = e.type;
+    const isDir = type === 'dir';
     // Hard links once: the sorted stream meets an inode's smallest path first, so a
     // credit never moves here (a later link is LATER_LINK).
     const linkId = hardLinkId(e);
@@ -179,9 +180,9 @@ class SpaceSide {
     }
     const allocated = allocatedAmount(e);
     if (allocated === null) this.compact = true;
-    this.totals.add(entryKind(e.type), sizeAmount(e), allocated ?? 0);
-    const isFile = e.type === 'file';
     const size = sizeAmount(e);
+    this.totals.add(entryKind(type), size, allocated ?? 0);
+    const isFile = type === 'file';
     const { directories, users, groups, extensions } = this.ledgers;
     directories.credit(isDir || key === '' ? key : parentKey(key), this.side, size, isFile);
     users.credit(e.uid, this.side, size, isFile);
@@ -248,7 +249,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
           countEntry(deleted, o);
           countEntry(added, n);
           if (n.type === 'file') largestNew.offerEntry(n);
-        } else if (o.type !== 'dir' && (o.size !== n.size || o.mtimeExact !== n.mtimeExact)) {
+        } else if (o.type !== 'dir' && (sizeAmount(o) !== sizeAmount(n) || o.mtimeExact !== n.mtimeExact)) {
           modified.entries++;
           if (o.type === 'file') modified.files++;
           modified.oldBytes += o.size;
