@@ -5,7 +5,7 @@
 // TypeScript scanner routes.
 import { mkdirSync, symlinkSync, linkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWalk } from '@pwalk-ts/reader';
+import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, openWalk, type ExactInteger } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
 import { ACTIVE_ROUTES, describeRoutes, type Route } from './helpers/routes.js';
@@ -127,6 +127,46 @@ describe.skipIf(skipReason !== null)('a FUSE mount with inodes offset by 2^60', 
         }
         expect(bad).toEqual([]);
         expect(n).toBe(truth.length);
+      });
+
+      it('the exact-number readers give each 64-bit field exactly: a number below 2^53, else the bigint', async () => {
+        const walk = await openWalk(walkOf(route, threads).out);
+        const bad: string[] = [];
+        const check = (path: string, name: string, got: ExactInteger | null, field: bigint | null): void => {
+          const exact = field === null || (field <= BigInt(Number.MAX_SAFE_INTEGER) && field >= -BigInt(Number.MAX_SAFE_INTEGER));
+          if (field === null ? got !== null : BigInt(got!) !== field || typeof got !== (exact ? 'number' : 'bigint')) {
+            bad.push(`${path} ${name}: ${String(got)} (${typeof got}) for ${String(field)}`);
+          }
+        };
+        let sparse = false;
+        for await (const e of walk.records()) {
+          check(e.path, 'inode', exactInode(e), e.inode);
+          check(e.path, 'parentInode', exactParentInode(e), e.parentInode);
+          check(e.path, 'size', exactSize(e), e.size);
+          check(e.path, 'dev', exactDev(e), e.dev);
+          check(e.path, 'blocks', exactBlocks(e), e.blocks);
+          if (e.size === 6n * 2n ** 30n) sparse = exactSize(e) === 6 * 2 ** 30;
+        }
+        expect(bad).toEqual([]);
+        expect(sparse).toBe(true);
+      });
+
+      it('pwalk rows hold the exact inode and parent inode digits', async () => {
+        const csv = await runCliOk(['cat', walkOf(route, threads).out, '--format', 'pwalk']);
+        const rows = parseCsv(csv.stdoutBytes, 'lf');
+        const byPath = new Map(truth.map((r) => [r.pathBytes.toString('base64'), r]));
+        const bad: string[] = [];
+        for (const row of rows) {
+          const t = byPath.get(row[3]!.toString('base64'));
+          // pwalk writes parent inode 0 for the root.
+          const parent = t === truth[0] ? 0n : t?.parentInode;
+          if (t === undefined) bad.push(`unexpected ${row[3]!.toString('latin1')}`);
+          else if (row[0]!.toString() !== String(t.inode) || row[1]!.toString() !== String(parent)) {
+            bad.push(`${t.path}: pwalk inode ${row[0]!.toString()} parent ${row[1]!.toString()}, expected ${t.inode} ${parent}`);
+          }
+        }
+        expect(bad).toEqual([]);
+        expect(rows).toHaveLength(truth.length);
       });
     });
   });

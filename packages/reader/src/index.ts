@@ -3,6 +3,7 @@
 // hysnappy for every walk and every reader of one.
 export { openWalk, Walk, type EntryAndErrorBatch, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
 export type { WalkEntry, WalkEntryError } from './sdk/record.js';
+export { exactInode, exactParentInode, exactSize, exactDev, exactBlocks, type ExactInteger } from './sdk/exact-numbers.js';
 export { WalkErrorCode, WalkFormatError } from './format/errors.js';
 export {
   readManifest,
@@ -23,6 +24,7 @@ export { depthOf } from './format/record-decoder.js';
 export { isBelowRoot } from './format/relative-path.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
+export { directChildTotals, type DirectChildTotals } from './analysis/direct-children.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
 export { untrustedAncestor, untrustedFolderReason, untrustedReason } from './output/trusted-file.js';

@@ -1,4 +1,4 @@
-import { directoryTotals, type WalkEntry } from '@pwalk-ts/reader';
+import { directChildTotals, type WalkEntry } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { ByteRows } from '../output/byte-rows.js';
 import { PWALK_HEADER, writeEntryPwalk } from '../output/pwalk-format.js';
@@ -22,9 +22,8 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     const read = { sort: args.sort, onCorrupt: 'skip', signal } as const;
     if (args.format === 'pwalk') {
       // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
-      const totals = new Map((await directoryTotals(walk, { signal })).map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), t]));
-      const format = (out: ByteRows, e: WalkEntry): void =>
-        writeEntryPwalk(out, e, e.type === 'dir' ? totals.get(Buffer.from(e.relativePathBytes).toString('latin1')) : undefined);
+      const totals = await directChildTotals(walk, { signal });
+      const format = (out: ByteRows, e: WalkEntry): void => writeEntryPwalk(out, e, totals);
       await stream(io, walk.records(read), args.header ? PWALK_HEADER : null, format);
     } else if (args.errors) {
       await stream(io, walk.errors(read), csv ? CSV_ERROR_HEADER : null, csv ? writeErrorCsv : writeErrorNdjson);

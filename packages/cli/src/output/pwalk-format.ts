@@ -1,4 +1,4 @@
-import type { DirectoryTotal, WalkEntry } from '@pwalk-ts/reader';
+import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, type DirectChildTotals, type WalkEntry } from '@pwalk-ts/reader';
 import type { ByteRows } from './byte-rows.js';
 import { csvInt, writeQuotedField } from './record-formats.js';
 
@@ -29,26 +29,28 @@ function extension(path: Uint8Array, isDir: boolean, isRoot: boolean): Uint8Arra
 }
 
 /**
- * One pwalk row. `dir` holds the totals of the entry when it is a directory:
- * pw_fcount is the count of its direct entries and pw_dirsum their st_size sum;
- * -1 and 0 for everything else, as pwalk writes. The root's row has depth -1 and
- * parent inode 0. Only for a full walk (the owner, mode and times are there).
+ * One pwalk row. For a directory pw_fcount is the count of its direct entries and
+ * pw_dirsum their st_size sum (from `totals`); -1 and 0 for everything else, as pwalk
+ * writes. The root's row has depth -1 and parent inode 0. Only for a full walk (the
+ * owner, mode and times are there). Perf: the 64-bit fields as exact numbers, not the
+ * entry's BigInts (sdk/exact-numbers.ts).
  */
-export function writeEntryPwalk(out: ByteRows, e: WalkEntry, dir: Pick<DirectoryTotal, 'directEntries' | 'directBytes'> | undefined): void {
+export function writeEntryPwalk(out: ByteRows, e: WalkEntry, totals: DirectChildTotals): void {
   const depth = e.depth;
   const path = e.pathBytes;
-  out.int(e.inode);
-  csvInt(out, e.parentInode);
+  const isDir = e.type === 'dir';
+  out.int(exactInode(e));
+  csvInt(out, exactParentInode(e));
   csvInt(out, depth - 1);
   out.byte(COMMA);
   writeQuotedField(out, path);
   out.byte(COMMA);
-  writeQuotedField(out, extension(path, e.type === 'dir', depth === 0));
+  writeQuotedField(out, extension(path, isDir, depth === 0));
   csvInt(out, e.uid);
   csvInt(out, e.gid);
-  csvInt(out, e.size);
-  csvInt(out, e.dev);
-  csvInt(out, e.blocks);
+  csvInt(out, exactSize(e));
+  csvInt(out, exactDev(e));
+  csvInt(out, exactBlocks(e));
   csvInt(out, e.nlink);
   out.latin1(',"');
   out.octal(e.mode!, 7);
@@ -56,7 +58,7 @@ export function writeEntryPwalk(out: ByteRows, e: WalkEntry, dir: Pick<Directory
   out.int(e.atimeExact!);
   csvInt(out, e.mtimeExact);
   csvInt(out, e.ctimeExact);
-  csvInt(out, dir === undefined ? -1 : dir.directEntries);
-  csvInt(out, dir === undefined ? 0 : dir.directBytes);
+  csvInt(out, isDir ? totals.entriesOf(e) : -1);
+  csvInt(out, isDir ? totals.bytesOf(e) : 0);
   out.byte(0x0a);
 }

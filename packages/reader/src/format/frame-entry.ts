@@ -208,6 +208,10 @@ class FrameEntry extends EntryBase {
   static blockOf(e: WalkEntry): FrameBlock {
     return (e as FrameEntry).#block;
   }
+  /** The row of its block `e` (decoded here) is. */
+  static rowOf(e: WalkEntry): number {
+    return (e as FrameEntry).#i;
+  }
   /** The directory header `e` (decoded here) sits under in its block: its parent, as a name is one component (FrameCursor checks). */
   static parentHeaderOf(e: WalkEntry): number {
     const d = e as FrameEntry;
@@ -326,4 +330,5 @@ export const frameAllocatedAmount = FrameEntry.allocatedAmountOf;
 export const frameIsRoot = FrameEntry.isRootOf;
 export const frameBlockOf = FrameEntry.blockOf;
 export const frameParentHeader = FrameEntry.parentHeaderOf;
+export const frameRow = FrameEntry.rowOf;
 export const frameAppendTo = FrameEntry.appendTo;

@@ -1,0 +1,59 @@
+import { entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
+import { ParentCache } from './parent-cache.js';
+import { ByteSum, type ByteAmount } from './byte-sum.js';
+import type { RecordsOptions, Walk } from '../sdk/walk.js';
+import type { WalkEntry } from '../sdk/record.js';
+
+/** The entries directly inside one directory, and the sum of their st_size. */
+interface DirectChildren {
+  entries: number;
+  readonly bytes: ByteSum;
+}
+
+/**
+ * Every directory's direct children (count and st_size sum, every entry counted as it
+ * is, hard links included), looked up by a directory's entry: what pwalk's pw_fcount
+ * and pw_dirsum columns hold. Perf: only these two figures, where directoryTotals
+ * also rolls every directory up, credits hard links once and turns 141k keys back
+ * into paths: that pass was 17% of `cat --format pwalk` (bench/RESULTS.md).
+ */
+export class DirectChildTotals {
+  readonly #dirs = new Map<string, DirectChildren>();
+  readonly #parents = new ParentCache((key) => this.#get(key));
+
+  #get(key: string): DirectChildren {
+    let dir = this.#dirs.get(key);
+    if (dir === undefined) {
+      dir = { entries: 0, bytes: new ByteSum() };
+      this.#dirs.set(key, dir);
+    }
+    return dir;
+  }
+
+  add(batch: readonly WalkEntry[]): void {
+    const parents = this.#parents;
+    for (const e of batch) {
+      if (isRoot(e)) continue;
+      const parent = parents.of(e);
+      parent.entries++;
+      parent.bytes.add(sizeAmount(e));
+    }
+  }
+
+  /** How many entries directory `dir` holds directly (0 for one with none read). */
+  entriesOf(dir: WalkEntry): number {
+    return this.#dirs.get(entryKey(dir))?.entries ?? 0;
+  }
+
+  /** The st_size sum of directory `dir`'s direct entries, exact: a number below 2^53, else a bigint. */
+  bytesOf(dir: WalkEntry): ByteAmount {
+    return this.#dirs.get(entryKey(dir))?.bytes.amount() ?? 0;
+  }
+}
+
+/** Reads the whole walk once for every directory's direct children (DirectChildTotals). Memory grows with the directories, not the entries. */
+export async function directChildTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): Promise<DirectChildTotals> {
+  const totals = new DirectChildTotals();
+  for await (const batch of walk.recordBatches(options)) totals.add(batch);
+  return totals;
+}
