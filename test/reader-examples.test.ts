@@ -85,6 +85,16 @@ describe('packages/reader/examples', () => {
     expect(example('record-batches.mjs')).toBe('dir 4, file 6, symlink 1\n');
   });
 
+  it('exact-numbers: inode and size of every readable file, against lstat', () => {
+    const truth = py(
+      `import os,sys\nr=sys.argv[1]\nfor d,ds,fs in os.walk(r):\n  if d.endswith('/private'): ds[:]=[]; continue\n  for x in fs:\n    p=os.path.join(d,x); st=os.lstat(p)\n    if os.path.isfile(p) and not os.path.islink(p): print(st.st_ino, st.st_size, p)`,
+      tree,
+    );
+    const lines = (text: string): string[] => text.trimEnd().split('\n').sort();
+    expect(lines(example('exact-numbers.mjs'))).toEqual(lines(truth));
+    expect(lines(truth)).toHaveLength(6); // the hard link is a second name
+  });
+
   it('errors', () => {
     expect(example('errors.mjs')).toBe(`scandir EACCES ${tree}/private\n`);
   });
