@@ -3,6 +3,10 @@ const MIN_EXACT = -MAX_EXACT;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** '00' to '99', two bytes each. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+/** 10^k for k up to 9: a number below 2^31 has `digits` digits when it is below POWERS_OF_TEN[digits]. */
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 /** JSON.stringify's short escapes of control characters; the others are \u00xx. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 
@@ -75,16 +79,40 @@ export class ByteRows {
       buf[this.#at++] = 0x2d;
       n = -n;
     }
-    // Perf: 32-bit integer division for the usual value (ids, modes, times, small sizes): about 3x Math.floor's speed (5 M integers, micro-benchmark).
-    const small = n < 0x80000000;
+    if (n < 0x80000000) return this.#smallInt(n);
     let digits = 1;
-    for (let t = n; t >= 10; t = small ? (t / 10) | 0 : Math.floor(t / 10)) digits++;
+    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
     let at = (this.#at += digits);
     do {
-      const q = small ? (n / 10) | 0 : Math.floor(n / 10);
+      const q = Math.floor(n / 10);
       buf[--at] = 0x30 + (n - q * 10);
       n = q;
     } while (n > 0);
+  }
+
+  /**
+   * A whole number below 2^31 in decimal. Perf: the digits counted by comparisons and
+   * written two at a time with 32-bit division (ids, modes, times, most sizes and
+   * inodes): the digits were 11% of `cat --format pwalk`'s profile.
+   */
+  #smallInt(n: number): void {
+    let digits = 1;
+    while (digits < 10 && n >= POWERS_OF_TEN[digits]!) digits++;
+    const buf = this.#buf;
+    let at = (this.#at += digits);
+    while (n >= 100) {
+      const q = (n / 100) | 0;
+      const pair = (n - q * 100) * 2;
+      buf[--at] = DIGIT_PAIRS[pair + 1]!;
+      buf[--at] = DIGIT_PAIRS[pair]!;
+      n = q;
+    }
+    if (n >= 10) {
+      buf[--at] = DIGIT_PAIRS[n * 2 + 1]!;
+      buf[--at] = DIGIT_PAIRS[n * 2]!;
+    } else {
+      buf[--at] = 0x30 + n;
+    }
   }
 
   /** A whole number >= 0 in octal, zero-padded to `width` digits, as toString(8).padStart(width, '0') writes it, without the strings. */
