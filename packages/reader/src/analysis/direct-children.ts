@@ -1,5 +1,6 @@
 import { entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
 import { ParentCache } from './parent-cache.js';
+import { frameBlockOf, frameRow, isFrameEntry, type FrameBlock } from '../format/frame-entry.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
@@ -31,6 +32,8 @@ export class DirectChildTotals {
   }
 
   add(batch: readonly WalkEntry[]): void {
+    const first = batch[0];
+    if (first !== undefined && isFrameEntry(first) && this.#addRows(batch, frameBlockOf(first), frameRow(first))) return;
     const parents = this.#parents;
     for (const e of batch) {
       if (isRoot(e)) continue;
@@ -38,6 +41,33 @@ export class DirectChildTotals {
       parent.entries++;
       parent.bytes.add(sizeAmount(e));
     }
+  }
+
+  /**
+   * A batch of rows `from`.. of one format-2 block, read from its columns. Perf: no
+   * entry is asked for its parent or size: a row's header is its parent (FrameCursor
+   * checks a name is one component). False, with nothing counted, for a batch that is
+   * not those rows.
+   */
+  #addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): boolean {
+    const to = from + batch.length;
+    const last = batch[batch.length - 1]!;
+    if (!isFrameEntry(last) || frameBlockOf(last) !== block || frameRow(last) !== to - 1) return false;
+    const { dirOf, nameLength, dirs } = block;
+    let header = -1;
+    let parent: DirectChildren | undefined;
+    for (let i = from; i < to; i++) {
+      const h = dirOf[i]!;
+      // The root: an empty name under the root's header.
+      if (nameLength[i] === 0 && dirs.length(h) === 0) continue;
+      if (h !== header) {
+        header = h;
+        parent = this.#parents.ofHeader(block, h);
+      }
+      parent!.entries++;
+      parent!.bytes.add(block.size(i));
+    }
+    return true;
   }
 
   /** How many entries directory `dir` holds directly (0 for one with none read). */

@@ -32,12 +32,7 @@ export class ParentCache<T> {
     let from: number;
     let to: number;
     const header = isFrameEntry(e) ? frameParentHeader(e) : -1;
-    if (header >= 0) {
-      const block = frameBlockOf(e);
-      if (header === this.header && block === this.block) return this.value!;
-      const at = block.dirs.start(header);
-      return this.remember(block.dirs.arena, at, block.dirs.length(header), block, header);
-    }
+    if (header >= 0) return this.ofHeader(frameBlockOf(e), header);
     const payload = recordPayload(e);
     if (payload !== undefined) {
       bytes = payload;
@@ -52,6 +47,13 @@ export class ParentCache<T> {
     while (slash >= from && bytes[slash] !== SLASH) slash--;
     const length = slash < from ? 0 : slash - from;
     return this.remember(bytes, from, length, null, -1);
+  }
+
+  /** What `lookup` gives for the directory of header `header` of a format-2 block. */
+  ofHeader(block: FrameBlock, header: number): T {
+    if (header === this.header && block === this.block) return this.value!;
+    const at = block.dirs.start(header);
+    return this.remember(block.dirs.arena, at, block.dirs.length(header), block, header);
   }
 
   /** The value for the directory at bytes [from, from + length) of `bytes`: the cached one when the path is the cached path. */
