@@ -130,6 +130,12 @@ export class ByteRows {
   csvQuotedBytes(b: Uint8Array): void {
     this.#room(b.length * 2);
     const buf = this.#buf;
+    // Perf: a name without a quote (nearly all) is copied whole, not byte by byte.
+    if (b.indexOf(QUOTE) < 0) {
+      buf.set(b, this.#at);
+      this.#at += b.length;
+      return;
+    }
     let at = this.#at;
     for (let i = 0; i < b.length; i++) {
       const c = b[i]!;

@@ -58,7 +58,12 @@ export function writeEntryPwalk(out: ByteRows, e: WalkEntry, totals: DirectChild
   out.int(e.atimeExact!);
   csvInt(out, e.mtimeExact);
   csvInt(out, e.ctimeExact);
-  csvInt(out, isDir ? totals.entriesOf(e) : -1);
-  csvInt(out, isDir ? totals.bytesOf(e) : 0);
+  if (isDir) {
+    const children = totals.of(e);
+    csvInt(out, children.entries);
+    csvInt(out, children.bytes);
+  } else {
+    out.latin1(',-1,0');
+  }
   out.byte(0x0a);
 }

@@ -11,6 +11,14 @@ interface DirectChildren {
   readonly bytes: ByteSum;
 }
 
+/** The entries directly inside a directory, and their st_size sum, exact (a number below 2^53, else a bigint). */
+export interface DirectChildCount {
+  readonly entries: number;
+  readonly bytes: ByteAmount;
+}
+
+const NONE: DirectChildCount = { entries: 0, bytes: 0 };
+
 /**
  * Every directory's direct children (count and st_size sum, every entry counted as it
  * is, hard links included), looked up by a directory's entry: what pwalk's pw_fcount
@@ -70,14 +78,10 @@ export class DirectChildTotals {
     return true;
   }
 
-  /** How many entries directory `dir` holds directly (0 for one with none read). */
-  entriesOf(dir: WalkEntry): number {
-    return this.#dirs.get(entryKey(dir))?.entries ?? 0;
-  }
-
-  /** The st_size sum of directory `dir`'s direct entries, exact: a number below 2^53, else a bigint. */
-  bytesOf(dir: WalkEntry): ByteAmount {
-    return this.#dirs.get(entryKey(dir))?.bytes.amount() ?? 0;
+  /** What directory `dir` holds directly: its entries and the st_size sum of them (none for a directory with none read). */
+  of(dir: WalkEntry): DirectChildCount {
+    const found = this.#dirs.get(entryKey(dir));
+    return found === undefined ? NONE : { entries: found.entries, bytes: found.bytes.amount() };
   }
 }
 
