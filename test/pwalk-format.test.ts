@@ -1,6 +1,6 @@
 // `pwalk-ts cat --format pwalk`: rows of pwalk 3.0's CSV, checked column by column
 // against values Python computes from lstat on a tree the test builds (names with
-// quotes, commas, newlines and dots, hard links, symlinks, empty directories).
+// quotes (one in an extension), commas, newlines and dots, hard links, symlinks, empty directories).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, runCli, runCliOk } from './helpers/run-cli.js';
@@ -50,6 +50,7 @@ w(os.path.join(r,b'docs',b'quote"d,name.txt'),12)
 w(os.path.join(r,b'docs',b'new\\nline.csv'),5)
 w(os.path.join(r,b'docs',b'.bashrc'),7)
 w(os.path.join(r,b'docs',b'noext'),1)
+w(os.path.join(r,b'docs',b'odd.e"x'),2)
 w(os.path.join(r,b'dir.with.dots',b'inner',b'a.b.c'),40)
 os.link(os.path.join(r,b'docs',b'noext'), os.path.join(r,b'dir.with.dots',b'hard.lnk'))
 os.symlink(b'../docs/report.final.pdf', os.path.join(r,b'dir.with.dots',b'link.pdf'))

@@ -126,18 +126,18 @@ export class ByteRows {
     for (let k = 0; k < n; k++, v = Math.floor(v / 8)) buf[--at] = 0x30 + (v % 8);
   }
 
-  /** The bytes as the inside of an RFC 4180 quoted field: quotes doubled, everything else as it is. */
-  csvQuotedBytes(b: Uint8Array): void {
-    this.#room(b.length * 2);
+  /** Bytes `from`.. of `b` as the inside of an RFC 4180 quoted field: quotes doubled, everything else as it is. */
+  csvQuotedBytes(b: Uint8Array, from = 0): void {
+    this.#room((b.length - from) * 2);
     const buf = this.#buf;
-    // Perf: a name without a quote (nearly all) is copied whole, not byte by byte.
-    if (b.indexOf(QUOTE) < 0) {
+    // Perf: a path without a quote (nearly all) is copied whole, not byte by byte.
+    if (from === 0 && b.indexOf(QUOTE) < 0) {
       buf.set(b, this.#at);
       this.#at += b.length;
       return;
     }
     let at = this.#at;
-    for (let i = 0; i < b.length; i++) {
+    for (let i = from; i < b.length; i++) {
       const c = b[i]!;
       buf[at++] = c;
       if (c === QUOTE) buf[at++] = QUOTE;

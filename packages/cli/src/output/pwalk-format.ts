@@ -14,18 +14,17 @@ const COMMA = 0x2c;
 export const PWALK_HEADER =
   'inode,parent-inode,directory-depth,"filename","fileExtension",UID,GID,st_size,st_dev,st_blocks,st_nlink,"st_mode",st_atime,st_mtime,st_ctime,pw_fcount,pw_dirsum\n';
 
-const NONE = new Uint8Array(0);
-
 /**
- * pwalk's extension: what follows the last '.' of the name (a leading dot included),
- * empty for directories and for the root (whose name is not its own). Perf: read off
- * the full path the row writes anyway; the relative path was a second joined Buffer
- * per row.
+ * Where pwalk's extension starts in the row's full path: after the last '.' of the
+ * name (a leading dot included); the path's end (nothing) for directories, for the
+ * root (whose name is not its own) and for a name without a dot. Perf: read off the
+ * full path the row writes anyway, and written from there (no second joined path or
+ * subarray per row).
  */
-function extension(path: Uint8Array, isDir: boolean, isRoot: boolean): Uint8Array {
-  if (isDir || isRoot) return NONE;
-  for (let i = path.length - 1; i >= 0 && path[i] !== 0x2f; i--) if (path[i] === 0x2e) return path.subarray(i + 1);
-  return NONE;
+function extensionStart(path: Uint8Array, isDir: boolean, isRoot: boolean): number {
+  if (isDir || isRoot) return path.length;
+  for (let i = path.length - 1; i >= 0 && path[i] !== 0x2f; i--) if (path[i] === 0x2e) return i + 1;
+  return path.length;
 }
 
 /**
@@ -45,7 +44,7 @@ export function writeEntryPwalk(out: ByteRows, e: WalkEntry, totals: DirectChild
   out.byte(COMMA);
   writeQuotedField(out, path);
   out.byte(COMMA);
-  writeQuotedField(out, extension(path, isDir, depth === 0));
+  writeQuotedField(out, path, extensionStart(path, isDir, depth === 0));
   csvInt(out, e.uid);
   csvInt(out, e.gid);
   csvInt(out, exactSize(e));

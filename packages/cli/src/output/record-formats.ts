@@ -93,9 +93,10 @@ export function writeErrorNdjson(out: ByteRows, e: WalkEntryError): void {
 }
 
 /** An RFC 4180 field holding exact bytes: always quoted, quotes doubled; newlines stay inside the quotes. */
-export function writeQuotedField(out: ByteRows, bytes: Uint8Array): void {
+/** Bytes `from`.. of `bytes` as an RFC 4180 quoted field. */
+export function writeQuotedField(out: ByteRows, bytes: Uint8Array, from = 0): void {
   out.byte(QUOTE);
-  out.csvQuotedBytes(bytes);
+  out.csvQuotedBytes(bytes, from);
   out.byte(QUOTE);
 }
 
