@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readManifest } from '@pwalk-ts/reader';
+import { readManifest, writeManifest } from '@pwalk-ts/reader';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
 import { expectResumeRefused } from '../helpers/resume-refusal.js';
 import { CLI, REPO, runCli } from '../helpers/run-cli.js';
@@ -31,18 +31,15 @@ interface OtherHostWalk {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** `pwalk-ts TREE --out OUT` started under the host name OTHER_HOST, each directory's open held `pauseMs`. */
-function walkOnOtherHost(pauseMs: number): OtherHostWalk {
+/** `pwalk-ts TREE --out OUT` started under the host name OTHER_HOST (or this host's), each directory's open held `pauseMs`. */
+function walkOnOtherHost(pauseMs: number, otherHost = true): OtherHostWalk {
   const out = join(base, `walk${++count}`);
-  const child = spawn(
-    'unshare',
-    ['-u', 'sh', '-c', `hostname ${OTHER_HOST} && exec "$@"`, 'sh', process.execPath, CLI, tree, '--out', out, '--threads', '2', '--quiet'],
-    {
-      cwd: REPO,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...HEARTBEAT, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) },
-    },
-  );
+  const walk = [process.execPath, CLI, tree, '--out', out, '--threads', '2', '--quiet'];
+  const child = spawn(otherHost ? 'unshare' : walk[0]!, otherHost ? ['-u', 'sh', '-c', `hostname ${OTHER_HOST} && exec "$@"`, 'sh', ...walk] : walk.slice(1), {
+    cwd: REPO,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...HEARTBEAT, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolvePromise, reject) => {
@@ -132,6 +129,26 @@ describe('a walk of another host', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(existsSync(join(walk.out, 'resume.lock'))).toBe(false);
+    await expectTree(walk.out);
+  });
+});
+
+describe('a walk of this host', () => {
+  it("still running, its pid's process seeming to start after the walk (the clock stepped forward since): refused while the manifest beats", async () => {
+    const walk = walkOnOtherHost(100, false);
+    await running(walk.out);
+    // The walk began while this host's clock was an hour behind (a node booted before NTP synced it).
+    const manifest = readManifest(walk.out);
+    writeManifest(walk.out, { ...manifest, startTime: manifest.startTime - 3_600_000 });
+    const r = await runCli(['resume', walk.out], { env: HEARTBEAT });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `pwalk-ts: walk ${walk.out} says it runs as pid ${manifest.pid}, held by a process that seems to have started after it: watching its manifest 0.5 s for a sign that it still runs\n` +
+        `pwalk-ts: walk ${walk.out} is still running as pid ${manifest.pid}: its manifest was touched in the last 0.5 s; stop it first\n`,
+    );
+    const done = await walk.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(readdirSync(walk.out).sort()).toEqual(['manifest.msgpack', 'thread_0.bin', 'thread_1.bin']);
     await expectTree(walk.out);
   });
 });

@@ -171,7 +171,8 @@ describe('a stale pid', () => {
       // A lock written after its process started may be that process's: refused.
       await expectResumeRefused(out, new RegExp(`walk \\S+ is being resumed already \\(pid ${sleeper.pid}\\)`));
       utimesSync(join(out, 'resume.lock'), new Date(hourAgo), new Date(hourAgo));
-      const r = await runCli(['resume', out, '--quiet']);
+      // Stale only once the manifest also stays untouched for a watch (a clock stepped since could mislead the pid's start time).
+      const r = await runCli(['resume', out, '--quiet'], { env: { PWALK_TEST_HEARTBEAT_MS: '200' } });
       expect(r.code, r.stderr).toBe(0);
       expect(readManifest(out).status).toBe('complete');
       expect(existsSync(join(out, 'resume.lock'))).toBe(false);

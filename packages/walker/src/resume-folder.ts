@@ -53,10 +53,9 @@ function check(path: string, what: string, folder: boolean): void {
 
 /**
  * Takes the walk folder's resume lock, or refuses; returns its release. A lock of
- * this host whose process is gone, or whose pid a process started since then holds, is
- * taken over; another host's lock only once
- * `heartbeat` (heartbeat.ts) saw the walk's manifest untouched for a whole watch (a
- * resume running there touches it). Never follows a symlink, opens a FIFO or reads
+ * this host whose process is gone is taken over; one whose pid a process started
+ * since then holds, or another host's, only once `heartbeat` (heartbeat.ts) saw the
+ * walk's manifest untouched for a whole watch (a resume running touches it). Never follows a symlink, opens a FIFO or reads
  * more than a lock's bytes, and a takeover that races another resume's takes over
  * nothing (the stale lock is removed only while it is the same file).
  */
@@ -82,6 +81,18 @@ export async function takeResumeLock(dir: string, heartbeat: (why: string) => Pr
       rmSync(path, { force: true });
     };
   }
+}
+
+/**
+ * For a pid of this host that processAlive(pid, recordedAt) found held by a process
+ * started after the record: whether the walk's heartbeat says the record's process
+ * runs all the same. The start time compares this host's clock now with its clock
+ * then, and a clock stepped forward since (a node booted before NTP set it) makes
+ * a running walk's own process look started after it; the heartbeat compares the
+ * manifest with itself. A pid no process holds needs no watch.
+ */
+export async function pidReusedButBeating(pid: number, heartbeat: (why: string) => Promise<boolean>, why: string): Promise<boolean> {
+  return processAlive(pid) && (await heartbeat(`${why}, held by a process that seems to have started after it`));
 }
 
 async function removeStaleLock(dir: string, path: string, heartbeat: (why: string) => Promise<boolean>): Promise<void> {
@@ -115,6 +126,8 @@ async function removeStaleLock(dir: string, path: string, heartbeat: (why: strin
     }
   } else if (processAlive(held.pid, held.writtenAt)) {
     throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
+  } else if (await pidReusedButBeating(held.pid, heartbeat, `walk ${dir} holds a resume lock of pid ${held.pid}`)) {
+    throw refuse(`walk ${dir} is being resumed already (pid ${held.pid}): its manifest was touched in the last ${watchSeconds()} s`);
   }
   // Another resume may have taken the lock over since it was read: remove it only while it is the file read.
   try {
