@@ -6,7 +6,7 @@
 // byte of the folder, so the walk still running there completes exactly. The walk of
 // "another host" runs in a UTS namespace of its own (unshare -u) under another host name.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, writeManifest } from '@pwalk-ts/reader';
@@ -150,5 +150,22 @@ describe('a walk of this host', () => {
     expect(done.code, done.stderr).toBe(0);
     expect(readdirSync(walk.out).sort()).toEqual(['manifest.msgpack', 'thread_0.bin', 'thread_1.bin']);
     await expectTree(walk.out);
+  });
+
+  it('its heartbeat touches the manifest itself, never what a symlink planted in its place points to', async () => {
+    const victim = join(base, 'victim');
+    writeFileSync(victim, 'x');
+    const longAgo = new Date('2001-01-01T00:00:00Z');
+    utimesSync(victim, longAgo, longAgo);
+    const walk = walkOnOtherHost(100, false);
+    await running(walk.out);
+    // Whoever owns a walk folder (an empty one given to --out) can put a symlink where the manifest was.
+    rmSync(join(walk.out, 'manifest.msgpack'));
+    symlinkSync(victim, join(walk.out, 'manifest.msgpack'));
+    await new Promise((r) => setTimeout(r, 1_000));
+    walk.kill();
+    await walk.exited;
+    expect(statSync(victim).mtimeMs).toBe(longAgo.getTime());
+    expect(lstatSync(join(walk.out, 'manifest.msgpack')).isSymbolicLink()).toBe(true);
   });
 });

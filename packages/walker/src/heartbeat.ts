@@ -1,4 +1,4 @@
-import { lstatSync, utimesSync } from 'node:fs';
+import { lstatSync, lutimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MANIFEST_FILE } from '@pwalk-ts/reader/format';
@@ -32,7 +32,8 @@ export function startHeartbeat(out: string, intervalMs: number): () => void {
   const timer = setInterval(() => {
     const now = new Date();
     try {
-      utimesSync(manifest, now, now);
+      // Never through a symlink put in the manifest's place: root would touch whatever it points to.
+      lutimesSync(manifest, now, now);
     } catch {
       // A missed beat.
     }
