@@ -10,7 +10,8 @@ const START_MARGIN_MS = 2_000;
  * since the epoch: when the lock or manifest naming the pid was written), whether it
  * could be the process that wrote it: a process that started after that is another
  * one the pid was given to since, and what it names is stale. EPERM says it exists,
- * as another user's process. Without /proc (not Linux) only existence is known.
+ * as another user's process. A zombie (exited, its parent not yet told) answers a
+ * signal but runs no more: not alive. Without /proc (not Linux) only existence is known.
  */
 export function processAlive(pid: number, recordedAt?: number): boolean {
   try {
@@ -18,21 +19,29 @@ export function processAlive(pid: number, recordedAt?: number): boolean {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (recordedAt === undefined) return true;
-  const started = processStartMs(pid);
-  return started === null || started <= recordedAt + START_MARGIN_MS;
+  const stat = processStat(pid);
+  if (stat === null) return true;
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return recordedAt === undefined || stat.startedMs === null || stat.startedMs <= recordedAt + START_MARGIN_MS;
 }
 
-/** When the process started (ms since the epoch), from /proc; null when /proc does not say. */
-function processStartMs(pid: number): number | null {
+/** The process's state letter and when it started (ms since the epoch, null when /proc/stat does not say), from /proc; null without it. */
+function processStat(pid: number): { state: string; startedMs: number | null } | null {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // Field 22, counted after the command name, which is in parentheses and may hold spaces or ')'.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    const boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
-    if (!Number.isFinite(ticks) || boot === null) return null;
-    return Number(boot[1]) * 1000 + (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
   } catch {
     return null;
   }
+  // Fields 3 (state) and 22 (start time), counted after the command name, which is in parentheses and may hold spaces or ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[19]);
+  let boot: RegExpExecArray | null = null;
+  try {
+    boot = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
+  } catch {
+    // No boot time: the start time is unknown.
+  }
+  const startedMs = Number.isFinite(ticks) && boot !== null ? Number(boot[1]) * 1000 + (ticks * 1000) / CLOCK_TICKS_PER_SECOND : null;
+  return { state: fields[0] ?? '', startedMs };
 }
