@@ -7,6 +7,7 @@
 // "another host" runs in a UTS namespace of its own (unshare -u) under another host name.
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readManifest, writeManifest } from '@pwalk-ts/reader';
@@ -31,11 +32,21 @@ interface OtherHostWalk {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
 }
 
-/** `pwalk-ts TREE --out OUT` started under the host name OTHER_HOST (or this host's), each directory's open held `pauseMs`. */
-function walkOnOtherHost(pauseMs: number, otherHost = true): OtherHostWalk {
+/** Where a test's walk runs: another host (a UTS namespace named OTHER_HOST), this one, or a pid namespace of this host. */
+type Where = 'other host' | 'this host' | 'pid namespace';
+
+/** The command that runs `walk` where asked. In a pid namespace the walk's pid is 300 000, past this host's pid_max: no pid of this host. */
+function placed(walk: string[], where: Where): [string, string[]] {
+  if (where === 'this host') return [walk[0]!, walk.slice(1)];
+  if (where === 'other host') return ['unshare', ['-u', 'sh', '-c', `hostname ${OTHER_HOST} && exec "$@"`, 'sh', ...walk]];
+  return ['unshare', ['-pf', '--kill-child', '--mount-proc', 'sh', '-c', 'echo 299999 > /proc/sys/kernel/ns_last_pid && "$@"', 'sh', ...walk]];
+}
+
+/** `pwalk-ts TREE --out OUT` started `where`, each directory's open held `pauseMs`. */
+function walkOnOtherHost(pauseMs: number, where: Where = 'other host'): OtherHostWalk {
   const out = join(base, `walk${++count}`);
-  const walk = [process.execPath, CLI, tree, '--out', out, '--threads', '2', '--quiet'];
-  const child = spawn(otherHost ? 'unshare' : walk[0]!, otherHost ? ['-u', 'sh', '-c', `hostname ${OTHER_HOST} && exec "$@"`, 'sh', ...walk] : walk.slice(1), {
+  const [command, args] = placed([process.execPath, CLI, tree, '--out', out, '--threads', '2', '--quiet'], where);
+  const child = spawn(command, args, {
     cwd: REPO,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...HEARTBEAT, PWALK_TEST_PAUSE_BEFORE_OPEN_MS: String(pauseMs) },
@@ -135,7 +146,7 @@ describe('a walk of another host', () => {
 
 describe('a walk of this host', () => {
   it("still running, its pid's process seeming to start after the walk (the clock stepped forward since): refused while the manifest beats", async () => {
-    const walk = walkOnOtherHost(100, false);
+    const walk = walkOnOtherHost(100, 'this host');
     await running(walk.out);
     // The walk began while this host's clock was an hour behind (a node booted before NTP synced it).
     const manifest = readManifest(walk.out);
@@ -157,7 +168,7 @@ describe('a walk of this host', () => {
     writeFileSync(victim, 'x');
     const longAgo = new Date('2001-01-01T00:00:00Z');
     utimesSync(victim, longAgo, longAgo);
-    const walk = walkOnOtherHost(100, false);
+    const walk = walkOnOtherHost(100, 'this host');
     await running(walk.out);
     // Whoever owns a walk folder (an empty one given to --out) can put a symlink where the manifest was.
     rmSync(join(walk.out, 'manifest.msgpack'));
@@ -167,5 +178,22 @@ describe('a walk of this host', () => {
     await walk.exited;
     expect(statSync(victim).mtimeMs).toBe(longAgo.getTime());
     expect(lstatSync(join(walk.out, 'manifest.msgpack')).isSymbolicLink()).toBe(true);
+  });
+
+  it('still running in another pid namespace (a container sharing the host name): refused while the manifest beats', async () => {
+    const walk = walkOnOtherHost(100, 'pid namespace');
+    await running(walk.out);
+    const manifest = readManifest(walk.out);
+    expect([manifest.host, manifest.pid, existsSync(`/proc/${manifest.pid}`)]).toEqual([hostname(), 300_000, false]);
+    const r = await runCli(['resume', walk.out], { env: HEARTBEAT });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `pwalk-ts: walk ${walk.out} says it runs as pid 300000, held by no process this host sees, its manifest touched in the last 0.5 s: watching its manifest 0.5 s for a sign that it still runs\n` +
+        `pwalk-ts: walk ${walk.out} is still running as pid 300000: its manifest was touched in the last 0.5 s; stop it first\n`,
+    );
+    const done = await walk.exited;
+    expect(done.code, done.stderr).toBe(0);
+    expect(readdirSync(walk.out).sort()).toEqual(['manifest.msgpack', 'thread_0.bin', 'thread_1.bin']);
+    await expectTree(walk.out);
   });
 });

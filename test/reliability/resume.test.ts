@@ -50,6 +50,13 @@ interface Exit {
   stderr: string;
 }
 
+/**
+ * The heartbeat the resumes of these tests watch: a walk of this host killed a moment
+ * ago has a manifest touched lately, so a resume watches it for a beat before taking
+ * it over (heartbeat.ts), 0.5 s here instead of 25.
+ */
+const HEARTBEAT = { PWALK_TEST_HEARTBEAT_MS: '200' };
+
 /** Runs `node ...argv` with the pause knob (and `env`) and sends `signal` once `ready()` holds (polled every 10 ms). */
 function runUntil(
   argv: string[],
@@ -136,7 +143,7 @@ function expectEachDirectoryReadOnce(out: string, expected: readonly Rec[], root
 }
 
 async function resumeOk(out: string, extra: string[] = []): Promise<void> {
-  const r = await runCli(['resume', out, '--quiet', ...extra]);
+  const r = await runCli(['resume', out, '--quiet', ...extra], { env: HEARTBEAT });
   expect(r.code, r.stderr).toBe(0);
   expect(readManifest(out).status).toBe('complete');
 }
@@ -208,7 +215,7 @@ describe.skipIf(nativeSkipReason !== null)('resume of walks killed on the batche
     const state = readWalkState((await readWalkFolder(out, 'throw')).files);
     unfinishedAtKill.push(state.files.reduce((n, f) => n + f.newlySetAside.length, 0));
     // The resume runs on the batched engine too.
-    const r = await runCli(['resume', out, '--quiet'], { env: cliAsync });
+    const r = await runCli(['resume', out, '--quiet'], { env: { ...cliAsync, ...HEARTBEAT } });
     expect(r.code, r.stderr).toBe(0);
     expect(readManifest(out).status).toBe('complete');
     await expectRecords(out, batchedTruth);
@@ -269,7 +276,7 @@ describe('resume after SIGINT, and a resume killed and resumed again', () => {
     // Through the SDK with 4 KiB blocks, killed once its own files hold a block (the CLI's 1 MiB blocks come at the end).
     const script = `import { resumeWalk } from '@pwalk-ts/walker';
       await (await resumeWalk({ out: ${JSON.stringify(out)}, blockCapacity: 4096 })).result;`;
-    const killed = await runUntil(['--input-type=module', '-e', script], () => threadBytes(out) > before + 64 + 4096);
+    const killed = await runUntil(['--input-type=module', '-e', script], () => threadBytes(out) > before + 64 + 4096, 'SIGKILL', PAUSE_MS, HEARTBEAT);
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     expect(readManifest(out).status).toBe('running');
     await resumeOk(out);
@@ -362,9 +369,15 @@ describe('refusals: one line, exit 2, the folder unchanged', () => {
     const out = join(base, 'moved');
     await killedWalk(out, 1, 64 + 4096, 'auto', src);
     renameSync(src, `${src}.away`);
-    await expectResumeRefused(out, /cannot resume \S+: its root \S+ is gone \(.*ENOENT.*\)/);
+    // Quiet: the walk killed a moment ago is watched for a beat first, which a resume says on stderr.
+    await expectResumeRefused(out, /cannot resume \S+: its root \S+ is gone \(.*ENOENT.*\)/, ['--quiet'], HEARTBEAT);
     mkdirSync(src);
-    await expectResumeRefused(out, /cannot resume \S+: its root \S+ is another directory or filesystem now \(inode or device changed\)/);
+    await expectResumeRefused(
+      out,
+      /cannot resume \S+: its root \S+ is another directory or filesystem now \(inode or device changed\)/,
+      ['--quiet'],
+      HEARTBEAT,
+    );
     rmSync(src, { recursive: true });
     renameSync(`${src}.away`, src);
     await resumeOk(out);
@@ -384,7 +397,7 @@ describe('refusals: one line, exit 2, the folder unchanged', () => {
     walker.kill('SIGKILL');
     await walkerExited;
     // Now a resume runs (slowly), and a second one is refused meanwhile.
-    const first = spawn(process.execPath, [CLI, 'resume', out, '--quiet'], { cwd: REPO, env: slow });
+    const first = spawn(process.execPath, [CLI, 'resume', out, '--quiet'], { cwd: REPO, env: { ...slow, ...HEARTBEAT } });
     const firstExited = new Promise((res) => first.on('exit', res));
     await until(() => existsSync(join(out, 'resume.lock')) && readManifest(out).pid === first.pid);
     const second = await runCli(['resume', out]);

@@ -54,6 +54,19 @@ function beatOf(out: string): string | null {
 }
 
 /**
+ * Whether `out`'s manifest was touched within one watch by this host's clock: on the
+ * walk's own host (the same clock wrote it), a walk that beats where this host's pids
+ * do not reach, in another pid namespace. A time ahead of the clock counts as lately.
+ */
+export function beatenLately(out: string, intervalMs: number = heartbeatInterval()): boolean {
+  try {
+    return Date.now() - lstatSync(join(out, MANIFEST_FILE)).mtimeMs < intervalMs * HEARTBEAT_WATCH_FACTOR;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Watches `out`'s manifest for HEARTBEAT_WATCH_FACTOR intervals: true as soon as it
  * is touched or replaced (a walk or resume runs on it somewhere), false when it stays
  * as it was for the whole watch.

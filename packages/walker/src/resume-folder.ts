@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { processAlive, systemErrorText, untrustedAncestor, untrustedReason, WalkErrorCode, type WalkFormatError } from '@pwalk-ts/reader';
 import { FILE_HEADER_SIZE, FILE_MAGIC } from '@pwalk-ts/reader/format';
 import { WalkerError, WalkerErrorCode } from './errors.js';
-import { watchSeconds } from './heartbeat.js';
+import { beatenLately, watchSeconds } from './heartbeat.js';
 import { RESUME_LOCK } from './resume-entry.js';
 
 /** Opens a file of the walk folder without following a symlink or waiting on a FIFO. */
@@ -53,8 +53,8 @@ function check(path: string, what: string, folder: boolean): void {
 
 /**
  * Takes the walk folder's resume lock, or refuses; returns its release. A lock of
- * this host whose process is gone is taken over; one whose pid a process started
- * since then holds, or another host's, only once `heartbeat` (heartbeat.ts) saw the
+ * this host whose process is gone, its manifest untouched lately, is taken over; one
+ * whose pid a process started since then holds, or another host's, only once `heartbeat` (heartbeat.ts) saw the
  * walk's manifest untouched for a whole watch (a resume running touches it). Never follows a symlink, opens a FIFO or reads
  * more than a lock's bytes, and a takeover that races another resume's takes over
  * nothing (the stale lock is removed only while it is the same file).
@@ -84,15 +84,19 @@ export async function takeResumeLock(dir: string, heartbeat: (why: string) => Pr
 }
 
 /**
- * For a pid of this host that processAlive(pid, recordedAt) found held by a process
- * started after the record: whether the walk's heartbeat says the record's process
- * runs all the same. The start time compares this host's clock now with its clock
- * then, and a clock stepped forward since (a node booted before NTP set it) makes
- * a running walk's own process look started after it; the heartbeat compares the
- * manifest with itself. A pid no process holds needs no watch.
+ * For a pid of this host that processAlive(pid, recordedAt) found not to be the
+ * record's process: whether the walk's heartbeat says that process runs all the same.
+ * A pid held by a process started after the record may be the walk's own under a clock
+ * stepped forward since (a node booted before NTP set it): the start time compares the
+ * clock now with the clock then. A pid no process holds may be a walk's in another pid
+ * namespace (a container keeping the host name), if its manifest was touched lately.
+ * The heartbeat compares the manifest with itself.
  */
-export async function pidReusedButBeating(pid: number, heartbeat: (why: string) => Promise<boolean>, why: string): Promise<boolean> {
-  return processAlive(pid) && (await heartbeat(`${why}, held by a process that seems to have started after it`));
+export async function localWalkBeats(dir: string, pid: number, heartbeat: (why: string) => Promise<boolean>, why: string): Promise<boolean> {
+  let doubt: string | null = null;
+  if (processAlive(pid)) doubt = 'held by a process that seems to have started after it';
+  else if (beatenLately(dir)) doubt = `held by no process this host sees, its manifest touched in the last ${watchSeconds()} s`;
+  return doubt !== null && (await heartbeat(`${why}, ${doubt}`));
 }
 
 async function removeStaleLock(dir: string, path: string, heartbeat: (why: string) => Promise<boolean>): Promise<void> {
@@ -126,7 +130,7 @@ async function removeStaleLock(dir: string, path: string, heartbeat: (why: strin
     }
   } else if (processAlive(held.pid, held.writtenAt)) {
     throw refuse(`walk ${dir} is being resumed already (pid ${held.pid})`);
-  } else if (await pidReusedButBeating(held.pid, heartbeat, `walk ${dir} holds a resume lock of pid ${held.pid}`)) {
+  } else if (await localWalkBeats(dir, held.pid, heartbeat, `walk ${dir} holds a resume lock of pid ${held.pid}`)) {
     throw refuse(`walk ${dir} is being resumed already (pid ${held.pid}): its manifest was touched in the last ${watchSeconds()} s`);
   }
   // Another resume may have taken the lock over since it was read: remove it only while it is the file read.

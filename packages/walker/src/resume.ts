@@ -16,7 +16,7 @@ import { FORMAT_VERSION, readThreadFile } from '@pwalk-ts/reader/format';
 import type { Ancestor, DirectoryItem } from './directory-item.js';
 import { WalkerError, WalkerErrorCode } from './errors.js';
 import { heartbeatWatch, watchSeconds } from './heartbeat.js';
-import { checkResumeFolder, cutHeaderFiles, pidReusedButBeating, refuse, takeResumeLock } from './resume-folder.js';
+import { checkResumeFolder, cutHeaderFiles, localWalkBeats, refuse, takeResumeLock } from './resume-folder.js';
 import { finalize, parseSettings, runWorkers, type WalkResult, type WalkRun } from './walk.js';
 import type { WorkerSummary } from './work-queue.js';
 
@@ -105,7 +105,7 @@ async function beginResume(dir: string, { threads, blockCapacity }: ResumeOption
     if (manifest.host === hostname()) {
       const runStart = manifest.resumes?.at(-1)?.startTime ?? manifest.startTime;
       if (processAlive(manifest.pid, runStart)) throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: stop it first`);
-      if (await pidReusedButBeating(manifest.pid, heartbeat, `walk ${dir} says it runs as pid ${manifest.pid}`)) {
+      if (await localWalkBeats(dir, manifest.pid, heartbeat, `walk ${dir} says it runs as pid ${manifest.pid}`)) {
         throw refuse(`walk ${dir} is still running as pid ${manifest.pid}: its manifest was touched in the last ${watchSeconds()} s; stop it first`);
       }
     } else if (await heartbeat(`walk ${dir} says it runs on host ${manifest.host} (pid ${manifest.pid})`)) {
