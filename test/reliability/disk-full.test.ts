@@ -2,9 +2,10 @@
 // is marked failed and keeps what was written). The output goes to a 200 KiB tmpfs;
 // the tree's records need about three times that.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readManifest, writeManifest } from '@pwalk-ts/reader';
 import { diffRecords, expectSortedEntries, groundTruth, settleAtimes, type Rec } from '../helpers/records.js';
 import { parseJsonExact, runCli, type CliResult } from '../helpers/run-cli.js';
 import { makeTempBase, py, removeTempBase } from '../helpers/trees.js';
@@ -109,6 +110,31 @@ describe('output disk full', () => {
     for (const stderr of stderrs) {
       expect(stderr).not.toMatch(/\n\s+at |internal error/);
       expect(stderr).not.toMatch(/Warning:|trace-warnings/);
+    }
+  });
+
+  it('the manifest rewritten in place on a full disk is never written through a symlink put in its place', (ctx) => {
+    if (full === null) ctx.skip();
+    const third = join(base, 'full3');
+    mkdirSync(third);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'pwalk-test-full3', third], { stdio: 'pipe' });
+    try {
+      // The owner of an --out folder points the manifest's name at a file of theirs to be overwritten by root.
+      const victim = join(base, 'victim');
+      writeFileSync(victim, 'v'.repeat(16_384));
+      const dir = join(third, 'walk');
+      mkdirSync(dir);
+      symlinkSync(victim, join(dir, 'manifest.msgpack'));
+      try {
+        writeFileSync(join(third, 'filler'), Buffer.alloc(1 << 20));
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      }
+      expect(() => writeManifest(dir, readManifest(out))).toThrow(/ENOSPC/);
+      expect(readFileSync(victim, 'utf8')).toBe('v'.repeat(16_384));
+      expect(lstatSync(join(dir, 'manifest.msgpack')).isSymbolicLink()).toBe(true);
+    } finally {
+      execFileSync('umount', [third]);
     }
   });
 

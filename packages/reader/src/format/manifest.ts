@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, lstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 // Perf: 'msgpackr/pack' is msgpackr without its native string extractor
 // (msgpackr-extract, found through detect-libc and node-gyp-build: 10 modules and a
@@ -127,13 +127,13 @@ export function writeManifest(dir: string, manifest: WalkManifestInput, options:
   const final = join(dir, MANIFEST_FILE);
   const temp = `${final}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeDurably(temp, 'w', encoded);
+    writeDurably(temp, NEW_FILE, encoded);
     renameSync(temp, final);
   } catch (err) {
     rmSync(temp, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
     if ((code !== 'ENOSPC' && code !== 'EDQUOT') || !fitsInPlace(final, encoded.length)) throw err;
-    writeDurably(final, 'r+', encoded);
+    writeDurably(final, IN_PLACE, encoded);
   }
 }
 
@@ -143,17 +143,29 @@ function storedForm(manifest: WalkManifestInput): WalkManifestInput {
   return typeof bytes !== 'bigint' || bytes < U64_END ? manifest : { ...manifest, totals: { ...manifest.totals, bytes: bytes.toString() } };
 }
 
+/** The manifest as it is there: a regular file as large as `length`, never what a symlink in its place names. */
 function fitsInPlace(file: string, length: number): boolean {
   try {
-    return statSync(file).size >= length;
+    const st = lstatSync(file);
+    return st.isFile() && st.size >= length;
   } catch {
     return false;
   }
 }
 
-function writeDurably(file: string, flags: 'w' | 'r+', data: Uint8Array): void {
+/**
+ * The temporary is a name nobody else has (O_EXCL); the manifest rewritten in place on
+ * a full disk is opened without following a symlink or waiting on a FIFO, and must be a
+ * regular file: whoever owns the walk folder (any empty folder may be given to --out)
+ * could otherwise point the name at any file for a root walk to overwrite.
+ */
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+const IN_PLACE = constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+function writeDurably(file: string, flags: number, data: Uint8Array): void {
   const fd = openSync(file, flags, 0o644);
   try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'EINVAL' });
     let done = 0;
     while (done < data.length) done += writeSync(fd, data, done, data.length - done);
     ftruncateSync(fd, data.length);
