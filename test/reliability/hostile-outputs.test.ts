@@ -6,7 +6,7 @@
 // (in the sql cache) a command that was SIGKILLed. Node types are checked with
 // Python's os.lstat; temporary folders by listing a private TMPDIR per command.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -321,6 +321,31 @@ describe('no temporary folder left behind', () => {
     expect(r.code).toBe(143);
     expect(r.stderr).toBe('pwalk-ts: cat: SIGTERM: stopped\n');
     expect(listing(tmp)).toEqual([]);
+  });
+
+  it("SIGKILL during cat --sort path leaves its runs; the next sort removes them, never a live sort's, another user's or another host's", async () => {
+    const tmp = fresh('tmp');
+    const { child, done } = start(['cat', big, '--sort', 'path'], { TMPDIR: tmp });
+    child.stdout!.pause();
+    await new Promise((resolve) => child.stdout!.once('readable', resolve));
+    child.kill('SIGKILL');
+    child.stdout!.resume();
+    expect((await done).signal).toBe('SIGKILL');
+    const killed = readdirSync(tmp);
+    expect(killed).toEqual([expect.stringMatching(new RegExp(`^pwalk-sort-${child.pid}-`))]);
+    const kept = [
+      `pwalk-sort-${process.pid}-${hostname()}-live01`,
+      `pwalk-sort-${child.pid}-${hostname()}-theirs`,
+      `pwalk-sort-${child.pid}-another-host-abcdef`,
+    ];
+    for (const name of kept) {
+      mkdirSync(join(tmp, name), { mode: 0o700 });
+      writeFileSync(join(tmp, name, 'run_0.bin'), 'x');
+    }
+    chownSync(join(tmp, kept[1]!), 65534, 65534);
+    const r = await headOne(['cat', big, '--sort', 'path'], { TMPDIR: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(tmp).sort()).toEqual([...kept].sort());
   });
 
   it('SIGINT during diff, runs on disk: exit 130, runs removed', async () => {

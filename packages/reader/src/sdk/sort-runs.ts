@@ -1,4 +1,5 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -9,6 +10,7 @@ import { RecordBuffer } from '../format/record-buffer.js';
 import { decodeBlock } from '../format/record-decoder.js';
 import type { RootPath } from './root-path.js';
 import { readFully } from '../format/thread-file.js';
+import { processAlive } from '../output/process-alive.js';
 
 /** Small blocks for runs: with many runs, a merge reads about one block per run at a time. */
 const RUN_BLOCK_CAPACITY = 64 * 1024;
@@ -66,9 +68,46 @@ export class RunSpill {
   }
 }
 
-/** A new temp folder for one sort's runs. */
+/** A sort's run folder: pwalk-sort-PID-HOST- and mkdtemp's six characters. */
+const SORT_FOLDER = /^pwalk-sort-(\d+)-(.+)-[^-]{6}$/;
+
+/**
+ * A new temp folder for one sort's runs, named after this process and host. A sort
+ * killed by SIGKILL leaves its runs (hundreds of MB for a million entries), so a cron
+ * diff killed night after night would fill the temporary disk: first the folders of
+ * this host's sorts whose process is gone are removed.
+ */
 export function makeSortFolder(parent: string): string {
-  return mkdtempSync(join(parent, 'pwalk-sort-'));
+  removeAbandonedSortFolders(parent);
+  return mkdtempSync(join(parent, `pwalk-sort-${process.pid}-${hostname()}-`));
+}
+
+/**
+ * Removes the run folders of this host's dead sorts, only the caller's own, as mkdtemp
+ * made them (a folder of mode 0700, not a symlink): a root job that removed another
+ * user's folder recursively would give that user a race to turn the removal elsewhere.
+ * A folder whose pid a live process holds stays, whoever that process is.
+ */
+function removeAbandonedSortFolders(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  const host = hostname();
+  const uid = process.geteuid?.() ?? -1;
+  for (const name of names) {
+    const owner = SORT_FOLDER.exec(name);
+    if (owner === null || owner[2] !== host || processAlive(Number(owner[1]))) continue;
+    const path = join(parent, name);
+    try {
+      const st = lstatSync(path);
+      if (st.isDirectory() && st.uid === uid && (st.mode & 0o777) === 0o700) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or another sort's cleanup was first.
+    }
+  }
 }
 
 /**
