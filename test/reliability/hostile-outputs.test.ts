@@ -391,7 +391,8 @@ describe('no temporary folder left behind', () => {
       const stale = `.staging-${dead}-${hostname()}-AbC123`;
       const live = `.staging-${sleeper.pid}-${hostname()}-XyZ789`;
       for (const name of [stale, live]) {
-        mkdirSync(join(cache, name));
+        // As mkdtemp makes them: only such folders of the caller's are ever removed.
+        mkdirSync(join(cache, name), { mode: 0o700 });
         writeFileSync(join(cache, name, 'entries.parquet'), 'partial');
       }
       const r = await run(['sql', small, 'SELECT count(*) AS n FROM entries', '--cache-dir', cache, '--csv'], { TMPDIR: fresh('tmp') });

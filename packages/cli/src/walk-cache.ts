@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { processAlive, type Walk } from '@pwalk-ts/reader';
+import { makeProcessFolder, removeAbandonedFolders, type Walk } from '@pwalk-ts/reader';
 
 /** A staging folder's name: `.staging-PID-HOST-XXXXXX`, so a later run can tell whether its owner is gone. */
 const STAGING_PREFIX = '.staging-';
-const STAGING_NAME = /^\.staging-(\d+)-(.+)-[^-]{6}$/;
 /** A staging folder older than this is left over whoever made it: no staging takes a day. */
 const STALE_STAGING_MS = 24 * 60 * 60 * 1000;
 
@@ -43,31 +42,10 @@ export function defaultCacheDir(name: string): string {
 
 /** A new staging folder in `cacheDir`, named so that removeStaleStaging can tell when its maker is gone. */
 export function makeStagingFolder(cacheDir: string): string {
-  return mkdtempSync(join(cacheDir, `${STAGING_PREFIX}${process.pid}-${hostname()}-`));
+  return makeProcessFolder(cacheDir, STAGING_PREFIX);
 }
 
-/**
- * Removes staging folders a killed command left behind (SIGKILL, a crash, power loss):
- * those whose process is gone from this host, and any older than a day (another
- * host's, or a pid reused since). Never fails the command: the cache may be read-only.
- */
+/** Removes staging folders a killed command left behind (removeAbandonedFolders), and any older than a day. */
 export function removeStaleStaging(cacheDir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(cacheDir);
-  } catch {
-    return;
-  }
-  const host = hostname();
-  for (const name of names) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const path = join(cacheDir, name);
-    try {
-      const owner = STAGING_NAME.exec(name);
-      const orphan = owner !== null && owner[2] === host && !processAlive(Number(owner[1]));
-      if (orphan || Date.now() - statSync(path).mtimeMs > STALE_STAGING_MS) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // gone meanwhile, or not ours to remove: the next run tries again
-    }
-  }
+  removeAbandonedFolders(cacheDir, STAGING_PREFIX, STALE_STAGING_MS);
 }

@@ -29,6 +29,7 @@ export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.j
 export { OutputFile } from './output/output-file.js';
 export { untrustedAncestor, untrustedFolderReason, untrustedReason } from './output/trusted-file.js';
 export { processAlive } from './output/process-alive.js';
+export { makeProcessFolder, removeAbandonedFolders } from './output/process-folders.js';
 export {
   usageSummary,
   OTHER_EXTENSIONS_KEY,

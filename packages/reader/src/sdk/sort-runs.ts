@@ -1,5 +1,4 @@
-import { closeSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -10,7 +9,7 @@ import { RecordBuffer } from '../format/record-buffer.js';
 import { decodeBlock } from '../format/record-decoder.js';
 import type { RootPath } from './root-path.js';
 import { readFully } from '../format/thread-file.js';
-import { processAlive } from '../output/process-alive.js';
+import { makeProcessFolder, removeAbandonedFolders } from '../output/process-folders.js';
 
 /** Small blocks for runs: with many runs, a merge reads about one block per run at a time. */
 const RUN_BLOCK_CAPACITY = 64 * 1024;
@@ -68,47 +67,18 @@ export class RunSpill {
   }
 }
 
-/** A sort's run folder: pwalk-sort-PID-HOST- and mkdtemp's six characters. */
-const SORT_FOLDER = /^pwalk-sort-(\d+)-(.+)-[^-]{6}$/;
-
 /**
- * A new temp folder for one sort's runs, named after this process and host. A sort
- * killed by SIGKILL leaves its runs (hundreds of MB for a million entries), so a cron
- * diff killed night after night would fill the temporary disk: first the folders of
- * this host's sorts whose process is gone are removed.
+ * A new temp folder for one sort's runs. A sort killed by SIGKILL leaves its runs
+ * (hundreds of MB for a million entries), so a cron diff killed night after night would
+ * fill the temporary disk: first the folders of this host's sorts whose process is gone
+ * are removed.
  */
 export function makeSortFolder(parent: string): string {
-  removeAbandonedSortFolders(parent);
-  return mkdtempSync(join(parent, `pwalk-sort-${process.pid}-${hostname()}-`));
+  removeAbandonedFolders(parent, SORT_FOLDER_PREFIX);
+  return makeProcessFolder(parent, SORT_FOLDER_PREFIX);
 }
 
-/**
- * Removes the run folders of this host's dead sorts, only the caller's own, as mkdtemp
- * made them (a folder of mode 0700, not a symlink): a root job that removed another
- * user's folder recursively would give that user a race to turn the removal elsewhere.
- * A folder whose pid a live process holds stays, whoever that process is.
- */
-function removeAbandonedSortFolders(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  const host = hostname();
-  const uid = process.geteuid?.() ?? -1;
-  for (const name of names) {
-    const owner = SORT_FOLDER.exec(name);
-    if (owner === null || owner[2] !== host || processAlive(Number(owner[1]))) continue;
-    const path = join(parent, name);
-    try {
-      const st = lstatSync(path);
-      if (st.isDirectory() && st.uid === uid && (st.mode & 0o777) === 0o700) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Gone meanwhile, or another sort's cleanup was first.
-    }
-  }
-}
+const SORT_FOLDER_PREFIX = 'pwalk-sort-';
 
 /**
  * The entries of a run, a block at a time. Perf: blocks are read `readBytes` at a time
