@@ -11,10 +11,10 @@ import { MANIFEST_FILE } from '@pwalk-ts/reader/format';
  * would take the two hosts' clock skew for a verdict. The manifest's own mtime
  * compared with itself a while later does neither.
  */
-export const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = 10_000;
 
 /** How long a resume watches for a beat: a beat late by a loaded host or a slow server is still seen. */
-export const HEARTBEAT_WATCH_FACTOR = 2.5;
+const HEARTBEAT_WATCH_FACTOR = 2.5;
 
 /** The interval: HEARTBEAT_MS, or the test knob PWALK_TEST_HEARTBEAT_MS (tests cannot wait 25 s per case). */
 export function heartbeatInterval(env: NodeJS.ProcessEnv = process.env): number {
@@ -71,7 +71,7 @@ export function beatenLately(out: string, intervalMs: number = heartbeatInterval
  * is touched or replaced (a walk or resume runs on it somewhere), false when it stays
  * as it was for the whole watch.
  */
-export async function heartbeatSeen(out: string, intervalMs: number): Promise<boolean> {
+async function heartbeatSeen(out: string, intervalMs: number): Promise<boolean> {
   const first = beatOf(out);
   const step = Math.max(1, Math.floor(intervalMs / 4));
   for (let waited = 0; waited < intervalMs * HEARTBEAT_WATCH_FACTOR; waited += step) {
