@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { countOption } from './count-option.js';
 import { extensionKey } from './extension.js';
 import { FIRST_LINK, HardLinks, hardLinkId } from './hard-links.js';
@@ -11,6 +10,7 @@ import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import { keyedPathBatches, sortMemoryRecords, type KeyedBatch, type SortOptions } from '../sdk/sort-by-path.js';
 import { SortInWorker } from '../sdk/sort-in-worker.js';
+import { defaultThreads } from '../sdk/helper-threads.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** How many entries, regular files, directories and bytes (sum of st_size) a set of entries holds. */
@@ -85,12 +85,6 @@ export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCo
   /** Largest new files kept (default: `top`). */
   largest?: number;
 }
-
-/**
- * Perf: below this a walk sorts in memory in a fraction of a second, less than a
- * worker thread's start; the corpus's 1 M-entry walk is 35 MB.
- */
-const PARALLEL_SORT_MIN_BYTES = 16 * 1024 * 1024;
 
 /** One side of the merge-join: the current entry of a walk in path order, and its key. */
 class SortedCursor {
@@ -223,7 +217,7 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
 
   // The two sorts are independent until the merge: a big new walk is sorted in a
   // worker thread while this thread sorts the old one.
-  const parallel = options.parallelSort ?? (availableParallelism() > 1 && newWalk.threadFileBytes() >= PARALLEL_SORT_MIN_BYTES);
+  const parallel = options.parallelSort ?? defaultThreads(newWalk, 2) > 1;
   const sort = {
     // Two sorts at once hold half as many entries each: together, what one sort holds.
     sortMemoryRecords: parallel ? Math.ceil(sortMemoryRecords(options) / 2) : options.sortMemoryRecords,

@@ -1,9 +1,9 @@
-import { availableParallelism, loadavg } from 'node:os';
 import type { KeyValue } from 'hyparquet-writer';
 import { ExportError, ExportErrorCode } from '../format/errors.js';
 import { ColumnBuffers } from './column-buffers.js';
 import { ENTRY_COLUMNS, ERROR_COLUMNS, type ParquetColumn } from './columns.js';
 import { rowGroupsFromWorkers } from './parallel-row-groups.js';
+import { defaultThreads } from '../sdk/helper-threads.js';
 import { encodeRowGroup, type EncodedRowGroup } from './row-group-encoder.js';
 import { RowGroupFile } from './row-group-file.js';
 import type { WalkEntryError } from '../sdk/record.js';
@@ -41,8 +41,6 @@ export interface ParquetExportResult {
 const DEFAULT_ROW_GROUP_SIZE = 100_000;
 /** Error records are few; they are gathered into batches of this many before being added. */
 const ERROR_BATCH = 4096;
-/** Below this many bytes of thread files a walk is encoded in this thread: starting workers would cost more than they save. */
-const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 /** Perf: each worker decodes the whole walk, so past a few workers that share grows to what encoding costs. */
 const MAX_WORKERS = 8;
 
@@ -55,7 +53,7 @@ const MAX_WORKERS = 8;
  */
 export async function exportParquet(walk: Walk, file: string, options: ParquetExportOptions = {}): Promise<ParquetExportResult> {
   const rowGroupSize = checkedRowGroupSize(options);
-  const workers = options.workers ?? defaultWorkers(walk);
+  const workers = options.workers ?? defaultThreads(walk, MAX_WORKERS);
   if (!Number.isSafeInteger(workers) || workers < 1) throw new RangeError(`workers must be a positive integer, not ${workers}`);
   const onCorrupt = options.onCorrupt ?? walk.onCorrupt;
   const groups =
@@ -87,19 +85,6 @@ function checkedRowGroupSize(options: ParquetExportOptions): number {
   const rowGroupSize = options.rowGroupSize ?? DEFAULT_ROW_GROUP_SIZE;
   if (!Number.isSafeInteger(rowGroupSize) || rowGroupSize < 1) throw new RangeError(`rowGroupSize must be a positive integer, not ${rowGroupSize}`);
   return rowGroupSize;
-}
-
-/**
- * One worker per idle core (at most MAX_WORKERS) for a walk large enough to repay
- * starting them; none when fewer than two cores are idle. Perf: on a machine whose cores
- * are busy the workers only add their own cost (the 1 M-entry corpus on 2 cores at a
- * load average of 10: 7.8 s of CPU and 17 s elapsed with 2 workers against 5.8 s and
- * 14 s in one thread).
- */
-function defaultWorkers(walk: Walk): number {
-  if (walk.threadFileBytes() < PARALLEL_MIN_BYTES) return 1;
-  const idle = Math.round(availableParallelism() - loadavg()[0]!);
-  return idle < 2 ? 1 : Math.min(idle, MAX_WORKERS);
 }
 
 /** Row groups of `rowGroupSize` rows (the last holds the rest), encoded in this thread as the batches come. */
