@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'test-output/**', 'bench/.corpus/**', 'packages/walker/native/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'test-output/**', 'bench/.corpus/**', 'packages/walker/native/**', 'packages/cli/bundle/**', 'packages/cli/bundle.*/**'] },
   js.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   {

@@ -80,8 +80,8 @@ function importedPackages(code: string): string[] {
     ...code.matchAll(/^\s*(?:import|export)\b[^'";()=]*?\bfrom\s*['"]([^'"]+)['"]/gm),
     ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
     ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-    // A CommonJS package required where it is needed (entry-filter.ts: picomatch).
-    ...code.matchAll(/\bcreateRequire\([^()]*\)\(\s*['"]([^'"]+)['"]\s*\)/g),
+    // A CommonJS package required where it is needed (entry-filter.ts: picomatch, from the walker's folder).
+    ...code.matchAll(/\b(?:createRequire\([^()]*\)|walkerRequire)\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1]!);
   return specifiers
     .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s))

@@ -21,7 +21,7 @@ if (process.env.UV_THREADPOOL_SIZE === undefined && Number.isInteger(threads) &&
   process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, threads));
 }
 
-import('../dist/main.js').then(
+import('../bundle/main.js').then(
   async ({ main }) => {
     process.exitCode = await main(process.argv.slice(2));
   },

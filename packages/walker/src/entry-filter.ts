@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type picomatchModule from 'picomatch';
+import { walkerRequire } from './package-folder.js';
 import type { WalkSettings } from './settings.js';
 
 /** Decides which entries are left out entirely (neither recorded nor descended). */
@@ -17,7 +17,7 @@ export function createEntryFilter(settings: WalkSettings): EntryFilter | null {
   if (byName.length === 0 && byPath.length === 0) return null;
   // Perf: picomatch (CommonJS, 6 modules) is loaded by a walk that excludes something,
   // not by every thread of every walk before its first directory.
-  const picomatch = createRequire(import.meta.url)('picomatch') as typeof picomatchModule;
+  const picomatch = walkerRequire('picomatch') as typeof picomatchModule;
   const nameMatch = byName.length > 0 ? picomatch(byName, { dot: true }) : null;
   const pathMatch = byPath.length > 0 ? picomatch(byPath, { dot: true }) : null;
   return (name, relativePath) => (nameMatch !== null && nameMatch(name)) || (pathMatch !== null && pathMatch(relativePath));

@@ -1,5 +1,4 @@
 import { closeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import { EntryType, Syscall, entryTypeFromMode, readU64, type FrameBuffer } from '@pwalk-ts/reader/format';
@@ -8,6 +7,7 @@ import type { DirectoryItem } from './directory-item.js';
 import { DirectoryScanner } from './directory-scanner.js';
 import { EMPTY, type EntryContext, type EntryPolicy } from './entry-policy.js';
 import { pauseSync } from './open-pause.js';
+import { walkerRequire } from './package-folder.js';
 import { RAW_STAT_HEAD, RAW_STAT_LAYOUT, RawStatOffset, appendRawStat } from './raw-stat.js';
 import type { WalkSettings } from './settings.js';
 
@@ -47,8 +47,8 @@ const BY_PATH = -1;
 /** A long-path directory is re-opened as "." relative to its checked descriptor. */
 const DOT = Buffer.from('.');
 
-/** Where node-gyp puts the addon, from dist/. */
-const ADDON_PATH = '../native/build/Release/pwalk_native.node';
+/** Where node-gyp puts the addon, in the walker's folder. */
+const ADDON_PATH = './native/build/Release/pwalk_native.node';
 
 /**
  * The addon, or null when the TypeScript routes are to be used: it is not built
@@ -60,7 +60,7 @@ export function loadNativeBinding(env: NodeJS.ProcessEnv = process.env): NativeB
   const want = env.PWALK_NATIVE;
   if (want === '0') return null;
   try {
-    const binding = createRequire(import.meta.url)(ADDON_PATH) as NativeBinding;
+    const binding = walkerRequire(ADDON_PATH) as NativeBinding;
     if (binding.layout !== RAW_STAT_LAYOUT || binding.entryHead !== RAW_STAT_HEAD) {
       throw new Error(`the addon writes layout ${binding.layout} (${binding.entryHead}-byte heads); the walker expects ${RAW_STAT_LAYOUT} (${RAW_STAT_HEAD})`);
     }

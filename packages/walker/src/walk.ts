@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import path, { resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { ZodError } from 'zod';
 import { FORMAT_VERSION, makeFolders, MANIFEST_FILE, systemErrorText, threadFileName } from '@pwalk-ts/reader/format';
@@ -17,9 +17,10 @@ import { finishWalk } from './final-manifest.js';
 import { failureMessage } from './worker-failure.js';
 import { heartbeatInterval, startHeartbeat } from './heartbeat.js';
 import { walkerThread } from './walker-threads.js';
+import { WALKER_FOLDER } from './package-folder.js';
 
 /** The walker's version, as its package.json says: the manifest's `tool.version`. */
-export const TOOL_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const TOOL_VERSION: string = (JSON.parse(readFileSync(path.join(WALKER_FOLDER, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface WalkProgress extends ProgressTotals {
   /** Directories waiting in the shared queue as well as in workers' stacks. */
