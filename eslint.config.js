@@ -6,7 +6,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/build/**', 'test-output/**', 'bench/.corpus/**', 'packages/walker/native/**', 'packages/cli/bundle/**', 'packages/cli/bundle.*/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/build/**',
+      'test-output/**',
+      'bench/.corpus/**',
+      'packages/walker/native/**',
+      'packages/cli/bundle/**',
+      'packages/cli/bundle.*/**',
+    ],
+  },
   js.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
   {
