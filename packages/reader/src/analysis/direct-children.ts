@@ -1,6 +1,6 @@
 import { entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
 import { ParentCache } from './parent-cache.js';
-import { frameBlockOf, frameRow, isFrameEntry, type FrameBlock } from '../format/frame-entry.js';
+import { frameRowsOf, type FrameBlock } from '../format/frame-entry.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
@@ -40,8 +40,8 @@ export class DirectChildTotals {
   }
 
   add(batch: readonly WalkEntry[]): void {
-    const first = batch[0];
-    if (first !== undefined && isFrameEntry(first) && this.#addRows(batch, frameBlockOf(first), frameRow(first))) return;
+    const rows = frameRowsOf(batch);
+    if (rows !== undefined) return this.#addRows(rows.block, rows.from, rows.from + batch.length);
     const parents = this.#parents;
     for (const e of batch) {
       if (isRoot(e)) continue;
@@ -54,13 +54,9 @@ export class DirectChildTotals {
   /**
    * A batch of rows `from`.. of one format-2 block, read from its columns. Perf: no
    * entry is asked for its parent or size: a row's header is its parent (FrameCursor
-   * checks a name is one component). False, with nothing counted, for a batch that is
-   * not those rows.
+   * checks a name is one component).
    */
-  #addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): boolean {
-    const to = from + batch.length;
-    const last = batch[batch.length - 1]!;
-    if (!isFrameEntry(last) || frameBlockOf(last) !== block || frameRow(last) !== to - 1) return false;
+  #addRows(block: FrameBlock, from: number, to: number): void {
     const { dirOf, nameLength, dirs } = block;
     let header = -1;
     let parent: DirectChildren | undefined;
@@ -75,7 +71,6 @@ export class DirectChildTotals {
       parent!.entries++;
       parent!.bytes.add(block.size(i));
     }
-    return true;
   }
 
   /** What directory `dir` holds directly: its entries and the st_size sum of them (none for a directory with none read). */

@@ -14,15 +14,17 @@ function fold(byte: number): number {
  * extension ('.bashrc' has none, '.config.json' has 'json'), nor does a trailing
  * one ('notes.' has none). 'name.tar.X' counts as 'tar.X' (archive.tar.gz: 'tar.gz';
  * '.tar.gz' alone: 'gz'), since tar archives are what storage audits look for.
+ * `from`..`to` of `path` is the path (or the name alone) when it is part of larger
+ * bytes, e.g. a block's payload.
  */
-export function extensionKey(path: Uint8Array): string {
-  let dot = path.length - 1;
-  while (dot >= 0 && path[dot] !== DOT && path[dot] !== SLASH) dot--;
-  if (dot <= 0 || path[dot] === SLASH || path[dot - 1] === SLASH || dot === path.length - 1) return '';
+export function extensionKey(path: Uint8Array, from = 0, to = path.length): string {
+  let dot = to - 1;
+  while (dot >= from && path[dot] !== DOT && path[dot] !== SLASH) dot--;
+  if (dot <= from || path[dot] === SLASH || path[dot - 1] === SLASH || dot === to - 1) return '';
   let start = dot + 1;
   const tar = dot - 4;
   if (
-    tar > 0 &&
+    tar > from &&
     path[tar] === DOT &&
     path[tar - 1] !== SLASH &&
     fold(path[tar + 1]!) === TAR[0] &&
@@ -32,7 +34,7 @@ export function extensionKey(path: Uint8Array): string {
     start = tar + 1;
   }
   let key = '';
-  for (let i = start; i < path.length; i++) key += String.fromCharCode(fold(path[i]!));
+  for (let i = start; i < to; i++) key += String.fromCharCode(fold(path[i]!));
   return key;
 }
 

@@ -7,7 +7,12 @@ export const LATER_LINK = 1;
 
 /** Each hard-linked inode's id: `dev:inode` of a non-directory with more than one link, else null (counted as it comes). */
 export function hardLinkId(e: WalkEntry): string | null {
-  return e.type !== 'dir' && e.nlink !== null && e.nlink > 1 ? `${e.dev}:${e.inode}` : null;
+  return e.type !== 'dir' && e.nlink !== null && e.nlink > 1 ? inodeId(e.dev!, e.inode) : null;
+}
+
+/** The id of inode `inode` of device `dev` (bigints or exact numbers: the same id). */
+export function inodeId(dev: bigint | number, inode: bigint | number): string {
+  return `${dev}:${inode}`;
 }
 
 /**

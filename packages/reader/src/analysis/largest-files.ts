@@ -49,8 +49,8 @@ export class LargestFiles {
     this.heap = new BoundedHeap(capacity, ahead);
   }
 
-  /** False when a file of this size cannot get in (not even on a tie): then nothing is built for it. */
-  private mayTake(size: bigint): boolean {
+  /** False when a file of this size cannot get in (not even on a tie): then nothing is built for it. A number size (exact, below 2^53) makes no BigInt to ask. */
+  mayTake(size: number | bigint): boolean {
     const last = this.heap.threshold();
     return last === undefined ? this.heap.capacity > 0 : size >= last.size;
   }

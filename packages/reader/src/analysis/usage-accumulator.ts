@@ -5,6 +5,8 @@ import { largestFileFacts, LargestFiles, type LargestFile } from './largest-file
 import type { ByteAmount } from './byte-sum.js';
 import { EntryKind, entryKind, TallyAccumulator } from './usage-tally.js';
 import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
+import { blockAmount, Field, type FrameBlock } from '../format/frame-entry.js';
+import { EntryType } from '../format/layout.js';
 import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -22,6 +24,7 @@ interface LinkCredit {
 }
 
 export interface OwnerAccumulator {
+  readonly id: number;
   readonly tally: TallyAccumulator;
   readonly atime: TallyAccumulator[];
 }
@@ -48,6 +51,8 @@ export class UsageAccumulator {
   /** Hard-linked entries by `dev:inode`: memory grows with them, not with entries. */
   private readonly links = new HardLinks<LinkCredit>();
   private readonly largest: LargestFiles;
+  private lastUser: OwnerAccumulator | undefined;
+  private lastGroup: OwnerAccumulator | undefined;
   compact = false;
 
   constructor(
@@ -70,10 +75,6 @@ export class UsageAccumulator {
     const depth = e.depth;
     // A walk of a single file has an empty relative path: its name is the root's.
     const extension = kind === EntryKind.FILE ? extensionKey(relative.length === 0 ? e.pathBytes : relative) : undefined;
-    const mtime = e.mtime;
-    const uid = e.uid;
-    const gid = e.gid;
-    const atime = e.atime;
 
     const linkId = hardLinkId(e);
     if (linkId !== null) {
@@ -101,12 +102,73 @@ export class UsageAccumulator {
     } else if (kind === EntryKind.FILE) {
       this.largest.offerEntry(e, sizeBig);
     }
+    this.count(kind, size, allocated, e.mtime, e.uid, e.gid, e.atime, extension, depth);
+  }
 
+  /**
+   * Rows `from`.. of a format-2 block, `batch` being their entries: each as add() counts
+   * it. Perf: the fields are read from the block's columns, the depth once per
+   * directory header, the extension from the name in the payload; no BigInt, path or
+   * key is made for an entry unless it is hard-linked (which add() then counts) or may
+   * be one of the largest files.
+   */
+  addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): void {
+    const { types, dirOf, nameAt, nameLength, dirs, payload } = block;
+    const full = block.fullAttrs;
+    if (!full) this.compact = true;
+    const largest = this.largest;
+    for (let i = from, to = from + batch.length; i < to; i++) {
+      const type = types[i]!;
+      if (full && type !== EntryType.dir && block.attr(i, Field.nlink) > 1) {
+        this.add(batch[i - from]!);
+        continue;
+      }
+      const kind = type === EntryType.file ? EntryKind.FILE : type === EntryType.dir ? EntryKind.DIR : EntryKind.OTHER;
+      const size = block.size(i);
+      const allocated = full ? blockAmount(block.blocks(i)) : 0;
+      const header = dirOf[i]!;
+      const at = nameAt[i]!;
+      const length = nameLength[i]!;
+      // The root: an empty name under the root's header; a name is one component (FrameCursor checks).
+      const isRoot = length === 0 && dirs.length(header) === 0;
+      let extension: string | undefined;
+      if (kind === EntryKind.FILE) {
+        extension = isRoot ? extensionKey(block.root.bytes) : extensionKey(payload, at, at + length);
+        if (largest.mayTake(size)) largest.offerEntry(batch[i - from]!);
+      }
+      const mtime = Number(block.mtime(i));
+      this.count(
+        kind,
+        size,
+        allocated,
+        mtime,
+        full ? block.attr(i, Field.uid) : null,
+        full ? block.attr(i, Field.gid) : null,
+        full ? Number(block.sinceMtime(i, 2)) : null,
+        extension,
+        isRoot ? 0 : block.depth(header) + 1,
+      );
+    }
+  }
+
+  /** Counts an entry (a hard-linked one: the first of its links met) in every group-by. */
+  private count(
+    kind: EntryKind,
+    size: ByteAmount,
+    allocated: ByteAmount,
+    mtime: number,
+    uid: number | null,
+    gid: number | null,
+    atime: number | null,
+    extension: string | undefined,
+    depth: number,
+  ): void {
     this.totals.add(kind, size, allocated);
     this.mtimeAges[this.bucketOf(mtime)]!.add(kind, size, allocated);
     if (uid !== null && gid !== null && atime !== null) {
-      const user = owner(this.users, uid);
-      const group = owner(this.groups, gid);
+      // Perf: neighbouring entries mostly share their owners: the last ones are checked before the Maps.
+      const user = (this.lastUser = this.lastUser?.id === uid ? this.lastUser : owner(this.users, uid));
+      const group = (this.lastGroup = this.lastGroup?.id === gid ? this.lastGroup : owner(this.groups, gid));
       user.tally.add(kind, size, allocated);
       group.tally.add(kind, size, allocated);
       const age = this.bucketOf(atime);
@@ -148,7 +210,7 @@ export class UsageAccumulator {
 function owner(owners: Map<number, OwnerAccumulator>, id: number): OwnerAccumulator {
   let acc = owners.get(id);
   if (acc === undefined) {
-    acc = { tally: new TallyAccumulator(), atime: sixTallies() };
+    acc = { id, tally: new TallyAccumulator(), atime: sixTallies() };
     owners.set(id, acc);
   }
   return acc;

@@ -6,6 +6,7 @@ import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
 import { UsageAccumulator, type OwnerAccumulator } from './usage-accumulator.js';
 import { byBytesDesc, sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
 import type { WalkEntry } from '../sdk/record.js';
+import { frameRowsOf } from '../format/frame-entry.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
@@ -94,7 +95,9 @@ export class UsageSummaryAccumulator {
   addBatch(batch: readonly WalkEntry[]): void {
     // Perf: one synchronous loop per block (recordBatches is the fastest way through a walk).
     const acc = this.#acc;
-    for (const e of batch) acc.add(e);
+    const rows = frameRowsOf(batch);
+    if (rows !== undefined) acc.addRows(batch, rows.block, rows.from);
+    else for (const e of batch) acc.add(e);
   }
 
   /** The summary; call once, after the last batch. */

@@ -193,10 +193,7 @@ class FrameEntry extends EntryBase {
   static allocatedAmountOf(e: WalkEntry): number | bigint | null | undefined {
     if (!(#block in e)) return undefined;
     const b = e.#block;
-    if (!b.fullAttrs) return null;
-    const blocks = b.blocks(e.#i);
-    if (typeof blocks === 'number' && blocks <= MAX_EXACT_BLOCKS) return blocks * 512;
-    return BigInt(blocks) * 512n;
+    return b.fullAttrs ? blockAmount(b.blocks(e.#i)) : null;
   }
   /** Whether `e` (decoded here) is the walk root: an empty name under the root's header. */
   static isRootOf(e: WalkEntry): boolean {
@@ -313,6 +310,11 @@ class FrameEntry extends EntryBase {
 /** A block count whose bytes (x 512) stay below 2^53. */
 const MAX_EXACT_BLOCKS = Math.floor(Number.MAX_SAFE_INTEGER / 512);
 
+/** A row's st_blocks (FrameBlock.blocks) x 512 as an exact number below 2^53, else a bigint. */
+export function blockAmount(blocks: number | bigint): number | bigint {
+  return typeof blocks === 'number' && blocks <= MAX_EXACT_BLOCKS ? blocks * 512 : BigInt(blocks) * 512n;
+}
+
 /** Makes the entry of row `i` of a decoded block. */
 export function frameEntry(block: FrameBlock, i: number): WalkEntry {
   return new FrameEntry(block, i);
@@ -332,3 +334,24 @@ export const frameBlockOf = FrameEntry.blockOf;
 export const frameParentHeader = FrameEntry.parentHeaderOf;
 export const frameRow = FrameEntry.rowOf;
 export const frameAppendTo = FrameEntry.appendTo;
+
+/** Rows `from`.. of one decoded format-2 block, which a batch of entries stands for. */
+export interface FrameRows {
+  readonly block: FrameBlock;
+  readonly from: number;
+}
+
+/**
+ * The rows a batch is, when it is a run of consecutive rows of one format-2 block (as
+ * recordBatches hands them out), so a hot loop can read the block's columns in place;
+ * undefined for any other batch (format 1, an entry made elsewhere, a sorted batch).
+ */
+export function frameRowsOf(batch: readonly WalkEntry[]): FrameRows | undefined {
+  const first = batch[0];
+  const last = batch[batch.length - 1];
+  if (first === undefined || !FrameEntry.is(first) || !FrameEntry.is(last!)) return undefined;
+  const block = FrameEntry.blockOf(first);
+  const from = FrameEntry.rowOf(first);
+  if (FrameEntry.blockOf(last!) !== block || FrameEntry.rowOf(last!) !== from + batch.length - 1) return undefined;
+  return { block, from };
+}
