@@ -1,5 +1,5 @@
 import { allocatedAmount, entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
-import { FIRST_LINK, HardLinks, hardLinkId, inodeId, LATER_LINK } from './hard-links.js';
+import { HardLinks, hardLinkId, inodeId } from './hard-links.js';
 import { ParentCache } from './parent-cache.js';
 import { addSubtree, rollUpByDepth } from './roll-up.js';
 import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
@@ -8,7 +8,7 @@ import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
 import { blockAmount, Field, frameRowsOf, type FrameBlock } from '../format/frame-entry.js';
-import { ENTRY_TYPE_NAMES } from '../format/layout.js';
+import { ENTRY_TYPE_NAMES, type EntryTypeName } from '../format/layout.js';
 
 /** One directory's totals. Recursive figures include the directory itself, as du counts it. */
 export interface DirectoryTotal {
@@ -68,12 +68,13 @@ interface Accumulator {
   newestMtime: number;
 }
 
-/** Where a hard-linked file is counted (hard-links.ts: at its smallest path). */
+/** A hard-linked file's link that counts (hard-links.ts: the smallest path), credited to its directory once every link was met. */
 interface LinkCredit {
-  key: string;
-  dir: Accumulator;
-  size: ByteAmount;
-  allocated: ByteAmount;
+  readonly key: string;
+  readonly dirKey: string;
+  readonly type: EntryTypeName;
+  readonly size: ByteAmount;
+  readonly allocated: ByteAmount;
 }
 
 /**
@@ -149,14 +150,8 @@ export class DirectoryTotalsAccumulator {
       if (e.mtime > parent.newestMtime) parent.newestMtime = e.mtime;
       onEntry?.(e, parent.key, size, recorded);
       const linkId = hardLinkId(e);
-      if (linkId !== null) {
-        const key = entryKey(e);
-        const held = this.#links.meet(linkId, key);
-        if (held === LATER_LINK) continue;
-        if (held !== FIRST_LINK) debit(held.dir, type, held.size, held.allocated);
-        this.#links.hold(linkId, { key, dir: parent, size, allocated });
-      }
-      credit(parent, type, size, allocated);
+      if (linkId !== null) this.#links.take(linkId, { key: entryKey(e), dirKey: parent.key, type, size, allocated });
+      else credit(parent, type, size, allocated);
     }
   }
 
@@ -212,20 +207,15 @@ export class DirectoryTotalsAccumulator {
       if (mtime > parent!.newestMtime) parent!.newestMtime = mtime;
       onEntry?.(batch[i - from]!, parent!.key, size, recorded);
       if (full && block.attr(i, Field.nlink) > 1) {
-        const key = block.pathKey(i);
-        const linkId = inodeId(block.dev(i), block.ino(i));
-        const held = this.#links.meet(linkId, key);
-        if (held === LATER_LINK) continue;
-        if (held !== FIRST_LINK) debit(held.dir, type, held.size, held.allocated);
-        this.#links.hold(linkId, { key, dir: parent!, size, allocated });
-      }
-      credit(parent!, type, size, allocated);
+        this.#links.take(inodeId(block.dev(i), block.ino(i)), { key: block.pathKey(i), dirKey: parent!.key, type, size, allocated });
+      } else credit(parent!, type, size, allocated);
     }
   }
 
   /** Every directory's totals, in path byte order; call once, after the last batch. */
   totals(root: RootPath): DirectoryTotal[] {
     const dirs = this.#dirs;
+    for (const c of this.#links.credits()) credit(this.#get(c.dirKey), c.type, c.size, c.allocated);
     rollUpByDepth(
       dirs.values(),
       (acc) => acc.depth,
@@ -267,13 +257,6 @@ function credit(acc: Accumulator, type: string, size: ByteAmount, allocated: Byt
   if (type === 'file') acc.files++;
   acc.apparent.add(size);
   acc.allocated.add(allocated);
-}
-
-function debit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
-  acc.entries--;
-  if (type === 'file') acc.files--;
-  acc.apparent.subtract(size);
-  acc.allocated.subtract(allocated);
 }
 
 function countDirect(dir: Accumulator, type: string, size: ByteAmount): void {

@@ -18,7 +18,8 @@ export function inodeId(dev: bigint | number, inode: bigint | number): string {
 /**
  * The hard-link rule every analysis keeps: an inode with several links is counted
  * once, at its smallest relative path in byte order (its latin1 key), so a figure
- * does not depend on the order the links were read in. Each caller keeps what it
+ * does not depend on the order the links were read in, nor on which thread of a
+ * pass read which (a pass's parts merge their credits with `take`). Each caller keeps what it
  * credited (`T`) to move it when a smaller path turns up. Ids are kept to the end, not
  * dropped after nlink names: a tree changing during the walk can show more names than
  * nlink said. Memory grows with hard-linked inodes, never with entries.
@@ -42,7 +43,17 @@ export class HardLinks<T extends { key: string }> {
     this.held.set(id, credit);
   }
 
+  /** Holds `credit` for inode `id` unless a link at a smaller or equal path holds it already: one place for a whole credit (a part's, merged). */
+  take(id: string, credit: T): void {
+    if (this.meet(id, credit.key) !== LATER_LINK) this.held.set(id, credit);
+  }
+
   credits(): IterableIterator<T> {
     return this.held.values();
+  }
+
+  /** Every inode's id and credit, for a part of a pass sent to another thread. */
+  entries(): [string, T][] {
+    return [...this.held];
   }
 }

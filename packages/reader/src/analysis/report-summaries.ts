@@ -1,6 +1,11 @@
 import { DirectoryTotalsAccumulator, type DirectoryTotal } from './directory-totals.js';
 import { ErrorSummaryAccumulator, type ErrorSummary } from './error-summary.js';
+import { NUMERIC_OWNER_NAMES } from './owner-names.js';
+import type { UsagePart } from './usage-accumulator.js';
 import { UsageSummaryAccumulator, type UsageSummary, type UsageSummaryOptions } from './usage-summary.js';
+import type { BlockShare } from '../sdk/block-share.js';
+import { defaultThreads } from '../sdk/helper-threads.js';
+import { startSharedPass } from '../sdk/shared-pass.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** What a whole-walk report shows: usageSummary, directoryTotals and errorSummary of one walk. */
@@ -15,22 +20,62 @@ export interface ReportSummariesOptions extends Pick<RecordsOptions, 'onCorrupt'
   usage?: Omit<UsageSummaryOptions, 'onCorrupt'>;
   /** errorSummary's `samples` (default 20). */
   errorSamples?: number;
+  /**
+   * Threads reading the walk, this one included (default: defaultThreads, one per idle
+   * core, at most MOST_THREADS). The summaries are the same for any number. A walk read
+   * with onCorrupt 'throw' is read in one thread, so it stops where one thread would.
+   */
+  threads?: number;
+}
+
+/** At most this many threads by default: the usage share of the pass, split over the helpers, is under half of it. */
+const MOST_THREADS = 3;
+
+/** What the helper threads are given: usageSummary's settings but the names, which only this thread needs. */
+export interface UsageShareSettings {
+  readonly now: number;
+  readonly largest: number | undefined;
 }
 
 /**
  * usageSummary, directoryTotals and errorSummary in one pass over the walk, each
  * equal to its own call. Perf: each of those reads and decodes the whole walk; one
- * pass feeding all three decodes it once (bench/RESULTS.md, `report`). Memory is
- * the three analyses' (directories, owners, hard-linked files), not the entries'.
+ * pass feeding all three decodes it once (bench/RESULTS.md, `report`). With helper
+ * threads (a large walk, idle cores) this thread keeps directoryTotals and
+ * errorSummary, and the helpers count usageSummary over shares of the blocks, whose
+ * parts merge cheaply (owners, extensions, ages, depths, hard-linked files); splitting
+ * the directories instead would merge 141k of them (the bench corpus) per part.
+ * Memory is the three analyses' (directories, owners, hard-linked files), not the
+ * entries'.
  */
 export async function reportSummaries(walk: Walk, options: ReportSummariesOptions = {}): Promise<ReportSummaries> {
-  const usage = new UsageSummaryAccumulator(walk, options.usage);
+  const now = options.usage?.now ?? walk.manifest?.startTime ?? Date.now();
+  const onCorrupt = options.onCorrupt ?? walk.onCorrupt;
+  const usage = new UsageSummaryAccumulator(walk, { ...options.usage, now });
   const directories = new DirectoryTotalsAccumulator();
   const errors = new ErrorSummaryAccumulator(options.errorSamples);
-  for await (const batch of walk.entryAndErrorBatches(options)) {
-    usage.addBatch(batch.entries);
-    directories.addBatch(batch.entries);
-    for (const e of batch.errors) errors.add(e);
+  const threads = onCorrupt === 'throw' ? 1 : (options.threads ?? defaultThreads(walk, MOST_THREADS));
+  const settings: UsageShareSettings = { now, largest: options.usage?.largest };
+  const helpers =
+    threads > 1
+      ? startSharedPass<UsageShareSettings, UsagePart>(walk, threads - 1, new URL('./report-summaries-worker.js', import.meta.url), settings, 'report worker')
+      : null;
+  try {
+    for await (const batch of walk.entryAndErrorBatches({ onCorrupt, signal: options.signal })) {
+      if (helpers === null) usage.addBatch(batch.entries);
+      directories.addBatch(batch.entries);
+      for (const e of batch.errors) errors.add(e);
+    }
+    if (helpers !== null) for (const part of await helpers.parts) usage.addPart(part);
+  } finally {
+    await helpers?.stop();
   }
   return { usage: await usage.summary(), directories: directories.totals(walk.root), errors: errors.summary() };
+}
+
+/** A helper thread's share of usageSummary (report-summaries-worker.ts): what it counted. */
+export async function usageShare(walk: Walk, share: BlockShare, settings: UsageShareSettings): Promise<UsagePart> {
+  const usage = new UsageSummaryAccumulator(walk, { ...settings, names: NUMERIC_OWNER_NAMES });
+  for await (const batch of walk.recordBatches({ onCorrupt: 'skip', share })) usage.addBatch(batch);
+  return usage.part();
 }

@@ -1,9 +1,9 @@
 import { AGE_BUCKETS } from './age-buckets.js';
 import { extensionKey } from './extension.js';
-import { FIRST_LINK, HardLinks, hardLinkId, LATER_LINK } from './hard-links.js';
+import { HardLinks, hardLinkId } from './hard-links.js';
 import { largestFileFacts, LargestFiles, type LargestFile } from './largest-files.js';
 import type { ByteAmount } from './byte-sum.js';
-import { EntryKind, entryKind, TallyAccumulator } from './usage-tally.js';
+import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
 import { blockAmount, Field, type FrameBlock } from '../format/frame-entry.js';
 import { EntryType } from '../format/layout.js';
@@ -11,15 +11,18 @@ import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
 
-/** The owner-independent part a hard-linked file was counted with, and where its name put it. */
-interface LinkCredit {
-  /** Relative path of the link credited (hard-links.ts: the smallest). */
-  key: string;
-  extension: string | undefined;
-  depth: number;
+/** A hard-linked file's link that counts (hard-links.ts: the smallest path): what add() counts it with, once every link was met. */
+export interface LinkCredit {
+  readonly key: string;
+  readonly extension: string | undefined;
+  readonly depth: number;
   readonly kind: EntryKind;
   readonly size: ByteAmount;
   readonly allocated: ByteAmount;
+  readonly mtime: number;
+  readonly uid: number | null;
+  readonly gid: number | null;
+  readonly atime: number | null;
   readonly file: Omit<LargestFile, 'path' | 'pathBytes'>;
 }
 
@@ -28,6 +31,23 @@ export interface OwnerAccumulator {
   readonly tally: TallyAccumulator;
   readonly atime: TallyAccumulator[];
 }
+
+/** What a UsageAccumulator counted, as data: a part of a pass read by several threads (report-summaries.ts). */
+export interface UsagePart {
+  readonly compact: boolean;
+  readonly totals: TallyPart;
+  readonly mtimeAges: TallyPart[];
+  readonly atimeAges: TallyPart[];
+  readonly depths: (TallyPart | null)[];
+  readonly extensions: [string, TallyPart][];
+  readonly users: OwnerPart[];
+  readonly groups: OwnerPart[];
+  readonly largest: LargestFile[];
+  readonly links: [string, LinkCredit][];
+}
+
+/** An owner's id, tally and atime tallies. */
+type OwnerPart = readonly [number, TallyPart, TallyPart[]];
 
 export function sixTallies(): TallyAccumulator[] {
   return AGE_BUCKETS.map(() => new TallyAccumulator());
@@ -78,30 +98,12 @@ export class UsageAccumulator {
 
     const linkId = hardLinkId(e);
     if (linkId !== null) {
-      const key = pathKey(relative);
-      const held = this.links.meet(linkId, key);
-      if (held === LATER_LINK) return;
-      if (held !== FIRST_LINK) {
-        // A smaller path for a file already counted: only its placement moves.
-        this.place(held.extension, held.depth, held.kind, held.size, held.allocated, -1);
-        this.place(extension, depth, held.kind, held.size, held.allocated, 1);
-        held.key = key;
-        held.extension = extension;
-        held.depth = depth;
-        return;
-      }
-      this.links.hold(linkId, {
-        key,
-        extension,
-        depth,
-        kind,
-        size,
-        allocated,
-        file: largestFileFacts(e, sizeBig),
-      });
-    } else if (kind === EntryKind.FILE) {
-      this.largest.offerEntry(e, sizeBig);
+      const credit = { key: pathKey(relative), extension, depth, kind, size, allocated, mtime: e.mtime, uid: e.uid, gid: e.gid, atime: e.atime };
+      // Counted in finish(), with the facts of the link that counts, whatever order the links came in.
+      this.links.take(linkId, { ...credit, file: largestFileFacts(e, sizeBig) });
+      return;
     }
+    if (kind === EntryKind.FILE) this.largest.offerEntry(e, sizeBig);
     this.count(kind, size, allocated, e.mtime, e.uid, e.gid, e.atime, extension, depth);
   }
 
@@ -151,7 +153,63 @@ export class UsageAccumulator {
     }
   }
 
-  /** Counts an entry (a hard-linked one: the first of its links met) in every group-by. */
+  /** What was counted so far, as data (before finish()). */
+  part(): UsagePart {
+    const owners = (map: Map<number, OwnerAccumulator>): OwnerPart[] => [...map.values()].map((o) => [o.id, o.tally.part(), o.atime.map((t) => t.part())]);
+    return {
+      compact: this.compact,
+      totals: this.totals.part(),
+      mtimeAges: this.mtimeAges.map((t) => t.part()),
+      atimeAges: this.atimeAges.map((t) => t.part()),
+      depths: Array.from(this.depths, (t) => t?.part() ?? null),
+      extensions: [...this.extensions].map(([key, t]) => [key, t.part()]),
+      users: owners(this.users),
+      groups: owners(this.groups),
+      largest: this.largest.ranked(),
+      links: this.links.entries(),
+    };
+  }
+
+  /** Adds what another thread counted over other blocks of the same walk (before finish()). */
+  addPart(part: UsagePart): void {
+    if (part.compact) this.compact = true;
+    this.totals.addPart(part.totals);
+    part.mtimeAges.forEach((t, i) => this.mtimeAges[i]!.addPart(t));
+    part.atimeAges.forEach((t, i) => this.atimeAges[i]!.addPart(t));
+    part.depths.forEach((t, depth) => {
+      if (t !== null) (this.depths[depth] ??= new TallyAccumulator()).addPart(t);
+    });
+    for (const [key, t] of part.extensions) {
+      let tally = this.extensions.get(key);
+      if (tally === undefined) this.extensions.set(key, (tally = new TallyAccumulator()));
+      tally.addPart(t);
+    }
+    const addOwners = (map: Map<number, OwnerAccumulator>, owners: OwnerPart[]): void => {
+      for (const [id, tally, atime] of owners) {
+        const acc = owner(map, id);
+        acc.tally.addPart(tally);
+        atime.forEach((t, i) => acc.atime[i]!.addPart(t));
+      }
+    };
+    addOwners(this.users, part.users);
+    addOwners(this.groups, part.groups);
+    // A Buffer crosses threads as a Uint8Array.
+    for (const file of part.largest) this.largest.offer({ ...file, pathBytes: Buffer.from(file.pathBytes) });
+    for (const [id, credit] of part.links) this.links.take(id, credit);
+  }
+
+  /** Counts the hard-linked files (held back until every link was met) and gives the largest files; call once, after the last entry and part. */
+  finish(root: RootPath): LargestFile[] {
+    for (const c of this.links.credits()) {
+      this.count(c.kind, c.size, c.allocated, c.mtime, c.uid, c.gid, c.atime, c.extension, c.depth);
+      if (c.kind !== EntryKind.FILE) continue;
+      const { path, pathBytes } = keyPaths(c.key, root);
+      this.largest.offer({ ...c.file, path, pathBytes });
+    }
+    return this.largest.ranked();
+  }
+
+  /** Counts an entry (a hard-linked one: its link that counts) in every group-by. */
   private count(
     kind: EntryKind,
     size: ByteAmount,
@@ -176,34 +234,16 @@ export class UsageAccumulator {
       user.atime[age]!.add(kind, size, allocated);
       group.atime[age]!.add(kind, size, allocated);
     }
-    this.place(extension, depth, kind, size, allocated, 1);
-  }
-
-  /** The largest files, hard-linked ones (held back until every link was seen) included. */
-  largestFiles(root: RootPath): LargestFile[] {
-    for (const credit of this.links.credits()) {
-      if (credit.kind !== EntryKind.FILE) continue;
-      const { path, pathBytes } = keyPaths(credit.key, root);
-      this.largest.offer({ ...credit.file, path, pathBytes });
-    }
-    return this.largest.ranked();
+    this.place(extension, depth, kind, size, allocated);
   }
 
   /** Where an entry's name puts it: its extension and depth. */
-  private place(extension: string | undefined, depth: number, kind: EntryKind, size: ByteAmount, allocated: ByteAmount, sign: 1 | -1): void {
-    const atDepth = (this.depths[depth] ??= new TallyAccumulator());
-    let atExtension: TallyAccumulator | undefined;
-    if (extension !== undefined) {
-      atExtension = this.extensions.get(extension);
-      if (atExtension === undefined) this.extensions.set(extension, (atExtension = new TallyAccumulator()));
-    }
-    if (sign === 1) {
-      atDepth.add(kind, size, allocated);
-      atExtension?.add(kind, size, allocated);
-    } else {
-      atDepth.remove(kind, size, allocated);
-      atExtension?.remove(kind, size, allocated);
-    }
+  private place(extension: string | undefined, depth: number, kind: EntryKind, size: ByteAmount, allocated: ByteAmount): void {
+    (this.depths[depth] ??= new TallyAccumulator()).add(kind, size, allocated);
+    if (extension === undefined) return;
+    let atExtension = this.extensions.get(extension);
+    if (atExtension === undefined) this.extensions.set(extension, (atExtension = new TallyAccumulator()));
+    atExtension.add(kind, size, allocated);
   }
 }
 

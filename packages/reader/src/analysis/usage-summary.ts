@@ -3,7 +3,7 @@ import { countOption } from './count-option.js';
 import { extensionName } from './extension.js';
 import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
-import { UsageAccumulator, type OwnerAccumulator } from './usage-accumulator.js';
+import { UsageAccumulator, type OwnerAccumulator, type UsagePart } from './usage-accumulator.js';
 import { byBytesDesc, sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
 import type { WalkEntry } from '../sdk/record.js';
 import { frameRowsOf } from '../format/frame-entry.js';
@@ -100,11 +100,21 @@ export class UsageSummaryAccumulator {
     else for (const e of batch) acc.add(e);
   }
 
+  /** What was counted so far, as data: a part of a pass read by several threads (report-summaries.ts). */
+  part(): UsagePart {
+    return this.#acc.part();
+  }
+
+  /** Adds another thread's part (before summary()). */
+  addPart(part: UsagePart): void {
+    this.#acc.addPart(part);
+  }
+
   /** The summary; call once, after the last batch. */
   async summary(): Promise<UsageSummary> {
     const acc = this.#acc;
     const compact = acc.compact;
-    const largestFiles = acc.largestFiles(this.#root);
+    const largestFiles = acc.finish(this.#root);
 
     const resolved = await this.#names;
     const ageRows = (tallies: TallyAccumulator[]): UsageGroup[] =>

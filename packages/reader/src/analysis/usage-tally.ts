@@ -22,6 +22,9 @@ export function entryKind(type: EntryTypeName): EntryKind {
   return type === 'file' ? EntryKind.FILE : type === 'dir' ? EntryKind.DIR : EntryKind.OTHER;
 }
 
+/** A TallyAccumulator as data, for a part of a pass sent between threads: entries, files, dirs, apparent and allocated bytes. */
+export type TallyPart = readonly [number, number, number, ByteAmount, ByteAmount];
+
 /** A UsageTally being counted. */
 export class TallyAccumulator {
   entries = 0;
@@ -44,6 +47,19 @@ export class TallyAccumulator {
     else if (kind === EntryKind.DIR) this.dirs--;
     this.apparent.subtract(size);
     this.allocated.subtract(allocated);
+  }
+
+  part(): TallyPart {
+    return [this.entries, this.files, this.dirs, this.apparent.amount(), this.allocated.amount()];
+  }
+
+  /** Adds what another thread counted. */
+  addPart([entries, files, dirs, apparent, allocated]: TallyPart): void {
+    this.entries += entries;
+    this.files += files;
+    this.dirs += dirs;
+    this.apparent.add(apparent);
+    this.allocated.add(allocated);
   }
 
   /** The finished tally; allocated bytes are null when the walk recorded no blocks. */

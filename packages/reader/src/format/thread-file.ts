@@ -75,6 +75,8 @@ export interface BlockReadOptions {
   onCorrupt: 'throw' | 'skip';
   /** Problems met while reading in 'skip' mode, and a truncated tail, are pushed here. */
   problems: WalkFormatError[];
+  /** Asked once per block, in order: false leaves it unchecked and undecoded, and its problems to whoever takes it (sdk/block-share.ts). */
+  takeBlock?: () => boolean;
 }
 
 /** Sanity bound on one block: far above any block a writer makes, low enough that a flipped length cannot allocate wildly. */
@@ -112,12 +114,14 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
       const raw: RawBlock = await pending;
       pending = null;
       if (raw.kind === 'end') return;
+      const mine = options.takeBlock?.() ?? true;
       if (raw.kind === 'cut-header') {
-        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
+        if (mine) addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
         return;
       }
       if (raw.kind === 'bad-header') {
         // Without a trustworthy length there is no next block to resync on.
+        if (!mine) return;
         const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset: raw.offset });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
@@ -125,6 +129,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
       }
       const payloadOffset = raw.offset + BLOCK_HEADER_SIZE;
       if (raw.payload.length < raw.payloadLength) {
+        if (!mine) return;
         let whole = 0;
         try {
           const partial = decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, true);
@@ -146,6 +151,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
       }
       // Perf: the next block is read while this one is checked, decoded and consumed.
       pending = readRawBlock(fh, payloadOffset + raw.payloadLength, size, file);
+      if (!mine) continue;
       if (crc32(raw.payload) !== raw.checksum) {
         const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, `block checksum mismatch (${raw.recordCount} records lost)`, {
           file,

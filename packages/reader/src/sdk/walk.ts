@@ -8,6 +8,7 @@ import { readThreadFile } from '../format/thread-file.js';
 import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/walk-folder.js';
 import { flattenBatches } from './flatten-batches.js';
 import { throwIfStopped } from './stop-signal.js';
+import { blockTaker, type BlockShare } from './block-share.js';
 import type { DecodedBlock } from '../format/record-decoder.js';
 
 export interface RecordsOptions extends SortOptions {
@@ -25,6 +26,8 @@ export interface RecordsOptions extends SortOptions {
   onCorrupt?: 'throw' | 'skip';
   /** Stops reading (and sorting) between blocks with a WalkFormatError ABORTED when it fires. */
   signal?: AbortSignal;
+  /** Reads only this share of the blocks, for one of several threads reading the walk together (sdk/block-share.ts). */
+  share?: BlockShare;
 }
 
 export type { WalkThreadFile } from '../format/walk-folder.js';
@@ -85,7 +88,7 @@ export class Walk {
 
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
-    const batches = this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
+    const batches = this.batches(options, (block) => block.entries);
     if (options.sort === undefined || options.sort === 'none') return flattenBatches(batches);
     return flattenBatches(sortEntriesByPath(batches, sortLayout(this), options, options.sort));
   }
@@ -94,8 +97,8 @@ export class Walk {
    * Every entry, a block's worth (thousands) at a time, in file order: the fastest
    * way through a walk, since the loop over each array is synchronous.
    */
-  recordBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): AsyncIterable<readonly WalkEntry[]> {
-    return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries);
+  recordBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'> = {}): AsyncIterable<readonly WalkEntry[]> {
+    return this.batches(options, (block) => block.entries);
   }
 
   /**
@@ -103,19 +106,22 @@ export class Walk {
    * an analysis that needs both, one pass instead of records() and errors() each
    * reading the whole walk.
    */
-  entryAndErrorBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): AsyncIterable<EntryAndErrorBatch> {
-    return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block): EntryAndErrorBatch => block);
+  entryAndErrorBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'> = {}): AsyncIterable<EntryAndErrorBatch> {
+    return this.batches(options, (block): EntryAndErrorBatch => block);
   }
 
   /** Every per-entry failure recorded during the walk. */
   errors(options: RecordsOptions = {}): AsyncIterable<WalkEntryError> {
-    const all = flattenBatches(this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.errors));
+    const all = flattenBatches(this.batches(options, (block) => block.errors));
     return options.sort === undefined || options.sort === 'none' ? all : sortErrorsByPath(all, options.sort);
   }
 
-  private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
+  private async *batches<T>(options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'>, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
+    const onCorrupt = options.onCorrupt ?? this.onCorrupt;
+    const signal = options.signal;
+    const takeBlock = blockTaker(options.share);
     for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside })) {
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside, takeBlock })) {
         throwIfStopped(signal);
         yield pick(block);
       }

@@ -1,0 +1,21 @@
+/**
+ * One thread's share of a walk's blocks when several threads read it together: blocks
+ * `index`, `index + of`, `index + 2 of`... counted over its thread files in order.
+ * Every thread reads every block (a copy from the page cache) and checks and decodes only
+ * its own blocks; a problem met at a block (damage, a cut end) is reported by the
+ * thread whose block it is, so the shares together report it once.
+ */
+export interface BlockShare {
+  readonly index: number;
+  readonly of: number;
+}
+
+/** Asked once per block in reading order: whether it is the share's. Undefined without a share (every block is). */
+export function blockTaker(share: BlockShare | undefined): (() => boolean) | undefined {
+  if (share === undefined) return undefined;
+  if (!Number.isInteger(share.of) || share.of < 1 || !Number.isInteger(share.index) || share.index < 0 || share.index >= share.of) {
+    throw new RangeError(`a block share is index 0 <= i < of, got ${share.index} of ${share.of}`);
+  }
+  let block = 0;
+  return () => block++ % share.of === share.index;
+}
