@@ -5,7 +5,8 @@ import type { UsagePart } from './usage-accumulator.js';
 import { UsageSummaryAccumulator, type UsageSummary, type UsageSummaryOptions } from './usage-summary.js';
 import type { BlockShare } from '../sdk/block-share.js';
 import { defaultThreads } from '../sdk/helper-threads.js';
-import { startSharedPass } from '../sdk/shared-pass.js';
+import { startSharedPass, type SharedPassWorkerData } from '../sdk/shared-pass.js';
+import { Worker } from 'node:worker_threads';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
 /** What a whole-walk report shows: usageSummary, directoryTotals and errorSummary of one walk. */
@@ -56,10 +57,7 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
   const errors = new ErrorSummaryAccumulator(options.errorSamples);
   const threads = onCorrupt === 'throw' ? 1 : (options.threads ?? defaultThreads(walk, MOST_THREADS));
   const settings: UsageShareSettings = { now, largest: options.usage?.largest };
-  const helpers =
-    threads > 1
-      ? startSharedPass<UsageShareSettings, UsagePart>(walk, threads - 1, new URL('./report-summaries-worker.js', import.meta.url), settings, 'report worker')
-      : null;
+  const helpers = threads > 1 ? startSharedPass<UsageShareSettings, UsagePart>(walk, threads - 1, startUsageWorker, settings, 'report worker') : null;
   try {
     for await (const batch of walk.entryAndErrorBatches({ onCorrupt, signal: options.signal })) {
       if (helpers === null) usage.addBatch(batch.entries);
@@ -71,6 +69,11 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
     await helpers?.stop();
   }
   return { usage: await usage.summary(), directories: directories.totals(walk.root), errors: errors.summary() };
+}
+
+// As a literal URL in `new Worker(...)`: the CLI's bundle finds its worker entries so (packages/cli/bundle.mjs).
+function startUsageWorker(workerData: SharedPassWorkerData<UsageShareSettings>): Worker {
+  return new Worker(new URL('./report-summaries-worker.js', import.meta.url), { workerData });
 }
 
 /** A helper thread's share of usageSummary (report-summaries-worker.ts): what it counted. */

@@ -1,10 +1,10 @@
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import type { BlockShare } from './block-share.js';
 import { threadFailure, threadFailureError, type ThreadFailure } from './thread-failure.js';
 import { openWalk, type Walk } from './walk.js';
 
-/** What a worker of a shared pass is given: the walk folder, its share of the blocks and the pass's own settings. */
-interface SharedPassWorkerData<D> {
+/** What a worker of a shared pass is given (its workerData): the walk folder, its share of the blocks and the pass's own settings. */
+export interface SharedPassWorkerData<D> {
   readonly dir: string;
   readonly share: BlockShare;
   readonly settings: D;
@@ -19,19 +19,25 @@ export interface SharedPass<P> {
 }
 
 /**
- * Starts `workers` worker threads, each running module `worker` (which calls
- * serveSharedPass) over its share of the walk's blocks (block-share.ts), for a pass
+ * Starts `workers` worker threads with `start`, each running a module that calls
+ * serveSharedPass over its share of the walk's blocks (block-share.ts), for a pass
  * whose result is a sum the caller merges. The caller's own thread reads the whole walk
  * meanwhile for what it keeps itself, so it meets every problem of the walk: the
  * workers' are not sent back. `what` names the workers in their errors. Call stop()
  * however the pass ends.
  */
-export function startSharedPass<D, P>(walk: Walk, workers: number, worker: URL, settings: D, what: string): SharedPass<P> {
+export function startSharedPass<D, P>(
+  walk: Walk,
+  workers: number,
+  start: (workerData: SharedPassWorkerData<D>) => Worker,
+  settings: D,
+  what: string,
+): SharedPass<P> {
   const threads: Worker[] = [];
   const parts: Promise<P>[] = [];
   for (let index = 0; index < workers; index++) {
     const data: SharedPassWorkerData<D> = { dir: walk.dir, share: { index, of: workers }, settings };
-    const w = new Worker(worker, { workerData: data });
+    const w = start(data);
     threads.push(w);
     parts.push(
       new Promise((resolve, reject) => {
