@@ -8,6 +8,7 @@ import { defaultThreads } from '../sdk/helper-threads.js';
 import { startSharedPass, type SharedPassWorkerData } from '../sdk/shared-pass.js';
 import { Worker } from 'node:worker_threads';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
+import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 
 /** What a whole-walk report shows: usageSummary, directoryTotals and errorSummary of one walk. */
 export interface ReportSummaries {
@@ -31,6 +32,12 @@ export interface ReportSummariesOptions extends Pick<RecordsOptions, 'onCorrupt'
 
 /** At most this many threads by default: the usage share of the pass, split over the helpers, is under half of it. */
 const MOST_THREADS = 3;
+
+/** What a helper thread counted, and how many entries it read. */
+export interface UsageShare {
+  readonly usage: UsagePart;
+  readonly entries: number;
+}
 
 /** What the helper threads are given: usageSummary's settings but the names, which only this thread needs. */
 export interface UsageShareSettings {
@@ -57,14 +64,23 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
   const errors = new ErrorSummaryAccumulator(options.errorSamples);
   const threads = onCorrupt === 'throw' ? 1 : (options.threads ?? defaultThreads(walk, MOST_THREADS));
   const settings: UsageShareSettings = { now, largest: options.usage?.largest };
-  const helpers = threads > 1 ? startSharedPass<UsageShareSettings, UsagePart>(walk, threads - 1, startUsageWorker, settings, 'report worker') : null;
+  const helpers = threads > 1 ? startSharedPass<UsageShareSettings, UsageShare>(walk, threads - 1, startUsageWorker, settings, 'report worker') : null;
   try {
+    let entries = 0;
     for await (const batch of walk.entryAndErrorBatches({ onCorrupt, signal: options.signal })) {
       if (helpers === null) usage.addBatch(batch.entries);
       directories.addBatch(batch.entries);
       for (const e of batch.errors) errors.add(e);
+      entries += batch.entries.length;
     }
-    if (helpers !== null) for (const part of await helpers.parts) usage.addPart(part);
+    if (helpers !== null) {
+      const shares = await helpers.parts;
+      // Each thread read the walk itself; had it changed meanwhile (a resume writing to it), their figures would not add up.
+      if (shares.reduce((sum, share) => sum + share.entries, 0) !== entries) {
+        throw new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was read', { file: walk.dir });
+      }
+      for (const share of shares) usage.addPart(share.usage);
+    }
   } finally {
     await helpers?.stop();
   }
@@ -77,8 +93,12 @@ function startUsageWorker(workerData: SharedPassWorkerData<UsageShareSettings>):
 }
 
 /** A helper thread's share of usageSummary (report-summaries-worker.ts): what it counted. */
-export async function usageShare(walk: Walk, share: BlockShare, settings: UsageShareSettings): Promise<UsagePart> {
+export async function usageShare(walk: Walk, share: BlockShare, settings: UsageShareSettings): Promise<UsageShare> {
   const usage = new UsageSummaryAccumulator(walk, { ...settings, names: NUMERIC_OWNER_NAMES });
-  for await (const batch of walk.recordBatches({ onCorrupt: 'skip', share })) usage.addBatch(batch);
-  return usage.part();
+  let entries = 0;
+  for await (const batch of walk.recordBatches({ onCorrupt: 'skip', share })) {
+    usage.addBatch(batch);
+    entries += batch.length;
+  }
+  return { usage: usage.part(), entries };
 }
