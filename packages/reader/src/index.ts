@@ -18,6 +18,8 @@ export {
   type WriteManifestOptions,
 } from './format/manifest.js';
 export { RootPath } from './sdk/root-path.js';
+export { defaultThreads } from './sdk/helper-threads.js';
+export { formattedBatches, type BatchFormatter, type BatchFormatterModule, type FormattedBatchesOptions } from './sdk/batches-in-threads.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
 export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
 export { depthOf } from './format/record-decoder.js';

@@ -1,0 +1,39 @@
+// The rows of `cat` without --sort, a batch at a time: the BatchFormatterModule that
+// formattedBatches loads in every thread formatting them (commands/cat.ts).
+import { directChildTotals, type BatchFormatter, type Walk, type WalkEntry } from '@pwalk-ts/reader';
+import { ByteRows } from './byte-rows.js';
+import { writeEntryPwalk } from './pwalk-format.js';
+import { writeEntryCsv, writeEntryNdjson } from './record-formats.js';
+
+export interface CatBatchOptions {
+  readonly format: 'ndjson' | 'csv' | 'pwalk';
+}
+
+/**
+ * A batch's rows are about this many bytes or fewer (4096 entries of a format-2
+ * block); a longer batch grows its buffer. Each batch's bytes are a buffer of their
+ * own (ByteRows.take), which a helper thread hands over whole.
+ */
+const BATCH_BYTES = 1024 * 1024;
+
+/** How `format` writes one entry's row. */
+export async function catRowFormat(
+  walk: Walk,
+  format: CatBatchOptions['format'],
+  signal: AbortSignal | undefined,
+): Promise<(out: ByteRows, e: WalkEntry) => void> {
+  if (format === 'csv') return writeEntryCsv;
+  if (format === 'ndjson') return writeEntryNdjson;
+  // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
+  const totals = await directChildTotals(walk, { signal });
+  return (out, e) => writeEntryPwalk(out, e, totals);
+}
+
+export async function createBatchFormatter(walk: Walk, options: CatBatchOptions, signal: AbortSignal | undefined): Promise<BatchFormatter> {
+  const row = await catRowFormat(walk, options.format, signal);
+  const out = new ByteRows(BATCH_BYTES);
+  return (entries) => {
+    for (const e of entries) row(out, e);
+    return out.take();
+  };
+}

@@ -1,0 +1,102 @@
+// `cat` without --sort formats its rows on several threads (sdk/batches-in-threads.ts:
+// batch k by thread k mod N, written in order from the main thread). A walk of the
+// skewed tree and the edge tree (quotes, control characters, non-UTF-8 and multi-byte
+// names, hard links, sparse files, times before 1970) by 2 threads in blocks of 4 KiB
+// (dozens of blocks in two thread files) is printed in all three formats by 1, 2 and 3
+// threads: the same bytes, every entry of the ground truth once. A block damaged in
+// the middle gives the same rows and the same problem lines either way.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { threadId } from 'node:worker_threads';
+import { formattedBatches, openWalk, type Walk } from '@pwalk-ts/reader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { threadFileBlocks } from './helpers/forged-frames.js';
+import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
+import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from './helpers/records.js';
+import { REPO, runCli, runCliOk } from './helpers/run-cli.js';
+
+const FORMATS = ['csv', 'ndjson', 'pwalk'] as const;
+const THREAD_FORMATTER = pathToFileURL(join(REPO, 'test/fixtures/batch-formatters/thread-and-paths.mjs')).href;
+
+let base: string;
+let walkDir: string;
+let truth: Rec[];
+
+beforeAll(async () => {
+  base = makeTempBase('cat-threads');
+  const tree = join(base, 'tree');
+  buildSkewedTree(join(tree, 'skewed'));
+  buildEdgeTree(join(tree, 'edge'));
+  settleAtimes(tree);
+  truth = groundTruth(tree).entries;
+  walkDir = join(base, 'walk');
+  await runCliOk([tree, '--out', walkDir, '--threads', '2', '--quiet'], { env: { PWALK_TEST_BLOCK_CAPACITY: '4096' } });
+}, 60_000);
+
+afterAll(() => removeTempBase(base));
+
+async function fileOrderPaths(walk: Walk): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const batch of walk.recordBatches()) for (const e of batch) paths.push(Buffer.from(e.pathBytes).toString('base64'));
+  return paths;
+}
+
+describe('formattedBatches', () => {
+  it('formats batch k on thread k mod N (this one first) and yields the batches in the walk order', async () => {
+    const walk = await openWalk(walkDir);
+    const blocks = walk.files.map((f) => threadFileBlocks(readFileSync(f.path)).length);
+    expect(blocks.length).toBe(2);
+    expect(Math.min(...blocks)).toBeGreaterThan(5);
+    const threadsSeen: number[] = [];
+    const paths: string[] = [];
+    for await (const bytes of formattedBatches(walk, { threads: 3, module: THREAD_FORMATTER, options: { tag: 't' }, onCorrupt: 'throw', signal: undefined })) {
+      const [head, list] = Buffer.from(bytes).toString().trimEnd().split('|') as [string, string];
+      threadsSeen.push(Number(head.slice('t:'.length)));
+      if (list !== '') paths.push(...list.split(','));
+    }
+    expect(paths).toEqual(await fileOrderPaths(walk));
+    expect(threadsSeen[0]).toBe(threadId);
+    for (let k = 0; k < threadsSeen.length; k++) expect(threadsSeen[k]).toBe(threadsSeen[k % 3]);
+    expect(new Set(threadsSeen.slice(0, 3)).size).toBe(3);
+  });
+});
+
+describe('cat --workers N', () => {
+  it('prints every format byte for byte as one thread does, every entry once', async () => {
+    for (const format of FORMATS) {
+      const one = (await runCliOk(['cat', walkDir, '--format', format, '--workers', '1'])).stdoutBytes;
+      for (const workers of ['2', '3']) {
+        const many = (await runCliOk(['cat', walkDir, '--format', format, '--workers', workers])).stdoutBytes;
+        expect(many.equals(one), `${format} --workers ${workers}`).toBe(true);
+      }
+      if (format === 'ndjson') expect(diffRecords(cliEntries(one.toString('utf8'), []), truth)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('prints the same rows and problems as one thread when a block in the middle is damaged', async () => {
+    const thread1 = join(walkDir, 'thread_1.bin');
+    const bytes = readFileSync(thread1);
+    const blocks = threadFileBlocks(bytes);
+    const middle = blocks[blocks.length >> 1]!;
+    bytes[middle.at + 16 + (middle.payload.length >> 1)]! ^= 0xff;
+    writeFileSync(thread1, bytes);
+    for (const format of FORMATS) {
+      const one = await runCli(['cat', walkDir, '--format', format, '--workers', '1']);
+      expect(one.code).toBe(1);
+      expect(one.stderr).toContain('PWALK_CORRUPT_BLOCK');
+      const many = await runCli(['cat', walkDir, '--format', format, '--workers', '3']);
+      expect([many.code, many.stderr]).toEqual([one.code, one.stderr]);
+      expect(many.stdoutBytes.equals(one.stdoutBytes), format).toBe(true);
+      expect(one.stdoutBytes.length).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('is refused with --sort path or --errors: one line, exit 2', async () => {
+    for (const extra of [['--sort', 'path'], ['--errors']]) {
+      const r = await runCli(['cat', walkDir, '--workers', '2', ...extra]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^pwalk-ts: --workers is for entries in file order[^\n]*\n$/);
+    }
+  });
+});
