@@ -4,12 +4,13 @@
 // names, hard links, sparse files, times before 1970) by 2 threads in blocks of 4 KiB
 // (dozens of blocks in two thread files) is printed in all three formats by 1, 2 and 3
 // threads: the same bytes, every entry of the ground truth once. A block damaged in
-// the middle gives the same rows and the same problem lines either way.
+// the middle gives the same rows and the same problem lines either way. The paths the
+// rows are written from come in pieces (PathPieces), which must join to each entry's path.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { formattedBatches, openWalk, type Walk } from '@pwalk-ts/reader';
+import { formattedBatches, openWalk, PathPieces, type Walk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threadFileBlocks } from './helpers/forged-frames.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
@@ -59,6 +60,23 @@ describe('formattedBatches', () => {
     expect(threadsSeen[0]).toBe(threadId);
     for (let k = 0; k < threadsSeen.length; k++) expect(threadsSeen[k]).toBe(threadsSeen[k % 3]);
     expect(new Set(threadsSeen.slice(0, 3)).size).toBe(3);
+  });
+});
+
+describe('PathPieces', () => {
+  it("gives every entry's full path as its pieces: head, directory and name, together its pathBytes", async () => {
+    const walk = await openWalk(walkDir);
+    const pieces = new PathPieces();
+    let entries = 0;
+    for await (const batch of walk.recordBatches()) {
+      for (const e of batch) {
+        const p = pieces.of(e);
+        const joined = Buffer.concat([p.head, p.dir, p.name.subarray(p.nameFrom, p.nameTo)]);
+        expect(joined.equals(Buffer.from(e.pathBytes)), Buffer.from(e.pathBytes).toString('base64')).toBe(true);
+        entries++;
+      }
+    }
+    expect(entries).toBe(truth.length);
   });
 });
 

@@ -18,6 +18,7 @@ export {
   type WriteManifestOptions,
 } from './format/manifest.js';
 export { RootPath } from './sdk/root-path.js';
+export { PathPieces } from './sdk/path-pieces.js';
 export { defaultThreads } from './sdk/helper-threads.js';
 export { formattedBatches, type BatchFormatter, type BatchFormatterModule, type FormattedBatchesOptions } from './sdk/batches-in-threads.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
