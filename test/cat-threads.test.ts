@@ -1,12 +1,13 @@
 // `cat` without --sort formats its rows on several threads (sdk/batches-in-threads.ts:
-// batch k by thread k mod N, written in order from the main thread). A walk of the
+// block k read and formatted by thread k mod N, written in order from the main thread). A walk of the
 // skewed tree and the edge tree (quotes, control characters, non-UTF-8 and multi-byte
 // names, hard links, sparse files, times before 1970) by 2 threads in blocks of 4 KiB
 // (dozens of blocks in two thread files) is printed in all three formats by 1, 2 and 3
-// threads: the same bytes, every entry of the ground truth once. A block damaged in
-// the middle gives the same rows and the same problem lines either way. The paths the
+// threads: the same bytes, every entry of the ground truth once. Damaged blocks (a
+// checksum, a record count) and a cut thread file give the same rows and the same
+// problem lines either way, whichever thread's turn the block was. The paths the
 // rows are written from come in pieces (PathPieces), which must join to each entry's path.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
@@ -44,7 +45,7 @@ async function fileOrderPaths(walk: Walk): Promise<string[]> {
 }
 
 describe('formattedBatches', () => {
-  it('formats batch k on thread k mod N (this one first) and yields the batches in the walk order', async () => {
+  it('reads and formats block k on thread k mod N (this one first) and yields the batches in the walk order', async () => {
     const walk = await openWalk(walkDir);
     const blocks = walk.files.map((f) => threadFileBlocks(readFileSync(f.path)).length);
     expect(blocks.length).toBe(2);
@@ -57,9 +58,12 @@ describe('formattedBatches', () => {
       if (list !== '') paths.push(...list.split(','));
     }
     expect(paths).toEqual(await fileOrderPaths(walk));
-    expect(threadsSeen[0]).toBe(threadId);
-    for (let k = 0; k < threadsSeen.length; k++) expect(threadsSeen[k]).toBe(threadsSeen[k % 3]);
-    expect(new Set(threadsSeen.slice(0, 3)).size).toBe(3);
+    // Each block's batches come from one thread: the runs of one thread, block by block.
+    const runs = threadsSeen.filter((t, k) => k === 0 || t !== threadsSeen[k - 1]);
+    expect(runs.length).toBe(blocks[0]! + blocks[1]!);
+    expect(runs[0]).toBe(threadId);
+    expect(new Set(runs.slice(0, 3)).size).toBe(3);
+    for (let k = 0; k < runs.length; k++) expect(runs[k]).toBe(runs[k % 3]);
   });
 });
 
@@ -92,22 +96,37 @@ describe('cat --workers N', () => {
     }
   }, 60_000);
 
-  it('prints the same rows and problems as one thread when a block in the middle is damaged', async () => {
-    const thread1 = join(walkDir, 'thread_1.bin');
+  it('prints the same rows and problems as one thread when blocks are damaged and a thread file is cut', async () => {
+    // Two blocks in a row in thread_1, so at least one is a helper's turn: one fails its
+    // checksum, the next has a record count its items do not match (its checksum made
+    // right, so only decoding finds it); thread_0 ends inside its last block.
+    const damaged = join(base, 'damaged');
+    cpSync(walkDir, damaged, { recursive: true });
+    const thread1 = join(damaged, 'thread_1.bin');
     const bytes = readFileSync(thread1);
     const blocks = threadFileBlocks(bytes);
-    const middle = blocks[blocks.length >> 1]!;
-    bytes[middle.at + 16 + (middle.payload.length >> 1)]! ^= 0xff;
+    const middle = blocks.length >> 1;
+    const flipped = blocks[middle]!;
+    bytes[flipped.at + 16 + (flipped.payload.length >> 1)]! ^= 0xff;
+    const miscounted = blocks[middle + 1]!;
+    bytes.writeUInt32LE(miscounted.records + 1, miscounted.at + 8);
     writeFileSync(thread1, bytes);
+    const thread0 = join(damaged, 'thread_0.bin');
+    const head = readFileSync(thread0);
+    const last = threadFileBlocks(head).at(-1)!;
+    writeFileSync(thread0, head.subarray(0, last.at + 16 + (last.payload.length >> 1)));
     for (const format of FORMATS) {
-      const one = await runCli(['cat', walkDir, '--format', format, '--workers', '1']);
+      const one = await runCli(['cat', damaged, '--format', format, '--workers', '1']);
       expect(one.code).toBe(1);
-      expect(one.stderr).toContain('PWALK_CORRUPT_BLOCK');
-      const many = await runCli(['cat', walkDir, '--format', format, '--workers', '3']);
-      expect([many.code, many.stderr]).toEqual([one.code, one.stderr]);
-      expect(many.stdoutBytes.equals(one.stdoutBytes), format).toBe(true);
+      for (const code of ['PWALK_CORRUPT_BLOCK', 'PWALK_CORRUPT_RECORD', 'PWALK_TRUNCATED']) expect(one.stderr).toContain(code);
+      for (const workers of ['2', '3']) {
+        const many = await runCli(['cat', damaged, '--format', format, '--workers', workers]);
+        expect([many.code, many.stderr]).toEqual([one.code, one.stderr]);
+        expect(many.stdoutBytes.equals(one.stdoutBytes), `${format} --workers ${workers}`).toBe(true);
+      }
       expect(one.stdoutBytes.length).toBeGreaterThan(0);
     }
+    rmSync(damaged, { recursive: true });
   }, 60_000);
 
   it('is refused with --sort path or --errors: one line, exit 2', async () => {

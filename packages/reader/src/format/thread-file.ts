@@ -75,6 +75,24 @@ export interface BlockReadOptions {
   onCorrupt: 'throw' | 'skip';
   /** Problems met while reading in 'skip' mode, and a truncated tail, are pushed here. */
   problems: WalkFormatError[];
+  /** For threads that share a walk's blocks: which this reader decodes (null or absent: all). */
+  turns?: BlockTurns | null;
+}
+
+/** Which blocks of a walk a reader decodes, when threads share them (sdk/batches-in-threads.ts). */
+export interface BlockTurns {
+  /** Called for each block with a payload, in walk order: whether this reader takes it. A block left is neither checked nor decoded: its taker reports its damage. */
+  take(): boolean;
+}
+
+/** With turns: yielded after every block taken, once its pieces were yielded and its problems pushed. */
+export const BLOCK_TAKEN: DecodedBlock = marker();
+/** With turns: yielded in place of every block left to another reader. */
+export const BLOCK_LEFT: DecodedBlock = marker();
+
+/** A block of no records, known by its identity (and its entries array's). */
+function marker(): DecodedBlock {
+  return Object.freeze({ entries: Object.freeze([]) as unknown as DecodedBlock['entries'], errors: Object.freeze([]) as unknown as DecodedBlock['errors'] });
 }
 
 /** Sanity bound on one block: far above any block a writer makes, low enough that a flipped length cannot allocate wildly. */
@@ -124,6 +142,17 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         return;
       }
       const payloadOffset = raw.offset + BLOCK_HEADER_SIZE;
+      const turns = options.turns ?? null;
+      if (turns !== null && !turns.take()) {
+        // A cut block is the file's last: its taker reports the truncation.
+        if (raw.payload.length < raw.payloadLength) {
+          yield BLOCK_LEFT;
+          return;
+        }
+        pending = readRawBlock(fh, payloadOffset + raw.payloadLength, size, file);
+        yield BLOCK_LEFT;
+        continue;
+      }
       if (raw.payload.length < raw.payloadLength) {
         let whole = 0;
         try {
@@ -142,6 +171,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
             { file, offset: raw.offset },
           ),
         );
+        if (turns !== null) yield BLOCK_TAKEN;
         return;
       }
       // Perf: the next block is read while this one is checked, decoded and consumed.
@@ -153,14 +183,15 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
-        continue;
+      } else {
+        try {
+          yield* decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false).pieces();
+        } catch (err) {
+          if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
+          addProblem(options.problems, err);
+        }
       }
-      try {
-        yield* decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false).pieces();
-      } catch (err) {
-        if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
-        addProblem(options.problems, err);
-      }
+      if (turns !== null) yield BLOCK_TAKEN;
     }
   } finally {
     // A read-ahead still in flight when the consumer stops early must settle before the close.

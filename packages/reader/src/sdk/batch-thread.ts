@@ -1,9 +1,11 @@
-// A helper thread of formattedBatches (batches-in-threads.ts): it reads the whole walk
-// and formats only its own batches (batch k is thread k mod N's), posting each one's
-// bytes in order, at most BATCHES_IN_FLIGHT ahead of the thread that writes them.
+// A helper thread of formattedBatches (batches-in-threads.ts): it reads and formats
+// the walk's blocks whose turn is its own (block k is thread k mod N's), posting each
+// batch's bytes and, at each block's end, the problems it met, at most
+// MESSAGES_IN_FLIGHT ahead of the thread that writes them.
 import { parentPort, workerData } from 'node:worker_threads';
-import { BATCHES_IN_FLIGHT, type BatchFormatterModule } from './batches-in-threads.js';
-import { threadFailure, type ThreadFailure } from './thread-failure.js';
+import { BLOCK_LEFT, BLOCK_TAKEN, type BlockTurns } from '../format/thread-file.js';
+import { blockOwner, MESSAGES_IN_FLIGHT, type BatchFormatterModule } from './batches-in-threads.js';
+import { threadFailure, threadProblem, type ThreadFailure, type ThreadProblem } from './thread-failure.js';
 import { openWalk } from './walk.js';
 
 export interface BatchThreadData {
@@ -16,9 +18,11 @@ export interface BatchThreadData {
 }
 
 export type BatchThreadMessage =
-  | { readonly type: 'batch'; readonly seq: number; readonly bytes: Uint8Array }
-  /** `batches`: every batch of the walk this thread read (the writing thread must have read as many). */
-  | { readonly type: 'done'; readonly batches: number }
+  | { readonly type: 'piece'; readonly seq: number; readonly bytes: Uint8Array }
+  /** Block `seq` is done: `problems` are what reading it met. */
+  | { readonly type: 'block'; readonly seq: number; readonly problems: ThreadProblem[] }
+  /** `blocks`: every block of the walk this thread met (the writing thread must have met as many). */
+  | { readonly type: 'done'; readonly blocks: number }
   | { readonly type: 'failed'; readonly error: ThreadFailure };
 
 const port = parentPort!;
@@ -31,22 +35,35 @@ port.on('message', () => {
   taken = null;
 });
 
+async function post(message: BatchThreadMessage, transfer: ArrayBuffer[] = []): Promise<void> {
+  while (inFlight >= MESSAGES_IN_FLIGHT) await new Promise<void>((resolve) => (taken = resolve));
+  inFlight++;
+  port.postMessage(message, transfer);
+}
+
 async function run(): Promise<void> {
   // The writing thread opened this walk already and reports what its folder holds amiss.
   const walk = await openWalk(data.dir, { onCorrupt: 'skip' });
   const { createBatchFormatter } = (await import(data.module)) as BatchFormatterModule;
   const format = await createBatchFormatter(walk, data.options, undefined);
-  let seq = 0;
-  for await (const batch of walk.recordBatches({ onCorrupt: data.onCorrupt })) {
-    if (seq % data.threads === data.index) {
-      const bytes = format(batch);
-      while (inFlight >= BATCHES_IN_FLIGHT) await new Promise<void>((resolve) => (taken = resolve));
-      inFlight++;
-      port.postMessage({ type: 'batch', seq, bytes } satisfies BatchThreadMessage, [bytes.buffer as ArrayBuffer]);
+  let seq = -1;
+  let problemsFrom = 0;
+  const turns: BlockTurns = {
+    take: () => {
+      problemsFrom = walk.problems.length;
+      return blockOwner(++seq, data.threads) === data.index;
+    },
+  };
+  for await (const batch of walk.batchesInTurns(turns, { onCorrupt: data.onCorrupt })) {
+    if (batch === BLOCK_LEFT.entries) continue;
+    if (batch === BLOCK_TAKEN.entries) {
+      await post({ type: 'block', seq, problems: walk.problems.slice(problemsFrom).map(threadProblem) });
+      continue;
     }
-    seq++;
+    const bytes = format(batch);
+    await post({ type: 'piece', seq, bytes }, [bytes.buffer as ArrayBuffer]);
   }
-  port.postMessage({ type: 'done', batches: seq } satisfies BatchThreadMessage);
+  port.postMessage({ type: 'done', blocks: seq + 1 } satisfies BatchThreadMessage);
 }
 
 run().catch((err: unknown) => {

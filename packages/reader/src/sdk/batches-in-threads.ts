@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
+import { addProblem, BLOCK_LEFT, BLOCK_TAKEN, type BlockTurns } from '../format/thread-file.js';
 import type { BatchThreadData, BatchThreadMessage } from './batch-thread.js';
 import type { WalkEntry } from './record.js';
 import { throwIfStopped } from './stop-signal.js';
-import { threadFailureError } from './thread-failure.js';
+import { problemFromThread, threadFailureError } from './thread-failure.js';
 import type { Walk } from './walk.js';
 
 /** Turns one batch of entries (Walk.recordBatches) into bytes. They must be the caller's alone: a helper thread transfers their ArrayBuffer. */
@@ -26,47 +27,66 @@ export interface FormattedBatchesOptions {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Batches a helper posted and this thread has not yet taken: bounds what waits here to two per helper. */
-export const BATCHES_IN_FLIGHT = 2;
+/** Messages a helper posted and this thread has not yet taken: bounds what waits here per helper. */
+export const MESSAGES_IN_FLIGHT = 4;
+
+/** Whose turn block `seq` is: thread seq mod N (0 is this one). */
+export function blockOwner(seq: number, threads: number): number {
+  return seq % threads;
+}
 
 /**
- * The walk's batches in file order, each formatted into bytes: batch k by thread k mod
- * `threads`, where thread 0 is this one and the others are helper threads
- * (batch-thread.ts) that each read the walk too and format only their own batches.
- * Every thread decodes every block (a fraction of the cost of formatting its rows) and
- * no entries cross threads. This thread's own reading is the one that counts: its
- * problems go to `walk.problems` as in one thread, and a helper's failure is raised
- * only when the batch it failed to format is the next one due, so a walk that fails
- * partway yields what one thread would have yielded before failing the same way.
- * Helpers are stopped when the generator ends, however it ends.
+ * The walk's entries in file order, a batch at a time, each formatted into bytes:
+ * block k is read (checked and decoded) and formatted by thread k mod `threads`
+ * alone, where thread 0 is this one and the others are helper threads
+ * (batch-thread.ts) that read their own blocks of the walk; no entries cross threads,
+ * only the bytes. The problems a helper's blocks met are added to `walk.problems` when
+ * this thread comes to those blocks, so the list is the one a single thread makes, in
+ * its order; a helper's failure is raised when its block is due, after the bytes of
+ * every block before it. Helpers are stopped when the generator ends, however it ends.
  */
 export async function* formattedBatches(walk: Walk, options: FormattedBatchesOptions): AsyncGenerator<Uint8Array> {
   const helpers = Array.from({ length: options.threads - 1 }, (_, i) => new HelperThread(walk, options, i + 1));
   try {
     const { createBatchFormatter } = (await import(options.module)) as BatchFormatterModule;
     const format = await createBatchFormatter(walk, options.options, options.signal);
-    let seq = 0;
-    for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt, signal: options.signal })) {
-      const owner = seq % options.threads;
-      yield owner === 0 ? format(batch) : await helpers[owner - 1]!.take(seq, options.signal);
-      seq++;
-    }
-    // Every thread read the walk whole; had it changed meanwhile, they would disagree.
-    for (const helper of helpers) {
-      if ((await helper.finished(options.signal)) !== seq) {
-        throw new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was read', { file: walk.dir });
+    let seq = -1;
+    const turns: BlockTurns = { take: () => blockOwner(++seq, options.threads) === 0 };
+    for await (const batch of walk.batchesInTurns(turns, { onCorrupt: options.onCorrupt, signal: options.signal })) {
+      if (batch === BLOCK_TAKEN.entries) continue;
+      if (batch !== BLOCK_LEFT.entries) {
+        yield format(batch);
+        continue;
+      }
+      const helper = helpers[blockOwner(seq, options.threads) - 1]!;
+      for (;;) {
+        const message = await helper.next(options.signal);
+        if (message.seq !== seq) throw walkChanged(walk);
+        if (message.type === 'piece') yield message.bytes;
+        else {
+          for (const p of message.problems) addProblem(walk.problems, problemFromThread(p));
+          break;
+        }
       }
     }
+    // Every thread read the walk's blocks in turn; had it changed meanwhile, they would disagree.
+    for (const helper of helpers) if ((await helper.finished(options.signal)) !== seq + 1) throw walkChanged(walk);
   } finally {
     await Promise.all(helpers.map((h) => h.stop()));
   }
 }
 
-/** One helper thread, seen from this one: its formatted batches by number, its end or its failure. */
+function walkChanged(walk: Walk): WalkFormatError {
+  return new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was read', { file: walk.dir });
+}
+
+type BlockMessage = Extract<BatchThreadMessage, { type: 'piece' | 'block' }>;
+
+/** One helper thread, seen from this one: its messages in order, its end or its failure. */
 class HelperThread {
   readonly #worker: Worker;
-  readonly #ready = new Map<number, Uint8Array>();
-  #batches: number | null = null;
+  readonly #queue: BlockMessage[] = [];
+  #blocks: number | null = null;
   #failure: Error | null = null;
   #wake: (() => void) | null = null;
 
@@ -81,8 +101,8 @@ class HelperThread {
     };
     this.#worker = new Worker(new URL('./batch-thread.js', import.meta.url), { workerData: data });
     this.#worker.on('message', (message: BatchThreadMessage) => {
-      if (message.type === 'batch') this.#ready.set(message.seq, message.bytes);
-      else if (message.type === 'done') this.#batches = message.batches;
+      if (message.type === 'piece' || message.type === 'block') this.#queue.push(message);
+      else if (message.type === 'done') this.#blocks = message.blocks;
       else this.#failure ??= threadFailureError(message.error, 'formatting thread');
       this.#wakeUp();
     });
@@ -91,28 +111,27 @@ class HelperThread {
       this.#wakeUp();
     });
     this.#worker.on('exit', (code) => {
-      if (this.#batches === null) this.#failure ??= new Error(`formatting thread exited with code ${code} before it was done`);
+      if (this.#blocks === null) this.#failure ??= new Error(`formatting thread exited with code ${code} before it was done`);
       this.#wakeUp();
     });
   }
 
-  /** Batch `seq`'s bytes, once the helper posted them; the helper may then post one more. */
-  async take(seq: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  /** The helper's next message about its blocks; the helper may then post one more. */
+  async next(signal: AbortSignal | undefined): Promise<BlockMessage> {
     for (;;) {
-      const bytes = this.#ready.get(seq);
-      if (bytes !== undefined) {
-        this.#ready.delete(seq);
+      const message = this.#queue.shift();
+      if (message !== undefined) {
         this.#worker.postMessage('taken');
-        return bytes;
+        return message;
       }
       await this.#settled(signal);
     }
   }
 
-  /** How many batches the helper read in all, once it is done. */
+  /** How many blocks the helper met in all, once it is done (-1 when it posted more than was taken). */
   async finished(signal: AbortSignal | undefined): Promise<number> {
-    while (this.#batches === null) await this.#settled(signal);
-    return this.#ready.size > 0 ? -1 : this.#batches;
+    while (this.#blocks === null) await this.#settled(signal);
+    return this.#queue.length > 0 ? -1 : this.#blocks;
   }
 
   stop(): Promise<number> {

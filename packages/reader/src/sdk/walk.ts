@@ -4,7 +4,7 @@ import type { WalkManifest } from '../format/manifest.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import { RootPath } from './root-path.js';
 import { sortEntriesByPath, sortErrorsByPath, sortLayout, type SortOptions, type SortOrder } from './sort-by-path.js';
-import { readThreadFile } from '../format/thread-file.js';
+import { readThreadFile, type BlockTurns } from '../format/thread-file.js';
 import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/walk-folder.js';
 import { flattenBatches } from './flatten-batches.js';
 import { throwIfStopped } from './stop-signal.js';
@@ -99,6 +99,15 @@ export class Walk {
   }
 
   /**
+   * recordBatches for one of the threads that share the walk's blocks
+   * (batches-in-threads.ts): only the blocks `turns` takes are checked and decoded,
+   * each followed by BLOCK_TAKEN's entries; each block left is BLOCK_LEFT's entries.
+   */
+  batchesInTurns(turns: BlockTurns, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'>): AsyncIterable<readonly WalkEntry[]> {
+    return this.batches(options.onCorrupt ?? this.onCorrupt, options.signal, (block) => block.entries, turns);
+  }
+
+  /**
    * Every entry and every per-entry failure, one block at a time, in file order: for
    * an analysis that needs both, one pass instead of records() and errors() each
    * reading the whole walk.
@@ -113,9 +122,14 @@ export class Walk {
     return options.sort === undefined || options.sort === 'none' ? all : sortErrorsByPath(all, options.sort);
   }
 
-  private async *batches<T>(onCorrupt: 'throw' | 'skip', signal: AbortSignal | undefined, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
+  private async *batches<T>(
+    onCorrupt: 'throw' | 'skip',
+    signal: AbortSignal | undefined,
+    pick: (block: DecodedBlock) => T,
+    turns: BlockTurns | null = null,
+  ): AsyncGenerator<T> {
     for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside })) {
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside, turns })) {
         throwIfStopped(signal);
         yield pick(block);
       }
