@@ -1,12 +1,12 @@
 // `cat` without --sort formats its rows on several threads (sdk/batches-in-threads.ts:
-// block k read and formatted by thread k mod N, written in order from the main thread). A walk of the
-// skewed tree and the edge tree (quotes, control characters, non-UTF-8 and multi-byte
-// names, hard links, sparse files, times before 1970) by 2 threads in blocks of 4 KiB
-// (dozens of blocks in two thread files) is printed in all three formats by 1, 2 and 3
-// threads: the same bytes, every entry of the ground truth once. Damaged blocks (a
-// checksum, a record count) and a cut thread file give the same rows and the same
-// problem lines either way, whichever thread's turn the block was. The paths the
-// rows are written from come in pieces (PathPieces), which must join to each entry's path.
+// block k read and formatted by thread k mod N, written in order from the main
+// thread). A walk of the skewed tree and the edge tree (quotes, control characters,
+// non-UTF-8 and multi-byte names, hard links, sparse files, times before 1970) by 2
+// threads in blocks of 4 KiB (dozens of blocks) is printed in all three formats by 1, 2
+// and 3 threads: the same bytes, every entry of the ground truth once. Damaged blocks
+// (a checksum, a record count) and a cut thread file give the same rows and the same
+// problem lines either way, whichever thread's turn the block was. The paths the rows
+// are written from come in pieces (PathPieces), which must join to each entry's path.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,8 +48,9 @@ describe('formattedBatches', () => {
   it('reads and formats block k on thread k mod N (this one first) and yields the batches in the walk order', async () => {
     const walk = await openWalk(walkDir);
     const blocks = walk.files.map((f) => threadFileBlocks(readFileSync(f.path)).length);
+    // Two thread files, and blocks enough for several turns of each thread.
     expect(blocks.length).toBe(2);
-    expect(Math.min(...blocks)).toBeGreaterThan(5);
+    expect(blocks[0]! + blocks[1]!).toBeGreaterThan(3 * 3);
     const threadsSeen: number[] = [];
     const paths: string[] = [];
     for await (const bytes of formattedBatches(walk, { threads: 3, module: THREAD_FORMATTER, options: { tag: 't' }, onCorrupt: 'throw', signal: undefined })) {
@@ -97,24 +98,26 @@ describe('cat --workers N', () => {
   }, 60_000);
 
   it('prints the same rows and problems as one thread when blocks are damaged and a thread file is cut', async () => {
-    // Two blocks in a row in thread_1, so at least one is a helper's turn: one fails its
-    // checksum, the next has a record count its items do not match (its checksum made
-    // right, so only decoding finds it); thread_0 ends inside its last block.
+    // In the thread file with more blocks (a thread may have found no work), two blocks
+    // in a row, so at least one is a helper's turn: one fails its checksum, the next has
+    // a record count its items do not match (its checksum made right, so only decoding
+    // finds it); and the file ends inside its last block.
     const damaged = join(base, 'damaged');
+    rmSync(damaged, { recursive: true, force: true });
     cpSync(walkDir, damaged, { recursive: true });
-    const thread1 = join(damaged, 'thread_1.bin');
-    const bytes = readFileSync(thread1);
+    const longer = ['thread_0.bin', 'thread_1.bin']
+      .map((name) => join(damaged, name))
+      .sort((a, b) => threadFileBlocks(readFileSync(b)).length - threadFileBlocks(readFileSync(a)).length)[0]!;
+    const bytes = readFileSync(longer);
     const blocks = threadFileBlocks(bytes);
-    const middle = blocks.length >> 1;
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+    const middle = (blocks.length - 1) >> 1;
     const flipped = blocks[middle]!;
     bytes[flipped.at + 16 + (flipped.payload.length >> 1)]! ^= 0xff;
     const miscounted = blocks[middle + 1]!;
     bytes.writeUInt32LE(miscounted.records + 1, miscounted.at + 8);
-    writeFileSync(thread1, bytes);
-    const thread0 = join(damaged, 'thread_0.bin');
-    const head = readFileSync(thread0);
-    const last = threadFileBlocks(head).at(-1)!;
-    writeFileSync(thread0, head.subarray(0, last.at + 16 + (last.payload.length >> 1)));
+    const last = blocks.at(-1)!;
+    writeFileSync(longer, bytes.subarray(0, last.at + 16 + (last.payload.length >> 1)));
     for (const format of FORMATS) {
       const one = await runCli(['cat', damaged, '--format', format, '--workers', '1']);
       expect(one.code).toBe(1);

@@ -41,6 +41,14 @@ async function post(message: BatchThreadMessage, transfer: ArrayBuffer[] = []): 
   port.postMessage(message, transfer);
 }
 
+/** Below this, bytes may be a slice of Node's Buffer pool, shared and not to be transferred (Node 24 refuses to): they are copied. */
+const COPIED_BELOW = 64 * 1024;
+
+/** `bytes` in an ArrayBuffer of their own, to transfer. */
+function handedOver(bytes: Uint8Array): Uint8Array {
+  return bytes.byteLength < COPIED_BELOW ? new Uint8Array(bytes) : bytes;
+}
+
 async function run(): Promise<void> {
   // The writing thread opened this walk already and reports what its folder holds amiss.
   const walk = await openWalk(data.dir, { onCorrupt: 'skip' });
@@ -60,7 +68,7 @@ async function run(): Promise<void> {
       await post({ type: 'block', seq, problems: walk.problems.slice(problemsFrom).map(threadProblem) });
       continue;
     }
-    const bytes = format(batch);
+    const bytes = handedOver(format(batch));
     await post({ type: 'piece', seq, bytes }, [bytes.buffer as ArrayBuffer]);
   }
   port.postMessage({ type: 'done', blocks: seq + 1 } satisfies BatchThreadMessage);

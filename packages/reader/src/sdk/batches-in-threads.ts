@@ -7,7 +7,11 @@ import { throwIfStopped } from './stop-signal.js';
 import { problemFromThread, threadFailureError } from './thread-failure.js';
 import type { Walk } from './walk.js';
 
-/** Turns one batch of entries (Walk.recordBatches) into bytes. They must be the caller's alone: a helper thread transfers their ArrayBuffer. */
+/**
+ * Turns one batch of entries (Walk.recordBatches) into bytes. A helper thread transfers
+ * their ArrayBuffer (copying bytes under 64 KiB first, which may be a slice of Node's
+ * Buffer pool): larger bytes must be the formatter's alone, as ByteRows.take()'s are.
+ */
 export type BatchFormatter = (entries: readonly WalkEntry[]) => Uint8Array;
 
 /** What the module named by `module` exports: the formatter of a walk's batches, made once in every thread. */
