@@ -11,7 +11,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { formattedBatches, openWalk, PathPieces, type Walk } from '@pwalk-ts/reader';
+import { formattedBatches, openWalk, PathPieces, WalkFormatError, type Walk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threadFileBlocks } from './helpers/forged-frames.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
@@ -44,6 +44,32 @@ async function fileOrderPaths(walk: Walk): Promise<string[]> {
   return paths;
 }
 
+/**
+ * A copy of the walk, damaged in the thread file with more blocks (a thread may have
+ * found no work): two blocks in a row, so at least one is a helper's turn, one failing
+ * its checksum, the next with a record count its items do not match (its checksum made
+ * right, so only decoding finds it); and the file ends inside its last block.
+ */
+function damagedCopy(): string {
+  const damaged = join(base, 'damaged');
+  rmSync(damaged, { recursive: true, force: true });
+  cpSync(walkDir, damaged, { recursive: true });
+  const longer = ['thread_0.bin', 'thread_1.bin']
+    .map((name) => join(damaged, name))
+    .sort((a, b) => threadFileBlocks(readFileSync(b)).length - threadFileBlocks(readFileSync(a)).length)[0]!;
+  const bytes = readFileSync(longer);
+  const blocks = threadFileBlocks(bytes);
+  expect(blocks.length).toBeGreaterThanOrEqual(4);
+  const middle = (blocks.length - 1) >> 1;
+  const flipped = blocks[middle]!;
+  bytes[flipped.at + 16 + (flipped.payload.length >> 1)]! ^= 0xff;
+  const miscounted = blocks[middle + 1]!;
+  bytes.writeUInt32LE(miscounted.records + 1, miscounted.at + 8);
+  const last = blocks.at(-1)!;
+  writeFileSync(longer, bytes.subarray(0, last.at + 16 + (last.payload.length >> 1)));
+  return damaged;
+}
+
 describe('formattedBatches', () => {
   it('reads and formats block k on thread k mod N (this one first) and yields the batches in the walk order', async () => {
     const walk = await openWalk(walkDir);
@@ -65,6 +91,24 @@ describe('formattedBatches', () => {
     expect(runs[0]).toBe(threadId);
     expect(new Set(runs.slice(0, 3)).size).toBe(3);
     for (let k = 0; k < runs.length; k++) expect(runs[k]).toBe(runs[k % 3]);
+  });
+  it("fails a damaged walk under onCorrupt 'throw' with the code one thread fails with, after the same batches", async () => {
+    const damaged = damagedCopy();
+    const outcomes = [];
+    for (const threads of [1, 2, 3]) {
+      const walk = await openWalk(damaged, { onCorrupt: 'skip' });
+      const paths: string[] = [];
+      const options = { threads, module: THREAD_FORMATTER, options: { tag: 't' }, onCorrupt: 'throw', signal: undefined } as const;
+      const err = await (async () => {
+        for await (const bytes of formattedBatches(walk, options)) paths.push(Buffer.from(bytes).toString().split('|')[1]!);
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WalkFormatError);
+      outcomes.push({ code: (err as WalkFormatError).code, paths });
+    }
+    expect(outcomes[0]!.code).toBe('PWALK_CORRUPT_BLOCK');
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toEqual(outcomes[0]);
+    rmSync(damaged, { recursive: true });
   });
 });
 
@@ -98,26 +142,7 @@ describe('cat --workers N', () => {
   }, 60_000);
 
   it('prints the same rows and problems as one thread when blocks are damaged and a thread file is cut', async () => {
-    // In the thread file with more blocks (a thread may have found no work), two blocks
-    // in a row, so at least one is a helper's turn: one fails its checksum, the next has
-    // a record count its items do not match (its checksum made right, so only decoding
-    // finds it); and the file ends inside its last block.
-    const damaged = join(base, 'damaged');
-    rmSync(damaged, { recursive: true, force: true });
-    cpSync(walkDir, damaged, { recursive: true });
-    const longer = ['thread_0.bin', 'thread_1.bin']
-      .map((name) => join(damaged, name))
-      .sort((a, b) => threadFileBlocks(readFileSync(b)).length - threadFileBlocks(readFileSync(a)).length)[0]!;
-    const bytes = readFileSync(longer);
-    const blocks = threadFileBlocks(bytes);
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
-    const middle = (blocks.length - 1) >> 1;
-    const flipped = blocks[middle]!;
-    bytes[flipped.at + 16 + (flipped.payload.length >> 1)]! ^= 0xff;
-    const miscounted = blocks[middle + 1]!;
-    bytes.writeUInt32LE(miscounted.records + 1, miscounted.at + 8);
-    const last = blocks.at(-1)!;
-    writeFileSync(longer, bytes.subarray(0, last.at + 16 + (last.payload.length >> 1)));
+    const damaged = damagedCopy();
     for (const format of FORMATS) {
       const one = await runCli(['cat', damaged, '--format', format, '--workers', '1']);
       expect(one.code).toBe(1);
