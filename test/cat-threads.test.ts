@@ -10,8 +10,8 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { threadId } from 'node:worker_threads';
-import { formattedBatches, openWalk, PathPieces, WalkFormatError, type Walk } from '@pwalk-ts/reader';
+import { threadId, Worker } from 'node:worker_threads';
+import { formattedBatches, openWalk, PathPieces, WalkFormatError, type CreateBatchFormatter, type FormattedBatchesOptions, type Walk } from '@pwalk-ts/reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threadFileBlocks } from './helpers/forged-frames.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase } from './helpers/trees.js';
@@ -19,7 +19,20 @@ import { cliEntries, diffRecords, groundTruth, settleAtimes, type Rec } from './
 import { REPO, runCli, runCliOk } from './helpers/run-cli.js';
 
 const FORMATS = ['csv', 'ndjson', 'pwalk'] as const;
-const THREAD_FORMATTER = pathToFileURL(join(REPO, 'test/fixtures/batch-formatters/thread-and-paths.mjs')).href;
+const THREAD_FORMATTER = pathToFileURL(join(REPO, 'test/fixtures/batch-formatters/thread-and-paths.mjs'));
+
+/** formattedBatches' options for the fixture's formatter, its helpers started from the fixture too. */
+async function fixtureOptions(threads: number, onCorrupt: 'throw' | 'skip'): Promise<FormattedBatchesOptions<{ tag: string }>> {
+  const { createBatchFormatter } = (await import(THREAD_FORMATTER.href)) as { createBatchFormatter: CreateBatchFormatter<{ tag: string }> };
+  return {
+    threads,
+    createFormatter: createBatchFormatter,
+    startHelper: (workerData) => new Worker(THREAD_FORMATTER, { workerData }),
+    options: { tag: 't' },
+    onCorrupt,
+    signal: undefined,
+  };
+}
 
 let base: string;
 let walkDir: string;
@@ -79,7 +92,7 @@ describe('formattedBatches', () => {
     expect(blocks[0]! + blocks[1]!).toBeGreaterThan(3 * 3);
     const threadsSeen: number[] = [];
     const paths: string[] = [];
-    for await (const bytes of formattedBatches(walk, { threads: 3, module: THREAD_FORMATTER, options: { tag: 't' }, onCorrupt: 'throw', signal: undefined })) {
+    for await (const bytes of formattedBatches(walk, await fixtureOptions(3, 'throw'))) {
       const [head, list] = Buffer.from(bytes).toString().trimEnd().split('|') as [string, string];
       threadsSeen.push(Number(head.slice('t:'.length)));
       if (list !== '') paths.push(...list.split(','));
@@ -98,7 +111,7 @@ describe('formattedBatches', () => {
     for (const threads of [1, 2, 3]) {
       const walk = await openWalk(damaged, { onCorrupt: 'skip' });
       const paths: string[] = [];
-      const options = { threads, module: THREAD_FORMATTER, options: { tag: 't' }, onCorrupt: 'throw', signal: undefined } as const;
+      const options = await fixtureOptions(threads, 'throw');
       const err = await (async () => {
         for await (const bytes of formattedBatches(walk, options)) paths.push(Buffer.from(bytes).toString().split('|')[1]!);
       })().catch((e: unknown) => e);

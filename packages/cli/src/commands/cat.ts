@@ -1,7 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { defaultThreads, formattedBatches, type Walk } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { ByteRows } from '../output/byte-rows.js';
-import { catRowFormat, type CatBatchOptions } from '../output/cat-batches.js';
+import { catRowFormat, createBatchFormatter, type CatBatchOptions } from '../output/cat-batches.js';
 import { PWALK_HEADER } from '../output/pwalk-format.js';
 import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
@@ -14,8 +15,6 @@ import { openWalkForReading, reportProblems } from './walk-problems.js';
 const CHUNK_BYTES = 1024 * 1024;
 /** Threads formatting rows by default, this one included: past 4, each helper's own decoding of the whole walk eats what it saves. */
 const MOST_THREADS = 4;
-/** The module every thread formatting a walk's rows loads (formattedBatches). */
-const CAT_BATCHES = new URL('../output/cat-batches.js', import.meta.url).href;
 
 export async function run(args: CatArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
@@ -40,9 +39,15 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
 
 /** The rows in the walk's file order, formatted by `threads` threads (formattedBatches) and written from this one. */
 async function inThreads(io: CliIo, walk: Walk, options: CatBatchOptions, threads: number, signal: AbortSignal): Promise<void> {
-  for await (const bytes of formattedBatches(walk, { threads, module: CAT_BATCHES, options, onCorrupt: 'skip', signal })) {
-    if (bytes.length > 0) await writeChunk(io.stdout, bytes);
-  }
+  const batches = formattedBatches(walk, {
+    threads,
+    createFormatter: createBatchFormatter,
+    startHelper: (workerData) => new Worker(new URL('./cat-thread.js', import.meta.url), { workerData }),
+    options,
+    onCorrupt: 'skip',
+    signal,
+  });
+  for await (const bytes of batches) if (bytes.length > 0) await writeChunk(io.stdout, bytes);
 }
 
 async function stream<T>(io: CliIo, source: AsyncIterable<T>, format: (out: ByteRows, item: T) => void): Promise<void> {

@@ -1,5 +1,5 @@
-// The rows of `cat` without --sort, a batch at a time: the BatchFormatterModule that
-// formattedBatches loads in every thread formatting them (commands/cat.ts).
+// The rows of `cat` without --sort, a batch at a time: the formatter every thread
+// formatting them makes (commands/cat.ts here, commands/cat-thread.ts in a helper).
 import { directChildTotals, type BatchFormatter, type Walk, type WalkEntry } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
 import { writeEntryPwalk } from './pwalk-format.js';

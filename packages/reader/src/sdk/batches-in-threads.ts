@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 import { addProblem, BLOCK_LEFT, BLOCK_TAKEN, type BlockTurns } from '../format/thread-file.js';
 import type { BatchThreadData, BatchThreadMessage } from './batch-thread.js';
@@ -14,18 +14,21 @@ import type { Walk } from './walk.js';
  */
 export type BatchFormatter = (entries: readonly WalkEntry[]) => Uint8Array;
 
-/** What the module named by `module` exports: the formatter of a walk's batches, made once in every thread. */
-export interface BatchFormatterModule {
-  readonly createBatchFormatter: (walk: Walk, options: unknown, signal: AbortSignal | undefined) => Promise<BatchFormatter>;
-}
+/** Makes a thread's formatter of a walk's batches, once in every thread (here, and by runBatchThread in each helper). */
+export type CreateBatchFormatter<O> = (walk: Walk, options: O, signal: AbortSignal | undefined) => Promise<BatchFormatter>;
 
-export interface FormattedBatchesOptions {
+export interface FormattedBatchesOptions<O> {
   /** Threads formatting, this one included (defaultThreads); 1 formats every batch here. */
   readonly threads: number;
-  /** The URL (href) of a BatchFormatterModule: loaded here and by each helper thread. */
-  readonly module: string;
-  /** Given to createBatchFormatter in every thread: it must survive postMessage. */
-  readonly options: unknown;
+  readonly createFormatter: CreateBatchFormatter<O>;
+  /**
+   * Starts a helper thread: `new Worker(new URL('./ENTRY.js', import.meta.url), { workerData })`
+   * (so the CLI's bundle finds the entry), whose ENTRY calls runBatchThread with the same
+   * createFormatter.
+   */
+  readonly startHelper: (workerData: BatchThreadData<O>) => Worker;
+  /** Given to createFormatter in every thread: it must survive postMessage. */
+  readonly options: O;
   readonly onCorrupt: 'throw' | 'skip';
   /** Stops reading with a WalkFormatError ABORTED when it fires. */
   readonly signal: AbortSignal | undefined;
@@ -43,17 +46,16 @@ export function blockOwner(seq: number, threads: number): number {
  * The walk's entries in file order, a batch at a time, each formatted into bytes:
  * block k is read (checked and decoded) and formatted by thread k mod `threads`
  * alone, where thread 0 is this one and the others are helper threads
- * (batch-thread.ts) that read their own blocks of the walk; no entries cross threads,
+ * (runBatchThread, batch-thread.ts) that read their own blocks of the walk; no entries cross threads,
  * only the bytes. The problems a helper's blocks met are added to `walk.problems` when
  * this thread comes to those blocks, so the list is the one a single thread makes, in
  * its order; a helper's failure is raised when its block is due, after the bytes of
  * every block before it. Helpers are stopped when the generator ends, however it ends.
  */
-export async function* formattedBatches(walk: Walk, options: FormattedBatchesOptions): AsyncGenerator<Uint8Array> {
+export async function* formattedBatches<O>(walk: Walk, options: FormattedBatchesOptions<O>): AsyncGenerator<Uint8Array> {
   const helpers = Array.from({ length: options.threads - 1 }, (_, i) => new HelperThread(walk, options, i + 1));
   try {
-    const { createBatchFormatter } = (await import(options.module)) as BatchFormatterModule;
-    const format = await createBatchFormatter(walk, options.options, options.signal);
+    const format = await options.createFormatter(walk, options.options, options.signal);
     let seq = -1;
     const turns: BlockTurns = { take: () => blockOwner(++seq, options.threads) === 0 };
     for await (const batch of walk.batchesInTurns(turns, { onCorrupt: options.onCorrupt, signal: options.signal })) {
@@ -87,23 +89,15 @@ function walkChanged(walk: Walk): WalkFormatError {
 type BlockMessage = Extract<BatchThreadMessage, { type: 'piece' | 'block' }>;
 
 /** One helper thread, seen from this one: its messages in order, its end or its failure. */
-class HelperThread {
+class HelperThread<O> {
   readonly #worker: Worker;
   readonly #queue: BlockMessage[] = [];
   #blocks: number | null = null;
   #failure: Error | null = null;
   #wake: (() => void) | null = null;
 
-  constructor(walk: Walk, options: FormattedBatchesOptions, index: number) {
-    const data: BatchThreadData = {
-      dir: walk.dir,
-      module: options.module,
-      options: options.options,
-      onCorrupt: options.onCorrupt,
-      threads: options.threads,
-      index,
-    };
-    this.#worker = new Worker(new URL('./batch-thread.js', import.meta.url), { workerData: data });
+  constructor(walk: Walk, options: FormattedBatchesOptions<O>, index: number) {
+    this.#worker = options.startHelper({ dir: walk.dir, options: options.options, onCorrupt: options.onCorrupt, threads: options.threads, index });
     this.#worker.on('message', (message: BatchThreadMessage) => {
       if (message.type === 'piece' || message.type === 'block') this.#queue.push(message);
       else if (message.type === 'done') this.#blocks = message.blocks;
