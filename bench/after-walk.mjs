@@ -54,6 +54,12 @@ const COMMANDS = {
   'cat --format csv': ['cat', walkDir, '--format', 'csv'],
   'cat --format ndjson': ['cat', walkDir, '--format', 'ndjson'],
   'cat --format pwalk': ['cat', walkDir, '--format', 'pwalk'],
+  'cat --format csv --workers 2': ['cat', walkDir, '--format', 'csv', '--workers', '2'],
+  'cat --format ndjson --workers 2': ['cat', walkDir, '--format', 'ndjson', '--workers', '2'],
+  'cat --format pwalk --workers 2': ['cat', walkDir, '--format', 'pwalk', '--workers', '2'],
+  'cat --format csv --workers 1': ['cat', walkDir, '--format', 'csv', '--workers', '1'],
+  'cat --format ndjson --workers 1': ['cat', walkDir, '--format', 'ndjson', '--workers', '1'],
+  'cat --format pwalk --workers 1': ['cat', walkDir, '--format', 'pwalk', '--workers', '1'],
   'report --html --json': ['report', walkDir, '--html', path.join(temp, 'r.html'), '--json', path.join(temp, 'r.json')],
   'du --top 10': ['du', walkDir, '--top', '10'],
   'usage --by user': ['usage', walkDir, '--by', 'user'],
@@ -64,7 +70,7 @@ const COMMANDS = {
   'diff of two walks': ['diff', walkDir, secondWalkDir],
 };
 /** Options the build before did not have: run with this build only. */
-const AFTER_ONLY = new Set(['export -o F.parquet --workers 2']);
+const AFTER_ONLY = new Set(Object.keys(COMMANDS).filter((name) => name.includes('--workers')));
 const only = opts.only?.split(',');
 const commands = Object.entries(COMMANDS).filter(([name]) => only === undefined || only.some((o) => name.startsWith(o)));
 const builds =

@@ -19,6 +19,10 @@ export {
   type WriteManifestOptions,
 } from './format/manifest.js';
 export { RootPath } from './sdk/root-path.js';
+export { PathPieces } from './sdk/path-pieces.js';
+export { defaultThreads } from './sdk/helper-threads.js';
+export { formattedBatches, type BatchFormatter, type CreateBatchFormatter, type FormattedBatchesOptions } from './sdk/batches-in-threads.js';
+export { runBatchThread, type BatchThreadData } from './sdk/batch-thread.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
 export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
 export { depthOf } from './format/record-decoder.js';

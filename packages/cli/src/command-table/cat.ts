@@ -10,6 +10,7 @@ const flags = {
   header: flag.switch("with --format pwalk: print pwalk's column line first"),
   sort: flag.choice(['none', 'path'], 'path: canonical order: byte order of paths, the same for any\nthread count', 'none'),
   errors: flag.switch('print the error records (path, syscall, code) instead of entries'),
+  workers: flag.integer('N', 1, 64, 'threads formatting rows, default one per idle core up to 4\n(entries without --sort; 1: this one)'),
 };
 
 export type CatArgs = ParsedArgs<typeof flags>;
@@ -23,6 +24,8 @@ export const catDefinition = defineCommand({
   flags,
   check(args) {
     if (args.format === 'pwalk' && args.errors) throw new UsageError('--format pwalk has no error rows: use --errors with ndjson or csv');
+    if (args.workers !== undefined && (args.errors || args.sort === 'path'))
+      throw new UsageError('--workers is for entries in file order: not with --errors or --sort path');
   },
   load: () => import('../commands/cat.js'),
 });

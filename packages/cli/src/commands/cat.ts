@@ -1,16 +1,20 @@
-import { directChildTotals, type WalkEntry } from '@pwalk-ts/reader';
+import { Worker } from 'node:worker_threads';
+import { defaultThreads, formattedBatches, type Walk } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { ByteRows } from '../output/byte-rows.js';
-import { PWALK_HEADER, writeEntryPwalk } from '../output/pwalk-format.js';
+import { catRowFormat, createBatchFormatter, type CatBatchOptions } from '../output/cat-batches.js';
+import { PWALK_HEADER } from '../output/pwalk-format.js';
 import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
 import { writeChunk, type CliIo } from '../io.js';
-import { CSV_ENTRY_HEADER, CSV_ERROR_HEADER, writeEntryCsv, writeEntryNdjson, writeErrorCsv, writeErrorNdjson } from '../output/record-formats.js';
+import { CSV_ENTRY_HEADER, CSV_ERROR_HEADER, writeErrorCsv, writeErrorNdjson } from '../output/record-formats.js';
 import { stopOnSignals } from '../signal-abort.js';
 import { openWalkForReading, reportProblems } from './walk-problems.js';
 
 /** Output is gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 1024 * 1024;
+/** Threads formatting rows by default, this one included: past 4, each helper's own decoding of the whole walk eats what it saves. */
+const MOST_THREADS = 4;
 
 export async function run(args: CatArgs, io: CliIo): Promise<number> {
   const walk = await openWalkForReading(args.positionals[0]!);
@@ -20,25 +24,36 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
   }
   return stopOnSignals(io, 'cat', async (signal) => {
     const read = { sort: args.sort, onCorrupt: 'skip', signal } as const;
-    if (args.format === 'pwalk') {
-      // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
-      const totals = await directChildTotals(walk, { signal });
-      const format = (out: ByteRows, e: WalkEntry): void => writeEntryPwalk(out, e, totals);
-      await stream(io, walk.records(read), args.header ? PWALK_HEADER : null, format);
-    } else if (args.errors) {
-      await stream(io, walk.errors(read), csv ? CSV_ERROR_HEADER : null, csv ? writeErrorCsv : writeErrorNdjson);
+    const header = args.format === 'pwalk' ? (args.header ? PWALK_HEADER : null) : csv ? (args.errors ? CSV_ERROR_HEADER : CSV_ENTRY_HEADER) : null;
+    if (header !== null) await writeChunk(io.stdout, Buffer.from(header, 'latin1'));
+    if (args.errors) {
+      await stream(io, walk.errors(read), csv ? writeErrorCsv : writeErrorNdjson);
+    } else if (args.sort === 'path') {
+      await stream(io, walk.records(read), await catRowFormat(walk, args.format, signal));
     } else {
-      await stream(io, walk.records(read), csv ? CSV_ENTRY_HEADER : null, csv ? writeEntryCsv : writeEntryNdjson);
+      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultThreads(walk, MOST_THREADS), signal);
     }
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   });
 }
 
-async function stream<T>(io: CliIo, source: AsyncIterable<T>, header: string | null, format: (out: ByteRows, item: T) => void): Promise<void> {
+/** The rows in the walk's file order, formatted by `threads` threads (formattedBatches) and written from this one. */
+async function inThreads(io: CliIo, walk: Walk, options: CatBatchOptions, threads: number, signal: AbortSignal): Promise<void> {
+  const batches = formattedBatches(walk, {
+    threads,
+    createFormatter: createBatchFormatter,
+    startHelper: (workerData) => new Worker(new URL('./cat-thread.js', import.meta.url), { workerData }),
+    options,
+    onCorrupt: 'skip',
+    signal,
+  });
+  for await (const bytes of batches) if (bytes.length > 0) await writeChunk(io.stdout, bytes);
+}
+
+async function stream<T>(io: CliIo, source: AsyncIterable<T>, format: (out: ByteRows, item: T) => void): Promise<void> {
   // Perf: rows are formatted into one buffer and written a megabyte at a time (one write, not one per row).
   // Room for a chunk and a long row, so the buffer rarely grows.
   const out = new ByteRows(CHUNK_BYTES + 64 * 1024);
-  if (header !== null) out.latin1(header);
   for await (const item of source) {
     format(out, item);
     if (out.size >= CHUNK_BYTES) await writeChunk(io.stdout, out.take());

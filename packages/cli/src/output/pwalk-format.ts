@@ -1,8 +1,6 @@
 import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, type DirectChildTotals, type WalkEntry } from '@pwalk-ts/reader';
 import type { ByteRows } from './byte-rows.js';
-import { csvInt, writeQuotedField } from './record-formats.js';
-
-const COMMA = 0x2c;
+import { csvInt, ENTRY_PATHS, writeQuotedField } from './record-formats.js';
 
 /**
  * Rows byte-compatible with pwalk 3.0's CSV (fizwit/filesystem-reporting-tools), so
@@ -15,16 +13,15 @@ export const PWALK_HEADER =
   'inode,parent-inode,directory-depth,"filename","fileExtension",UID,GID,st_size,st_dev,st_blocks,st_nlink,"st_mode",st_atime,st_mtime,st_ctime,pw_fcount,pw_dirsum\n';
 
 /**
- * Where pwalk's extension starts in the row's full path: after the last '.' of the
- * name (a leading dot included); the path's end (nothing) for directories, for the
- * root (whose name is not its own) and for a name without a dot. Perf: read off the
- * full path the row writes anyway, and written from there (no second joined path or
- * subarray per row).
+ * Where pwalk's extension starts in the name (bytes `from`..`to` of `name`, no '/' in
+ * it; for an entry read other than from a format-2 walk the whole path, hence the stop
+ * at '/'): after the last '.' (a leading dot included); the end (nothing) for
+ * directories, for the root (whose name is not its own) and for a name without a dot.
  */
-function extensionStart(path: Uint8Array, isDir: boolean, isRoot: boolean): number {
-  if (isDir || isRoot) return path.length;
-  for (let i = path.length - 1; i >= 0 && path[i] !== 0x2f; i--) if (path[i] === 0x2e) return i + 1;
-  return path.length;
+function extensionStart(name: Uint8Array, from: number, to: number, isDir: boolean, isRoot: boolean): number {
+  if (isDir || isRoot) return to;
+  for (let i = to - 1; i >= from && name[i] !== 0x2f; i--) if (name[i] === 0x2e) return i + 1;
+  return to;
 }
 
 /**
@@ -32,19 +29,20 @@ function extensionStart(path: Uint8Array, isDir: boolean, isRoot: boolean): numb
  * pw_dirsum their st_size sum (from `totals`); -1 and 0 for everything else, as pwalk
  * writes. The root's row has depth -1 and parent inode 0. Only for a full walk (the
  * owner, mode and times are there). Perf: the 64-bit fields as exact numbers, not the
- * entry's BigInts (sdk/exact-numbers.ts).
+ * entry's BigInts (sdk/exact-numbers.ts); the path written from its pieces and the
+ * extension from the name (entry-path.ts), no path joined per row.
  */
 export function writeEntryPwalk(out: ByteRows, e: WalkEntry, totals: DirectChildTotals): void {
   const depth = e.depth;
-  const path = e.pathBytes;
   const isDir = e.type === 'dir';
+  const p = ENTRY_PATHS.of(e);
   out.int(exactInode(e));
   csvInt(out, exactParentInode(e));
   csvInt(out, depth - 1);
-  out.byte(COMMA);
-  writeQuotedField(out, path);
-  out.byte(COMMA);
-  writeQuotedField(out, path, extensionStart(path, isDir, depth === 0));
+  out.latin1(',"');
+  ENTRY_PATHS.csvQuoted(out);
+  out.latin1('",');
+  writeQuotedField(out, p.name, extensionStart(p.name, p.nameFrom, p.nameTo, isDir, depth === 0), p.nameTo);
   csvInt(out, e.uid);
   csvInt(out, e.gid);
   csvInt(out, exactSize(e));

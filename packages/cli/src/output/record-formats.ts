@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import type { WalkEntry, WalkEntryError } from '@pwalk-ts/reader';
+import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, type WalkEntry, type WalkEntryError } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
+import { EntryPathWriter } from './entry-path.js';
 import { scalarJson } from './exact-json.js';
 
 const QUOTE = 0x22;
@@ -36,7 +37,7 @@ function base64Of(bytes: Uint8Array): string {
 }
 
 /** Writes the path as a JSON string, byte for byte as JSON.stringify(e.path). Perf: from its bytes when they are UTF-8 (no string made). */
-function jsonPath(out: ByteRows, e: WalkEntry | WalkEntryError, bytes: Uint8Array, utf8: boolean): void {
+function jsonPath(out: ByteRows, e: WalkEntryError, bytes: Uint8Array, utf8: boolean): void {
   if (utf8) {
     out.byte(QUOTE);
     out.jsonStringBytes(bytes);
@@ -51,27 +52,34 @@ function jsonInt(out: ByteRows, name: string, v: number | bigint | null): void {
   else out.int(v);
 }
 
+/** Writes the entries' paths; one for this thread's rows, each row written whole before the next. */
+export const ENTRY_PATHS = new EntryPathWriter();
+
 /** One `cat --format ndjson` line; a path that is not UTF-8 gets pathBase64 (its `path` is then lossy). */
 export function writeEntryNdjson(out: ByteRows, e: WalkEntry): void {
-  const bytes = e.pathBytes;
-  const utf8 = isUtf8(bytes);
+  ENTRY_PATHS.of(e);
+  const utf8 = ENTRY_PATHS.utf8();
   out.latin1('{"path":');
-  jsonPath(out, e, bytes, utf8);
+  if (utf8) {
+    out.byte(QUOTE);
+    ENTRY_PATHS.jsonString(out);
+    out.byte(QUOTE);
+  } else out.utf8(JSON.stringify(e.path));
   out.latin1(`,"type":"${e.type}","size":`);
-  out.int(e.size);
-  jsonInt(out, ',"blocks":', e.blocks);
+  out.int(exactSize(e));
+  jsonInt(out, ',"blocks":', exactBlocks(e));
   jsonInt(out, ',"mode":', e.mode);
   jsonInt(out, ',"uid":', e.uid);
   jsonInt(out, ',"gid":', e.gid);
   jsonInt(out, ',"nlink":', e.nlink);
-  jsonInt(out, ',"inode":', e.inode);
-  jsonInt(out, ',"parentInode":', e.parentInode);
-  jsonInt(out, ',"dev":', e.dev);
+  jsonInt(out, ',"inode":', exactInode(e));
+  jsonInt(out, ',"parentInode":', exactParentInode(e));
+  jsonInt(out, ',"dev":', exactDev(e));
   jsonInt(out, ',"atime":', e.atimeExact);
   jsonInt(out, ',"mtime":', e.mtimeExact);
   jsonInt(out, ',"ctime":', e.ctimeExact);
   jsonInt(out, ',"depth":', e.depth);
-  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(bytes)}"`);
+  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(e.pathBytes)}"`);
   out.latin1('}\n');
 }
 
@@ -92,11 +100,10 @@ export function writeErrorNdjson(out: ByteRows, e: WalkEntryError): void {
   out.latin1('}\n');
 }
 
-/** An RFC 4180 field holding exact bytes: always quoted, quotes doubled; newlines stay inside the quotes. */
-/** Bytes `from`.. of `bytes` as an RFC 4180 quoted field. */
-export function writeQuotedField(out: ByteRows, bytes: Uint8Array, from = 0): void {
+/** An RFC 4180 field holding exact bytes (`from`..`to` of them): always quoted, quotes doubled; newlines stay inside the quotes. */
+export function writeQuotedField(out: ByteRows, bytes: Uint8Array, from = 0, to = bytes.length): void {
   out.byte(QUOTE);
-  out.csvQuotedBytes(bytes, from);
+  out.csvQuotedBytes(bytes, from, to);
   out.byte(QUOTE);
 }
 
@@ -116,17 +123,20 @@ export const CSV_ENTRY_HEADER = ENTRY_COLUMNS.join(',') + '\r\n';
 export const CSV_ERROR_HEADER = ERROR_COLUMNS.join(',') + '\r\n';
 
 export function writeEntryCsv(out: ByteRows, e: WalkEntry): void {
-  writeQuotedField(out, e.pathBytes);
+  ENTRY_PATHS.of(e);
+  out.byte(QUOTE);
+  ENTRY_PATHS.csvQuoted(out);
+  out.byte(QUOTE);
   out.latin1(`,${e.type}`);
-  csvInt(out, e.size);
-  csvInt(out, e.blocks);
+  csvInt(out, exactSize(e));
+  csvInt(out, exactBlocks(e));
   csvInt(out, e.mode);
   csvInt(out, e.uid);
   csvInt(out, e.gid);
   csvInt(out, e.nlink);
-  csvInt(out, e.inode);
-  csvInt(out, e.parentInode);
-  csvInt(out, e.dev);
+  csvInt(out, exactInode(e));
+  csvInt(out, exactParentInode(e));
+  csvInt(out, exactDev(e));
   csvInt(out, e.atimeExact);
   csvInt(out, e.mtimeExact);
   csvInt(out, e.ctimeExact);

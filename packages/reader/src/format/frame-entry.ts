@@ -6,6 +6,7 @@ import { exactSum, unzigzag, varintAt, varintEnd } from './varint.js';
 import { depthIn } from './record-decoder.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
+import type { PathPieces } from '../sdk/path-pieces.js';
 
 const SLASH = 0x2f;
 const EMPTY = new Uint8Array(0);
@@ -214,6 +215,22 @@ class FrameEntry extends EntryBase {
     const d = e as FrameEntry;
     return d.#block.dirOf[d.#i]!;
   }
+  /** Sets `into` to the pieces of `e`'s full path (path-pieces.ts); false when `e` was not decoded here. */
+  static piecesOf(e: WalkEntry, into: PathPieces): boolean {
+    if (!(#block in e)) return false;
+    const b = e.#block;
+    const i = e.#i;
+    const dir = b.dirOf[i]!;
+    const at = b.nameAt[i]!;
+    const length = b.nameLength[i]!;
+    const rootItself = length === 0 && b.dirs.length(dir) === 0;
+    into.head = rootItself ? b.root.bytes : b.root.head;
+    into.dir = b.prefix(dir);
+    into.name = b.payload;
+    into.nameFrom = at;
+    into.nameTo = at + length;
+    return true;
+  }
   /** Appends `e` (decoded here) to a format-1 buffer (the external sort's runs). */
   static appendTo(e: WalkEntry, out: RecordBuffer): void {
     const d = e as FrameEntry;
@@ -334,6 +351,7 @@ export const frameBlockOf = FrameEntry.blockOf;
 export const frameParentHeader = FrameEntry.parentHeaderOf;
 export const frameRow = FrameEntry.rowOf;
 export const frameAppendTo = FrameEntry.appendTo;
+export const framePathPieces = FrameEntry.piecesOf;
 
 /** Rows `from`.. of one decoded format-2 block, which a batch of entries stands for. */
 export interface FrameRows {

@@ -77,6 +77,23 @@ export interface BlockReadOptions {
   problems: WalkFormatError[];
   /** Asked once per block, in order: false leaves it unchecked and undecoded, and its problems to whoever takes it (sdk/block-share.ts). */
   takeBlock?: () => boolean;
+  /**
+   * With takeBlock: BLOCK_LEFT is yielded for every block left to another reader, and
+   * BLOCK_TAKEN after every block taken (its pieces yielded, its problems pushed), so a
+   * reader keeps its place among the blocks of the threads that share the walk
+   * (sdk/batches-in-threads.ts).
+   */
+  marks?: boolean;
+}
+
+/** With marks: yielded after every block taken, once its pieces were yielded and its problems pushed. */
+export const BLOCK_TAKEN: DecodedBlock = marker();
+/** With marks: yielded in place of every block left to another reader. */
+export const BLOCK_LEFT: DecodedBlock = marker();
+
+/** A block of no records, known by its identity (and its entries array's). */
+function marker(): DecodedBlock {
+  return Object.freeze({ entries: Object.freeze([]) as unknown as DecodedBlock['entries'], errors: Object.freeze([]) as unknown as DecodedBlock['errors'] });
 }
 
 /** Sanity bound on one block: far above any block a writer makes, low enough that a flipped length cannot allocate wildly. */
@@ -110,26 +127,37 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         : decodeFrameBlock(payload, recordCount, root, where, partial, header.fullAttrs, setAside);
     const fh = handle;
     pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
+    const marks = options.marks === true;
     for (;;) {
       const raw: RawBlock = await pending;
       pending = null;
       if (raw.kind === 'end') return;
-      const mine = options.takeBlock?.() ?? true;
+      if (!(options.takeBlock?.() ?? true)) {
+        // Another reader's block: it checks it and reports what is wrong with it. A cut
+        // or unreadable header, or a cut payload, is the last block this file has.
+        if (raw.kind !== 'block' || raw.payload.length < raw.payloadLength) {
+          if (marks) yield BLOCK_LEFT;
+          return;
+        }
+        pending = readRawBlock(fh, raw.offset + BLOCK_HEADER_SIZE + raw.payloadLength, size, file);
+        if (marks) yield BLOCK_LEFT;
+        continue;
+      }
       if (raw.kind === 'cut-header') {
-        if (mine) addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
+        addProblem(options.problems, new WalkFormatError(WalkErrorCode.TRUNCATED, raw.message, { file, offset: raw.offset }));
+        if (marks) yield BLOCK_TAKEN;
         return;
       }
       if (raw.kind === 'bad-header') {
         // Without a trustworthy length there is no next block to resync on.
-        if (!mine) return;
         const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, 'block header is corrupt', { file, offset: raw.offset });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
+        if (marks) yield BLOCK_TAKEN;
         return;
       }
       const payloadOffset = raw.offset + BLOCK_HEADER_SIZE;
       if (raw.payload.length < raw.payloadLength) {
-        if (!mine) return;
         let whole = 0;
         try {
           const partial = decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, true);
@@ -147,11 +175,11 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
             { file, offset: raw.offset },
           ),
         );
+        if (marks) yield BLOCK_TAKEN;
         return;
       }
       // Perf: the next block is read while this one is checked, decoded and consumed.
       pending = readRawBlock(fh, payloadOffset + raw.payloadLength, size, file);
-      if (!mine) continue;
       if (crc32(raw.payload) !== raw.checksum) {
         const err = new WalkFormatError(WalkErrorCode.CORRUPT_BLOCK, `block checksum mismatch (${raw.recordCount} records lost)`, {
           file,
@@ -159,14 +187,15 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
         });
         if (options.onCorrupt === 'throw') throw err;
         addProblem(options.problems, err);
-        continue;
+      } else {
+        try {
+          yield* decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false).pieces();
+        } catch (err) {
+          if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
+          addProblem(options.problems, err);
+        }
       }
-      try {
-        yield* decode(raw.payload, raw.recordCount, { file, offset: payloadOffset }, false).pieces();
-      } catch (err) {
-        if (options.onCorrupt === 'throw' || !(err instanceof WalkFormatError)) throw err;
-        addProblem(options.problems, err);
-      }
+      if (marks) yield BLOCK_TAKEN;
     }
   } finally {
     // A read-ahead still in flight when the consumer stops early must settle before the close.

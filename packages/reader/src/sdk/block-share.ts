@@ -17,5 +17,10 @@ export function blockTaker(share: BlockShare | undefined): (() => boolean) | und
     throw new RangeError(`a block share is index 0 <= i < of, got ${share.index} of ${share.of}`);
   }
   let block = 0;
-  return () => block++ % share.of === share.index;
+  return () => blockOwner(block++, share.of) === share.index;
+}
+
+/** Which of `threads` threads reading a walk together takes its block `seq` (counted from 0 over the thread files in order): the one rule of every share. */
+export function blockOwner(seq: number, threads: number): number {
+  return seq % threads;
 }

@@ -102,6 +102,16 @@ export class Walk {
   }
 
   /**
+   * recordBatches for one of the threads that share the walk's blocks in turns
+   * (batches-in-threads.ts): `take` is asked once per block in order (blockOwner
+   * decides); only the blocks it takes are checked and decoded, each followed by
+   * BLOCK_TAKEN's entries; each block left is BLOCK_LEFT's entries.
+   */
+  batchesInTurns(take: () => boolean, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'>): AsyncIterable<readonly WalkEntry[]> {
+    return this.batches(options, (block) => block.entries, take);
+  }
+
+  /**
    * Every entry and every per-entry failure, one block at a time, in file order: for
    * an analysis that needs both, one pass instead of records() and errors() each
    * reading the whole walk.
@@ -116,12 +126,17 @@ export class Walk {
     return options.sort === undefined || options.sort === 'none' ? all : sortErrorsByPath(all, options.sort);
   }
 
-  private async *batches<T>(options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'>, pick: (block: DecodedBlock) => T): AsyncGenerator<T> {
+  private async *batches<T>(
+    options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'>,
+    pick: (block: DecodedBlock) => T,
+    turns?: () => boolean,
+  ): AsyncGenerator<T> {
     const onCorrupt = options.onCorrupt ?? this.onCorrupt;
     const signal = options.signal;
-    const takeBlock = blockTaker(options.share);
+    const takeBlock = turns ?? blockTaker(options.share);
+    const marks = turns !== undefined;
     for (const file of this.files) {
-      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside, takeBlock })) {
+      for await (const block of readThreadFile(file.path, this.root, { onCorrupt, problems: this.problems, setAside: file.setAside, takeBlock, marks })) {
         throwIfStopped(signal);
         yield pick(block);
       }
