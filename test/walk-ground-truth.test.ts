@@ -1,9 +1,11 @@
 // Walks a tree of every awkward kind of entry (and a skewed subtree that makes
-// workers share work) with 1, 2 and 8 threads, on the native and the TypeScript
-// scanner routes, and compares `pwalk-ts cat` field by field with ground_truth.py,
-// an independent stdlib walk of the same tree. With --threads 1 both routes must
-// write byte-identical thread files.
+// workers share work) with 1, 2, 8 and 64 threads on both engines (sync, and async:
+// one call in flight per thread while the threads are no more than the cores), on the
+// native and the TypeScript scanner routes, and compares `pwalk-ts cat` field by field
+// with ground_truth.py, an independent stdlib walk of the same tree. With --threads 1
+// both routes must write byte-identical thread files.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,7 +24,13 @@ import { ACTIVE_ROUTES, describeRoutes, nativeSkipReason, type Route } from './h
 import { parseCsv, parseJsonExact, runCli, runCliOk, type CliResult } from './helpers/run-cli.js';
 import { buildEdgeTree, buildSkewedTree, makeTempBase, removeTempBase, TIMES, type EdgeTreeInfo } from './helpers/trees.js';
 
-const THREADS = [1, 2, 8] as const;
+const THREADS = [1, 2, 8, 64] as const;
+const ENGINES = ['sync', 'async'] as const;
+type Engine = (typeof ENGINES)[number];
+/** Every walk of a route: each engine at each thread count. */
+const WALKS = ENGINES.flatMap((engine) => THREADS.map((threads) => [engine, threads] as const));
+/** The walks whose output formats (csv, info's text, error records) are checked too. */
+const FORMAT_WALKS = WALKS.filter(([engine, threads]) => engine === 'sync' && threads <= 8);
 
 let base: string;
 let tree: string;
@@ -30,8 +38,8 @@ let info: EdgeTreeInfo;
 let truth: Rec[];
 const walks = new Map<string, { out: string; walk: CliResult; cat: CliResult }>();
 
-function walkOf(route: Route, threads: number): { out: string; walk: CliResult; cat: CliResult } {
-  return walks.get(`${route}/${threads}`)!;
+function walkOf(route: Route, engine: Engine, threads: number): { out: string; walk: CliResult; cat: CliResult } {
+  return walks.get(`${route}/${engine}/${threads}`)!;
 }
 
 function floorSeconds(ns: bigint): bigint {
@@ -62,11 +70,11 @@ beforeAll(async () => {
   settleAtimes(tree);
   truth = groundTruth(tree).entries;
   for (const route of ACTIVE_ROUTES) {
-    for (const threads of THREADS) {
-      const out = join(base, `out-${route}-${threads}`);
-      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--quiet'], { route });
+    for (const [engine, threads] of WALKS) {
+      const out = join(base, `out-${route}-${engine}-${threads}`);
+      const walk = await runCli([tree, '--out', out, '--threads', String(threads), '--engine', engine, '--quiet'], { route });
       const cat = await runCli(['cat', out, '--format', 'ndjson', '--sort', 'path']);
-      walks.set(`${route}/${threads}`, { out, walk, cat });
+      walks.set(`${route}/${engine}/${threads}`, { out, walk, cat });
     }
   }
 });
@@ -91,15 +99,15 @@ describe('fixture sanity (the ground truth sees what the builders made)', () => 
 });
 
 describeRoutes((route) => {
-  describe.each(THREADS)('walk with --threads %i', (threads) => {
+  describe.each(WALKS)('walk with --engine %s --threads %i', (engine, threads) => {
     it('exits 0 and prints nothing with --quiet', () => {
-      const { walk } = walkOf(route, threads);
+      const { walk } = walkOf(route, engine, threads);
       expect(walk.stderr).toBe('');
       expect(walk.code).toBe(0);
     });
 
     it('cat --sort path matches the ground truth field by field', () => {
-      const { cat } = walkOf(route, threads);
+      const { cat } = walkOf(route, engine, threads);
       expect(cat.stderr).toBe('');
       expect(cat.code).toBe(0);
       const actual = expectSortedEntries(cat.stdout);
@@ -109,7 +117,7 @@ describeRoutes((route) => {
 
     it('has the root record: path as given, depth 0, parentInode 0', () => {
       const problems: string[] = [];
-      const actual = cliEntries(walkOf(route, threads).cat.stdout, problems);
+      const actual = cliEntries(walkOf(route, engine, threads).cat.stdout, problems);
       const root = actual[0]!;
       expect(root.path).toBe(tree);
       expect(root.depth).toBe(0n);
@@ -121,7 +129,7 @@ describeRoutes((route) => {
 
     it('links every record to its directory: parentInode and depth agree with the path', () => {
       const problems: string[] = [];
-      const actual = cliEntries(walkOf(route, threads).cat.stdout, problems);
+      const actual = cliEntries(walkOf(route, engine, threads).cat.stdout, problems);
       const byPath = new Map(actual.map((r) => [r.pathBytes.toString('base64'), r]));
       const bad: string[] = [];
       for (const r of actual) {
@@ -137,8 +145,48 @@ describeRoutes((route) => {
       expect(bad).toEqual([]);
     });
 
+    it('info --json exits 0 and counts what the ground truth counts', async () => {
+      const { out } = walkOf(route, engine, threads);
+      const r = await runCliOk(['info', out, '--json']);
+      const j = parseJsonExact(r.stdout) as {
+        status: string;
+        manifest: { root: string; status: string; options: { threads: bigint; engine: string }; totals: Record<string, bigint> };
+        verified: { entries: bigint; errors: bigint; problems: unknown[] };
+      };
+      expect(j.status).toBe('complete');
+      expect(j.manifest.status).toBe('complete');
+      expect(j.manifest.root).toBe(tree);
+      expect(j.manifest.options.threads).toBe(BigInt(threads));
+      // One call in flight per worker is the synchronous engine: the async one runs only past the cores.
+      expect(j.manifest.options.engine).toBe(threads > availableParallelism() ? engine : 'sync');
+      const files = truth.filter((e) => e.type === 'file').length;
+      const dirs = truth.filter((e) => e.type === 'dir').length;
+      const bytes = truth.reduce((s, e) => s + e.size!, 0n);
+      expect(j.manifest.totals).toEqual({
+        entries: BigInt(truth.length),
+        files: BigInt(files),
+        dirs: BigInt(dirs),
+        errors: 0n,
+        bytes,
+      });
+      expect(j.verified).toEqual({ entries: BigInt(truth.length), errors: 0n, problems: [] });
+    });
+  });
+
+  // What the records are read as (csv, unsorted, info's text, error records) does not depend on how they were walked:
+  // checked on the synchronous walks alone.
+  describe.each(FORMAT_WALKS)('reading the walk with --engine %s --threads %i', (engine, threads) => {
+    it('cat without --sort holds the same records', async () => {
+      const { out } = walkOf(route, engine, threads);
+      const r = await runCliOk(['cat', out]);
+      const problems: string[] = [];
+      const actual = cliEntries(r.stdout, problems);
+      expect(problems).toEqual([]);
+      expect(diffRecords(actual, truth)).toEqual([]);
+    });
+
     it('csv parses back (RFC 4180, CRLF, exact path bytes) to the ndjson values', async () => {
-      const { out, cat } = walkOf(route, threads);
+      const { out, cat } = walkOf(route, engine, threads);
       const csv = await runCliOk(['cat', out, '--format', 'csv', '--sort', 'path']);
       const rows = parseCsv(csv.stdoutBytes);
       expect(rows[0]!.map((f) => f.toString('utf8'))).toEqual([...ENTRY_KEYS]);
@@ -168,42 +216,8 @@ describeRoutes((route) => {
       expect(bad.slice(0, 30)).toEqual([]);
     });
 
-    it('cat without --sort holds the same records', async () => {
-      const { out } = walkOf(route, threads);
-      const r = await runCliOk(['cat', out]);
-      const problems: string[] = [];
-      const actual = cliEntries(r.stdout, problems);
-      expect(problems).toEqual([]);
-      expect(diffRecords(actual, truth)).toEqual([]);
-    });
-
-    it('info --json exits 0 and counts what the ground truth counts', async () => {
-      const { out } = walkOf(route, threads);
-      const r = await runCliOk(['info', out, '--json']);
-      const j = parseJsonExact(r.stdout) as {
-        status: string;
-        manifest: { root: string; status: string; options: { threads: bigint }; totals: Record<string, bigint> };
-        verified: { entries: bigint; errors: bigint; problems: unknown[] };
-      };
-      expect(j.status).toBe('complete');
-      expect(j.manifest.status).toBe('complete');
-      expect(j.manifest.root).toBe(tree);
-      expect(j.manifest.options.threads).toBe(BigInt(threads));
-      const files = truth.filter((e) => e.type === 'file').length;
-      const dirs = truth.filter((e) => e.type === 'dir').length;
-      const bytes = truth.reduce((s, e) => s + e.size!, 0n);
-      expect(j.manifest.totals).toEqual({
-        entries: BigInt(truth.length),
-        files: BigInt(files),
-        dirs: BigInt(dirs),
-        errors: 0n,
-        bytes,
-      });
-      expect(j.verified).toEqual({ entries: BigInt(truth.length), errors: 0n, problems: [] });
-    });
-
     it('info (text) exits 0 and reports the entry counts', async () => {
-      const { out } = walkOf(route, threads);
+      const { out } = walkOf(route, engine, threads);
       const r = await runCliOk(['info', out]);
       const m = /^entries\s+([\d,]+) \(([\d,]+) files, ([\d,]+) dirs\)$/m.exec(r.stdout);
       expect(m, r.stdout).not.toBeNull();
@@ -216,7 +230,7 @@ describeRoutes((route) => {
     });
 
     it('records no errors (ndjson and csv)', async () => {
-      const { out } = walkOf(route, threads);
+      const { out } = walkOf(route, engine, threads);
       const nd = await runCliOk(['cat', out, '--errors']);
       const problems: string[] = [];
       expect(cliErrors(nd.stdout, problems)).toEqual([]);
@@ -226,18 +240,17 @@ describeRoutes((route) => {
   });
 
   describe('across thread counts', () => {
-    it('cat --sort path prints byte-identical output for 1, 2 and 8 threads', () => {
-      const outputs = THREADS.map((t) => walkOf(route, t).cat.stdout);
-      expect(outputs[0]!.length).toBeGreaterThan(0);
-      expect(outputs[1]).toBe(outputs[0]);
-      expect(outputs[2]).toBe(outputs[0]);
+    it('cat --sort path prints byte-identical output for 1, 2, 8 and 64 threads on both engines', () => {
+      const first = walkOf(route, 'sync', 1).cat.stdout;
+      expect(first.length).toBeGreaterThan(0);
+      for (const [engine, threads] of WALKS) expect(walkOf(route, engine, threads).cat.stdout === first, `${engine} ${threads}`).toBe(true);
     });
   });
 
   describe('exact values, checked against numbers computed here (not by python)', () => {
     const entries = (): Rec[] => {
       const problems: string[] = [];
-      return cliEntries(walkOf(route, 2).cat.stdout, problems);
+      return cliEntries(walkOf(route, 'sync', 2).cat.stdout, problems);
     };
 
     it.each(Object.entries(TIMES))('times/%s: mtime and atime are floor(ns / 1e9)', (name, ns) => {
@@ -343,7 +356,7 @@ describeRoutes((route) => {
 describe.skipIf(nativeSkipReason !== null)('the native and the TypeScript routes', () => {
   it('write byte-identical thread files with --threads 1 (all but the walk id in the header)', () => {
     const read = (route: Route): Buffer => {
-      const bytes = readFileSync(join(walkOf(route, 1).out, 'thread_0.bin'));
+      const bytes = readFileSync(join(walkOf(route, 'sync', 1).out, 'thread_0.bin'));
       bytes.fill(0, 16, 32); // the walk id (FORMAT.md 2.1)
       return bytes;
     };
@@ -354,7 +367,7 @@ describe.skipIf(nativeSkipReason !== null)('the native and the TypeScript routes
     expect(native.equals(ts)).toBe(true);
   });
 
-  it.each(THREADS)('print the same sorted records with --threads %i', (threads) => {
-    expect(walkOf('native', threads).cat.stdout === walkOf('ts', threads).cat.stdout).toBe(true);
+  it.each(WALKS)('print the same sorted records with --engine %s --threads %i', (engine, threads) => {
+    expect(walkOf('native', engine, threads).cat.stdout === walkOf('ts', engine, threads).cat.stdout).toBe(true);
   });
 });

@@ -46,7 +46,7 @@ for a in range(20):
     return;
   }
   out = join(full, 'walk');
-  walk = await runCli([tree, '--out', out, '--threads', '2', '--quiet']);
+  walk = await runCli([tree, '--out', out, '--quiet']);
 });
 
 afterAll(() => {

@@ -100,12 +100,12 @@ async function stoppedWalk(out: string, walk: (pauseMs: number) => Promise<Exit>
 }
 
 /** A walk through the SDK with 4 KiB blocks (several on disk when the kill lands), killed once its files hold `bytes`. */
-function killedWalk(out: string, threads: number, bytes: number, engine = 'auto', root = tree): Promise<Exit> {
+function killedWalk(out: string, threads: number, bytes: number, engine = 'auto', root = tree, env: Record<string, string> = {}): Promise<Exit> {
   const script = `import { startWalk } from '@pwalk-ts/walker';
     await startWalk({ root: ${JSON.stringify(root)}, out: ${JSON.stringify(out)}, threads: ${threads}, engine: '${engine}', blockCapacity: 4096 }).result;`;
   // The async engine opens several directories at once: a longer pause keeps the walk as long.
   const pauseMs = engine === 'async' ? 5 * PAUSE_MS : PAUSE_MS;
-  return stoppedWalk(out, (pause) => runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', pause), pauseMs);
+  return stoppedWalk(out, (pause) => runUntil(['--input-type=module', '-e', script], () => threadBytes(out) >= bytes, 'SIGKILL', pause, env), pauseMs);
 }
 
 /** How many end markers each directory has over all the walk's files (FORMAT.md 7.5). */
@@ -142,8 +142,8 @@ function expectEachDirectoryReadOnce(out: string, expected: readonly Rec[], root
   expect(ends.size).toBe(dirs.length);
 }
 
-async function resumeOk(out: string, extra: string[] = []): Promise<void> {
-  const r = await runCli(['resume', out, '--quiet', ...extra], { env: HEARTBEAT });
+async function resumeOk(out: string, extra: string[] = [], env: Record<string, string> = {}): Promise<void> {
+  const r = await runCli(['resume', out, '--quiet', ...extra], { env: { ...HEARTBEAT, ...env } });
   expect(r.code, r.stderr).toBe(0);
   expect(readManifest(out).status).toBe('complete');
 }
@@ -183,6 +183,25 @@ describe('resume after SIGKILL', () => {
     await expectRecords(out, truth);
     expectEachDirectoryReadOnce(out, truth);
   });
+
+  // The directories a resume starts from reach its worker threads as start data, where the TypeScript routes
+  // once read each one's path as its byte values ("100,50,47,...") and recorded it as not found.
+  it.each([
+    [2, 'auto', 0.5],
+    [8, 'async', 0.5],
+  ] as const)(
+    'on the TypeScript routes (PWALK_NATIVE=0), --threads %i (%s engine), killed at %f: the tree exactly, every directory read once',
+    async (threads, engine, fraction) => {
+      const out = join(base, `kill-ts-${threads}-${fraction}-${randomUUID()}`);
+      const ts = { PWALK_NATIVE: '0' };
+      const killed = await killedWalk(out, threads, 64 + Math.floor(wholeBytes * fraction), engine, tree, ts);
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      expect(readManifest(out).status).toBe('running');
+      await resumeOk(out, [], ts);
+      await expectRecords(out, truth);
+      expectEachDirectoryReadOnce(out, truth);
+    },
+  );
 });
 
 describe.skipIf(nativeSkipReason !== null)('resume of walks killed on the batched engine (native route, async)', () => {

@@ -182,7 +182,7 @@ describe('as nobody', () => {
       if (skipReason !== null) ctx.skip();
       const root = join(tree, 'noperm');
       const out = join(outs, `out-root-${route}`);
-      const walk = await runCli([root, '--out', out, '--threads', '2', '--quiet'], { asNobody: true, cwd: base, route });
+      const walk = await runCli([root, '--out', out, '--quiet'], { asNobody: true, cwd: base, route });
       expect(walk.code, walk.stderr).toBe(1);
       const cat = await runCliOk(['cat', out, '--sort', 'path']);
       const problems: string[] = [];
@@ -201,7 +201,7 @@ describe('as nobody', () => {
     if (skipReason !== null) ctx.skip();
     const root = join(tree, 'deep/ok2/noperm2/inner');
     const out = join(outs, 'out-unreachable');
-    const walk = await runCli([root, '--out', out, '--threads', '1'], { asNobody: true, cwd: base });
+    const walk = await runCli([root, '--out', out], { asNobody: true, cwd: base });
     expect(walk.code).toBe(2);
     expect(walk.stderr.trimEnd().split('\n'), walk.stderr).toHaveLength(1);
     expect(walk.stderr).toContain(root);
@@ -211,7 +211,7 @@ describe('as nobody', () => {
   it('an output folder nobody cannot create: exit 2, one line', async (ctx) => {
     if (skipReason !== null) ctx.skip();
     const out = join(tree, 'ok', 'not-writable-by-nobody');
-    const walk = await runCli([join(tree, 'ok'), '--out', out, '--threads', '1'], { asNobody: true, cwd: base });
+    const walk = await runCli([join(tree, 'ok'), '--out', out], { asNobody: true, cwd: base });
     expect(walk.code).toBe(2);
     expect(walk.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(walk.stderr).not.toMatch(/\n\s+at |internal error/);

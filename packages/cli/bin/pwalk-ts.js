@@ -16,7 +16,9 @@ function requestedThreads(argv) {
   return NaN;
 }
 
-const threads = requestedThreads(process.argv.slice(2));
+// A walk that names no count takes the test knob's (packages/walker/src/settings.ts), so its calls get the pool too.
+const named = requestedThreads(process.argv.slice(2));
+const threads = Number.isNaN(named) ? Number(process.env.PWALK_TEST_THREADS) : named;
 if (process.env.UV_THREADPOOL_SIZE === undefined && Number.isInteger(threads) && threads > 4) {
   process.env.UV_THREADPOOL_SIZE = String(Math.min(1024, threads));
 }

@@ -78,21 +78,27 @@ export class AsyncDirectoryEngine extends CallEngine {
 
   /** Starts calls until `inflight` run: a new listing while fewer directories than that are open, else the next lstat in turn. */
   protected pump(): void {
-    const stopping = this.stopping();
-    if (!stopping) this.shareWork();
+    if (!this.stopping()) this.shareWork();
     while (this.running < this.inflight) {
-      if (!stopping && this.stack.length > 0 && this.open.length + this.listing < this.inflight) {
+      // Asked each time: a directory read synchronously here may fail the walk, after which only open directories finish.
+      if (!this.stopping() && this.stack.length > 0 && this.open.length + this.listing < this.inflight) {
         const dir = this.stack.pop()!;
         const path = this.scanner.asyncPath(dir);
-        if (path !== null) this.list(dir, path);
-        else this.guard(() => this.scanner.scan(dir));
+        if (path !== null) {
+          this.list(dir, path);
+        } else {
+          this.guard(() => {
+            this.scanner.scan(dir);
+            this.afterDirectory();
+          });
+        }
       } else if (this.open.length > 0) {
         this.statNext();
       } else {
         break;
       }
     }
-    if (this.running === 0 && this.open.length === 0 && (this.stack.length === 0 || stopping)) this.finish();
+    if (this.running === 0 && this.open.length === 0 && (this.stack.length === 0 || this.stopping())) this.finish();
   }
 
   private list(dir: DirectoryItem, path: string): void {

@@ -19,3 +19,16 @@ export interface DirectoryItem {
   /** This directory's parent and the parent's ancestors. */
   readonly up: Ancestor | null;
 }
+
+/**
+ * Items lose their Buffer prototype crossing threads (a queue's message, a worker's
+ * start data): rewrapped without copying, since the TypeScript routes join `rel` into
+ * paths as text, where a Uint8Array would print its byte values.
+ */
+export function reviveItems(items: DirectoryItem[]): DirectoryItem[] {
+  for (const item of items) {
+    const rel = item.rel as Uint8Array;
+    (item as { rel: Buffer }).rel = Buffer.from(rel.buffer, rel.byteOffset, rel.byteLength);
+  }
+  return items;
+}

@@ -4,6 +4,9 @@ import { DEFAULT_BLOCK_CAPACITY } from '@pwalk-ts/reader/format';
 import { pathPattern } from './entry-filter.js';
 import { workerCount } from './walker-threads.js';
 
+/** Filesystem calls in flight, as --threads or a test knob sets it. */
+const Threads = z.number().int().min(1).max(1024);
+
 /** Records per block of a thread file, as an option or a test knob sets it. */
 const BlockCapacity = z
   .number()
@@ -16,7 +19,7 @@ export const WalkOptions = z.object({
   root: z.string().min(1, 'the root path is empty'),
   /** Output folder: created if missing; must be empty if it exists. */
   out: z.string().min(1),
-  threads: z.number().int().min(1).max(1024).optional(),
+  threads: Threads.optional(),
   // A pattern of slashes alone would reach picomatch empty and fail every worker: refused before the walk.
   exclude: z
     .array(
@@ -49,6 +52,11 @@ const TestKnobs = z.object({
   PWALK_TEST_ENGINE: z.enum(['sync', 'async']).optional(),
   /** The block capacity of a walk that sets none (the CLI's): small blocks reach the disk early, so a test killing the CLI finds whole blocks. */
   PWALK_TEST_BLOCK_CAPACITY: z.coerce.number().pipe(BlockCapacity).optional(),
+  /**
+   * The thread count of a walk that sets none (the CLI's default), so the walk suites run whole at 1, 2, 8
+   * or 64 threads. The CLI prestarts the default's worker threads; a walk needing fewer leaves the rest unused.
+   */
+  PWALK_TEST_THREADS: z.coerce.number().pipe(Threads).optional(),
 });
 
 /** Settings resolved once; workers receive this object and never re-derive anything from options. */
@@ -96,16 +104,17 @@ export function resolveSettings(
     PWALK_TEST_PAUSE_BEFORE_OPEN_MS: env.PWALK_TEST_PAUSE_BEFORE_OPEN_MS,
     PWALK_TEST_ENGINE: env.PWALK_TEST_ENGINE || undefined,
     PWALK_TEST_BLOCK_CAPACITY: env.PWALK_TEST_BLOCK_CAPACITY || undefined,
+    PWALK_TEST_THREADS: env.PWALK_TEST_THREADS || undefined,
   });
-  const threads = o.threads ?? availableParallelism();
+  const threads = o.threads ?? knobs.PWALK_TEST_THREADS ?? availableParallelism();
   const workers = workerCount(threads);
   const auto = knobs.PWALK_TEST_ENGINE ?? (filesystem.latencyBound ? 'async' : 'sync');
   const overlap = o.engine === 'async' || (o.engine === 'auto' && auto === 'async');
   const inflightPerWorker = overlap ? Math.ceil(threads / workers) : 1;
+  // Why 'auto' chose: the test knob when it decided, else the root's filesystem.
+  const reason = knobs.PWALK_TEST_ENGINE !== undefined ? 'PWALK_TEST_ENGINE' : overlap ? filesystem.name : 'local filesystem';
   const engine =
-    inflightPerWorker === 1
-      ? `sync${o.engine === 'auto' && threads > workers ? ' (local filesystem)' : ''}`
-      : `async${o.engine === 'auto' ? ` (${filesystem.name})` : ''}`;
+    inflightPerWorker === 1 ? `sync${o.engine === 'auto' && threads > workers ? ` (${reason})` : ''}` : `async${o.engine === 'auto' ? ` (${reason})` : ''}`;
   return Object.freeze({
     root: o.root,
     base: o.root.endsWith('/') ? o.root : `${o.root}/`,

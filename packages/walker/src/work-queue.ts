@@ -1,7 +1,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ThreadFileSummary } from '@pwalk-ts/reader';
 import { Control } from './progress-counters.js';
-import type { DirectoryItem } from './directory-item.js';
+import { reviveItems, type DirectoryItem } from './directory-item.js';
 import type { WorkerFailure } from './worker-failure.js';
 
 /**
@@ -35,15 +35,6 @@ export interface WorkerSummary {
   bytes: bigint;
 }
 
-/** Items lose their Buffer prototype crossing threads: rewrap without copying. */
-function revive(items: DirectoryItem[]): DirectoryItem[] {
-  for (const item of items) {
-    const rel = item.rel as Uint8Array;
-    (item as { rel: Buffer }).rel = Buffer.from(rel.buffer, rel.byteOffset, rel.byteLength);
-  }
-  return items;
-}
-
 /** The in-process WorkSource: talks to the main thread's InProcessQueue over the worker port. */
 export class PortWorkSource implements WorkSource {
   private readonly control: Int32Array;
@@ -56,7 +47,7 @@ export class PortWorkSource implements WorkSource {
 
   take(): Promise<DirectoryItem[] | null> {
     return new Promise((resolve) => {
-      this.port.once('message', (msg: DispatchMessage) => resolve(msg.type === 'work' ? revive(msg.items) : null));
+      this.port.once('message', (msg: DispatchMessage) => resolve(msg.type === 'work' ? reviveItems(msg.items) : null));
       this.port.postMessage({ type: 'idle' } satisfies WorkerMessage);
     });
   }

@@ -3,7 +3,7 @@
 // modules, then waits for the walk's data in a start message (walker-threads.ts): the
 // thread may be started before the main thread has checked the walk.
 import { parentPort } from 'node:worker_threads';
-import type { DirectoryItem } from './directory-item.js';
+import { reviveItems, type DirectoryItem } from './directory-item.js';
 import { latencyEngine } from './latency-engine.js';
 import { CounterSlot, Control } from './progress-counters.js';
 import { scannedBytes } from './scan-totals.js';
@@ -29,7 +29,7 @@ async function run(data: WorkerData): Promise<void> {
     writer = opened.writer;
     const { scanner } = opened;
     const t = scanner.totals;
-    for (const seed of data.seeds) stack.push(seed);
+    for (const seed of reviveItems(data.seeds)) stack.push(seed);
     if (data.seedsRoot) {
       const root = scanner.recordRoot();
       if (root !== null) stack.push(root);

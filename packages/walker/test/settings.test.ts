@@ -1,16 +1,20 @@
 // WalkOptions resolved into WalkSettings on a machine of two cores: threads, workers,
 // calls in flight and the engine, by hand from the rules in settings.ts.
 import { describe, expect, it, vi } from 'vitest';
-import { resolveSettings } from '../src/settings.js';
+import { resolveSettings, type WalkSettings } from '../src/settings.js';
 
 vi.mock('node:os', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:os')>()), availableParallelism: () => 2 }));
 
 const LOCAL = { name: 'ext4', latencyBound: false };
 const NFS = { name: 'nfs', latencyBound: true };
 
-function engineOf(threads: number | undefined, engine: 'auto' | 'sync' | 'async', filesystem: typeof LOCAL) {
-  const s = resolveSettings({ root: '/data', out: '/o', threads, engine }, filesystem);
+/** threads, workers, calls in flight per worker, engine. */
+function chosen(s: WalkSettings) {
   return [s.threads, s.workers, s.inflightPerWorker, s.engine];
+}
+
+function engineOf(threads: number | undefined, engine: 'auto' | 'sync' | 'async', filesystem: typeof LOCAL) {
+  return chosen(resolveSettings({ root: '/data', out: '/o', threads, engine }, filesystem));
 }
 
 describe('resolveSettings', () => {
@@ -67,6 +71,18 @@ describe('resolveSettings', () => {
     expect(pause('25')).toBe(25);
     expect(() => pause('60001')).toThrow();
     expect(() => pause('-1')).toThrow();
+  });
+
+  it('takes the test thread count for a walk that sets none, never over one that does', () => {
+    const walk = (threads: number | undefined, value: string) =>
+      chosen(resolveSettings({ root: '/r', out: '/o', threads }, LOCAL, { PWALK_TEST_THREADS: value, PWALK_TEST_ENGINE: 'async' }));
+    expect(walk(undefined, '64')).toEqual([64, 2, 32, 'async (PWALK_TEST_ENGINE)']);
+    expect(walk(undefined, '1')).toEqual([1, 1, 1, 'sync']);
+    expect(walk(8, '1')).toEqual([8, 2, 4, 'async (PWALK_TEST_ENGINE)']);
+    expect(walk(undefined, '')).toEqual([2, 2, 1, 'sync']);
+    expect(() => walk(undefined, '0')).toThrow();
+    expect(() => walk(undefined, '1025')).toThrow();
+    expect(() => walk(undefined, 'eight')).toThrow();
   });
 
   it.each([
