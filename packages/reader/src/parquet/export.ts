@@ -1,10 +1,9 @@
 import type { KeyValue } from 'hyparquet-writer';
 import { ExportError, ExportErrorCode } from '../format/errors.js';
-import { ColumnBuffers } from './column-buffers.js';
 import { ENTRY_COLUMNS, ERROR_COLUMNS, type ParquetColumn } from './columns.js';
 import { rowGroupsFromWorkers } from './parallel-row-groups.js';
 import { defaultThreads } from '../sdk/helper-threads.js';
-import { encodeRowGroup, type EncodedRowGroup } from './row-group-encoder.js';
+import { RowGroupEncoder, type EncodedRowGroup } from './row-group-encoder.js';
 import { RowGroupFile } from './row-group-file.js';
 import type { WalkEntryError } from '../sdk/record.js';
 import type { Walk } from '../sdk/walk.js';
@@ -94,15 +93,16 @@ async function* encodeInThread<T>(
   rowGroupSize: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<EncodedRowGroup> {
-  const buffers = new ColumnBuffers(columns, rowGroupSize);
+  const encoder = new RowGroupEncoder(columns, rowGroupSize);
+  const buffers = encoder.buffers;
   for await (const batch of batches) {
     if (signal?.aborted) return;
     for (let from = 0; from < batch.length;) {
       from = buffers.add(batch, from);
-      if (buffers.full) yield encodeRowGroup(columns, buffers);
+      if (buffers.full) yield encoder.encode();
     }
   }
-  if (buffers.rows > 0 && !signal?.aborted) yield encodeRowGroup(columns, buffers);
+  if (buffers.rows > 0 && !signal?.aborted) yield encoder.encode();
 }
 
 async function writeTable<T>(

@@ -5,9 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { threadFailure, threadProblem, type ThreadFailure, type ThreadProblem } from '../sdk/thread-failure.js';
 import { openWalk } from '../sdk/walk.js';
-import { ColumnBuffers } from './column-buffers.js';
 import { ENTRY_COLUMNS } from './columns.js';
-import { encodeRowGroup, type EncodedRowGroup } from './row-group-encoder.js';
+import { RowGroupEncoder, type EncodedRowGroup } from './row-group-encoder.js';
 
 export interface RowGroupWorkerData {
   readonly dir: string;
@@ -47,10 +46,11 @@ async function run(): Promise<void> {
   const walk = await openWalk(data.dir, { onCorrupt: 'skip' });
   const openingProblems = walk.problems.length;
   const { rowGroupSize: size, workers, index } = data;
-  const buffers = new ColumnBuffers(ENTRY_COLUMNS, size);
+  const encoder = new RowGroupEncoder(ENTRY_COLUMNS, size);
+  const buffers = encoder.buffers;
   let row = 0;
   const postGroup = (): Promise<void> => {
-    const encoded = encodeRowGroup(ENTRY_COLUMNS, buffers);
+    const encoded = encoder.encode();
     return post({ type: 'group', group: Math.floor((row - 1) / size), encoded }, [encoded.bytes.buffer as ArrayBuffer]);
   };
   for await (const batch of walk.recordBatches({ onCorrupt: data.onCorrupt })) {
