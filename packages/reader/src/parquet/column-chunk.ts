@@ -28,8 +28,9 @@ interface PendingChunk {
   /** The dictionary page's uncompressed size, header included; 0 without one. */
   readonly dictionaryBytes: number;
   readonly encoding: number;
-  /** The data page's values, uncompressed. */
+  /** The data page's values, uncompressed, and compressed when that is known already. */
   readonly raw: Uint8Array;
+  readonly compressed?: Uint8Array;
   readonly rows: number;
   readonly nulls: number;
   /** Per row 1, or 0 for NULL; null for a REQUIRED column. */
@@ -47,6 +48,8 @@ export class ChunkWriter {
   private readonly levels: GrowableBytes;
   private readonly words: Int32Array;
   private readonly indices: Int32Array;
+  /** The last BYTE_ARRAY page of this group and its compressed bytes: `path` is most often `path_bytes`' page itself. */
+  private lastBytes: { readonly page: Uint8Array; readonly compressed: Uint8Array } | null = null;
 
   constructor(
     capacity: number,
@@ -57,6 +60,12 @@ export class ChunkWriter {
     this.levels = new GrowableBytes(1024);
     this.words = new Int32Array(2 * capacity);
     this.indices = new Int32Array(capacity);
+  }
+
+  /** Empties the group's bytes for the next group. */
+  startGroup(): void {
+    this.out.reset();
+    this.lastBytes = null;
   }
 
   /** An INT32 / INT64 column: a dictionary where the column asks for one (or 'auto' and a sample says it pays), else PLAIN. */
@@ -105,9 +114,18 @@ export class ChunkWriter {
     return this.finishChunk(column.element, { start, dictionaryBytes, encoding: Encoding.RLE_DICTIONARY, raw, rows, nulls: 0, defined: null });
   }
 
-  /** A REQUIRED BYTE_ARRAY column written PLAIN: `page` is its values in the page's layout. */
+  /**
+   * A REQUIRED BYTE_ARRAY column written PLAIN: `page` is its values in the page's
+   * layout. Perf: a page that is the group's previous BYTE_ARRAY page (the same bytes
+   * of the same buffer) is not compressed again.
+   */
   bytes(column: ParquetColumn<unknown>, page: Uint8Array, rows: number): ColumnChunk {
-    return this.finishChunk(column.element, { start: this.out.length, dictionaryBytes: 0, encoding: Encoding.PLAIN, raw: page, rows, nulls: 0, defined: null });
+    const last = this.lastBytes;
+    const same = last !== null && last.page.buffer === page.buffer && last.page.byteOffset === page.byteOffset && last.page.length === page.length;
+    const compressed = same ? last.compressed : this.compress(page);
+    this.lastBytes = { page, compressed };
+    const start = this.out.length;
+    return this.finishChunk(column.element, { start, dictionaryBytes: 0, encoding: Encoding.PLAIN, raw: page, compressed, rows, nulls: 0, defined: null });
   }
 
   private wantsDictionary(column: ParquetColumn<unknown>, values: IntegerValues, rows: number): boolean {
@@ -172,6 +190,7 @@ export class ChunkWriter {
   /** Writes the data page (levels, then the compressed values) and returns the chunk's metadata. */
   private finishChunk(element: SchemaElement, chunk: PendingChunk): ColumnChunk {
     const { start, dictionaryBytes, encoding, raw, rows, nulls, defined, statistics } = chunk;
+    const compressed = chunk.compressed ?? this.compress(raw);
     const dataStart = this.out.length;
     const levels = this.levels;
     levels.reset();
@@ -182,7 +201,6 @@ export class ChunkWriter {
         levels.byte(1);
       } else writeRleHybrid(levels, defined, rows, 1);
     }
-    const compressed = this.compress(raw);
     writeDataPageV2Header(this.out, {
       uncompressed: levels.length + raw.length,
       compressed: levels.length + compressed.length,

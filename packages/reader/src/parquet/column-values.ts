@@ -75,6 +75,11 @@ export class BytesValues {
   readonly ends: Int32Array;
   /** Rows that may not be UTF-8 (a byte past 0x7f): the only ones `path` checks. */
   maybeNotUtf8: number[] = [];
+  /** The last prefix setFramePath wrote: its block and header, where it is in `data`, its bytes OR-ed together. */
+  private prefixBlock: FrameBlock | null = null;
+  private prefixDir = -1;
+  private prefixAt = 0;
+  private prefixHigh = 0;
 
   constructor(
     capacity: number,
@@ -94,34 +99,49 @@ export class BytesValues {
   }
 
   /**
-   * Appends the full path of row `i` of a format-2 block as row `at`: the root's
-   * head, the directory header's path, '/', the name (the root itself: the root's
-   * bytes). Perf: copied from the block's arena and payload, no Buffer per row.
+   * Appends the full path of row `i` of a format-2 block as row `at`: the root's head,
+   * the directory header's path and '/', the name (the root itself: the root's bytes).
+   * Perf: no Buffer per row; a block's rows of one directory come together, so a
+   * row's prefix is most often copied from the row before it, in place (copyWithin).
    */
   setFramePath(at: number, block: FrameBlock, i: number): void {
-    const dirs = block.dirs;
-    const dir = block.dirOf[i]!;
-    const dirLength = dirs.length(dir);
     const nameLength = block.nameLength[i]!;
-    const isRoot = nameLength === 0 && dirLength === 0;
-    const head = isRoot ? block.root.bytes : block.root.head;
-    const length = isRoot ? head.length : head.length + (dirLength === 0 ? 0 : dirLength + 1) + nameLength;
+    const dir = block.dirOf[i]!;
+    const dirs = block.dirs;
     const data = this.data;
-    data.uint32(length);
-    data.ensure(length);
+    if (nameLength === 0 && dirs.length(dir) === 0) {
+      this.set(at, block.root.bytes);
+      return;
+    }
+    const head = block.root.head;
+    const dirLength = dirs.length(dir);
+    const prefixLength = head.length + (dirLength === 0 ? 0 : dirLength + 1);
+    data.uint32(prefixLength + nameLength);
+    data.ensure(prefixLength + nameLength);
     const out = data.bytes;
-    let to = data.length;
-    let high = 0;
-    for (let k = 0; k < head.length; k++) high |= out[to++] = head[k]!;
-    if (!isRoot) {
-      // start() before arena: reading a path may move the paths to a larger arena.
-      const dirAt = dirs.start(dir);
-      const arena = dirs.arena;
-      for (let k = 0; k < dirLength; k++) high |= out[to++] = arena[dirAt + k]!;
-      if (dirLength > 0) out[to++] = SLASH;
-      const payload = block.payload;
-      const nameAt = block.nameAt[i]!;
-      for (let k = 0; k < nameLength; k++) high |= out[to++] = payload[nameAt + k]!;
+    const prefixAt = data.length;
+    if (block === this.prefixBlock && dir === this.prefixDir) out.copyWithin(prefixAt, this.prefixAt, this.prefixAt + prefixLength);
+    else {
+      out.set(head, prefixAt);
+      if (dirLength > 0) {
+        out.set(dirs.path(dir), prefixAt + head.length);
+        out[prefixAt + prefixLength - 1] = SLASH;
+      }
+      let high = 0;
+      for (let k = prefixAt; k < prefixAt + prefixLength; k++) high |= out[k]!;
+      this.prefixBlock = block;
+      this.prefixDir = dir;
+      this.prefixHigh = high;
+    }
+    this.prefixAt = prefixAt;
+    let to = prefixAt + prefixLength;
+    let high = this.prefixHigh;
+    const payload = block.payload;
+    const nameAt = block.nameAt[i]!;
+    for (let k = 0; k < nameLength; k++) {
+      const byte = payload[nameAt + k]!;
+      high |= byte;
+      out[to++] = byte;
     }
     data.length = to;
     this.ends[at] = to;
@@ -131,6 +151,7 @@ export class BytesValues {
   reset(): void {
     this.data.reset();
     this.maybeNotUtf8 = [];
+    this.prefixBlock = null;
   }
 }
 

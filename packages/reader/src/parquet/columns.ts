@@ -15,8 +15,8 @@ export interface ParquetColumn<T> {
   /** 'auto': chosen per row group from a sample of the values (column-chunk.ts). */
   readonly encoding: 'PLAIN' | 'RLE_DICTIONARY' | 'auto';
   readonly statistics: boolean;
-  /** The row's value: an integer as an exact number below 2^53, else a bigint; null for NULL. */
-  readonly value: (row: T) => unknown;
+  /** The row's value: an integer as an exact number below 2^53, else a bigint; null for NULL. Absent for a column made from another. */
+  readonly value?: (row: T) => unknown;
   /**
    * The same value read from row `i` of a decoded format-2 block, without an entry
    * (parquet/column-buffers.ts); 'path': the row's full path bytes, copied by the
@@ -25,6 +25,8 @@ export interface ParquetColumn<T> {
   readonly fromBlock?: ((block: FrameBlock, i: number) => unknown) | 'path';
   /** Not gathered: the UTF-8 of the named column's bytes, made when the group is encoded (column-chunk.ts utf8Page). */
   readonly utf8Of?: string;
+  /** Not read from the row: the named column's seconds as microseconds (`micros`), NULL past the TIMESTAMP range. */
+  readonly microsOf?: string;
 }
 
 const PLAIN = { encoding: 'PLAIN', statistics: false } as const;
@@ -67,8 +69,8 @@ const INT64_MAX = (1n << 63n) - 1n;
  */
 export const MAX_TIMESTAMP_SECONDS = 9_223_372_036_854;
 
-/** Seconds as exact as WalkEntry's `*Exact` times as microseconds: a number below 2^53, else a bigint. */
-function micros(seconds: number | bigint | null): number | bigint | null {
+/** Seconds as exact as WalkEntry's `*Exact` times as microseconds: a number below 2^53, else a bigint; null past the TIMESTAMP range. */
+export function micros(seconds: number | bigint | null): number | bigint | null {
   if (seconds === null || seconds > MAX_TIMESTAMP_SECONDS || seconds < -MAX_TIMESTAMP_SECONDS) return null;
   const us = Number(seconds) * 1_000_000;
   return Number.isSafeInteger(us) ? us : BigInt(seconds) * 1_000_000n;
@@ -111,7 +113,7 @@ function full<V>(read: (block: FrameBlock, i: number) => V): (block: FrameBlock,
 /** The columns both tables start with: where the entry is and what it is. */
 function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[] {
   return [
-    { element: string('path', 'REQUIRED'), ...PLAIN, value: () => null, utf8Of: 'path_bytes' },
+    { element: string('path', 'REQUIRED'), ...PLAIN, utf8Of: 'path_bytes' },
     { element: binary('path_bytes', 'REQUIRED'), ...PLAIN, value: (e) => e.pathBytes, fromBlock: 'path' },
     { element: string('type', 'REQUIRED'), ...DICTIONARY, value: (e) => e.type, fromBlock: (b, i) => ENTRY_TYPE_NAMES[b.types[i]!] },
     { element: int32('depth', 'REQUIRED'), ...DICTIONARY_STATS, value: (e) => e.depth, fromBlock: (b, i) => (isRootRow(b, i) ? 0 : b.depth(b.dirOf[i]!) + 1) },
@@ -150,9 +152,9 @@ export const ENTRY_COLUMNS: readonly ParquetColumn<WalkEntry>[] = [
   { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid, fromBlock: full((b, i) => b.attr(i, Field.uid)) },
   { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid, fromBlock: full((b, i) => b.attr(i, Field.gid)) },
   { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink, fromBlock: full((b, i) => b.attr(i, Field.nlink)) },
-  { element: timestamp('mtime'), ...AUTO_STATS, value: (e) => micros(e.mtimeExact), fromBlock: (b, i) => micros(b.mtime(i)) },
-  { element: timestamp('atime'), ...AUTO, value: (e) => micros(e.atimeExact), fromBlock: full((b, i) => micros(b.sinceMtime(i, 2))) },
-  { element: timestamp('ctime'), ...AUTO, value: (e) => micros(e.ctimeExact), fromBlock: full((b, i) => micros(b.sinceMtime(i, 3))) },
+  { element: timestamp('mtime'), ...AUTO_STATS, microsOf: 'mtime_s' },
+  { element: timestamp('atime'), ...AUTO, microsOf: 'atime_s' },
+  { element: timestamp('ctime'), ...AUTO, microsOf: 'ctime_s' },
   { element: int64('mtime_s', 'REQUIRED'), ...AUTO_STATS, value: (e) => e.mtimeExact, fromBlock: (b, i) => b.mtime(i) },
   { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.atimeExact, fromBlock: full((b, i) => b.sinceMtime(i, 2)) },
   { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.ctimeExact, fromBlock: full((b, i) => b.sinceMtime(i, 3)) },

@@ -50,8 +50,7 @@ export class RowGroupEncoder<T> {
   /** Encodes the rows gathered (the buffers are then empty). */
   encode(): EncodedRowGroup {
     const rows = this.buffers.rows;
-    const out = this.chunks.out;
-    out.reset();
+    this.chunks.startGroup();
     const values = this.buffers.values;
     const chunks = this.columns.map((c, i): ColumnChunk => {
       const column = c as ParquetColumn<unknown>;
@@ -66,8 +65,13 @@ export class RowGroupEncoder<T> {
     this.buffers.clear();
     let uncompressed = 0n;
     for (const chunk of chunks) uncompressed += chunk.meta_data!.total_uncompressed_size;
-    const rowGroup: RowGroup = { columns: chunks, total_byte_size: uncompressed, num_rows: BigInt(rows), total_compressed_size: BigInt(out.length) };
-    return { bytes: out.view().slice(), rowGroup };
+    const rowGroup: RowGroup = {
+      columns: chunks,
+      total_byte_size: uncompressed,
+      num_rows: BigInt(rows),
+      total_compressed_size: BigInt(this.chunks.out.length),
+    };
+    return { bytes: this.chunks.out.view().slice(), rowGroup };
   }
 }
 
