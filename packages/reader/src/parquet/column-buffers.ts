@@ -1,5 +1,5 @@
 import { frameBlockOf, frameRow, isFrameEntry, type FrameBlock } from '../format/frame-entry.js';
-import { BytesValues, IntegerValues, StringValues, type ColumnValues } from './column-values.js';
+import { BytesValues, IntegerValues, StringValues, type ColumnData, type ColumnValues } from './column-values.js';
 import { micros, type ParquetColumn } from './columns.js';
 
 function valuesFor(column: ParquetColumn<unknown>, capacity: number): ColumnValues | null {
@@ -18,19 +18,24 @@ function valuesFor(column: ParquetColumn<unknown>, capacity: number): ColumnValu
  */
 export class ColumnBuffers<T> {
   /** Per column, its store; null for a column made from another when encoded (ParquetColumn.utf8Of). */
-  readonly values: readonly (ColumnValues | null)[];
+  private values: readonly (ColumnValues | null)[] = [];
   private count = 0;
   /** Whether every gathered column can be read from a block (the entries table's can). */
   private readonly readsBlocks: boolean;
   /** Per column made from another's seconds (ParquetColumn.microsOf): its store and the seconds'. */
-  private readonly microColumns: readonly (readonly [IntegerValues, IntegerValues])[];
+  private microColumns: readonly (readonly [IntegerValues, IntegerValues])[] = [];
 
   constructor(
     private readonly columns: readonly ParquetColumn<T>[],
     readonly capacity: number,
   ) {
-    this.values = columns.map((c) => valuesFor(c as ParquetColumn<unknown>, capacity));
     this.readsBlocks = columns.every((c) => c.fromBlock !== undefined || c.value === undefined);
+    this.makeStores();
+  }
+
+  private makeStores(): void {
+    const columns = this.columns;
+    this.values = columns.map((c) => valuesFor(c as ParquetColumn<unknown>, this.capacity));
     const byName = (name: string): ColumnValues | null | undefined => this.values[columns.findIndex((c) => c.element.name === name)];
     this.microColumns = columns.flatMap((c, i) => {
       if (c.microsOf === undefined) return [];
@@ -101,7 +106,31 @@ export class ColumnBuffers<T> {
     }
   }
 
-  /** Empties the stores for the next group (what they hold stays readable until the next `add`). */
+  /** The gathered rows as plain data per column (null for a column made when encoded), valid until `clear`. */
+  data(): (ColumnData | null)[] {
+    return this.values.map((store) => store?.view(this.count) ?? null);
+  }
+
+  /**
+   * The gathered rows as `data()` gives them, with the buffers they are in, to
+   * transfer to another thread; the stores are then new and empty. Perf: posting a
+   * copy instead (structured clone) cost the reading thread 0.48 CPU-s for the ten
+   * groups of the 1 M-entry corpus, and the encoding thread about as much.
+   */
+  detach(): { data: (ColumnData | null)[]; buffers: ArrayBuffer[] } {
+    const data = this.data();
+    const buffers = new Set<ArrayBuffer>();
+    for (const column of data) {
+      if (column === null) continue;
+      const arrays = column.kind === 'integer' ? [column.numbers, column.defined] : column.kind === 'bytes' ? [column.page, column.ends] : [column.indices];
+      for (const array of arrays) if (array !== null) buffers.add(array.buffer as ArrayBuffer);
+    }
+    this.count = 0;
+    this.makeStores();
+    return { data, buffers: [...buffers] };
+  }
+
+  /** Empties the stores for the next group. */
   clear(): void {
     this.count = 0;
     for (const store of this.values) store?.reset();

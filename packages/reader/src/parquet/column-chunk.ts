@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { ParquetWriter } from 'hyparquet-writer';
 import type { SchemaElement } from 'hyparquet-writer';
-import type { BytesValues, IntegerValues, StringValues } from './column-values.js';
+import type { BytesData, IntegerData, StringData } from './column-values.js';
 import type { ParquetColumn } from './columns.js';
 import { GrowableBytes } from './growable-bytes.js';
 import { MAX_BIT_WIDTH, bitWidthFor, writeRleHybrid } from './rle-hybrid.js';
@@ -69,7 +69,7 @@ export class ChunkWriter {
   }
 
   /** An INT32 / INT64 column: a dictionary where the column asks for one (or 'auto' and a sample says it pays), else PLAIN. */
-  integers(column: ParquetColumn<unknown>, values: IntegerValues, rows: number): ColumnChunk {
+  integers(column: ParquetColumn<unknown>, values: IntegerData, rows: number): ColumnChunk {
     const statistics = column.statistics ? integerStatistics(values, rows) : undefined;
     const start = this.out.length;
     let dictionaryBytes = 0;
@@ -99,7 +99,7 @@ export class ChunkWriter {
   }
 
   /** A few-valued string column: always a dictionary. */
-  strings(column: ParquetColumn<unknown>, values: StringValues, rows: number): ColumnChunk {
+  strings(column: ParquetColumn<unknown>, values: StringData, rows: number): ColumnChunk {
     const start = this.out.length;
     const dictionary = new GrowableBytes(256);
     for (const s of values.dictionary) {
@@ -128,7 +128,7 @@ export class ChunkWriter {
     return this.finishChunk(column.element, { start, dictionaryBytes: 0, encoding: Encoding.PLAIN, raw: page, compressed, rows, nulls: 0, defined: null });
   }
 
-  private wantsDictionary(column: ParquetColumn<unknown>, values: IntegerValues, rows: number): boolean {
+  private wantsDictionary(column: ParquetColumn<unknown>, values: IntegerData, rows: number): boolean {
     // A value past 2^53 has no exact number to key a dictionary with: such a group is PLAIN.
     if (column.encoding === 'PLAIN' || values.bigs.size > 0) return false;
     if (column.encoding === 'RLE_DICTIONARY') return true;
@@ -145,7 +145,7 @@ export class ChunkWriter {
    * row equal to the one before (a directory's files share uid, gid, mode, dev) skips
    * the Map.
    */
-  private integerDictionary(values: IntegerValues, rows: number): number[] | null {
+  private integerDictionary(values: IntegerData, rows: number): number[] | null {
     const { numbers, defined } = values;
     const indices = this.indices;
     const index = new Map<number, number>();
@@ -271,7 +271,7 @@ function plainIntegers(
 }
 
 /** Min, max and NULL count of a column's values, compared as the integers they are (unsigned columns hold no negative value). */
-function integerStatistics(values: IntegerValues, rows: number): Statistics {
+function integerStatistics(values: IntegerData, rows: number): Statistics {
   const { numbers, defined } = values;
   let min = Infinity;
   let max = -Infinity;
@@ -300,8 +300,8 @@ function integerStatistics(values: IntegerValues, rows: number): Statistics {
  * lossy decoding (U+FFFD for each bad sequence) elsewhere. Perf: when every row is
  * UTF-8, the page is `path_bytes`' page itself.
  */
-export function utf8Page(source: BytesValues): Uint8Array {
-  const data = source.data.view();
+export function utf8Page(source: BytesData): Uint8Array {
+  const data = source.page;
   const ends = source.ends;
   const startOf = (at: number): number => (at === 0 ? 4 : ends[at - 1]! + 4);
   const bad = source.maybeNotUtf8.filter((at) => !isUtf8(data.subarray(startOf(at), ends[at])));

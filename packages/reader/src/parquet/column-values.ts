@@ -8,6 +8,35 @@ const INT64_MAX = (1n << 63n) - 1n;
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
+ * A row group's values of one column as plain data, to encode in this thread or to
+ * post to a worker (structured clone): what column-chunk.ts reads.
+ */
+export type ColumnData = IntegerData | BytesData | StringData;
+
+export interface IntegerData {
+  readonly kind: 'integer';
+  readonly physical: 'INT32' | 'INT64';
+  readonly numbers: Float64Array;
+  readonly defined: Uint8Array | null;
+  readonly bigs: ReadonlyMap<number, bigint>;
+  readonly nulls: number;
+}
+
+export interface BytesData {
+  readonly kind: 'bytes';
+  /** The rows in the PLAIN page's layout. */
+  readonly page: Uint8Array;
+  readonly ends: Int32Array;
+  readonly maybeNotUtf8: readonly number[];
+}
+
+export interface StringData {
+  readonly kind: 'string';
+  readonly indices: Int32Array;
+  readonly dictionary: readonly string[];
+}
+
+/**
  * An INT32 or INT64 column's values for one row group: each an exact number in a
  * Float64Array; a value past 2^53 (an inode of a FUSE filesystem, a time after the
  * year 285 million) is NaN there and kept exactly in `bigs`. NULL rows are 0 in
@@ -56,6 +85,12 @@ export class IntegerValues {
     this.numbers[at] = NaN;
     if (this.defined !== null) this.defined[at] = 1;
     this.bigs.set(at, value);
+  }
+
+  /** The first `rows` values as plain data, as they are (valid until the next reset); as each store's view(). */
+  view(rows: number): IntegerData {
+    const { physical, defined, bigs, nulls } = this;
+    return { kind: 'integer', physical, numbers: this.numbers.subarray(0, rows), defined: defined?.subarray(0, rows) ?? null, bigs, nulls };
   }
 
   /** Empties the column for the next row group. */
@@ -148,6 +183,10 @@ export class BytesValues {
     if (high > 0x7f) this.maybeNotUtf8.push(at);
   }
 
+  view(rows: number): BytesData {
+    return { kind: 'bytes', page: this.data.view(), ends: this.ends.subarray(0, rows), maybeNotUtf8: this.maybeNotUtf8 };
+  }
+
   reset(): void {
     this.data.reset();
     this.maybeNotUtf8 = [];
@@ -177,6 +216,10 @@ export class StringValues {
       this.dictionary.push(value);
     }
     this.indices[at] = d;
+  }
+
+  view(rows: number): StringData {
+    return { kind: 'string', indices: this.indices.subarray(0, rows), dictionary: this.dictionary };
   }
 
   reset(): void {

@@ -1,8 +1,7 @@
 import type { ParquetWriter } from 'hyparquet-writer';
 import { snappyCompressor } from 'hysnappy';
-import { ColumnBuffers } from './column-buffers.js';
 import { ChunkWriter, utf8Page, type ColumnChunk } from './column-chunk.js';
-import { BytesValues, IntegerValues, StringValues } from './column-values.js';
+import type { ColumnData } from './column-values.js';
 import type { ParquetColumn } from './columns.js';
 
 type RowGroup = ParquetWriter['row_groups'][number];
@@ -29,49 +28,48 @@ export function snappy(): Compress {
   return snappyCompressor();
 }
 
+/** One row group's gathered values (ColumnBuffers.data), to encode here or in a worker. */
+export interface GatheredRowGroup {
+  readonly rows: number;
+  readonly columns: readonly (ColumnData | null)[];
+  /** The buffers the columns are in, when they are to be transferred (else none). */
+  readonly buffers: readonly ArrayBuffer[];
+}
+
 /**
- * Gathers rows (`buffers.add`) and encodes them as row groups: pages written straight
- * from the typed stores, one data page per column chunk (DATA_PAGE_V2, Snappy), a
- * dictionary page first where the column is dictionary-encoded. Perf: the stores, the
- * scratch and the group's byte buffer are reused from group to group.
+ * Encodes gathered row groups: pages written straight from the typed columns, one
+ * data page per column chunk (DATA_PAGE_V2, Snappy), a dictionary page first where
+ * the column is dictionary-encoded. Perf: the scratch and the group's byte buffer are
+ * reused from group to group.
  */
 export class RowGroupEncoder<T> {
-  readonly buffers: ColumnBuffers<T>;
   private readonly chunks: ChunkWriter;
 
   constructor(
     private readonly columns: readonly ParquetColumn<T>[],
     capacity: number,
   ) {
-    this.buffers = new ColumnBuffers(columns, capacity);
     this.chunks = new ChunkWriter(capacity, snappy());
   }
 
-  /** Encodes the rows gathered (the buffers are then empty). */
-  encode(): EncodedRowGroup {
-    const rows = this.buffers.rows;
+  encode(group: GatheredRowGroup): EncodedRowGroup {
+    const { rows, columns: data } = group;
     this.chunks.startGroup();
-    const values = this.buffers.values;
     const chunks = this.columns.map((c, i): ColumnChunk => {
       const column = c as ParquetColumn<unknown>;
-      const store = values[i];
-      if (store instanceof IntegerValues) return this.chunks.integers(column, store, rows);
-      if (store instanceof StringValues) return this.chunks.strings(column, store, rows);
-      if (store instanceof BytesValues) return this.chunks.bytes(column, store.data.view(), rows);
-      const source = values[this.columns.findIndex((s) => s.element.name === column.utf8Of)];
-      if (!(source instanceof BytesValues)) throw new TypeError(`column ${column.element.name}: no bytes column ${column.utf8Of}`);
+      const values = data[i];
+      if (values?.kind === 'integer') return this.chunks.integers(column, values, rows);
+      if (values?.kind === 'string') return this.chunks.strings(column, values, rows);
+      if (values?.kind === 'bytes') return this.chunks.bytes(column, values.page, rows);
+      const source = data[this.columns.findIndex((s) => s.element.name === column.utf8Of)];
+      if (source?.kind !== 'bytes') throw new TypeError(`column ${column.element.name}: no bytes column ${column.utf8Of}`);
       return this.chunks.bytes(column, utf8Page(source), rows);
     });
-    this.buffers.clear();
     let uncompressed = 0n;
     for (const chunk of chunks) uncompressed += chunk.meta_data!.total_uncompressed_size;
-    const rowGroup: RowGroup = {
-      columns: chunks,
-      total_byte_size: uncompressed,
-      num_rows: BigInt(rows),
-      total_compressed_size: BigInt(this.chunks.out.length),
-    };
-    return { bytes: this.chunks.out.view().slice(), rowGroup };
+    const out = this.chunks.out;
+    const rowGroup: RowGroup = { columns: chunks, total_byte_size: uncompressed, num_rows: BigInt(rows), total_compressed_size: BigInt(out.length) };
+    return { bytes: out.view().slice(), rowGroup };
   }
 }
 
