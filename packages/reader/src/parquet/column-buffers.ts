@@ -102,6 +102,8 @@ export class ColumnBuffers<T> {
       if (read === 'path') {
         const bytes = store as BytesValues;
         for (let k = 0; k < rows; k++) bytes.setFramePath(this.count + k, block, first + k);
+      } else if (this.columns[c]!.fullOnly === true && !block.fullAttrs) {
+        for (let k = 0; k < rows; k++) store.set(this.count + k, null);
       } else for (let k = 0; k < rows; k++) store.set(this.count + k, read(block, first + k));
     }
   }

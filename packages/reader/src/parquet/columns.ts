@@ -23,6 +23,8 @@ export interface ParquetColumn<T> {
    * column's store. Absent for the errors table, whose rows are never read so.
    */
   readonly fromBlock?: ((block: FrameBlock, i: number) => unknown) | 'path';
+  /** A field only a full walk records: `fromBlock` is asked only of a block with the attributes; NULL in a --compact walk's. */
+  readonly fullOnly?: boolean;
   /** Not gathered: the UTF-8 of the named column's bytes, made when the group is encoded (column-chunk.ts utf8Page). */
   readonly utf8Of?: string;
   /** Not read from the row: the named column's seconds as microseconds (`micros`), NULL past the TIMESTAMP range. */
@@ -105,11 +107,6 @@ function isRootRow(block: FrameBlock, i: number): boolean {
   return block.nameLength[i] === 0 && block.dirs.length(block.dirOf[i]!) === 0;
 }
 
-/** A field only a full walk records: null in a --compact walk. */
-function full<V>(read: (block: FrameBlock, i: number) => V): (block: FrameBlock, i: number) => V | null {
-  return (block, i) => (block.fullAttrs ? read(block, i) : null);
-}
-
 /** The columns both tables start with: where the entry is and what it is. */
 function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[] {
   return [
@@ -137,27 +134,29 @@ export const ENTRY_COLUMNS: readonly ParquetColumn<WalkEntry>[] = [
     element: int64('blocks', 'OPTIONAL'),
     ...AUTO,
     value: (e) => signed64(e.blocks, 'blocks', entryPath(e)),
-    fromBlock: full(signedFromBlock('blocks', (b, i) => b.blocks(i))),
+    fromBlock: signedFromBlock('blocks', (b, i) => b.blocks(i)),
+    fullOnly: true,
   },
   {
     element: int64('allocated', 'OPTIONAL'),
     ...AUTO_STATS,
     value: (e) => signed64(bytesOfBlocks(e.blocks), 'allocated', entryPath(e)),
-    fromBlock: full(signedFromBlock('allocated', (b, i) => bytesOfBlocks(b.blocks(i)))),
+    fromBlock: signedFromBlock('allocated', (b, i) => bytesOfBlocks(b.blocks(i))),
+    fullOnly: true,
   },
   { element: uint64('inode', 'REQUIRED'), ...PLAIN, value: (e) => e.inode, fromBlock: (b, i) => b.ino(i) },
   { element: uint64('parent_inode', 'REQUIRED'), ...AUTO, value: (e) => e.parentInode, fromBlock: (b, i) => b.dirs.ino(b.dirOf[i]!) },
-  { element: uint64('dev', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.dev, fromBlock: full((b, i) => b.dev(i)) },
-  { element: uint32('mode', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.mode, fromBlock: full((b, i) => b.attr(i, Field.mode)) },
-  { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid, fromBlock: full((b, i) => b.attr(i, Field.uid)) },
-  { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid, fromBlock: full((b, i) => b.attr(i, Field.gid)) },
-  { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink, fromBlock: full((b, i) => b.attr(i, Field.nlink)) },
+  { element: uint64('dev', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.dev, fromBlock: (b, i) => b.dev(i), fullOnly: true },
+  { element: uint32('mode', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.mode, fromBlock: (b, i) => b.attr(i, Field.mode), fullOnly: true },
+  { element: uint32('uid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.uid, fromBlock: (b, i) => b.attr(i, Field.uid), fullOnly: true },
+  { element: uint32('gid', 'OPTIONAL'), ...DICTIONARY_STATS, value: (e) => e.gid, fromBlock: (b, i) => b.attr(i, Field.gid), fullOnly: true },
+  { element: uint32('nlink', 'OPTIONAL'), ...DICTIONARY, value: (e) => e.nlink, fromBlock: (b, i) => b.attr(i, Field.nlink), fullOnly: true },
   { element: timestamp('mtime'), ...AUTO_STATS, microsOf: 'mtime_s' },
   { element: timestamp('atime'), ...AUTO, microsOf: 'atime_s' },
   { element: timestamp('ctime'), ...AUTO, microsOf: 'ctime_s' },
   { element: int64('mtime_s', 'REQUIRED'), ...AUTO_STATS, value: (e) => e.mtimeExact, fromBlock: (b, i) => b.mtime(i) },
-  { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.atimeExact, fromBlock: full((b, i) => b.sinceMtime(i, 2)) },
-  { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.ctimeExact, fromBlock: full((b, i) => b.sinceMtime(i, 3)) },
+  { element: int64('atime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.atimeExact, fromBlock: (b, i) => b.sinceMtime(i, 2), fullOnly: true },
+  { element: int64('ctime_s', 'OPTIONAL'), ...AUTO, value: (e) => e.ctimeExact, fromBlock: (b, i) => b.sinceMtime(i, 3), fullOnly: true },
 ];
 
 /** The `errors` table: one row per error record. */
