@@ -4,9 +4,10 @@
 // column, dictionaries of more than 256 values (bit width past 8), a dictionary column
 // whose row group has NULLs, a dictionary column falling back to PLAIN in the one row
 // group holding a value past 2^53 (a dictionary is keyed by exact numbers). DuckDB and hyparquet read every value back as the
-// forged one, and DuckDB's parquet_metadata() shows the encodings and statistics.
+// forged one, and DuckDB's parquet_metadata() shows the encodings and statistics; the
+// file is the same for any number of threads.
 import type { BigIntStats } from 'node:fs';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { newWalkId, openWalk } from '@pwalk-ts/reader';
 import { EntryType, FrameBuffer, RecordBuffer, encodeFileHeader } from '@pwalk-ts/reader/format';
@@ -207,4 +208,16 @@ describe.each([1, 2] as const)('a forged format-%i walk, exported in row groups 
     });
     expect(meta).toEqual(want);
   });
+});
+
+it('is the same file, byte for byte, for 1, 2 and 3 threads in row groups of 100 (a group compresses alone)', async () => {
+  const walk = await openWalk(join(base, 'walk-2'));
+  const bytes = [];
+  for (const workers of [1, 2, 3]) {
+    const file = join(base, `threads-${workers}.parquet`);
+    await exportParquet(walk, file, { rowGroupSize: 100, workers });
+    bytes.push(readFileSync(file));
+  }
+  expect(bytes[1]!.equals(bytes[0]!)).toBe(true);
+  expect(bytes[2]!.equals(bytes[0]!)).toBe(true);
 });

@@ -50,11 +50,13 @@ export class ChunkWriter {
   private readonly indices: Int32Array;
   /** The last BYTE_ARRAY page of this group and its compressed bytes: `path` is most often `path_bytes`' page itself. */
   private lastBytes: { readonly page: Uint8Array; readonly compressed: Uint8Array } | null = null;
+  private compress: (bytes: Uint8Array) => Uint8Array;
 
   constructor(
     capacity: number,
-    private readonly compress: (bytes: Uint8Array) => Uint8Array,
+    private readonly compressor: () => (bytes: Uint8Array) => Uint8Array,
   ) {
+    this.compress = compressor();
     this.out = new GrowableBytes(capacity * 64);
     this.page = new GrowableBytes(1024);
     this.levels = new GrowableBytes(1024);
@@ -62,10 +64,17 @@ export class ChunkWriter {
     this.indices = new Int32Array(capacity);
   }
 
-  /** Empties the group's bytes for the next group. */
+  /**
+   * Empties the group's bytes for the next group, with a new compressor. Why new: the
+   * Snappy codec keeps its match table from one call to the next, so a page's bytes
+   * would depend on the pages compressed before it, in whichever thread; a group's
+   * bytes must depend on the group alone, for the file to be the same whatever the
+   * number of threads.
+   */
   startGroup(): void {
     this.out.reset();
     this.lastBytes = null;
+    this.compress = this.compressor();
   }
 
   /** An INT32 / INT64 column: a dictionary where the column asks for one (or 'auto' and a sample says it pays), else PLAIN. */

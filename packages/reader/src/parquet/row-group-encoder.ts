@@ -49,7 +49,7 @@ export class RowGroupEncoder<T> {
     private readonly columns: readonly ParquetColumn<T>[],
     capacity: number,
   ) {
-    this.chunks = new ChunkWriter(capacity, snappy());
+    this.chunks = new ChunkWriter(capacity, snappy);
   }
 
   encode(group: GatheredRowGroup): EncodedRowGroup {
