@@ -7,7 +7,12 @@ const flags = {
   errors: flag.switch('write the error records (path, syscall, code) instead (parquet)'),
   force: flag.switch('replace FILE when it exists'),
   'row-group-size': flag.integer('N', 1, 10_000_000, 'rows per row group, default 100000 (parquet; memory grows with it)'),
-  workers: flag.integer('N', 1, 64, 'threads encoding row groups, default one per idle core up to 8 (parquet; 1: this one)'),
+  workers: flag.integer(
+    'N',
+    1,
+    64,
+    'threads, this one included: it reads the walk, the others encode row groups; default one per idle core up to 3 (parquet; 1: this one alone)',
+  ),
   'temp-dir': flag.text('DIR', 'where the ncdu export sorts runs of entries (default: the system temp folder)'),
   quiet: flag.switch('no summary line'),
 };

@@ -1,12 +1,12 @@
 import { ParquetWriter, type KeyValue } from 'hyparquet-writer';
 import { parquetSchema, type ParquetColumn } from './columns.js';
 import { ParquetFileSink } from './file-sink.js';
-import { exportCompressors, relocateRowGroup, type EncodedRowGroup } from './row-group-encoder.js';
+import { relocateRowGroup, type EncodedRowGroup } from './row-group-encoder.js';
 
 const CREATED_BY = '@pwalk-ts/reader (hyparquet-writer)';
 
 /**
- * A Parquet file put together from row groups encoded elsewhere (`encodeRowGroup`, in
+ * A Parquet file put together from row groups encoded elsewhere (`RowGroupEncoder`, in
  * this thread or a worker), appended in the order they are given; the footer is
  * written by hyparquet-writer from their metadata, moved to where each group landed.
  * The target appears complete or not at all (ParquetFileSink).
@@ -22,7 +22,6 @@ export class RowGroupFile {
       this.parquet = new ParquetWriter({
         writer: this.sink,
         schema: parquetSchema(columns),
-        compressors: exportCompressors(),
         kvMetadata,
         createdBy: CREATED_BY,
       });
@@ -38,10 +37,9 @@ export class RowGroupFile {
   }
 
   append(group: EncodedRowGroup): void {
-    relocateRowGroup(group.rowGroup, group.indexes, this.sink.offset);
+    relocateRowGroup(group.rowGroup, this.sink.offset);
     this.sink.appendChunk(group.bytes);
     this.parquet.row_groups.push(group.rowGroup);
-    this.parquet.pendingIndexes.push(...group.indexes);
     this.parquet.num_rows += group.rowGroup.num_rows;
   }
 
