@@ -10,7 +10,7 @@ const flags = {
   header: flag.switch("with --format pwalk: print pwalk's column line first"),
   sort: flag.choice(['none', 'path'], 'path: canonical order: byte order of paths, the same for any\nthread count', 'none'),
   errors: flag.switch('print the error records (path, syscall, code) instead of entries'),
-  workers: flag.integer('N', 1, 64, 'threads formatting rows, default one per idle core up to 4\n(entries without --sort; 1: this one)'),
+  workers: flag.integer('N', 1, 64, 'threads formatting rows, default one per idle core up to 4\n(pwalk rows: 1), entries without --sort; 1: this one'),
 };
 
 export type CatArgs = ParsedArgs<typeof flags>;

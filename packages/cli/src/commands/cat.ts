@@ -31,10 +31,21 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     } else if (args.sort === 'path') {
       await stream(io, walk.records(read), await catRowFormat(walk, args.format, signal));
     } else {
-      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultThreads(walk, MOST_THREADS), signal);
+      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultCatThreads(walk, args.format), signal);
     }
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   });
+}
+
+/**
+ * Threads formatting rows when --workers is not given. Perf: pwalk rows stay in one
+ * thread, since each thread first counts every directory's children over the whole
+ * walk (pw_fcount, pw_dirsum): on an idle machine, 1 M entries, two threads took as
+ * long as one (2.13 s against 2.12 s) for 3.48 CPU-s and 280 MB against 2.32 CPU-s and
+ * 164 MB (bench/RESULTS.md, "Session 7 on an idle machine").
+ */
+function defaultCatThreads(walk: Walk, format: CatArgs['format']): number {
+  return format === 'pwalk' ? 1 : defaultThreads(walk, MOST_THREADS);
 }
 
 /** The rows in the walk's file order, formatted by `threads` threads (formattedBatches) and written from this one. */
