@@ -57,13 +57,12 @@ export class DirectChildTotals {
    * checks a name is one component).
    */
   #addRows(block: FrameBlock, from: number, to: number): void {
-    const { dirOf, nameLength, dirs } = block;
+    const { dirOf } = block;
     let header = -1;
     let parent: DirectChildren | undefined;
     for (let i = from; i < to; i++) {
       const h = dirOf[i]!;
-      // The root: an empty name under the root's header.
-      if (nameLength[i] === 0 && dirs.length(h) === 0) continue;
+      if (block.isRoot(i)) continue;
       if (h !== header) {
         header = h;
         parent = this.#parents.ofHeader(block, h);

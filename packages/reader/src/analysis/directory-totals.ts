@@ -163,7 +163,7 @@ export class DirectoryTotalsAccumulator {
    */
   #addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): void {
     const onEntry = this.onEntry;
-    const { types, dirOf, nameLength, dirs } = block;
+    const { types, dirOf } = block;
     const full = block.fullAttrs;
     if (!full) this.#compact = true;
     let header = -1;
@@ -175,8 +175,7 @@ export class DirectoryTotalsAccumulator {
       const allocated = recorded ?? 0;
       const mtime = Number(block.mtime(i));
       const h = dirOf[i]!;
-      // The root: an empty name under the root's header.
-      const isRoot = nameLength[i] === 0 && dirs.length(h) === 0;
+      const isRoot = block.isRoot(i);
       if (h !== header && !isRoot) {
         header = h;
         parent = this.#parents.ofHeader(block, h);

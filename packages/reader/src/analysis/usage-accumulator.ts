@@ -6,7 +6,7 @@ import type { ByteAmount } from './byte-sum.js';
 import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
 import { blockAmount, Field, type FrameBlock } from '../format/frame-entry.js';
-import { EntryType } from '../format/layout.js';
+import { ENTRY_TYPE_NAMES, EntryType } from '../format/layout.js';
 import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -115,7 +115,7 @@ export class UsageAccumulator {
    * be one of the largest files.
    */
   addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): void {
-    const { types, dirOf, nameAt, nameLength, dirs, payload } = block;
+    const { types, nameAt, nameLength, payload } = block;
     const full = block.fullAttrs;
     if (!full) this.compact = true;
     const largest = this.largest;
@@ -125,14 +125,12 @@ export class UsageAccumulator {
         this.add(batch[i - from]!);
         continue;
       }
-      const kind = type === EntryType.file ? EntryKind.FILE : type === EntryType.dir ? EntryKind.DIR : EntryKind.OTHER;
+      const kind = entryKind(ENTRY_TYPE_NAMES[type]!);
       const size = block.size(i);
       const allocated = full ? blockAmount(block.blocks(i)) : 0;
-      const header = dirOf[i]!;
       const at = nameAt[i]!;
       const length = nameLength[i]!;
-      // The root: an empty name under the root's header; a name is one component (FrameCursor checks).
-      const isRoot = length === 0 && dirs.length(header) === 0;
+      const isRoot = block.isRoot(i);
       let extension: string | undefined;
       if (kind === EntryKind.FILE) {
         extension = isRoot ? extensionKey(block.root.bytes) : extensionKey(payload, at, at + length);
@@ -148,7 +146,7 @@ export class UsageAccumulator {
         full ? block.attr(i, Field.gid) : null,
         full ? Number(block.sinceMtime(i, 2)) : null,
         extension,
-        isRoot ? 0 : block.depth(header) + 1,
+        block.rowDepth(i),
       );
     }
   }

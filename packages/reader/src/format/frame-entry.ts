@@ -124,6 +124,14 @@ export class FrameBlock {
     return scratch.toString('latin1', 0, total);
   }
   /** The depth of header `dir`'s directory. */
+  /** Whether row `i` is the walk root: an empty name under the root's header (a name is one component: FrameCursor checks). */
+  isRoot(i: number): boolean {
+    return this.nameLength[i] === 0 && this.dirs.length(this.dirOf[i]!) === 0;
+  }
+  /** Row `i`'s depth: 0 for the root, else one below its header's directory. */
+  rowDepth(i: number): number {
+    return this.isRoot(i) ? 0 : this.depth(this.dirOf[i]!) + 1;
+  }
   depth(dir: number): number {
     const depths = (this.depths ??= new Int32Array(this.dirs.count).fill(-1));
     if (depths[dir]! < 0) {
@@ -199,8 +207,7 @@ class FrameEntry extends EntryBase {
   /** Whether `e` (decoded here) is the walk root: an empty name under the root's header. */
   static isRootOf(e: WalkEntry): boolean {
     const d = e as FrameEntry;
-    const b = d.#block;
-    return b.nameLength[d.#i] === 0 && b.dirs.length(b.dirOf[d.#i]!) === 0;
+    return d.#block.isRoot(d.#i);
   }
   /** The block `e` (decoded here) is a row of. */
   static blockOf(e: WalkEntry): FrameBlock {
@@ -272,11 +279,7 @@ class FrameEntry extends EntryBase {
     return this.#block.root;
   }
   get depth(): number {
-    const b = this.#block;
-    const dir = b.dirOf[this.#i]!;
-    if (b.nameLength[this.#i] === 0 && b.dirs.length(dir) === 0) return 0;
-    // A name is one component (FrameCursor checks).
-    return b.depth(dir) + 1;
+    return this.#block.rowDepth(this.#i);
   }
   get type(): EntryTypeName {
     return ENTRY_TYPE_NAMES[this.#block.types[this.#i]!]!;

@@ -144,7 +144,7 @@ export class BytesValues {
     const dir = block.dirOf[i]!;
     const dirs = block.dirs;
     const data = this.data;
-    if (nameLength === 0 && dirs.length(dir) === 0) {
+    if (block.isRoot(i)) {
       this.set(at, block.root.bytes);
       return;
     }

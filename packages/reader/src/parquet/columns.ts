@@ -102,18 +102,13 @@ function signedFromBlock(column: string, read: (block: FrameBlock, i: number) =>
   };
 }
 
-/** Whether row `i` of a block is the walk root: an empty name under the root's header. */
-function isRootRow(block: FrameBlock, i: number): boolean {
-  return block.nameLength[i] === 0 && block.dirs.length(block.dirOf[i]!) === 0;
-}
-
 /** The columns both tables start with: where the entry is and what it is. */
 function whereColumns<T extends WalkEntry | WalkEntryError>(): ParquetColumn<T>[] {
   return [
     { element: string('path', 'REQUIRED'), ...PLAIN, utf8Of: 'path_bytes' },
     { element: binary('path_bytes', 'REQUIRED'), ...PLAIN, value: (e) => e.pathBytes, fromBlock: 'path' },
     { element: string('type', 'REQUIRED'), ...DICTIONARY, value: (e) => e.type, fromBlock: (b, i) => ENTRY_TYPE_NAMES[b.types[i]!] },
-    { element: int32('depth', 'REQUIRED'), ...DICTIONARY_STATS, value: (e) => e.depth, fromBlock: (b, i) => (isRootRow(b, i) ? 0 : b.depth(b.dirOf[i]!) + 1) },
+    { element: int32('depth', 'REQUIRED'), ...DICTIONARY_STATS, value: (e) => e.depth, fromBlock: (b, i) => b.rowDepth(i) },
   ];
 }
 
