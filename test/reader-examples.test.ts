@@ -85,6 +85,10 @@ describe('packages/reader/examples', () => {
     expect(example('record-batches.mjs')).toBe('dir 4, file 6, symlink 1\n');
   });
 
+  it('entry-blocks: the same figures as records, from the column view, and the error record', () => {
+    expect(example('entry-blocks.mjs')).toBe(`uid 0: 5500 bytes\nuid 65534: ${GIB3 + 2000n} bytes\n1 error record(s)\n`);
+  });
+
   it('exact-numbers: inode and size of every readable file, against lstat', () => {
     const truth = py(
       `import os,sys\nr=sys.argv[1]\nfor d,ds,fs in os.walk(r):\n  if d.endswith('/private'): ds[:]=[]; continue\n  for x in fs:\n    p=os.path.join(d,x); st=os.lstat(p)\n    if os.path.isfile(p) and not os.path.islink(p): print(st.st_ino, st.st_size, p)`,

@@ -217,7 +217,7 @@ describe('usageSummary against Python and du', () => {
     const walk = await openWalk(join(base, 'walk-8'));
     let reads = 0;
     const counting = Object.create(walk, {
-      recordBatches: { value: (...a: Parameters<typeof walk.recordBatches>) => (reads++, walk.recordBatches(...a)) },
+      entryBlocks: { value: (...a: Parameters<typeof walk.entryBlocks>) => (reads++, walk.entryBlocks(...a)) },
     }) as typeof walk;
     await usageSummary(counting, { now: reference });
     expect(reads).toBe(1);

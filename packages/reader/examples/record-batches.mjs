@@ -1,4 +1,4 @@
-// The fastest loop: a block's worth of entries at a time, counted by type.
+// A block's worth of entries at a time, counted by type.
 import { openWalk } from '@pwalk-ts/reader';
 
 const walk = await openWalk(process.argv[2]);

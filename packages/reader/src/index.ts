@@ -1,8 +1,9 @@
 // The SDK entry point (`@pwalk-ts/reader`). The Parquet export is its own entry
 // (`@pwalk-ts/reader/parquet`): re-exporting it here would load hyparquet-writer and
 // hysnappy for every walk and every reader of one.
-export { openWalk, Walk, type EntryAndErrorBatch, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
+export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
 export type { BlockShare } from './sdk/block-share.js';
+export { entryBlockOf, type EntryBlock } from './sdk/entry-block.js';
 export type { WalkEntry, WalkEntryError } from './sdk/record.js';
 export { exactInode, exactParentInode, exactSize, exactDev, exactBlocks, type ExactInteger } from './sdk/exact-numbers.js';
 export { WalkErrorCode, WalkFormatError } from './format/errors.js';

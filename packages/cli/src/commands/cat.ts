@@ -29,7 +29,10 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     if (args.errors) {
       await stream(io, walk.errors(read), csv ? writeErrorCsv : writeErrorNdjson);
     } else if (args.sort === 'path') {
-      await stream(io, walk.records(read), await catRowFormat(walk, args.format, signal));
+      const row = await catRowFormat(walk, args.format, signal);
+      await stream(io, walk.entryBlocks(read), (out, block) => {
+        for (let i = 0; i < block.length; i++) row(out, block, i);
+      });
     } else {
       await inThreads(io, walk, { format: args.format }, args.workers ?? defaultCatThreads(walk, args.format), signal);
     }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { PathPieces, type WalkEntry } from '@pwalk-ts/reader';
+import { PathPieces, type EntryBlock } from '@pwalk-ts/reader';
 import type { ByteRows } from './byte-rows.js';
 
 const QUOTE = 0x22;
@@ -35,9 +35,9 @@ export class EntryPathWriter {
   readonly #head = new PieceFacts();
   readonly #dir = new PieceFacts();
 
-  /** Takes `e`'s path: the calls below write it. Its pieces, e.g. for the name. */
-  of(e: WalkEntry): PathPieces {
-    const p = this.#pieces.of(e);
+  /** Takes the path of row `i` of `b`: the calls below write it. Its pieces, e.g. for the name. */
+  of(b: EntryBlock, i: number): PathPieces {
+    const p = b.pathPieces(i, this.#pieces);
     this.#head.of(p.head);
     this.#dir.of(p.dir);
     return p;

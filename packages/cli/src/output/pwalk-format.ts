@@ -1,4 +1,4 @@
-import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, type DirectChildTotals, type WalkEntry } from '@pwalk-ts/reader';
+import type { DirectChildTotals, EntryBlock } from '@pwalk-ts/reader';
 import type { ByteRows } from './byte-rows.js';
 import { csvInt, ENTRY_PATHS, writeQuotedField } from './record-formats.js';
 
@@ -25,38 +25,38 @@ function extensionStart(name: Uint8Array, from: number, to: number, isDir: boole
 }
 
 /**
- * One pwalk row. For a directory pw_fcount is the count of its direct entries and
+ * One pwalk row, of row `i` of block `b`. For a directory pw_fcount is the count of its direct entries and
  * pw_dirsum their st_size sum (from `totals`); -1 and 0 for everything else, as pwalk
  * writes. The root's row has depth -1 and parent inode 0. Only for a full walk (the
- * owner, mode and times are there). Perf: the 64-bit fields as exact numbers, not the
- * entry's BigInts (sdk/exact-numbers.ts); the path written from its pieces and the
- * extension from the name (entry-path.ts), no path joined per row.
+ * owner, mode and times are there). Perf: the fields read from the block's columns,
+ * the 64-bit ones as exact numbers, not BigInts; the path written from its pieces and
+ * the extension from the name (entry-path.ts), no path joined per row.
  */
-export function writeEntryPwalk(out: ByteRows, e: WalkEntry, totals: DirectChildTotals): void {
-  const depth = e.depth;
-  const isDir = e.type === 'dir';
-  const p = ENTRY_PATHS.of(e);
-  out.int(exactInode(e));
-  csvInt(out, exactParentInode(e));
+export function writeEntryPwalk(out: ByteRows, b: EntryBlock, i: number, totals: DirectChildTotals): void {
+  const depth = b.depth(i);
+  const isDir = b.type(i) === 'dir';
+  const p = ENTRY_PATHS.of(b, i);
+  out.int(b.inode(i));
+  csvInt(out, b.parentInode(i));
   csvInt(out, depth - 1);
   out.latin1(',"');
   ENTRY_PATHS.csvQuoted(out);
   out.latin1('",');
   writeQuotedField(out, p.name, extensionStart(p.name, p.nameFrom, p.nameTo, isDir, depth === 0), p.nameTo);
-  csvInt(out, e.uid);
-  csvInt(out, e.gid);
-  csvInt(out, exactSize(e));
-  csvInt(out, exactDev(e));
-  csvInt(out, exactBlocks(e));
-  csvInt(out, e.nlink);
+  csvInt(out, b.uid(i));
+  csvInt(out, b.gid(i));
+  csvInt(out, b.size(i));
+  csvInt(out, b.dev(i));
+  csvInt(out, b.blocks(i));
+  csvInt(out, b.nlink(i));
   out.latin1(',"');
-  out.octal(e.mode!, 7);
+  out.octal(b.mode(i)!, 7);
   out.latin1('",');
-  out.int(e.atimeExact!);
-  csvInt(out, e.mtimeExact);
-  csvInt(out, e.ctimeExact);
+  out.int(b.atime(i)!);
+  csvInt(out, b.mtime(i));
+  csvInt(out, b.ctime(i));
   if (isDir) {
-    const children = totals.of(e);
+    const children = totals.ofRow(b, i);
     csvInt(out, children.entries);
     csvInt(out, children.bytes);
   } else {

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { exactBlocks, exactDev, exactInode, exactParentInode, exactSize, type WalkEntry, type WalkEntryError } from '@pwalk-ts/reader';
+import { entryBlockOf, type EntryBlock, type WalkEntry, type WalkEntryError } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
 import { EntryPathWriter } from './entry-path.js';
 import { scalarJson } from './exact-json.js';
@@ -55,38 +55,38 @@ function jsonInt(out: ByteRows, name: string, v: number | bigint | null): void {
 /** Writes the entries' paths; one for this thread's rows, each row written whole before the next. */
 export const ENTRY_PATHS = new EntryPathWriter();
 
-/** One `cat --format ndjson` line; a path that is not UTF-8 gets pathBase64 (its `path` is then lossy). */
-export function writeEntryNdjson(out: ByteRows, e: WalkEntry): void {
-  ENTRY_PATHS.of(e);
+/** One `cat --format ndjson` line, of row `i` of block `b`; a path that is not UTF-8 gets pathBase64 (its `path` is then lossy). */
+export function writeEntryNdjson(out: ByteRows, b: EntryBlock, i: number): void {
+  ENTRY_PATHS.of(b, i);
   const utf8 = ENTRY_PATHS.utf8();
   out.latin1('{"path":');
   if (utf8) {
     out.byte(QUOTE);
     ENTRY_PATHS.jsonString(out);
     out.byte(QUOTE);
-  } else out.utf8(JSON.stringify(e.path));
-  out.latin1(`,"type":"${e.type}","size":`);
-  out.int(exactSize(e));
-  jsonInt(out, ',"blocks":', exactBlocks(e));
-  jsonInt(out, ',"mode":', e.mode);
-  jsonInt(out, ',"uid":', e.uid);
-  jsonInt(out, ',"gid":', e.gid);
-  jsonInt(out, ',"nlink":', e.nlink);
-  jsonInt(out, ',"inode":', exactInode(e));
-  jsonInt(out, ',"parentInode":', exactParentInode(e));
-  jsonInt(out, ',"dev":', exactDev(e));
-  jsonInt(out, ',"atime":', e.atimeExact);
-  jsonInt(out, ',"mtime":', e.mtimeExact);
-  jsonInt(out, ',"ctime":', e.ctimeExact);
-  jsonInt(out, ',"depth":', e.depth);
-  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(e.pathBytes)}"`);
+  } else out.utf8(JSON.stringify(b.path(i)));
+  out.latin1(`,"type":"${b.type(i)}","size":`);
+  out.int(b.size(i));
+  jsonInt(out, ',"blocks":', b.blocks(i));
+  jsonInt(out, ',"mode":', b.mode(i));
+  jsonInt(out, ',"uid":', b.uid(i));
+  jsonInt(out, ',"gid":', b.gid(i));
+  jsonInt(out, ',"nlink":', b.nlink(i));
+  jsonInt(out, ',"inode":', b.inode(i));
+  jsonInt(out, ',"parentInode":', b.parentInode(i));
+  jsonInt(out, ',"dev":', b.dev(i));
+  jsonInt(out, ',"atime":', b.atime(i));
+  jsonInt(out, ',"mtime":', b.mtime(i));
+  jsonInt(out, ',"ctime":', b.ctime(i));
+  jsonInt(out, ',"depth":', b.depth(i));
+  if (!utf8) out.latin1(`,"pathBase64":"${base64Of(b.pathBytes(i))}"`);
   out.latin1('}\n');
 }
 
 /** One entry as an ndjson line, for output that is not a stream of rows (find --json). */
 export function entryToNdjson(e: WalkEntry): Buffer {
   const out = new ByteRows(512);
-  writeEntryNdjson(out, e);
+  writeEntryNdjson(out, entryBlockOf([e]), 0);
   return out.take();
 }
 
@@ -122,25 +122,26 @@ export function csvInt(out: ByteRows, v: number | bigint | null): void {
 export const CSV_ENTRY_HEADER = ENTRY_COLUMNS.join(',') + '\r\n';
 export const CSV_ERROR_HEADER = ERROR_COLUMNS.join(',') + '\r\n';
 
-export function writeEntryCsv(out: ByteRows, e: WalkEntry): void {
-  ENTRY_PATHS.of(e);
+/** One `cat --format csv` row, of row `i` of block `b`. */
+export function writeEntryCsv(out: ByteRows, b: EntryBlock, i: number): void {
+  ENTRY_PATHS.of(b, i);
   out.byte(QUOTE);
   ENTRY_PATHS.csvQuoted(out);
   out.byte(QUOTE);
-  out.latin1(`,${e.type}`);
-  csvInt(out, exactSize(e));
-  csvInt(out, exactBlocks(e));
-  csvInt(out, e.mode);
-  csvInt(out, e.uid);
-  csvInt(out, e.gid);
-  csvInt(out, e.nlink);
-  csvInt(out, exactInode(e));
-  csvInt(out, exactParentInode(e));
-  csvInt(out, exactDev(e));
-  csvInt(out, e.atimeExact);
-  csvInt(out, e.mtimeExact);
-  csvInt(out, e.ctimeExact);
-  csvInt(out, e.depth);
+  out.latin1(`,${b.type(i)}`);
+  csvInt(out, b.size(i));
+  csvInt(out, b.blocks(i));
+  csvInt(out, b.mode(i));
+  csvInt(out, b.uid(i));
+  csvInt(out, b.gid(i));
+  csvInt(out, b.nlink(i));
+  csvInt(out, b.inode(i));
+  csvInt(out, b.parentInode(i));
+  csvInt(out, b.dev(i));
+  csvInt(out, b.atime(i));
+  csvInt(out, b.mtime(i));
+  csvInt(out, b.ctime(i));
+  csvInt(out, b.depth(i));
   out.latin1('\r\n');
 }
 

@@ -1,6 +1,7 @@
 import { entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
 import { ParentCache } from './parent-cache.js';
-import { frameRowsOf, type FrameBlock } from '../format/frame-entry.js';
+import type { FrameBlock } from '../format/frame-entry.js';
+import { frameRowsOfBlock, rowKey, type EntryBlock } from '../sdk/entry-block.js';
 import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
@@ -39,11 +40,11 @@ export class DirectChildTotals {
     return dir;
   }
 
-  add(batch: readonly WalkEntry[]): void {
-    const rows = frameRowsOf(batch);
-    if (rows !== undefined) return this.#addRows(rows.block, rows.from, rows.from + batch.length);
+  add(block: EntryBlock): void {
+    const rows = frameRowsOfBlock(block);
+    if (rows !== undefined) return this.#addRows(rows.frame, rows.from, rows.from + rows.length);
     const parents = this.#parents;
-    for (const e of batch) {
+    for (const e of block.entries) {
       if (isRoot(e)) continue;
       const parent = parents.of(e);
       parent.entries++;
@@ -74,7 +75,16 @@ export class DirectChildTotals {
 
   /** What directory `dir` holds directly: its entries and the st_size sum of them (none for a directory with none read). */
   of(dir: WalkEntry): DirectChildCount {
-    const found = this.#dirs.get(entryKey(dir));
+    return this.#count(entryKey(dir));
+  }
+
+  /** What the directory of row `i` of `block` holds directly, as of(). */
+  ofRow(block: EntryBlock, i: number): DirectChildCount {
+    return this.#count(rowKey(block, i));
+  }
+
+  #count(key: string): DirectChildCount {
+    const found = this.#dirs.get(key);
     return found === undefined ? NONE : { entries: found.entries, bytes: found.bytes.amount() };
   }
 }
@@ -82,6 +92,6 @@ export class DirectChildTotals {
 /** Reads the whole walk once for every directory's direct children (DirectChildTotals). Memory grows with the directories, not the entries. */
 export async function directChildTotals(walk: Walk, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'> = {}): Promise<DirectChildTotals> {
   const totals = new DirectChildTotals();
-  for await (const batch of walk.recordBatches(options)) totals.add(batch);
+  for await (const block of walk.entryBlocks(options)) totals.add(block);
   return totals;
 }

@@ -7,7 +7,8 @@ import { ByteSum, type ByteAmount } from './byte-sum.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
-import { blockAmount, Field, frameRowsOf, type FrameBlock } from '../format/frame-entry.js';
+import { blockAmount, Field } from '../format/frame-entry.js';
+import { frameRowsOfBlock, type EntryBlock, type FrameRowsBlock } from '../sdk/entry-block.js';
 import { ENTRY_TYPE_NAMES, type EntryTypeName } from '../format/layout.js';
 
 /** One directory's totals. Recursive figures include the directory itself, as du counts it. */
@@ -85,7 +86,7 @@ interface LinkCredit {
  */
 export async function directoryTotals(walk: Walk, options: DirectoryTotalsOptions = {}): Promise<DirectoryTotal[]> {
   const acc = new DirectoryTotalsAccumulator(options.onEntry);
-  for await (const batch of walk.recordBatches(options)) acc.addBatch(batch);
+  for await (const block of walk.entryBlocks(options)) acc.addBlock(block);
   return acc.totals(walk.root);
 }
 
@@ -107,14 +108,14 @@ export class DirectoryTotalsAccumulator {
     return acc;
   }
 
-  addBatch(batch: readonly WalkEntry[]): void {
-    const rows = frameRowsOf(batch);
-    if (rows !== undefined) return this.#addRows(batch, rows.block, rows.from);
+  addBlock(block: EntryBlock): void {
+    const rows = frameRowsOfBlock(block);
+    if (rows !== undefined) return this.#addRows(rows);
     const onEntry = this.onEntry;
     const parents = this.#parents;
     // Perf: an entry that is not a directory and has one link makes no BigInt, key string
     // or Map lookup here (sdk/entry-in-place.ts, parent-cache.ts): 2.0 -> 1.4 CPU s per 1 M entries.
-    for (const e of batch) {
+    for (const e of block.entries) {
       const type = e.type;
       const size = sizeAmount(e);
       const recorded = allocatedAmount(e);
@@ -156,19 +157,20 @@ export class DirectoryTotalsAccumulator {
   }
 
   /**
-   * Rows `from`.. of a format-2 block, `batch` being their entries: each as addBatch
+   * The rows of a format-2 block: each as addBlock
    * counts an entry. Perf: fields are read from the block's columns and a row's parent
    * is its directory header, looked up once per run of rows under it; only a directory
    * or a hard-linked file makes a key.
    */
-  #addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): void {
+  #addRows(rows: FrameRowsBlock): void {
+    const { frame: block, from } = rows;
     const onEntry = this.onEntry;
     const { types, dirOf } = block;
     const full = block.fullAttrs;
     if (!full) this.#compact = true;
     let header = -1;
     let parent: Accumulator | undefined;
-    for (let i = from, to = from + batch.length; i < to; i++) {
+    for (let i = from, to = from + rows.length; i < to; i++) {
       const type = ENTRY_TYPE_NAMES[types[i]!]!;
       const size = block.size(i);
       const recorded = full ? blockAmount(block.blocks(i)) : null;
@@ -191,7 +193,7 @@ export class DirectoryTotalsAccumulator {
         if (!isRoot) {
           self.parent = parent;
           countDirect(parent!, type, size);
-          onEntry?.(batch[i - from]!, parent!.key, size, recorded);
+          onEntry?.(rows.entry(i - from), parent!.key, size, recorded);
         }
         continue;
       }
@@ -204,7 +206,7 @@ export class DirectoryTotalsAccumulator {
       }
       countDirect(parent!, type, size);
       if (mtime > parent!.newestMtime) parent!.newestMtime = mtime;
-      onEntry?.(batch[i - from]!, parent!.key, size, recorded);
+      onEntry?.(rows.entry(i - from), parent!.key, size, recorded);
       if (full && block.attr(i, Field.nlink) > 1) {
         this.#links.take(inodeId(block.dev(i), block.ino(i)), { key: block.pathKey(i), dirKey: parent!.key, type, size, allocated });
       } else credit(parent!, type, size, allocated);

@@ -67,11 +67,11 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
   const helpers = threads > 1 ? startSharedPass<UsageShareSettings, UsageShare>(walk, threads - 1, startUsageWorker, settings, 'report worker') : null;
   try {
     let entries = 0;
-    for await (const batch of walk.entryAndErrorBatches({ onCorrupt, signal: options.signal })) {
-      if (helpers === null) usage.addBatch(batch.entries);
-      directories.addBatch(batch.entries);
-      for (const e of batch.errors) errors.add(e);
-      entries += batch.entries.length;
+    for await (const block of walk.entryBlocks({ onCorrupt, signal: options.signal })) {
+      if (helpers === null) usage.addBlock(block);
+      directories.addBlock(block);
+      for (const e of block.errors) errors.add(e);
+      entries += block.length;
     }
     if (helpers !== null) {
       const shares = await helpers.parts;
@@ -96,9 +96,9 @@ function startUsageWorker(workerData: SharedPassWorkerData<UsageShareSettings>):
 export async function usageShare(walk: Walk, share: BlockShare, settings: UsageShareSettings): Promise<UsageShare> {
   const usage = new UsageSummaryAccumulator(walk, { ...settings, names: NUMERIC_OWNER_NAMES });
   let entries = 0;
-  for await (const batch of walk.recordBatches({ onCorrupt: 'skip', share })) {
-    usage.addBatch(batch);
-    entries += batch.length;
+  for await (const block of walk.entryBlocks({ onCorrupt: 'skip', share })) {
+    usage.addBlock(block);
+    entries += block.length;
   }
   return { usage: usage.part(), entries };
 }

@@ -5,7 +5,8 @@ import { largestFileFacts, LargestFiles, type LargestFile } from './largest-file
 import type { ByteAmount } from './byte-sum.js';
 import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
-import { blockAmount, Field, type FrameBlock } from '../format/frame-entry.js';
+import { blockAmount, Field } from '../format/frame-entry.js';
+import type { FrameRowsBlock } from '../sdk/entry-block.js';
 import { ENTRY_TYPE_NAMES, EntryType } from '../format/layout.js';
 import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
@@ -108,21 +109,22 @@ export class UsageAccumulator {
   }
 
   /**
-   * Rows `from`.. of a format-2 block, `batch` being their entries: each as add() counts
+   * The rows of a format-2 block: each as add() counts
    * it. Perf: the fields are read from the block's columns, the depth once per
    * directory header, the extension from the name in the payload; no BigInt, path or
    * key is made for an entry unless it is hard-linked (which add() then counts) or may
    * be one of the largest files.
    */
-  addRows(batch: readonly WalkEntry[], block: FrameBlock, from: number): void {
+  addRows(rows: FrameRowsBlock): void {
+    const { frame: block, from } = rows;
     const { types, nameAt, nameLength, payload } = block;
     const full = block.fullAttrs;
     if (!full) this.compact = true;
     const largest = this.largest;
-    for (let i = from, to = from + batch.length; i < to; i++) {
+    for (let i = from, to = from + rows.length; i < to; i++) {
       const type = types[i]!;
       if (full && type !== EntryType.dir && block.attr(i, Field.nlink) > 1) {
-        this.add(batch[i - from]!);
+        this.add(rows.entry(i - from));
         continue;
       }
       const kind = entryKind(ENTRY_TYPE_NAMES[type]!);
@@ -134,7 +136,7 @@ export class UsageAccumulator {
       let extension: string | undefined;
       if (kind === EntryKind.FILE) {
         extension = isRoot ? extensionKey(block.root.bytes) : extensionKey(payload, at, at + length);
-        if (largest.mayTake(size)) largest.offerEntry(batch[i - from]!);
+        if (largest.mayTake(size)) largest.offerEntry(rows.entry(i - from));
       }
       const mtime = Number(block.mtime(i));
       this.count(

@@ -5,8 +5,7 @@ import type { LargestFile } from './largest-files.js';
 import { resolveOwnerNames, type OwnerNames } from './owner-names.js';
 import { UsageAccumulator, type OwnerAccumulator, type UsagePart } from './usage-accumulator.js';
 import { byBytesDesc, sumTallies, TallyAccumulator, type UsageTally } from './usage-tally.js';
-import type { WalkEntry } from '../sdk/record.js';
-import { frameRowsOf } from '../format/frame-entry.js';
+import { frameRowsOfBlock, type EntryBlock } from '../sdk/entry-block.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
@@ -70,7 +69,7 @@ export function otherRow(rest: readonly UsageGroup[]): UsageGroup {
 
 export async function usageSummary(walk: Walk, options: UsageSummaryOptions = {}): Promise<UsageSummary> {
   const acc = new UsageSummaryAccumulator(walk, options);
-  for await (const batch of walk.recordBatches({ onCorrupt: options.onCorrupt })) acc.addBatch(batch);
+  for await (const block of walk.entryBlocks({ onCorrupt: options.onCorrupt })) acc.addBlock(block);
   return acc.summary();
 }
 
@@ -92,12 +91,12 @@ export class UsageSummaryAccumulator {
     this.#root = walk.root;
   }
 
-  addBatch(batch: readonly WalkEntry[]): void {
-    // Perf: one synchronous loop per block (recordBatches is the fastest way through a walk).
+  addBlock(block: EntryBlock): void {
+    // Perf: one synchronous loop per block, over its columns when it has them (no entry objects).
     const acc = this.#acc;
-    const rows = frameRowsOf(batch);
-    if (rows !== undefined) acc.addRows(batch, rows.block, rows.from);
-    else for (const e of batch) acc.add(e);
+    const rows = frameRowsOfBlock(block);
+    if (rows !== undefined) acc.addRows(rows);
+    else for (const e of block.entries) acc.add(e);
   }
 
   /** What was counted so far, as data: a part of a pass read by several threads (report-summaries.ts). */

@@ -1,12 +1,12 @@
 import { WalkErrorCode, WalkFormatError } from './errors.js';
 import { FrameCursor, FrameDamage } from './frame-cursor.js';
 import { grown } from './frame-directories.js';
-import { COMPACT_STRIDE, Field, FrameBlock, frameEntry, FULL_STRIDE } from './frame-entry.js';
+import { COMPACT_STRIDE, Field, FrameBlock, FULL_STRIDE } from './frame-entry.js';
 import { ENTRY_TYPE_NAMES, ItemKind, SYSCALL_NAMES } from './layout.js';
-import { DecodedError, type DecodedBlock } from './record-decoder.js';
+import { DecodedError } from './record-decoder.js';
 import { pathKey } from '../sdk/path-key.js';
 import type { RootPath } from '../sdk/root-path.js';
-import type { WalkEntry } from '../sdk/record.js';
+import { FrameRowsBlock, type EntryBlock } from '../sdk/entry-block.js';
 
 /**
  * Decodes one format-2 block payload into its entries and error records, once: each
@@ -55,7 +55,8 @@ export function decodeFrameBlock(
 }
 
 /**
- * Entries are made this many at a time. Perf: a format-2 block holds about 28 k
+ * A block's rows are handed on this many at a time, each piece's entries made only
+ * when asked for (EntryBlock.entries). Perf: a format-2 block holds about 28 k
  * records on the bench corpus (format 1's: 7.7 k); made all at once, a block's
  * entries outlived young-generation collections and were promoted, and garbage
  * collection took 31% of records() (format 1: 15%).
@@ -75,14 +76,11 @@ export class DecodedFrameBlock {
     return this.entryCount + this.errors.length;
   }
 
-  /** The block's entries in pieces of PIECE_ENTRIES, in order; its error records come with the first. */
-  *pieces(): Generator<DecodedBlock> {
-    let errors = this.errors;
+  /** The block's rows in pieces of PIECE_ENTRIES, in order; its error records come with the first. */
+  *pieces(): Generator<EntryBlock> {
+    let errors: readonly DecodedError[] = this.errors;
     for (let from = 0; from < this.entryCount || errors.length > 0; from += PIECE_ENTRIES) {
-      const to = Math.min(this.entryCount, from + PIECE_ENTRIES);
-      const entries: WalkEntry[] = [];
-      for (let i = from; i < to; i++) entries.push(frameEntry(this.block, i));
-      yield { entries, errors };
+      yield new FrameRowsBlock(this.block, from, Math.min(this.entryCount, from + PIECE_ENTRIES), errors);
       errors = [];
     }
   }

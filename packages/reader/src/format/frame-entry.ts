@@ -355,24 +355,3 @@ export const frameParentHeader = FrameEntry.parentHeaderOf;
 export const frameRow = FrameEntry.rowOf;
 export const frameAppendTo = FrameEntry.appendTo;
 export const framePathPieces = FrameEntry.piecesOf;
-
-/** Rows `from`.. of one decoded format-2 block, which a batch of entries stands for. */
-export interface FrameRows {
-  readonly block: FrameBlock;
-  readonly from: number;
-}
-
-/**
- * The rows a batch is, when it is a run of consecutive rows of one format-2 block (as
- * recordBatches hands them out), so a hot loop can read the block's columns in place;
- * undefined for any other batch (format 1, an entry made elsewhere, a sorted batch).
- */
-export function frameRowsOf(batch: readonly WalkEntry[]): FrameRows | undefined {
-  const first = batch[0];
-  const last = batch[batch.length - 1];
-  if (first === undefined || !FrameEntry.is(first) || !FrameEntry.is(last!)) return undefined;
-  const block = FrameEntry.blockOf(first);
-  const from = FrameEntry.rowOf(first);
-  if (FrameEntry.blockOf(last!) !== block || FrameEntry.rowOf(last!) !== from + batch.length - 1) return undefined;
-  return { block, from };
-}

@@ -17,6 +17,7 @@ import {
 import { decodeBlock, type DecodedBlock } from './record-decoder.js';
 import { decodeFrameBlock } from './frame-decoder.js';
 import type { RootPath } from '../sdk/root-path.js';
+import { EntryArrayBlock, type EntryBlock } from '../sdk/entry-block.js';
 
 export interface ThreadFileHeader {
   version: number;
@@ -87,13 +88,13 @@ export interface BlockReadOptions {
 }
 
 /** With marks: yielded after every block taken, once its pieces were yielded and its problems pushed. */
-export const BLOCK_TAKEN: DecodedBlock = marker();
+export const BLOCK_TAKEN: EntryBlock = marker();
 /** With marks: yielded in place of every block left to another reader. */
-export const BLOCK_LEFT: DecodedBlock = marker();
+export const BLOCK_LEFT: EntryBlock = marker();
 
 /** A block of no records, known by its identity (and its entries array's). */
-function marker(): DecodedBlock {
-  return Object.freeze({ entries: Object.freeze([]) as unknown as DecodedBlock['entries'], errors: Object.freeze([]) as unknown as DecodedBlock['errors'] });
+function marker(): EntryBlock {
+  return new EntryArrayBlock(Object.freeze([]), Object.freeze([]), true);
 }
 
 /** Sanity bound on one block: far above any block a writer makes, low enough that a flipped length cannot allocate wildly. */
@@ -105,7 +106,7 @@ const MAX_BLOCK_PAYLOAD = 1 << 30;
  * A file that ends inside a block yields the whole records before the cut, then
  * pushes a TRUNCATED problem (never a half-decoded record).
  */
-export async function* readThreadFile(file: string, root: RootPath, options: BlockReadOptions): AsyncGenerator<DecodedBlock> {
+export async function* readThreadFile(file: string, root: RootPath, options: BlockReadOptions): AsyncGenerator<EntryBlock> {
   let handle: FileHandle;
   try {
     // As readWalkFolder's header check opened it: a FIFO swapped in since must not wait for a writer forever.
@@ -123,7 +124,7 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
     const setAside = options.setAside !== undefined && options.setAside !== null && options.setAside.size > 0 ? options.setAside : null;
     const decode = (payload: Buffer, recordCount: number, where: { file: string; offset: number }, partial: boolean): DecodedPieces =>
       header.version === 1
-        ? wholeBlock(decodeBlock(payload, recordCount, root, where, partial))
+        ? wholeBlock(decodeBlock(payload, recordCount, root, where, partial), header.fullAttrs)
         : decodeFrameBlock(payload, recordCount, root, where, partial, header.fullAttrs, setAside);
     const fh = handle;
     pending = readRawBlock(fh, FILE_HEADER_SIZE, size, file);
@@ -208,12 +209,12 @@ export async function* readThreadFile(file: string, root: RootPath, options: Blo
 interface DecodedPieces {
   /** Entries and error records in all the pieces. */
   readonly records: number;
-  pieces(): Iterable<DecodedBlock>;
+  pieces(): Iterable<EntryBlock>;
 }
 
-function wholeBlock(block: DecodedBlock): DecodedPieces {
+function wholeBlock(block: DecodedBlock, fullAttrs: boolean): DecodedPieces {
   const records = block.entries.length + block.errors.length;
-  return { records, pieces: () => (records > 0 ? [block] : []) };
+  return { records, pieces: () => (records > 0 ? [new EntryArrayBlock(block.entries, block.errors, fullAttrs)] : []) };
 }
 
 /** One block as read from disk, before any check of its payload. */

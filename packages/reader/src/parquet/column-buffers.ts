@@ -1,4 +1,5 @@
-import { frameBlockOf, frameRow, isFrameEntry, type FrameBlock } from '../format/frame-entry.js';
+import type { FrameBlock } from '../format/frame-entry.js';
+import { EntryBlock, frameRowsOfBlock } from '../sdk/entry-block.js';
 import { BytesValues, IntegerValues, StringValues, type ColumnData, type ColumnValues } from './column-values.js';
 import { micros, type ParquetColumn } from './columns.js';
 
@@ -55,20 +56,22 @@ export class ColumnBuffers<T> {
 
   /**
    * Adds rows from `batch[from]` on until the group is full; returns the index of the
-   * first row not added. Perf: column by column, so each loop calls one reader (a
-   * monomorphic call site) over the batch; a batch of rows of one format-2 block is
-   * read from the block's columns, without an entry's getters.
+   * first row not added. `batch` is a walk's block (Walk.entryBlocks, rows of type T)
+   * or an array of rows. Perf: column by column, so each loop calls one reader (a
+   * monomorphic call site) over the batch; the rows of a format-2 block are read from
+   * its columns, with no entry object made.
    */
-  add(batch: readonly T[], from: number): number {
+  add(batch: readonly T[] | EntryBlock, from: number): number {
     const end = Math.min(batch.length, from + this.capacity - this.count);
-    const block = end > from && this.readsBlocks ? blockRows(batch) : null;
-    if (block !== null) this.addRows(block, frameRow(batch[0] as never) + from, end - from);
+    const rows = end > from && this.readsBlocks && batch instanceof EntryBlock ? frameRowsOfBlock(batch) : undefined;
+    if (rows !== undefined) this.addRows(rows.frame, rows.from + from, end - from);
     else {
+      const list = (batch instanceof EntryBlock ? batch.entries : batch) as readonly T[];
       for (let c = 0; c < this.columns.length; c++) {
         const store = this.values[c];
         const value = this.columns[c]!.value;
         if (store === null || store === undefined || value === undefined) continue;
-        for (let i = from, at = this.count; i < end; i++, at++) store.set(at, value(batch[i]!));
+        for (let i = from, at = this.count; i < end; i++, at++) store.set(at, value(list[i]!));
       }
     }
     this.addMicros(this.count, this.count + end - from);
@@ -137,16 +140,4 @@ export class ColumnBuffers<T> {
     this.count = 0;
     for (const store of this.values) store?.reset();
   }
-}
-
-/**
- * The block whose consecutive rows `batch` is (as recordBatches yields a format-2
- * walk's entries), or null: a format-1 walk's entries, error records.
- */
-function blockRows(batch: readonly unknown[]): FrameBlock | null {
-  const first = batch[0] as never;
-  const last = batch[batch.length - 1] as never;
-  if (!isFrameEntry(first) || !isFrameEntry(last)) return null;
-  const block = frameBlockOf(first);
-  return frameBlockOf(last) === block && frameRow(last) === frameRow(first) + batch.length - 1 ? block : null;
 }

@@ -7,6 +7,7 @@ import { RowGroupEncoder, type EncodedRowGroup } from './row-group-encoder.js';
 import { gatherRowGroups } from './gather-row-groups.js';
 import { RowGroupFile } from './row-group-file.js';
 import type { WalkEntryError } from '../sdk/record.js';
+import type { EntryBlock } from '../sdk/entry-block.js';
 import type { Walk } from '../sdk/walk.js';
 
 export interface ParquetExportOptions {
@@ -62,7 +63,7 @@ export async function exportParquet(walk: Walk, file: string, options: ParquetEx
   const onCorrupt = options.onCorrupt ?? walk.onCorrupt;
   const groups =
     workers === 1
-      ? encodeInThread(ENTRY_COLUMNS, walk.recordBatches({ onCorrupt }), rowGroupSize, options.signal)
+      ? encodeInThread(ENTRY_COLUMNS, walk.entryBlocks({ onCorrupt }), rowGroupSize, options.signal)
       : rowGroupsFromWorkers(walk, { onCorrupt, rowGroupSize, workers: workers - 1, signal: options.signal });
   return writeTable(walk, file, 'entries', ENTRY_COLUMNS, groups, options);
 }
@@ -94,7 +95,7 @@ function checkedRowGroupSize(options: ParquetExportOptions): number {
 /** Row groups of `rowGroupSize` rows (the last holds the rest), encoded in this thread as the batches come. */
 async function* encodeInThread<T>(
   columns: readonly ParquetColumn<T>[],
-  batches: AsyncIterable<readonly T[]>,
+  batches: AsyncIterable<readonly T[] | EntryBlock>,
   rowGroupSize: number,
   signal: AbortSignal | undefined,
 ): AsyncGenerator<EncodedRowGroup> {

@@ -1,5 +1,6 @@
 import { ColumnBuffers } from './column-buffers.js';
 import type { ParquetColumn } from './columns.js';
+import type { EntryBlock } from '../sdk/entry-block.js';
 import type { GatheredRowGroup } from './row-group-encoder.js';
 
 /**
@@ -10,7 +11,7 @@ import type { GatheredRowGroup } from './row-group-encoder.js';
  */
 export async function* gatherRowGroups<T>(
   columns: readonly ParquetColumn<T>[],
-  batches: AsyncIterable<readonly T[]>,
+  batches: AsyncIterable<readonly T[] | EntryBlock>,
   rowGroupSize: number,
   signal: AbortSignal | undefined,
   transfer = false,

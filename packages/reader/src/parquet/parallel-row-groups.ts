@@ -65,7 +65,7 @@ export async function* rowGroupsFromWorkers(walk: Walk, options: ParallelRowGrou
   let next = 0;
   let posted = 0;
   try {
-    const batches = walk.recordBatches({ onCorrupt: options.onCorrupt });
+    const batches = walk.entryBlocks({ onCorrupt: options.onCorrupt });
     for await (const gathered of gatherRowGroups(ENTRY_COLUMNS, batches, options.rowGroupSize, options.signal, true)) {
       for (;;) {
         if (state.failure !== null) throw state.failure;

@@ -53,13 +53,13 @@ export function runBatchThread<O>(createFormatter: CreateBatchFormatter<O>): voi
       problemsFrom = walk.problems.length;
       return blockOwner(++seq, data.threads) === data.index;
     };
-    for await (const batch of walk.batchesInTurns(take, { onCorrupt: data.onCorrupt })) {
-      if (batch === BLOCK_LEFT.entries) continue;
-      if (batch === BLOCK_TAKEN.entries) {
+    for await (const block of walk.blocksInTurns(take, { onCorrupt: data.onCorrupt })) {
+      if (block === BLOCK_LEFT) continue;
+      if (block === BLOCK_TAKEN) {
         await post({ type: 'block', seq, problems: walk.problems.slice(problemsFrom).map(threadProblem) });
         continue;
       }
-      const bytes = handedOver(format(batch));
+      const bytes = handedOver(format(block));
       await post({ type: 'piece', seq, bytes }, [bytes.buffer as ArrayBuffer]);
     }
     port.postMessage({ type: 'done', blocks: seq + 1 } satisfies BatchThreadMessage);

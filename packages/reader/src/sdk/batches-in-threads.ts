@@ -3,17 +3,17 @@ import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 import { addProblem, BLOCK_LEFT, BLOCK_TAKEN } from '../format/thread-file.js';
 import { blockOwner } from './block-share.js';
 import type { BatchThreadData, BatchThreadMessage } from './batch-thread.js';
-import type { WalkEntry } from './record.js';
+import type { EntryBlock } from './entry-block.js';
 import { throwIfStopped } from './stop-signal.js';
 import { problemFromThread, threadFailureError } from './thread-failure.js';
 import type { Walk } from './walk.js';
 
 /**
- * Turns one batch of entries (Walk.recordBatches) into bytes. A helper thread transfers
+ * Turns one block of entries (Walk.entryBlocks) into bytes. A helper thread transfers
  * their ArrayBuffer (copying bytes under 64 KiB first, which may be a slice of Node's
  * Buffer pool): larger bytes must be the formatter's alone, as ByteRows.take()'s are.
  */
-export type BatchFormatter = (entries: readonly WalkEntry[]) => Uint8Array;
+export type BatchFormatter = (block: EntryBlock) => Uint8Array;
 
 /** Makes a thread's formatter of a walk's batches, once in every thread (here, and by runBatchThread in each helper). */
 export type CreateBatchFormatter<O> = (walk: Walk, options: O, signal: AbortSignal | undefined) => Promise<BatchFormatter>;
@@ -54,10 +54,10 @@ export async function* formattedBatches<O>(walk: Walk, options: FormattedBatches
     const format = await options.createFormatter(walk, options.options, options.signal);
     let seq = -1;
     const take = (): boolean => blockOwner(++seq, options.threads) === 0;
-    for await (const batch of walk.batchesInTurns(take, { onCorrupt: options.onCorrupt, signal: options.signal })) {
-      if (batch === BLOCK_TAKEN.entries) continue;
-      if (batch !== BLOCK_LEFT.entries) {
-        yield format(batch);
+    for await (const block of walk.blocksInTurns(take, { onCorrupt: options.onCorrupt, signal: options.signal })) {
+      if (block === BLOCK_TAKEN) continue;
+      if (block !== BLOCK_LEFT) {
+        yield format(block);
         continue;
       }
       const helper = helpers[blockOwner(seq, options.threads) - 1]!;

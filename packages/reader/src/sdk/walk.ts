@@ -9,7 +9,7 @@ import { readWalkFolder, type WalkFolder, type WalkThreadFile } from '../format/
 import { flattenBatches } from './flatten-batches.js';
 import { throwIfStopped } from './stop-signal.js';
 import { blockTaker, type BlockShare } from './block-share.js';
-import type { DecodedBlock } from '../format/record-decoder.js';
+import { entryBlockOf, type EntryBlock } from './entry-block.js';
 
 export interface RecordsOptions extends SortOptions {
   /**
@@ -31,12 +31,6 @@ export interface RecordsOptions extends SortOptions {
 }
 
 export type { WalkThreadFile } from '../format/walk-folder.js';
-
-/** One block's entries and error records (Walk.entryAndErrorBatches). */
-export interface EntryAndErrorBatch {
-  readonly entries: readonly WalkEntry[];
-  readonly errors: readonly WalkEntryError[];
-}
 
 /** How finished a walk is: 'incomplete' when the writer never closed it (no manifest, or still 'running'). */
 export type WalkCompleteness = 'complete' | 'interrupted' | 'failed' | 'incomplete';
@@ -102,22 +96,38 @@ export class Walk {
   }
 
   /**
-   * recordBatches for one of the threads that share the walk's blocks in turns
-   * (batches-in-threads.ts): `take` is asked once per block in order (blockOwner
-   * decides); only the blocks it takes are checked and decoded, each followed by
-   * BLOCK_TAKEN's entries; each block left is BLOCK_LEFT's entries.
+   * Every entry and every per-entry failure, a block (thousands of rows) at a time, in
+   * file order, read in place: the column view of the walk (EntryBlock), the fastest
+   * way through it, since no object is made per entry. A block is valid until the
+   * next one is asked for. With `sort` ('path' or 'tree', as records()), the rows come
+   * in that order in blocks of entries already made, and the blocks hold no error
+   * records (errors() sorts those).
    */
-  batchesInTurns(take: () => boolean, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'>): AsyncIterable<readonly WalkEntry[]> {
-    return this.batches(options, (block) => block.entries, take);
+  entryBlocks(options: Omit<RecordsOptions, 'share'> & Pick<RecordsOptions, 'share'> = {}): AsyncIterable<EntryBlock> {
+    if (options.sort === undefined || options.sort === 'none') return this.batches(options, (block) => block);
+    return this.sortedBlocks(options, options.sort);
+  }
+
+  private async *sortedBlocks(options: RecordsOptions, order: SortOrder): AsyncGenerator<EntryBlock> {
+    const layout = sortLayout(this);
+    for await (const entries of sortEntriesByPath(
+      this.batches(options, (block) => block.entries),
+      layout,
+      options,
+      order,
+    )) {
+      yield entryBlockOf(entries, [], layout.fullAttrs);
+    }
   }
 
   /**
-   * Every entry and every per-entry failure, one block at a time, in file order: for
-   * an analysis that needs both, one pass instead of records() and errors() each
-   * reading the whole walk.
+   * entryBlocks for one of the threads that share the walk's blocks in turns
+   * (batches-in-threads.ts): `take` is asked once per block in order (blockOwner
+   * decides); only the blocks it takes are checked and decoded, each followed by
+   * BLOCK_TAKEN; each block left is BLOCK_LEFT.
    */
-  entryAndErrorBatches(options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'> = {}): AsyncIterable<EntryAndErrorBatch> {
-    return this.batches(options, (block): EntryAndErrorBatch => block);
+  blocksInTurns(take: () => boolean, options: Pick<RecordsOptions, 'onCorrupt' | 'signal'>): AsyncIterable<EntryBlock> {
+    return this.batches(options, (block) => block, take);
   }
 
   /** Every per-entry failure recorded during the walk. */
@@ -128,7 +138,7 @@ export class Walk {
 
   private async *batches<T>(
     options: Pick<RecordsOptions, 'onCorrupt' | 'signal' | 'share'>,
-    pick: (block: DecodedBlock) => T,
+    pick: (block: EntryBlock) => T,
     turns?: () => boolean,
   ): AsyncGenerator<T> {
     const onCorrupt = options.onCorrupt ?? this.onCorrupt;

@@ -3,7 +3,7 @@
 import type { BigIntStats } from 'node:fs';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RecordBuffer, encodeFileHeader } from '../../src/format/index.js';
+import { FrameBuffer, RecordBuffer, encodeFileHeader } from '../../src/format/index.js';
 import { newWalkId, writeManifest } from '../../src/index.js';
 
 /** Hand-made BigIntStats: the encoder reads only these fields. */
@@ -24,28 +24,30 @@ export function bigStats(over: Partial<Record<keyof BigIntStats, bigint>>): BigI
   } as unknown as BigIntStats;
 }
 
-/** Writes a complete one-file walk of root /r into `out` (emptied first) from a callback that appends records. */
-export function forgeWalk(out: string, fill: (rb: RecordBuffer) => void, opts: { capacity?: number; fullAttrs?: boolean } = {}): string {
+/** What a forged walk's records are appended through: format 1's RecordBuffer, or format 2's FrameBuffer (the same calls). */
+export type ForgedRecords = Pick<RecordBuffer, 'appendBigStats' | 'appendFields' | 'appendError' | 'flush'>;
+
+/** Writes a complete one-file walk of root /r into `out` (emptied first) from a callback that appends records; format 1 unless `format` says 2. */
+export function forgeWalk(out: string, fill: (rb: ForgedRecords) => void, opts: { capacity?: number; fullAttrs?: boolean; format?: 1 | 2 } = {}): string {
   const walkId = newWalkId();
   const fullAttrs = opts.fullAttrs ?? true;
   const capacity = opts.capacity ?? 1 << 20;
+  const version = opts.format ?? 1;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const fd = openSync(join(out, 'thread_0.bin'), 'w');
-  writeSync(fd, encodeFileHeader({ version: 1, walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
+  writeSync(fd, encodeFileHeader({ version, walkId, thread: 0, fullAttrs, blockCapacity: capacity }));
   let records = 0;
-  const rb = new RecordBuffer(
-    (block, count) => {
-      writeSync(fd, block);
-      records += count;
-    },
-    { capacity, fullAttrs },
-  );
+  const sink = (block: Uint8Array, count: number): void => {
+    writeSync(fd, block);
+    records += count;
+  };
+  const rb = version === 2 ? new FrameBuffer(sink, { capacity, fullAttrs }) : new RecordBuffer(sink, { capacity, fullAttrs });
   fill(rb);
   rb.flush();
   closeSync(fd);
   writeManifest(out, {
-    formatVersion: 1,
+    formatVersion: version,
     walkId,
     tool: { name: 'pwalk-ts', version: 'test', node: process.version },
     root: Buffer.from('/r'),
