@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWalk, WalkFormatError, type Walk } from '@pwalk-ts/reader';
-import { exportParquet } from '@pwalk-ts/reader/parquet';
+import { exportErrorsParquet, exportParquet, exportParquetTables } from '@pwalk-ts/reader/parquet';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { duckRows, parquetRecs, sqlPath } from './helpers/duckdb.js';
@@ -79,6 +79,18 @@ describe('a Parquet export by worker threads', () => {
     const cli = join(base, 'cli.parquet');
     await runCliOk(['export', walkDir, '-o', cli, '--workers', '3', '--row-group-size', String(ROW_GROUP), '--quiet']);
     expect(readFileSync(cli).equals(one)).toBe(true);
+  });
+
+  it('exportParquetTables (what sql stages): both tables from one pass, the entries as this file, the errors as their own export', async () => {
+    const walk = await openWalk(walkDir);
+    const errors = join(base, 'errors.parquet');
+    await exportErrorsParquet(walk, errors, { rowGroupSize: ROW_GROUP });
+    for (const workers of WORKERS) {
+      const both = { entries: join(base, `both-${workers}.parquet`), errors: join(base, `both-${workers}-errors.parquet`) };
+      await exportParquetTables(walk, both, { workers, rowGroupSize: ROW_GROUP });
+      expect(readFileSync(both.entries).equals(readFileSync(files.get(1)!)), `${workers} workers`).toBe(true);
+      expect(readFileSync(both.errors).equals(readFileSync(errors)), `${workers} workers`).toBe(true);
+    }
   });
 
   it("reports a corrupt block once ('skip'), or fails with its code and leaves no file ('throw')", async () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync
 import { join } from 'node:path';
 import { WalkFormatError, type Walk, type WalkErrorCode } from '@pwalk-ts/reader';
 import { makeFolders } from '@pwalk-ts/reader/format';
-import { exportErrorsParquet, exportParquet } from '@pwalk-ts/reader/parquet';
+import { exportParquetTables } from '@pwalk-ts/reader/parquet';
 import { defaultCacheDir, makeStagingFolder, removeStaleStaging, walkCacheKey } from './walk-cache.js';
 
 /** Bump when the exported tables change (columns, types, encodings), so older cached files are not read. */
@@ -42,8 +42,7 @@ export async function stageTables(walk: Walk, folder: string, options: StageOpti
   const entries = join(folder, ENTRIES_FILE);
   const errors = join(folder, ERRORS_FILE);
   const exportOptions = { signal: options.signal, onCorrupt: 'skip' } as const;
-  await exportParquet(walk, entries, exportOptions);
-  await exportErrorsParquet(walk, errors, exportOptions);
+  await exportParquetTables(walk, { entries, errors }, exportOptions);
   return { entries, errors, cached: false };
 }
 

@@ -1,15 +1,15 @@
 // exportParquet on walks forged with the encoder, for the values no filesystem here
 // gives: 64-bit extremes (read back exact by DuckDB), a size past INT64 (a damaged
 // walk: ExportError, no file), an aborted export, a target that exists.
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, type BigIntStats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeFileHeader, EntryType, RecordBuffer } from '../src/format/index.js';
+import { encodeFileHeader, EntryType, RecordBuffer, Syscall } from '../src/format/index.js';
 import { ExportError, ExportErrorCode, newWalkId, openWalk } from '../src/index.js';
-import { exportParquet } from '../src/parquet/index.js';
-import { bigStats } from './helpers/forged-walk.js';
+import { exportErrorsParquet, exportParquet, exportParquetTables } from '../src/parquet/index.js';
+import { bigStats, forgeWalk as forgeWalkOf } from './helpers/forged-walk.js';
 
 let dir: string;
 beforeAll(() => {
@@ -83,5 +83,48 @@ describe('exportParquet', () => {
     expect(exists).toMatchObject({ code: ExportErrorCode.EXISTS, message: `${file} exists` });
     expect(readdirSync(dir).filter((n) => n.includes('small.parquet'))).toEqual(['small.parquet']);
     expect(await exportParquet(walk, file, { overwrite: true })).toMatchObject({ rows: 1 });
+  });
+});
+
+describe('exportParquetTables', () => {
+  it('writes both tables from one pass, each byte for byte its own export, with errors spread over many blocks and row groups', async () => {
+    const out = forgeWalkOf(
+      join(dir, 'tables'),
+      (rb) => {
+        for (let d = 0; d < 40; d++) {
+          const prefix = Buffer.from(`d${d}/`);
+          for (let i = 0; i < 60; i++) {
+            rb.appendBigStats(bigStats({ ino: BigInt(1000 * d + i + 3), size: BigInt(i) }), EntryType.file, BigInt(d + 2), prefix, `f${i}`);
+            if (i % 2 === 0) rb.appendError(0, d + 2, EntryType.unknown, Syscall.lstat, 'EACCES', prefix, Buffer.from(`gone-${i}`));
+          }
+        }
+      },
+      { capacity: 4096, format: 2 },
+    );
+    const walk = await openWalk(out);
+    const rowGroupSize = 250;
+    const apart = { entries: join(dir, 'apart-entries.parquet'), errors: join(dir, 'apart-errors.parquet') };
+    expect(await exportParquet(walk, apart.entries, { rowGroupSize, workers: 1 })).toMatchObject({ rows: 2400 });
+    expect(await exportErrorsParquet(walk, apart.errors, { rowGroupSize })).toMatchObject({ rows: 1200 });
+    // The workers' entry is built JavaScript: test/parquet-parallel.test.ts exports with several.
+    const together = { entries: join(dir, 'together-entries.parquet'), errors: join(dir, 'together-errors.parquet') };
+    const result = await exportParquetTables(walk, together, { rowGroupSize, workers: 1 });
+    expect(result).toMatchObject({ entries: { file: together.entries, rows: 2400 }, errors: { file: together.errors, rows: 1200 } });
+    expect(readFileSync(together.entries).equals(readFileSync(apart.entries))).toBe(true);
+    expect(readFileSync(together.errors).equals(readFileSync(apart.errors))).toBe(true);
+  });
+
+  it('leaves neither file when the export stops, and refuses an errors file that exists', async () => {
+    const out = forgeWalkOf(join(dir, 'tables-stop'), (rb) => rb.appendBigStats(bigStats({}), EntryType.file, 2n, Buffer.alloc(0), 'f'), { format: 2 });
+    const walk = await openWalk(out);
+    const files = { entries: join(dir, 'stop-entries.parquet'), errors: join(dir, 'stop-errors.parquet') };
+    const controller = new AbortController();
+    controller.abort();
+    await expect(exportParquetTables(walk, files, { signal: controller.signal })).rejects.toMatchObject({ code: ExportErrorCode.ABORTED });
+    expect(readdirSync(dir).filter((n) => n.startsWith('stop-'))).toEqual([]);
+    writeFileSync(files.errors, 'mine');
+    await expect(exportParquetTables(walk, files)).rejects.toMatchObject({ code: ExportErrorCode.EXISTS });
+    expect(readFileSync(files.errors, 'utf8')).toBe('mine');
+    expect(readdirSync(dir).filter((n) => n.startsWith('stop-'))).toEqual(['stop-errors.parquet']);
   });
 });

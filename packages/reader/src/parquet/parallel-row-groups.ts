@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { Walk } from '../sdk/walk.js';
+import type { EntryBlock } from '../sdk/entry-block.js';
 import { ENTRY_COLUMNS } from './columns.js';
 import { gatherRowGroups } from './gather-row-groups.js';
 import type { EncodedRowGroup } from './row-group-encoder.js';
@@ -7,7 +7,6 @@ import type { RowGroupTask, RowGroupWorkerData, RowGroupWorkerMessage } from './
 import { threadFailureError } from '../sdk/thread-failure.js';
 
 export interface ParallelRowGroupsOptions {
-  readonly onCorrupt: 'throw' | 'skip';
   readonly rowGroupSize: number;
   /** Threads encoding row groups besides this one, which reads the walk and gathers them. */
   readonly workers: number;
@@ -19,8 +18,8 @@ export interface ParallelRowGroupsOptions {
 const GROUPS_PER_WORKER = 2;
 
 /**
- * The walk's entries as encoded row groups, in file order: this thread reads the walk
- * once and gathers each group's columns (gather-row-groups.ts), `workers` worker
+ * A walk's entries (`blocks`, Walk.entryBlocks) as encoded row groups, in file order:
+ * this thread reads the walk once and gathers each group's columns (gather-row-groups.ts), `workers` worker
  * threads (row-group-worker.ts) encode them. Perf: reading and gathering is about
  * half of an export and encoding the other half, so the two overlap; before, every
  * worker read the whole walk and encoded every Nth group, and the decoding repeated
@@ -29,7 +28,7 @@ const GROUPS_PER_WORKER = 2;
  * `walk.problems` as for any read. Workers are stopped when the generator ends,
  * however it ends.
  */
-export async function* rowGroupsFromWorkers(walk: Walk, options: ParallelRowGroupsOptions): AsyncGenerator<EncodedRowGroup> {
+export async function* rowGroupsFromWorkers(blocks: AsyncIterable<EntryBlock>, options: ParallelRowGroupsOptions): AsyncGenerator<EncodedRowGroup> {
   const ready = new Map<number, EncodedRowGroup>();
   // In an object: TypeScript does not see the handlers' assignments to a plain variable.
   const state: { failure: Error | null } = { failure: null };
@@ -65,8 +64,7 @@ export async function* rowGroupsFromWorkers(walk: Walk, options: ParallelRowGrou
   let next = 0;
   let posted = 0;
   try {
-    const batches = walk.entryBlocks({ onCorrupt: options.onCorrupt });
-    for await (const gathered of gatherRowGroups(ENTRY_COLUMNS, batches, options.rowGroupSize, options.signal, true)) {
+    for await (const gathered of gatherRowGroups(ENTRY_COLUMNS, blocks, options.rowGroupSize, options.signal, true)) {
       for (;;) {
         if (state.failure !== null) throw state.failure;
         for (let group = ready.get(next); group !== undefined; group = ready.get(next)) {
