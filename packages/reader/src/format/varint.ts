@@ -75,6 +75,9 @@ export function varintAt(p: Uint8Array, at: number): number | bigint {
   b = p[at + 3]!;
   v |= (b & 0x7f) << 21;
   if (b < 0x80) return v;
+  // Perf: a fifth byte (below 2^35) in double arithmetic, still exact: a time's zigzag (2 x 1.7e9 seconds) takes five, and wideVarintAt's loop was 5% of an export.
+  b = p[at + 4]!;
+  if (b < 0x80) return v + b * 0x10000000;
   return wideVarintAt(p, at);
 }
 
