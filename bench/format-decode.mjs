@@ -9,8 +9,8 @@
 // is walked with 2 threads (format 2, timed: the denominator of the command ratios).
 // Its format-1 twin is written next to it: every thread file's entries and error
 // records re-encoded block by block with format 1's RecordBuffer (same records, same
-// files, same manifest), in a temp folder or, kept, in --twin (reused when there). Reported per format: records() iterate only and
-// recordBatches() reading type, uid and size, in records per CPU-second of the main
+// files, same manifest), in a temp folder or, kept, in --twin (reused when there). Reported per format: records() iterate only, and
+// recordBatches() (sizes as BigInts, and as exact numbers by exactSize) and entryBlocks() (the column view, sizes as exact numbers) reading type, uid and size, in records per CPU-second of the main
 // thread (process.cpuUsage; steadier than wall under load); with --commands, also
 // `cat --format csv`, `report --json` and `du` through the built CLI, CPU seconds
 // (/usr/bin/time, user + sys) and as a ratio to the walk's CPU.
@@ -21,12 +21,12 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ensureCorpus } from './corpus.mjs';
-import { auditBatches, iterateRecords } from './read-loops.mjs';
+import { auditBatches, auditBatchesExact, auditBlocks, iterateRecords } from './read-loops.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.dirname(BENCH);
 const CLI = path.join(REPO, 'packages/cli/bin/pwalk-ts.js');
-const { openWalk } = await import(path.join(REPO, 'packages/reader/dist/index.js'));
+const { exactSize, openWalk } = await import(path.join(REPO, 'packages/reader/dist/index.js'));
 const { RecordBuffer, encodeFileHeader, readThreadFile } = await import(path.join(REPO, 'packages/reader/dist/format/index.js'));
 const { RootPath } = await import(path.join(REPO, 'packages/reader/dist/sdk/root-path.js'));
 
@@ -110,6 +110,8 @@ for (let round = 0; round < repeat; round++) {
     const walk = await openWalk(dir);
     (rows[`${name} records()`] ??= []).push(await rate(() => iterateRecords(walk)));
     (rows[`${name} recordBatches()`] ??= []).push(await rate(() => auditBatches(walk)));
+    (rows[`${name} recordBatches(), exactSize`] ??= []).push(await rate(() => auditBatchesExact(walk, exactSize)));
+    (rows[`${name} entryBlocks()`] ??= []).push(await rate(() => auditBlocks(walk)));
     if (opts.commands) for (const [cmd, args] of Object.entries(COMMANDS)) (rows[`${name} ${cmd}`] ??= []).push(cpuOf(args(dir)));
   }
 }
@@ -122,7 +124,7 @@ console.log(
 );
 if (walkCpu !== null) console.log(`- walk (format 2, --threads 2): ${walkCpu.toFixed(2)} CPU s`);
 console.log('\n| measure | format 1 | format 2 |\n| --- | --- | --- |');
-for (const m of ['records()', 'recordBatches()'])
+for (const m of ['records()', 'recordBatches()', 'recordBatches(), exactSize', 'entryBlocks()'])
   console.log(`| ${m}, records per CPU-second | ${rateText(rows[`format 1 ${m}`])} | ${rateText(rows[`format 2 ${m}`])} |`);
 if (opts.commands)
   for (const cmd of Object.keys(COMMANDS)) console.log(`| \`${cmd}\`, CPU | ${cpuText(rows[`format 1 ${cmd}`])} | ${cpuText(rows[`format 2 ${cmd}`])} |`);

@@ -32,3 +32,39 @@ export async function auditBatches(walk) {
   }
   return bytes >= 0n ? n : 0;
 }
+
+/** The audit loop over recordBatches() with sizes summed as exact numbers (exactSize: no BigInt per entry). */
+export async function auditBatchesExact(walk, exactSize) {
+  let n = 0;
+  let bytes = 0;
+  let big = 0n;
+  for await (const batch of walk.recordBatches()) {
+    for (const e of batch) {
+      n++;
+      if (e.type === 'file' && e.uid !== null) {
+        const size = exactSize(e);
+        if (typeof size === 'number') bytes += size;
+        else big += size;
+      }
+    }
+  }
+  return bytes >= 0 && big >= 0n ? n : 0;
+}
+
+/** The same loop over entryBlocks(), the column view: each field read in place, no entry object and no BigInt. */
+export async function auditBlocks(walk) {
+  let n = 0;
+  let bytes = 0;
+  let big = 0n;
+  for await (const block of walk.entryBlocks()) {
+    for (let i = 0; i < block.length; i++) {
+      n++;
+      if (block.type(i) === 'file' && block.uid(i) !== null) {
+        const size = block.size(i);
+        if (typeof size === 'number') bytes += size;
+        else big += size;
+      }
+    }
+  }
+  return bytes >= 0 && big >= 0n ? n : 0;
+}
