@@ -9,7 +9,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directoryTotals, errorSummary, NUMERIC_OWNER_NAMES, openWalk, usageSummary, reportSummaries } from '@pwalk-ts/reader';
+import { directoryTotals, errorSummary, NUMERIC_OWNER_NAMES, openWalk, usageSummary, reportSummaries, topDirectories } from '@pwalk-ts/reader';
 import { spawnSync } from 'node:child_process';
 import { nobodyPrefix, runCli } from './helpers/run-cli.js';
 import { buildSkewedTree, makeTempBase, py, removeTempBase } from './helpers/trees.js';
@@ -67,7 +67,20 @@ for d in (b'shut1',b'shut2',b'big/shut3'):
     expect(errors.samples).toHaveLength(2);
     expect(directories.length).toBeGreaterThan(500);
     expect(one.usage.largestFiles).toHaveLength(7);
-    expect(one).toEqual({ usage, directories, errors });
+    expect({ ...one, directories: one.directories.all() }).toEqual({ usage, directories, errors });
+    // The directories asked for without making every one: what the same rule over all of them gives.
+    expect(one.directories).toHaveLength(directories.length);
+    for (const by of ['apparent', 'allocated', 'files', 'entries'] as const) {
+      for (const n of [0, 1, 7, directories.length + 1]) expect(one.directories.top(n, by), `${by} ${n}`).toEqual(topDirectories(directories, n, by));
+    }
+    for (const depth of [0, 1, 2, 5]) expect(one.directories.atDepth(depth)).toEqual(directories.filter((d) => d.depth === depth));
+    const root = directories.find((d) => d.depth === 0)!;
+    for (const divisor of [1n, 7n, 1000n]) {
+      const share = directories.filter((d) => d.apparentBytes * divisor >= root.apparentBytes || BigInt(d.files) * divisor >= BigInt(root.files));
+      // Not every directory: the rule leaves some out.
+      if (divisor === 7n) expect(share.length).toBeLessThan(directories.length);
+      expect(one.directories.atLeastShare(divisor), `1/${divisor}`).toEqual(share);
+    }
   });
 
   it('gives the same summaries with helper threads as in one thread', async () => {
@@ -98,8 +111,9 @@ for d in (b'shut1',b'shut2',b'big/shut3'):
     expect(one.errors.total).toBe(3);
     expect(one.usage.largestFiles[0]!.pathBytes.includes(0xfe)).toBe(true);
     expect(one.usage.byExtension.some((x) => x.key.startsWith('/hex:'))).toBe(true);
-    for (const threads of [2, 3, 4]) expect(await reportSummaries(walk, { ...options, threads })).toEqual(one);
+    const plain = (s: typeof one) => ({ ...s, directories: s.directories.all() });
+    for (const threads of [2, 3, 4]) expect(plain(await reportSummaries(walk, { ...options, threads }))).toEqual(plain(one));
     // The hard-link rule: each linked file once, in the usage totals as in the root's directory total.
-    expect(one.usage.totals.entries).toBe(one.directories.find((d) => d.depth === 0)!.entries);
+    expect(one.usage.totals.entries).toBe(one.directories.atDepth(0)[0]!.entries);
   }, 60_000);
 });

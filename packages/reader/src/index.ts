@@ -30,6 +30,7 @@ export { depthOf } from './format/record-decoder.js';
 export { isBelowRoot } from './format/relative-path.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
+export type { RolledUpDirectories } from './analysis/rolled-up-directories.js';
 export { directChildTotals, type DirectChildTotals, type DirectChildCount } from './analysis/direct-children.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';

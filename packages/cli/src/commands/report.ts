@@ -1,4 +1,4 @@
-import { perOwnerUsage, resolveOwnerNames, topDirectories, reportSummaries, type OwnerNames, type Walk } from '@pwalk-ts/reader';
+import { perOwnerUsage, resolveOwnerNames, reportSummaries, type OwnerNames, type Walk } from '@pwalk-ts/reader';
 import type { ReportArgs } from '../command-table/report.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -25,16 +25,16 @@ export async function run(args: ReportArgs, io: CliIo): Promise<number> {
   // A damaged block is skipped (and said on stderr, exit 1): the report holds everything else.
   const {
     usage: summary,
-    directories: totals,
+    directories,
     errors,
   } = await reportSummaries(walk, { usage: { largest: args.top, names, extensions: args.top }, errorSamples: args.top, onCorrupt: 'skip' });
   const doc = reportJson({
     walk,
     summary,
-    bySize: topDirectories(totals, args.top, 'apparent'),
-    byFiles: topDirectories(totals, args.top, 'files'),
-    topLevels: topLevels(totals, args.top),
-    drillDown: drillDownRows(totals),
+    bySize: directories.top(args.top, 'apparent'),
+    byFiles: directories.top(args.top, 'files'),
+    topLevels: topLevels(directories, args.top),
+    drillDown: drillDownRows(directories),
     errors,
     names,
     top: args.top,

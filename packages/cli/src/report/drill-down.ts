@@ -1,4 +1,4 @@
-import type { DirectoryTotal } from '@pwalk-ts/reader';
+import type { RolledUpDirectories } from '@pwalk-ts/reader';
 import type { ReportJson } from './report-schema.js';
 import { pathFields } from './schema-parts.js';
 
@@ -13,10 +13,8 @@ type DrillDownRow = ReportJson['drillDown'][number];
  * subdirectories', so every ancestor of a row is a row too: the rows are a tree,
  * written root first, then each parent's rows largest first, depth by depth.
  */
-export function drillDownRows(totals: readonly DirectoryTotal[]): DrillDownRow[] {
-  const root = totals.find((t) => t.depth === 0);
-  if (root === undefined) return [];
-  const kept = totals.filter((t) => t.apparentBytes * SHARE_DIVISOR >= root.apparentBytes || BigInt(t.files) * SHARE_DIVISOR >= BigInt(root.files));
+export function drillDownRows(directories: RolledUpDirectories): DrillDownRow[] {
+  const kept = directories.atLeastShare(SHARE_DIVISOR);
   kept.sort(
     (a, b) =>
       a.depth - b.depth ||

@@ -1,4 +1,4 @@
-import type { DirectoryTotal } from '@pwalk-ts/reader';
+import type { DirectoryTotal, RolledUpDirectories } from '@pwalk-ts/reader';
 
 function byApparentDesc(a: DirectoryTotal, b: DirectoryTotal): number {
   return a.apparentBytes > b.apparentBytes ? -1 : a.apparentBytes < b.apparentBytes ? 1 : Buffer.compare(a.relativePathBytes, b.relativePathBytes);
@@ -8,14 +8,10 @@ function byApparentDesc(a: DirectoryTotal, b: DirectoryTotal): number {
  * The root's largest subdirectories and, inside each, its largest subdirectories:
  * the two levels a treemap draws. At most `top` of each, largest first.
  */
-export function topLevels(totals: readonly DirectoryTotal[], top: number): { dir: DirectoryTotal; children: DirectoryTotal[] }[] {
-  const firsts = totals
-    .filter((t) => t.depth === 1)
-    .sort(byApparentDesc)
-    .slice(0, top);
+export function topLevels(directories: RolledUpDirectories, top: number): { dir: DirectoryTotal; children: DirectoryTotal[] }[] {
+  const firsts = directories.atDepth(1).sort(byApparentDesc).slice(0, top);
   const wanted = new Map(firsts.map((t) => [Buffer.from(t.relativePathBytes).toString('latin1'), [] as DirectoryTotal[]]));
-  for (const t of totals) {
-    if (t.depth !== 2) continue;
+  for (const t of directories.atDepth(2)) {
     const rel = Buffer.from(t.relativePathBytes).toString('latin1');
     wanted.get(rel.slice(0, rel.indexOf('/')))?.push(t);
   }

@@ -1,15 +1,18 @@
 import { allocatedAmount, entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
 import { HardLinks, hardLinkId, inodeId } from './hard-links.js';
 import { ParentCache } from './parent-cache.js';
-import { addSubtree, rollUpByDepth } from './roll-up.js';
-import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
-import { ByteSum, type ByteAmount } from './byte-sum.js';
+import { DirectoryTable } from './directory-table.js';
+import { RolledUpDirectories } from './rolled-up-directories.js';
+import type { ByteAmount } from './byte-sum.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
 import { blockAmount, Field } from '../format/frame-entry.js';
 import { frameRowsOfBlock, type EntryBlock, type FrameRowsBlock } from '../sdk/entry-block.js';
-import { ENTRY_TYPE_NAMES, type EntryTypeName } from '../format/layout.js';
+import { ENTRY_TYPE_NAMES } from '../format/layout.js';
+
+const DIR = ENTRY_TYPE_NAMES.indexOf('dir');
+const FILE = ENTRY_TYPE_NAMES.indexOf('file');
 
 /** One directory's totals. Recursive figures include the directory itself, as du counts it. */
 export interface DirectoryTotal {
@@ -49,31 +52,12 @@ export interface DirectoryTotalsOptions extends Pick<RecordsOptions, 'onCorrupt'
   readonly onEntry?: (e: WalkEntry, parentKey: string, size: ByteAmount, allocated: ByteAmount | null) => void;
 }
 
-/** Mutable accumulator of one directory, keyed by its relative path (latin1, one char per byte). */
-interface Accumulator {
-  readonly key: string;
-  readonly depth: number;
-  /** The parent's accumulator, once this directory's own record was read. */
-  parent: Accumulator | undefined;
-  inode: bigint;
-  dev: bigint | null;
-  directEntries: number;
-  directFiles: number;
-  directDirs: number;
-  readonly directBytes: ByteSum;
-  entries: number;
-  files: number;
-  dirs: number;
-  readonly apparent: ByteSum;
-  readonly allocated: ByteSum;
-  newestMtime: number;
-}
-
 /** A hard-linked file's link that counts (hard-links.ts: the smallest path), credited to its directory once every link was met. */
 interface LinkCredit {
   readonly key: string;
-  readonly dirKey: string;
-  readonly type: EntryTypeName;
+  /** Its directory's row (directory-table.ts). */
+  readonly dir: number;
+  readonly isFile: boolean;
   readonly size: ByteAmount;
   readonly allocated: ByteAmount;
 }
@@ -92,31 +76,24 @@ export async function directoryTotals(walk: Walk, options: DirectoryTotalsOption
 
 /** directoryTotals fed a block of entries at a time, for a pass that feeds other analyses too (report-summaries.ts). */
 export class DirectoryTotalsAccumulator {
-  readonly #dirs = new Map<string, Accumulator>();
+  readonly #table = new DirectoryTable();
   readonly #links = new HardLinks<LinkCredit>();
-  readonly #parents = new ParentCache((key) => this.#get(key));
+  readonly #parents = new ParentCache((key) => this.#table.row(key));
   #compact = false;
 
   constructor(private readonly onEntry?: DirectoryTotalsOptions['onEntry']) {}
-
-  #get(key: string): Accumulator {
-    let acc = this.#dirs.get(key);
-    if (acc === undefined) {
-      acc = newAccumulator(key);
-      this.#dirs.set(key, acc);
-    }
-    return acc;
-  }
 
   addBlock(block: EntryBlock): void {
     const rows = frameRowsOfBlock(block);
     if (rows !== undefined) return this.#addRows(rows);
     const onEntry = this.onEntry;
     const parents = this.#parents;
+    const table = this.#table;
     // Perf: an entry that is not a directory and has one link makes no BigInt, key string
     // or Map lookup here (sdk/entry-in-place.ts, parent-cache.ts): 2.0 -> 1.4 CPU s per 1 M entries.
     for (const e of block.entries) {
       const type = e.type;
+      const isFile = type === 'file';
       const size = sizeAmount(e);
       const recorded = allocatedAmount(e);
       let allocated = recorded;
@@ -126,33 +103,34 @@ export class DirectoryTotalsAccumulator {
       }
       if (type === 'dir') {
         const key = entryKey(e);
-        const self = this.#get(key);
-        self.inode = e.inode;
-        self.dev = e.dev;
-        self.dirs += 1;
-        credit(self, type, size, allocated);
-        if (e.mtime > self.newestMtime) self.newestMtime = e.mtime;
+        const self = table.row(key);
+        table.inode[self] = e.inode;
+        table.dev[self] = e.dev;
+        table.dirs[self] = table.dirs[self]! + 1;
+        table.credit(self, false, size, allocated);
+        if (e.mtime > table.newestMtime[self]!) table.newestMtime[self] = e.mtime;
         if (key !== '') {
-          self.parent = parents.of(e);
-          countDirect(self.parent, type, size);
-          onEntry?.(e, self.parent.key, size, recorded);
+          const parent = parents.of(e);
+          table.parent[self] = parent;
+          table.countDirect(parent, false, true, size);
+          onEntry?.(e, table.keys[parent]!, size, recorded);
         }
         continue;
       }
       if (isRoot(e)) {
         // A walk of a single file: the root is that file.
-        const root = this.#get('');
-        credit(root, type, size, allocated);
-        root.newestMtime = e.mtime;
+        const root = table.row('');
+        table.credit(root, isFile, size, allocated);
+        table.newestMtime[root] = e.mtime;
         continue;
       }
       const parent = parents.of(e);
-      countDirect(parent, type, size);
-      if (e.mtime > parent.newestMtime) parent.newestMtime = e.mtime;
-      onEntry?.(e, parent.key, size, recorded);
+      table.countDirect(parent, isFile, false, size);
+      if (e.mtime > table.newestMtime[parent]!) table.newestMtime[parent] = e.mtime;
+      onEntry?.(e, table.keys[parent]!, size, recorded);
       const linkId = hardLinkId(e);
-      if (linkId !== null) this.#links.take(linkId, { key: entryKey(e), dirKey: parent.key, type, size, allocated });
-      else credit(parent, type, size, allocated);
+      if (linkId !== null) this.#links.take(linkId, { key: entryKey(e), dir: parent, isFile, size, allocated });
+      else table.credit(parent, isFile, size, allocated);
     }
   }
 
@@ -165,13 +143,15 @@ export class DirectoryTotalsAccumulator {
   #addRows(rows: FrameRowsBlock): void {
     const { frame: block, from } = rows;
     const onEntry = this.onEntry;
+    const table = this.#table;
     const { types, dirOf } = block;
     const full = block.fullAttrs;
     if (!full) this.#compact = true;
     let header = -1;
-    let parent: Accumulator | undefined;
+    let parent = -1;
     for (let i = from, to = from + rows.length; i < to; i++) {
-      const type = ENTRY_TYPE_NAMES[types[i]!]!;
+      const type = types[i]!;
+      const isFile = type === FILE;
       const size = block.size(i);
       const recorded = full ? blockAmount(block.blocks(i)) : null;
       const allocated = recorded ?? 0;
@@ -182,110 +162,46 @@ export class DirectoryTotalsAccumulator {
         header = h;
         parent = this.#parents.ofHeader(block, h);
       }
-      if (type === 'dir') {
-        const key = isRoot ? '' : block.pathKey(i);
-        const self = this.#get(key);
-        self.inode = BigInt(block.ino(i));
-        self.dev = full ? BigInt(block.dev(i)) : null;
-        self.dirs += 1;
-        credit(self, type, size, allocated);
-        if (mtime > self.newestMtime) self.newestMtime = mtime;
+      if (type === DIR) {
+        const self = table.row(isRoot ? '' : block.pathKey(i));
+        table.inode[self] = block.ino(i);
+        table.dev[self] = full ? block.dev(i) : null;
+        table.dirs[self] = table.dirs[self]! + 1;
+        table.credit(self, false, size, allocated);
+        if (mtime > table.newestMtime[self]!) table.newestMtime[self] = mtime;
         if (!isRoot) {
-          self.parent = parent;
-          countDirect(parent!, type, size);
-          onEntry?.(rows.entry(i - from), parent!.key, size, recorded);
+          table.parent[self] = parent;
+          table.countDirect(parent, false, true, size);
+          onEntry?.(rows.entry(i - from), table.keys[parent]!, size, recorded);
         }
         continue;
       }
       if (isRoot) {
         // A walk of a single file: the root is that file.
-        const root = this.#get('');
-        credit(root, type, size, allocated);
-        root.newestMtime = mtime;
+        const root = table.row('');
+        table.credit(root, isFile, size, allocated);
+        table.newestMtime[root] = mtime;
         continue;
       }
-      countDirect(parent!, type, size);
-      if (mtime > parent!.newestMtime) parent!.newestMtime = mtime;
-      onEntry?.(rows.entry(i - from), parent!.key, size, recorded);
+      table.countDirect(parent, isFile, false, size);
+      if (mtime > table.newestMtime[parent]!) table.newestMtime[parent] = mtime;
+      onEntry?.(rows.entry(i - from), table.keys[parent]!, size, recorded);
       if (full && block.attr(i, Field.nlink) > 1) {
-        this.#links.take(inodeId(block.dev(i), block.ino(i)), { key: block.pathKey(i), dirKey: parent!.key, type, size, allocated });
-      } else credit(parent!, type, size, allocated);
+        this.#links.take(inodeId(block.dev(i), block.ino(i)), { key: block.pathKey(i), dir: parent, isFile, size, allocated });
+      } else table.credit(parent, isFile, size, allocated);
     }
   }
 
   /** Every directory's totals, in path byte order; call once, after the last batch. */
   totals(root: RootPath): DirectoryTotal[] {
-    const dirs = this.#dirs;
-    for (const c of this.#links.credits()) credit(this.#get(c.dirKey), c.type, c.size, c.allocated);
-    rollUpByDepth(
-      dirs.values(),
-      (acc) => acc.depth,
-      // Perf: a directory whose own record was read knows its parent; only one seen
-      // just as a parent is looked up by key.
-      (acc) => acc.parent ?? dirs.get(parentKey(acc.key)),
-      (acc) => this.#get(parentKey(acc.key)),
-      (up, acc) => {
-        addSubtree(up, acc);
-        if (acc.newestMtime > up.newestMtime) up.newestMtime = acc.newestMtime;
-      },
-    );
-    return [...dirs.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((acc) => toTotal(acc, root, this.#compact));
+    return this.rolledUp(root).all();
   }
-}
 
-function newAccumulator(key: string): Accumulator {
-  return {
-    key,
-    depth: keyDepth(key),
-    parent: undefined,
-    inode: 0n,
-    dev: null,
-    directEntries: 0,
-    directFiles: 0,
-    directDirs: 0,
-    directBytes: new ByteSum(),
-    entries: 0,
-    files: 0,
-    dirs: 0,
-    apparent: new ByteSum(),
-    allocated: new ByteSum(),
-    newestMtime: -Infinity,
-  };
-}
-
-function credit(acc: Accumulator, type: string, size: ByteAmount, allocated: ByteAmount): void {
-  acc.entries++;
-  if (type === 'file') acc.files++;
-  acc.apparent.add(size);
-  acc.allocated.add(allocated);
-}
-
-function countDirect(dir: Accumulator, type: string, size: ByteAmount): void {
-  dir.directEntries++;
-  if (type === 'file') dir.directFiles++;
-  else if (type === 'dir') dir.directDirs++;
-  dir.directBytes.add(size);
-}
-
-function toTotal(acc: Accumulator, root: RootPath, compact: boolean): DirectoryTotal {
-  // Perf: named fields, not a spread of keyPaths(): the spread made this 34% of directoryTotals (141k directories).
-  const { path, relativePathBytes, pathBytes } = keyPaths(acc.key, root);
-  return {
-    path,
-    relativePathBytes,
-    pathBytes,
-    depth: acc.depth,
-    inode: acc.inode,
-    dev: acc.dev,
-    directEntries: acc.directEntries,
-    directFiles: acc.directFiles,
-    directDirs: acc.directDirs,
-    directBytes: acc.directBytes.value(),
-    entries: acc.entries,
-    files: acc.files,
-    dirs: acc.dirs,
-    apparentBytes: acc.apparent.value(),
-    allocatedBytes: compact ? null : acc.allocated.value(),
-    newestMtime: acc.newestMtime,
-  };
+  /** Every directory's totals after the roll-up, made into DirectoryTotals only as asked for; call once, after the last batch. */
+  rolledUp(root: RootPath): RolledUpDirectories {
+    const table = this.#table;
+    for (const c of this.#links.credits()) table.credit(c.dir, c.isFile, c.size, c.allocated);
+    table.rollUp();
+    return new RolledUpDirectories(table, root, this.#compact);
+  }
 }

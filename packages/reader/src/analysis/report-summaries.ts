@@ -1,6 +1,7 @@
-import { DirectoryTotalsAccumulator, type DirectoryTotal } from './directory-totals.js';
+import { DirectoryTotalsAccumulator } from './directory-totals.js';
 import { ErrorSummaryAccumulator, type ErrorSummary } from './error-summary.js';
 import { NUMERIC_OWNER_NAMES } from './owner-names.js';
+import type { RolledUpDirectories } from './rolled-up-directories.js';
 import type { UsagePart } from './usage-accumulator.js';
 import { UsageSummaryAccumulator, type UsageSummary, type UsageSummaryOptions } from './usage-summary.js';
 import type { BlockShare } from '../sdk/block-share.js';
@@ -13,7 +14,8 @@ import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 /** What a whole-walk report shows: usageSummary, directoryTotals and errorSummary of one walk. */
 export interface ReportSummaries {
   readonly usage: UsageSummary;
-  readonly directories: DirectoryTotal[];
+  /** directoryTotals' figures: `all()` is what it gives, `top()` what topDirectories of that gives. */
+  readonly directories: RolledUpDirectories;
   readonly errors: ErrorSummary;
 }
 
@@ -84,7 +86,7 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
   } finally {
     await helpers?.stop();
   }
-  return { usage: await usage.summary(), directories: directories.totals(walk.root), errors: errors.summary() };
+  return { usage: await usage.summary(), directories: directories.rolledUp(walk.root), errors: errors.summary() };
 }
 
 // As a literal URL in `new Worker(...)`: the CLI's bundle finds its worker entries so (packages/cli/bundle.mjs).

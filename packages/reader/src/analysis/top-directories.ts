@@ -11,17 +11,29 @@ export type DirectoryRanking = 'apparent' | 'allocated' | 'files' | 'entries';
  * block counts, which a --compact walk does not record: it throws a RangeError there.
  */
 export function topDirectories(totals: readonly DirectoryTotal[], n: number, by: DirectoryRanking): DirectoryTotal[] {
-  countOption('topDirectories', 'n', n);
-  if (by === 'allocated' && totals.some((t) => t.allocatedBytes === null)) {
-    throw new RangeError('topDirectories: this walk was made with --compact and has no block counts; rank by apparent size');
-  }
+  if (by === 'allocated' && totals.some((t) => t.allocatedBytes === null)) throw compactRanking();
   const measure: (t: DirectoryTotal) => bigint | number =
     by === 'apparent' ? (t) => t.apparentBytes : by === 'allocated' ? (t) => t.allocatedBytes! : by === 'files' ? (t) => t.files : (t) => t.entries;
-  const heap = new BoundedHeap<DirectoryTotal>(n, (a, b) => {
+  return rankDirectories(totals, n, measure, (a, b) => Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
+}
+
+/**
+ * The one ranking rule of topDirectories, over any form of a directory: the `n` with
+ * the most `measure` (numbers and bigints compare exactly with each other), ties by
+ * `pathBefore` (byte order of their paths). A bounded heap: no sort of every directory.
+ */
+export function rankDirectories<T>(dirs: Iterable<T>, n: number, measure: (dir: T) => bigint | number, pathBefore: (a: T, b: T) => boolean): T[] {
+  countOption('topDirectories', 'n', n);
+  const heap = new BoundedHeap<T>(n, (a, b) => {
     const x = measure(a);
     const y = measure(b);
-    return x > y || (x === y && Buffer.compare(a.relativePathBytes, b.relativePathBytes) < 0);
+    return x > y || (x == y && pathBefore(a, b));
   });
-  for (const t of totals) heap.offer(t);
+  for (const dir of dirs) heap.offer(dir);
   return heap.ranked();
+}
+
+/** topDirectories' refusal to rank a --compact walk by allocated bytes. */
+export function compactRanking(): RangeError {
+  return new RangeError('topDirectories: this walk was made with --compact and has no block counts; rank by apparent size');
 }
