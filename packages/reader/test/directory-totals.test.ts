@@ -111,22 +111,29 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('directoryTotals', () => {
-  for (const compact of [false, true]) {
-    it(`is exact past 2^53 and places every entry by its path bytes${compact ? ' (--compact walk)' : ''}`, async () => {
+  for (const [compact, format] of [
+    [false, 1],
+    [true, 1],
+    [false, 2],
+    [true, 2],
+  ] as const) {
+    it(`is exact past 2^53 and places every entry by its path bytes${compact ? ' (--compact walk)' : ''}, format ${format}`, async () => {
       const entries = forgedEntries();
+      // Each record under its directory's real inode: in format 2 the headers of '', m1 and m2 share inode 2.
+      const inodes = new Map(entries.filter((e) => e.type === 'dir').map((e) => [e.path.toString('latin1'), e.ino]));
       const out = forgeWalk(
-        join(dir, compact ? 'compact' : 'full'),
+        join(dir, `${compact ? 'compact' : 'full'}-${format}`),
         (rb) => {
           for (const e of entries) {
             const parent = parentOf(e.path);
             const prefix = parent.length === 0 ? parent : Buffer.concat([parent, Buffer.from('/')]);
             const name = e.path.subarray(parent.length === 0 ? 0 : parent.length + 1);
             const stats = bigStats({ ino: e.ino, dev: e.dev, size: e.size, blocks: e.blocks, nlink: e.nlink });
-            rb.appendBigStats(stats, EntryType[e.type], 1n, prefix, name);
+            rb.appendBigStats(stats, EntryType[e.type], inodes.get(parent.toString('latin1'))!, prefix, name);
           }
         },
         // Small blocks: a directory's cached parent spans block boundaries.
-        { capacity: 2048, fullAttrs: !compact },
+        { capacity: 2048, fullAttrs: !compact, format },
       );
       const got = (await directoryTotals(await openWalk(out))).map((t) => ({
         relativePathBytes: Buffer.from(t.relativePathBytes).toString('hex'),

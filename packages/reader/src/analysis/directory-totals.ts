@@ -160,11 +160,14 @@ export class DirectoryTotalsAccumulator {
       const isRoot = block.isRoot(i);
       if (h !== header && !isRoot) {
         header = h;
-        parent = this.#parents.ofHeader(block, h);
+        const dirs = block.dirs;
+        // start() first: joining the path may move the paths to a larger arena.
+        const at = dirs.start(h);
+        parent = table.rowOfPath(dirs.ino(h), dirs.arena, at, dirs.length(h)) ?? this.#parents.ofHeader(block, h);
       }
       if (type === DIR) {
         const self = table.row(isRoot ? '' : block.pathKey(i));
-        table.inode[self] = block.ino(i);
+        table.setInode(self, block.ino(i));
         table.dev[self] = full ? block.dev(i) : null;
         table.dirs[self] = table.dirs[self]! + 1;
         table.credit(self, false, size, allocated);

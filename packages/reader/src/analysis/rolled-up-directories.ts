@@ -29,7 +29,7 @@ export class RolledUpDirectories {
 
   /** Every directory's totals in path byte order: what directoryTotals gives. */
   all(): DirectoryTotal[] {
-    return this.#inKeyOrder(this.#rows());
+    return this.#inKeyOrder(this.#rows(() => true));
   }
 
   /** What topDirectories(this.all(), n, by) gives. */
@@ -45,12 +45,17 @@ export class RolledUpDirectories {
             ? (row) => table.files[row]!
             : (row) => table.entries[row]!;
     // Keys are latin1, one char per byte: `<` is byte order of the paths.
-    return rankDirectories(this.#rows(), n, measure, (a, b) => table.keys[a]! < table.keys[b]!).map((row) => this.#total(row));
+    return rankDirectories(
+      this.#rows(() => true),
+      n,
+      measure,
+      (a, b) => table.keys[a]! < table.keys[b]!,
+    ).map((row) => this.#total(row));
   }
 
   /** The directories `depth` below the root, in path byte order. */
   atDepth(depth: number): DirectoryTotal[] {
-    return this.#inKeyOrder(this.#rows().filter((row) => this.#table.depth[row] === depth));
+    return this.#inKeyOrder(this.#rows((row) => this.#table.depth[row] === depth));
   }
 
   /** The directories holding at least 1/`divisor` of the root's apparent bytes or of its regular files, the root too, in path byte order; none without a root. */
@@ -62,11 +67,14 @@ export class RolledUpDirectories {
     const least = (total: bigint): bigint => (total + divisor - 1n) / divisor;
     const bytes = least(table.apparent.value(root));
     const files = least(BigInt(table.files[root]!));
-    return this.#inKeyOrder(this.#rows().filter((row) => table.apparent.amount(row) >= bytes || table.files[row]! >= files));
+    return this.#inKeyOrder(this.#rows((row) => table.apparent.amount(row) >= bytes || table.files[row]! >= files));
   }
 
-  #rows(): number[] {
-    return Array.from({ length: this.#table.count }, (_, row) => row);
+  /** The rows `keep` keeps. */
+  #rows(keep: (row: number) => boolean): number[] {
+    const rows: number[] = [];
+    for (let row = 0, n = this.#table.count; row < n; row++) if (keep(row)) rows.push(row);
+    return rows;
   }
 
   #inKeyOrder(rows: number[]): DirectoryTotal[] {
