@@ -4,7 +4,8 @@ import { NUMERIC_OWNER_NAMES } from './owner-names.js';
 import type { RolledUpDirectories } from './rolled-up-directories.js';
 import type { UsagePart } from './usage-accumulator.js';
 import { UsageSummaryAccumulator, type UsageSummary, type UsageSummaryOptions } from './usage-summary.js';
-import type { BlockShare } from '../sdk/block-share.js';
+import { blockTaker, newClaims, type BlockShare } from '../sdk/block-share.js';
+import { BLOCK_TAKEN } from '../format/thread-file.js';
 import { defaultThreads } from '../sdk/helper-threads.js';
 import { startSharedPass, type SharedPassWorkerData } from '../sdk/shared-pass.js';
 import { Worker } from 'node:worker_threads';
@@ -52,9 +53,11 @@ export interface UsageShareSettings {
  * equal to its own call. Perf: each of those reads and decodes the whole walk; one
  * pass feeding all three decodes it once (bench/RESULTS.md, `report`). With helper
  * threads (a large walk, idle cores) this thread keeps directoryTotals and
- * errorSummary, and the helpers count usageSummary over shares of the blocks, whose
- * parts merge cheaply (owners, extensions, ages, depths, hard-linked files); splitting
- * the directories instead would merge 141k of them (the bench corpus) per part.
+ * errorSummary, and the helpers count usageSummary over the blocks each claims (this
+ * thread claims some too, as it comes to a block no one took: while the helpers start,
+ * and whenever it is ahead of them), whose parts merge cheaply (owners, extensions,
+ * ages, depths, hard-linked files); splitting the directories instead would merge 141k
+ * of them (the bench corpus) per part.
  * Memory is the three analyses' (directories, owners, hard-linked files), not the
  * entries'.
  */
@@ -66,11 +69,31 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
   const errors = new ErrorSummaryAccumulator(options.errorSamples);
   const threads = onCorrupt === 'throw' ? 1 : (options.threads ?? defaultThreads(walk, MOST_THREADS));
   const settings: UsageShareSettings = { now, largest: options.usage?.largest };
-  const helpers = threads > 1 ? startSharedPass<UsageShareSettings, UsageShare>(walk, threads - 1, startUsageWorker, settings, 'report worker') : null;
+  const claimed = threads > 1 ? { claims: newClaims() } : undefined;
+  const helpers =
+    claimed !== undefined ? startSharedPass<UsageShareSettings, UsageShare>(walk, threads - 1, startUsageWorker, settings, 'report worker', claimed) : null;
   try {
     let entries = 0;
-    for await (const block of walk.entryBlocks({ onCorrupt, signal: options.signal })) {
-      if (helpers === null) usage.addBlock(block);
+    let usageEntries = 0;
+    // With helpers, this thread counts the usage of the blocks it claims (block-share.ts) besides the directories of all.
+    const claim = blockTaker(claimed);
+    let usageHere = true;
+    const blocks =
+      claim === undefined
+        ? walk.entryBlocks({ onCorrupt, signal: options.signal })
+        : walk.blocksInTurns(
+            () => {
+              usageHere = claim();
+              return true;
+            },
+            { onCorrupt, signal: options.signal },
+          );
+    for await (const block of blocks) {
+      if (block === BLOCK_TAKEN) continue;
+      if (usageHere) {
+        usage.addBlock(block);
+        usageEntries += block.length;
+      }
       directories.addBlock(block);
       for (const e of block.errors) errors.add(e);
       entries += block.length;
@@ -78,7 +101,7 @@ export async function reportSummaries(walk: Walk, options: ReportSummariesOption
     if (helpers !== null) {
       const shares = await helpers.parts;
       // Each thread read the walk itself; had it changed meanwhile (a resume writing to it), their figures would not add up.
-      if (shares.reduce((sum, share) => sum + share.entries, 0) !== entries) {
+      if (shares.reduce((sum, share) => sum + share.entries, usageEntries) !== entries) {
         throw new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was read', { file: walk.dir });
       }
       for (const share of shares) usage.addPart(share.usage);

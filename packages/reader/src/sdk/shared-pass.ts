@@ -1,5 +1,5 @@
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
-import type { BlockShare } from './block-share.js';
+import type { BlockShare, ClaimedShare } from './block-share.js';
 import { threadFailure, threadFailureError, type ThreadFailure } from './thread-failure.js';
 import { openWalk, type Walk } from './walk.js';
 
@@ -21,7 +21,8 @@ export interface SharedPass<P> {
 /**
  * Starts `workers` worker threads with `start`, each running a module that calls
  * serveSharedPass over its share of the walk's blocks (block-share.ts), for a pass
- * whose result is a sum the caller merges. The caller's own thread reads the whole walk
+ * whose result is a sum the caller merges: every Nth block each, or with `claimed`, the
+ * blocks each claims (the caller may claim some too). The caller's own thread reads the whole walk
  * meanwhile for what it keeps itself, so it meets every problem of the walk: the
  * workers' are not sent back. `what` names the workers in their errors. Call stop()
  * however the pass ends.
@@ -32,11 +33,12 @@ export function startSharedPass<D, P>(
   start: (workerData: SharedPassWorkerData<D>) => Worker,
   settings: D,
   what: string,
+  claimed?: ClaimedShare,
 ): SharedPass<P> {
   const threads: Worker[] = [];
   const parts: Promise<P>[] = [];
   for (let index = 0; index < workers; index++) {
-    const data: SharedPassWorkerData<D> = { dir: walk.dir, share: { index, of: workers }, settings };
+    const data: SharedPassWorkerData<D> = { dir: walk.dir, share: claimed ?? { index, of: workers }, settings };
     const w = start(data);
     threads.push(w);
     parts.push(
