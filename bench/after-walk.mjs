@@ -61,6 +61,7 @@ const COMMANDS = {
   'cat --format ndjson --workers 1': ['cat', walkDir, '--format', 'ndjson', '--workers', '1'],
   'cat --format pwalk --workers 1': ['cat', walkDir, '--format', 'pwalk', '--workers', '1'],
   'report --html --json': ['report', walkDir, '--html', path.join(temp, 'r.html'), '--json', path.join(temp, 'r.json')],
+  'report --html --json --workers 2': ['report', walkDir, '--html', path.join(temp, 'r.html'), '--json', path.join(temp, 'r.json'), '--workers', '2'],
   'du --top 10': ['du', walkDir, '--top', '10'],
   'usage --by user': ['usage', walkDir, '--by', 'user'],
   'export -o F.parquet': ['export', walkDir, '-o', path.join(temp, 'entries.parquet'), '--force', '--quiet'],

@@ -358,6 +358,15 @@ describe('pwalk-ts report --json', () => {
     expect(diff.new.totals.bytes).toBe(leftBytes);
   });
 
+  it('--workers: the same document from 1, 2 and 3 threads (but its time), and from the default', async () => {
+    const withoutTime = (text: string) => text.replace(/"generatedAt": "[^"]*"/, '');
+    for (const workers of ['1', '2', '3']) {
+      const r = await runCliOk(['report', join(base, 'walk'), '--json', '-', '--top', '10', '--workers', workers]);
+      expect(withoutTime(r.stdout), workers).toBe(withoutTime(reportText));
+    }
+    expect(withoutTime(reportText)).toContain('"drillDown"');
+  });
+
   it('bad input is one line and exit 2', async () => {
     for (const args of [
       ['report'],
@@ -366,6 +375,8 @@ describe('pwalk-ts report --json', () => {
       ['report', join(base, 'walk'), '--json', join(base, 'nope/r.json')],
       ['report', join(base, 'walk'), '--json', '-', '--html', '-'],
       ['report', join(base, 'walk'), '--json', join(base, 'same.out'), '--html', `${base}/./same.out`],
+      ['report', join(base, 'walk'), '--workers', '0'],
+      ['report', join(base, 'walk'), '--per-owner', join(base, 'owners'), '--workers', '2'],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);

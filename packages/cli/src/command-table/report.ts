@@ -8,6 +8,12 @@ const flags = {
   'per-owner': flag.text('DIR', 'instead, one HTML page and one JSON document per owner in DIR\n(made if missing), and index.html, index.json listing them'),
   owners: flag.choice(['user', 'group'], 'with --per-owner: owners are users (uid, the default) or groups (gid)', null),
   'min-bytes': flag.bytes('B', 'with --per-owner: leave out owners holding fewer bytes (apparent),\ne.g. 1GiB'),
+  workers: flag.integer(
+    'N',
+    1,
+    64,
+    'threads reading the walk, this one included: it keeps the directories,\nall count usage; default one per idle core up to 3 (1: this one alone)',
+  ),
 };
 
 export type ReportArgs = ParsedArgs<typeof flags>;
@@ -22,6 +28,7 @@ export const reportDefinition = defineCommand({
   flags,
   check(args) {
     checkReportOutputs(args);
+    if (args['per-owner'] !== undefined && args.workers !== undefined) throw new UsageError('--workers is for the report of the whole walk, not --per-owner');
     if (args['per-owner'] === undefined) {
       if (args.owners !== undefined) throw new UsageError('--owners chooses the owners of --per-owner DIR: give --per-owner too');
       if (args['min-bytes'] !== undefined) throw new UsageError('--min-bytes leaves owners out of --per-owner DIR: give --per-owner too');

@@ -27,7 +27,12 @@ export async function run(args: ReportArgs, io: CliIo): Promise<number> {
     usage: summary,
     directories,
     errors,
-  } = await reportSummaries(walk, { usage: { largest: args.top, names, extensions: args.top }, errorSamples: args.top, onCorrupt: 'skip' });
+  } = await reportSummaries(walk, {
+    usage: { largest: args.top, names, extensions: args.top },
+    errorSamples: args.top,
+    onCorrupt: 'skip',
+    threads: args.workers,
+  });
   const doc = reportJson({
     walk,
     summary,
