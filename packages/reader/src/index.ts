@@ -4,6 +4,9 @@
 export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
 export type { BlockShare } from './sdk/block-share.js';
 export { entryBlockOf, type EntryBlock } from './sdk/entry-block.js';
+// For the CLI's row writers (cat): a format-2 block's columns, read in place. Not for scripts: the columns follow the format's version.
+export { frameRowsOfBlock, type FrameRowsBlock } from './sdk/entry-block.js';
+export { Field as FrameField, type FrameBlock } from './format/frame-entry.js';
 export type { WalkEntry, WalkEntryError } from './sdk/record.js';
 export { exactInode, exactParentInode, exactSize, exactDev, exactBlocks, type ExactInteger } from './sdk/exact-numbers.js';
 export { WalkErrorCode, WalkFormatError } from './format/errors.js';

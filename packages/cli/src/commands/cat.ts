@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { defaultThreads, formattedBatches, type Walk } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { ByteRows } from '../output/byte-rows.js';
-import { catRowFormat, createBatchFormatter, type CatBatchOptions } from '../output/cat-batches.js';
+import { catBlockFormat, createBatchFormatter, type CatBatchOptions } from '../output/cat-batches.js';
 import { PWALK_HEADER } from '../output/pwalk-format.js';
 import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
@@ -29,10 +29,7 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     if (args.errors) {
       await stream(io, walk.errors(read), csv ? writeErrorCsv : writeErrorNdjson);
     } else if (args.sort === 'path') {
-      const row = await catRowFormat(walk, args.format, signal);
-      await stream(io, walk.entryBlocks(read), (out, block) => {
-        for (let i = 0; i < block.length; i++) row(out, block, i);
-      });
+      await stream(io, walk.entryBlocks(read), await catBlockFormat(walk, args.format, signal));
     } else {
       await inThreads(io, walk, { format: args.format }, args.workers ?? defaultCatThreads(walk, args.format), signal);
     }

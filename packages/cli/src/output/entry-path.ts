@@ -6,7 +6,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /** What a row writer learnt of one piece of paths (PathPieces' head or dir): asked once per piece, not per row. */
-class PieceFacts {
+export class PieceFacts {
   piece: Uint8Array | null = null;
   hasQuote = false;
   utf8 = false;
