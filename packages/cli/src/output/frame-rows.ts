@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { FrameField as Field, frameRowsOfBlock, type EntryBlock, type FrameBlock } from '@pwalk-ts/reader';
 import { ENTRY_TYPE_NAMES, exactSum, unzigzag, varintAt, varintEnd } from '@pwalk-ts/reader/format';
 import type { ByteRows } from './byte-rows.js';
@@ -80,10 +81,12 @@ export function literal(text: string): Uint8Array {
   return Buffer.from(text, 'latin1');
 }
 
-/** Copies `bytes` to `at`; returns the offset after them. Perf: a loop, cheaper than set()'s call for a short literal. */
+/** Copies `bytes` to `at`; returns the offset after them. Perf: a short literal by a loop, cheaper than set()'s call; a path piece (the root, a directory) by set(). */
 export function put(buf: Uint8Array, at: number, bytes: Uint8Array): number {
-  for (let k = 0; k < bytes.length; k++) buf[at + k] = bytes[k]!;
-  return at + bytes.length;
+  const n = bytes.length;
+  if (n > 24) buf.set(bytes, at);
+  else for (let k = 0; k < n; k++) buf[at + k] = bytes[k]!;
+  return at + n;
 }
 
 /** Bytes `from`..`to` of `src` inside an RFC 4180 quoted field at `at` (quotes doubled; room for twice their length); returns the offset after them. */
@@ -107,21 +110,24 @@ export function putCsvPath(buf: Uint8Array, at: number, f: FrameBlock, row: numb
 }
 
 /**
- * The row's full path inside a JSON string at `at`, or -1 when it is not plain ASCII
- * without a quote, backslash or control character (the reference row then writes it:
- * escapes, UTF-8 checks and pathBase64).
+ * The row's full path inside a JSON string at `at`, or -1 when a piece of it needs
+ * escaping or is not UTF-8 (the reference row then writes it: escapes and pathBase64).
  */
 export function putPlainJsonPath(buf: Uint8Array, at: number, f: FrameBlock, row: number, facts: HeaderFacts): number {
   if (!facts.head.jsonPlain || !facts.dir.jsonPlain) return -1;
   at = put(buf, at, facts.head.piece!);
   at = put(buf, at, facts.dir.piece!);
   const p = f.payload;
-  for (let k = f.nameAt[row]!, to = k + f.nameLength[row]!; k < to; k++) {
+  const from = f.nameAt[row]!;
+  const to = from + f.nameLength[row]!;
+  let ascii = true;
+  for (let k = from; k < to; k++) {
     const c = p[k]!;
-    if (c < 0x20 || c >= 0x80 || c === QUOTE || c === BACKSLASH) return -1;
+    if (c < 0x20 || c === QUOTE || c === BACKSLASH) return -1;
+    if (c >= 0x80) ascii = false;
     buf[at++] = c;
   }
-  return at;
+  return ascii || isUtf8(p.subarray(from, to)) ? at : -1;
 }
 
 /** A comma and the varint at `from` of `p` in decimal (writeVarintDecimal); returns the offset after them. */
