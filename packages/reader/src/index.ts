@@ -25,7 +25,13 @@ export {
 export { RootPath } from './sdk/root-path.js';
 export { PathPieces } from './sdk/path-pieces.js';
 export { defaultThreads } from './sdk/helper-threads.js';
-export { formattedBatches, type BatchFormatter, type CreateBatchFormatter, type FormattedBatchesOptions } from './sdk/batches-in-threads.js';
+export {
+  formattedBatches,
+  type BatchFormatter,
+  type CreateBatchFormatter,
+  type FormattedBatchesOptions,
+  type PrepareBatches,
+} from './sdk/batches-in-threads.js';
 export { runBatchThread, type BatchThreadData } from './sdk/batch-thread.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
 export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
@@ -33,7 +39,7 @@ export { depthOf } from './format/record-decoder.js';
 export { isBelowRoot } from './format/relative-path.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
-export { directChildTotals, type DirectChildTotals, type DirectChildCount } from './analysis/direct-children.js';
+export { directChildTotals, DirectChildTotals, type DirectChildCount, type DirectChildPart } from './analysis/direct-children.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
 export { untrustedAncestor, untrustedFolderReason, untrustedReason } from './output/trusted-file.js';
