@@ -1,9 +1,21 @@
 import { isUtf8 } from 'node:buffer';
 import { entryBlockOf, type EntryBlock, type WalkEntry, type WalkEntryError } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
-import { writeDecimal, writeVarintDecimal } from './digits.js';
 import { EntryPathWriter } from './entry-path.js';
-import { claimRow, commaDecimal, commaVarint, literal, put, putCsvPath, putPlainJsonPath, RowFields, typeLiterals, type FrameRowWriter } from './frame-rows.js';
+import {
+  claimRow,
+  Column,
+  columnSteps,
+  literal,
+  put,
+  putColumns,
+  putCsvPath,
+  putPlainJsonPath,
+  RowFields,
+  typeLiterals,
+  type ColumnStep,
+  type FrameRowWriter,
+} from './frame-rows.js';
 import { scalarJson } from './exact-json.js';
 
 const QUOTE = 0x22;
@@ -85,45 +97,45 @@ export function writeEntryNdjson(out: ByteRows, b: EntryBlock, i: number): void 
   out.latin1('}\n');
 }
 
+/** Where each ENTRY_COLUMNS integer column is in a format-2 block's row. */
+const ENTRY_COLUMN_SOURCES: Readonly<Record<(typeof ENTRY_COLUMNS)[number], Column | null>> = {
+  path: null,
+  type: null,
+  size: Column.size,
+  blocks: Column.blocks,
+  mode: Column.mode,
+  uid: Column.uid,
+  gid: Column.gid,
+  nlink: Column.nlink,
+  inode: Column.ino,
+  parentInode: Column.parentInode,
+  dev: Column.dev,
+  atime: Column.atime,
+  mtime: Column.mtime,
+  ctime: Column.ctime,
+  depth: Column.depth,
+};
+
+/** The integer columns of ENTRY_COLUMNS (those after the path and type), each after `separator` but the first. */
+function entryColumnSteps(separator: (name: string) => string): readonly ColumnStep[] {
+  const integers = ENTRY_COLUMNS.filter((name) => ENTRY_COLUMN_SOURCES[name] !== null);
+  return columnSteps(integers.map((name, k) => [k === 0 ? '' : separator(name), ENTRY_COLUMN_SOURCES[name]!]));
+}
+
 const NDJSON_OPEN = literal('{"path":"');
 const NDJSON_TYPES = typeLiterals('","type":"', '","size":');
-const NDJSON_BLOCKS = literal(',"blocks":');
-const NDJSON_MODE = literal(',"mode":');
-const NDJSON_UID = literal(',"uid":');
-const NDJSON_GID = literal(',"gid":');
-const NDJSON_NLINK = literal(',"nlink":');
-const NDJSON_INODE = literal(',"inode":');
-const NDJSON_PARENT = literal(',"parentInode":');
-const NDJSON_DEV = literal(',"dev":');
-const NDJSON_ATIME = literal(',"atime":');
-const NDJSON_MTIME = literal(',"mtime":');
-const NDJSON_CTIME = literal(',"ctime":');
-const NDJSON_DEPTH = literal(',"depth":');
+const NDJSON_COLUMNS = entryColumnSteps((name) => `,"${name}":`);
 const NDJSON_CLOSE = literal('}\n');
 /** Where frameNdjsonRow and frameCsvRow read a row's fields; one per thread, a row read whole before the next. */
 const FIELDS = new RowFields();
 
-/** writeEntryNdjson's line, from a full format-2 block's columns (frame-rows.ts); a path that is not plain ASCII is left to it. */
+/** writeEntryNdjson's line, from a full format-2 block's columns (frame-rows.ts); a path that is not plain is left to it. */
 export const frameNdjsonRow: FrameRowWriter = (out, f, row, facts) => {
   const buf = claimRow(out, f, row, facts, 1);
   let at = putPlainJsonPath(buf, put(buf, out.size, NDJSON_OPEN), f, row, facts);
   if (at < 0) return false;
-  const p = f.payload;
-  const r = FIELDS.of(f, row);
   at = put(buf, at, NDJSON_TYPES[f.types[row]!]!);
-  at = writeVarintDecimal(buf, at, p, r.size);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_BLOCKS), p, r.blocks);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_MODE), p, r.mode);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_UID), p, r.uid);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_GID), p, r.gid);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_NLINK), p, r.nlink);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_INODE), p, r.ino);
-  at = writeDecimal(buf, put(buf, at, NDJSON_PARENT), facts.parentInode);
-  at = writeVarintDecimal(buf, put(buf, at, NDJSON_DEV), p, r.dev);
-  at = writeDecimal(buf, put(buf, at, NDJSON_ATIME), r.atime);
-  at = writeDecimal(buf, put(buf, at, NDJSON_MTIME), r.mtime);
-  at = writeDecimal(buf, put(buf, at, NDJSON_CTIME), r.ctime);
-  at = writeDecimal(buf, put(buf, at, NDJSON_DEPTH), facts.depth);
+  at = putColumns(buf, at, NDJSON_COLUMNS, f.payload, FIELDS.of(f, row, facts));
   out.moveTo(put(buf, at, NDJSON_CLOSE));
   return true;
 };
@@ -191,6 +203,7 @@ export function writeEntryCsv(out: ByteRows, b: EntryBlock, i: number): void {
 }
 
 const CSV_TYPES = typeLiterals('",', ',');
+const CSV_COLUMNS = entryColumnSteps(() => ',');
 const CSV_END = literal('\r\n');
 
 /** writeEntryCsv's row, from a full format-2 block's columns (frame-rows.ts). */
@@ -199,22 +212,8 @@ export const frameCsvRow: FrameRowWriter = (out, f, row, facts) => {
   let at = out.size;
   buf[at++] = QUOTE;
   at = putCsvPath(buf, at, f, row, facts);
-  const p = f.payload;
-  const r = FIELDS.of(f, row);
   at = put(buf, at, CSV_TYPES[f.types[row]!]!);
-  at = writeVarintDecimal(buf, at, p, r.size);
-  at = commaVarint(buf, at, p, r.blocks);
-  at = commaVarint(buf, at, p, r.mode);
-  at = commaVarint(buf, at, p, r.uid);
-  at = commaVarint(buf, at, p, r.gid);
-  at = commaVarint(buf, at, p, r.nlink);
-  at = commaVarint(buf, at, p, r.ino);
-  at = commaDecimal(buf, at, facts.parentInode);
-  at = commaVarint(buf, at, p, r.dev);
-  at = commaDecimal(buf, at, r.atime);
-  at = commaDecimal(buf, at, r.mtime);
-  at = commaDecimal(buf, at, r.ctime);
-  at = commaDecimal(buf, at, facts.depth);
+  at = putColumns(buf, at, CSV_COLUMNS, f.payload, FIELDS.of(f, row, facts));
   out.moveTo(put(buf, at, CSV_END));
   return true;
 };
