@@ -105,6 +105,7 @@ async function reference(walk: Walk, format: 'ndjson' | 'csv' | 'pwalk' | 'ndjso
 let base: string;
 let full: string;
 let compact: string;
+let plain: string;
 
 describe('cat output bytes', () => {
   beforeAll(async () => {
@@ -113,8 +114,12 @@ describe('cat output bytes', () => {
     // The root's own name needs quoting in CSV and escaping in JSON.
     const tree = join(base, 'root "q\\');
     mkdirSync(tree);
-    py(
-      `import os,sys
+    // The same tree under a root that needs no quoting or escaping: its ndjson rows are the ones written from a block's columns (frame-rows.ts).
+    const plainTree = join(base, 'plain');
+    mkdirSync(plainTree);
+    for (const root of [tree, plainTree])
+      py(
+        `import os,sys
 r=sys.argv[1].encode()
 def w(p,n=3):
   os.makedirs(os.path.dirname(p),exist_ok=True)
@@ -134,13 +139,15 @@ os.makedirs(os.path.join(r,b'shut',b'inner'))
 os.chmod(os.path.join(r,b'shut'),0)
 os.makedirs(os.path.join(r,b'\\xfeshut'))
 os.chmod(os.path.join(r,b'\\xfeshut'),0)`,
-      tree,
-    );
+        root,
+      );
     full = join(base, 'full');
     compact = join(base, 'compact');
     // As nobody, the shut directories are error records.
     expect((await runCli([tree, '--out', full, '--quiet'], { asNobody: true })).code).toBe(1);
     await runCliOk([tree, '--compact', '--out', compact, '--quiet']);
+    plain = join(base, 'plain-walk');
+    await runCliOk([plainTree, '--out', plain, '--quiet']);
   }, 60_000);
   afterAll(() => removeTempBase(base));
 
@@ -165,6 +172,18 @@ os.chmod(os.path.join(r,b'\\xfeshut'),0)`,
       });
     }
   }
+
+  it("a walk under a plain root, in every format and with 1 and 2 threads, is byte for byte the reference formatter's", async () => {
+    const walk = await openWalk(plain);
+    for (const c of cases.slice(0, 3)) {
+      const expected = await reference(walk, c.format, undefined);
+      expect(expected.toString('latin1')).toContain(c.format === 'ndjson' ? '"path":"/' : '"/');
+      for (const workers of ['1', '2']) {
+        const r = await runCliOk(['cat', plain, ...c.args, '--workers', workers]);
+        expect(r.stdoutBytes.equals(expected), `${c.name} --workers ${workers}`).toBe(true);
+      }
+    }
+  });
 
   it("a --compact walk (null fields) in ndjson and csv is byte for byte the reference formatter's", async () => {
     const walk = await openWalk(compact);

@@ -4,6 +4,9 @@
 export { openWalk, Walk, type OpenWalkOptions, type RecordsOptions, type WalkCompleteness, type WalkThreadFile } from './sdk/walk.js';
 export type { BlockShare } from './sdk/block-share.js';
 export { entryBlockOf, type EntryBlock } from './sdk/entry-block.js';
+// For the CLI's row writers (cat): a format-2 block's columns, read in place. Not for scripts: the columns follow the format's version.
+export { frameRowsOfBlock, type FrameRowsBlock } from './sdk/entry-block.js';
+export { Field as FrameField, type FrameBlock } from './format/frame-entry.js';
 export type { WalkEntry, WalkEntryError } from './sdk/record.js';
 export { exactInode, exactParentInode, exactSize, exactDev, exactBlocks, type ExactInteger } from './sdk/exact-numbers.js';
 export { WalkErrorCode, WalkFormatError } from './format/errors.js';
@@ -22,7 +25,13 @@ export {
 export { RootPath } from './sdk/root-path.js';
 export { PathPieces } from './sdk/path-pieces.js';
 export { defaultThreads } from './sdk/helper-threads.js';
-export { formattedBatches, type BatchFormatter, type CreateBatchFormatter, type FormattedBatchesOptions } from './sdk/batches-in-threads.js';
+export {
+  formattedBatches,
+  type BatchFormatter,
+  type CreateBatchFormatter,
+  type FormattedBatchesOptions,
+  type PrepareBatches,
+} from './sdk/batches-in-threads.js';
 export { runBatchThread, type BatchThreadData } from './sdk/batch-thread.js';
 export { readWalkFolder, type WalkFolder } from './format/walk-folder.js';
 export { readWalkState, type PendingDirectory, type ThreadFileState, type WalkState } from './format/walk-state.js';
@@ -31,7 +40,7 @@ export { isBelowRoot } from './format/relative-path.js';
 export { HardLinks, hardLinkId, FIRST_LINK, LATER_LINK } from './analysis/hard-links.js';
 export { directoryTotals, type DirectoryTotal, type DirectoryTotalsOptions } from './analysis/directory-totals.js';
 export type { RolledUpDirectories } from './analysis/rolled-up-directories.js';
-export { directChildTotals, type DirectChildTotals, type DirectChildCount } from './analysis/direct-children.js';
+export { directChildTotals, DirectChildTotals, type DirectChildCount, type DirectChildPart } from './analysis/direct-children.js';
 export { ExportError, ExportErrorCode, systemErrorText } from './format/errors.js';
 export { OutputFile } from './output/output-file.js';
 export { untrustedAncestor, untrustedFolderReason, untrustedReason } from './output/trusted-file.js';

@@ -1,6 +1,6 @@
 // The entry of `cat`'s helper threads (commands/cat.ts starts them): each formats the
 // walk's blocks of its turn (runBatchThread) with the rows cat-batches.ts writes.
 import { runBatchThread } from '@pwalk-ts/reader';
-import { createBatchFormatter } from '../output/cat-batches.js';
+import { createBatchFormatter, prepareCatBatches } from '../output/cat-batches.js';
 
-runBatchThread(createBatchFormatter);
+runBatchThread(createBatchFormatter, prepareCatBatches);

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { defaultThreads, formattedBatches, type Walk } from '@pwalk-ts/reader';
 import { UsageError } from '../errors.js';
 import { ByteRows } from '../output/byte-rows.js';
-import { catRowFormat, createBatchFormatter, type CatBatchOptions } from '../output/cat-batches.js';
+import { catBlockFormat, createBatchFormatter, prepareCatBatches, type CatBatchOptions } from '../output/cat-batches.js';
 import { PWALK_HEADER } from '../output/pwalk-format.js';
 import type { CatArgs } from '../command-table/cat.js';
 import { ExitCode } from '../exit-codes.js';
@@ -29,26 +29,12 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     if (args.errors) {
       await stream(io, walk.errors(read), csv ? writeErrorCsv : writeErrorNdjson);
     } else if (args.sort === 'path') {
-      const row = await catRowFormat(walk, args.format, signal);
-      await stream(io, walk.entryBlocks(read), (out, block) => {
-        for (let i = 0; i < block.length; i++) row(out, block, i);
-      });
+      await stream(io, walk.entryBlocks(read), await catBlockFormat(walk, args.format, signal));
     } else {
-      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultCatThreads(walk, args.format), signal);
+      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultThreads(walk, MOST_THREADS), signal);
     }
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   });
-}
-
-/**
- * Threads formatting rows when --workers is not given. Perf: pwalk rows stay in one
- * thread, since each thread first counts every directory's children over the whole
- * walk (pw_fcount, pw_dirsum): on an idle machine, 1 M entries, two threads took as
- * long as one (2.13 s against 2.12 s) for 3.48 CPU-s and 280 MB against 2.32 CPU-s and
- * 164 MB (bench/RESULTS.md, "Session 7 on an idle machine").
- */
-function defaultCatThreads(walk: Walk, format: CatArgs['format']): number {
-  return format === 'pwalk' ? 1 : defaultThreads(walk, MOST_THREADS);
 }
 
 /** The rows in the walk's file order, formatted by `threads` threads (formattedBatches) and written from this one. */
@@ -56,6 +42,7 @@ async function inThreads(io: CliIo, walk: Walk, options: CatBatchOptions, thread
   const batches = formattedBatches(walk, {
     threads,
     createFormatter: createBatchFormatter,
+    prepare: prepareCatBatches,
     startHelper: (workerData) => new Worker(new URL('./cat-thread.js', import.meta.url), { workerData }),
     options,
     onCorrupt: 'skip',

@@ -1,12 +1,8 @@
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_EXACT = -MAX_EXACT;
+import { MAX_DECIMAL_BYTES, MAX_OCTAL_BYTES, writeDecimal, writeOctal } from './digits.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
-/** '00' to '99', two bytes each. */
-const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
-/** 10^k for k up to 9: a number below 2^31 has `digits` digits when it is below POWERS_OF_TEN[digits]. */
-const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 /** JSON.stringify's short escapes of control characters; the others are \u00xx. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
 
@@ -34,6 +30,20 @@ export class ByteRows {
     this.#buf = Buffer.allocUnsafe(this.capacity);
     this.#at = 0;
     return rows;
+  }
+
+  /**
+   * The buffer, with room for `n` bytes from `size` on, for a writer that keeps its
+   * offset in a local and ends with moveTo(); valid until the next call here.
+   */
+  claim(n: number): Buffer {
+    this.#room(n);
+    return this.#buf;
+  }
+
+  /** Ends what claim() began: the bytes up to `at` are the rows'. */
+  moveTo(at: number): void {
+    this.#at = at;
   }
 
   /** Room for `n` more bytes: a row longer than the buffer (paths have no length limit) grows it. */
@@ -69,61 +79,16 @@ export class ByteRows {
     this.#buf[this.#at++] = b;
   }
 
-  /** An integer in decimal, as String() writes it. Perf: a safe integer's digits are written in place, no string made. */
+  /** An integer in decimal, as String() writes it (decimal.ts). */
   int(v: number | bigint): void {
-    if (typeof v === 'bigint' && (v > MAX_EXACT || v < MIN_EXACT)) return this.latin1(String(v));
-    let n = Number(v);
-    this.#room(17);
-    const buf = this.#buf;
-    if (n < 0) {
-      buf[this.#at++] = 0x2d;
-      n = -n;
-    }
-    if (n < 0x80000000) return this.#smallInt(n);
-    let digits = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
-    let at = (this.#at += digits);
-    do {
-      const q = Math.floor(n / 10);
-      buf[--at] = 0x30 + (n - q * 10);
-      n = q;
-    } while (n > 0);
+    this.#room(MAX_DECIMAL_BYTES);
+    this.#at = writeDecimal(this.#buf, this.#at, v);
   }
 
-  /**
-   * A whole number below 2^31 in decimal. Perf: the digits counted by comparisons and
-   * written two at a time with 32-bit division (ids, modes, times, most sizes and
-   * inodes): the digits were 11% of `cat --format pwalk`'s profile.
-   */
-  #smallInt(n: number): void {
-    let digits = 1;
-    while (digits < 10 && n >= POWERS_OF_TEN[digits]!) digits++;
-    const buf = this.#buf;
-    let at = (this.#at += digits);
-    while (n >= 100) {
-      const q = (n / 100) | 0;
-      const pair = (n - q * 100) * 2;
-      buf[--at] = DIGIT_PAIRS[pair + 1]!;
-      buf[--at] = DIGIT_PAIRS[pair]!;
-      n = q;
-    }
-    if (n >= 10) {
-      buf[--at] = DIGIT_PAIRS[n * 2 + 1]!;
-      buf[--at] = DIGIT_PAIRS[n * 2]!;
-    } else {
-      buf[--at] = 0x30 + n;
-    }
-  }
-
-  /** A whole number >= 0 in octal, zero-padded to `width` digits, as toString(8).padStart(width, '0') writes it, without the strings. */
+  /** A whole number >= 0 in octal, zero-padded to `width` digits (digits.ts). */
   octal(v: number, width: number): void {
-    let digits = 1;
-    for (let t = v; t >= 8; t = Math.floor(t / 8)) digits++;
-    const n = Math.max(digits, width);
-    this.#room(n);
-    const buf = this.#buf;
-    let at = (this.#at += n);
-    for (let k = 0; k < n; k++, v = Math.floor(v / 8)) buf[--at] = 0x30 + (v % 8);
+    this.#room(Math.max(MAX_OCTAL_BYTES, width));
+    this.#at = writeOctal(this.#buf, this.#at, v, width);
   }
 
   /** Bytes `from`..`to` of `b` as they are. Perf: a short run (a name) is copied by a loop, which costs less than set()'s call. */

@@ -1,9 +1,10 @@
 // The rows of `cat` without --sort, a batch at a time: the formatter every thread
 // formatting them makes (commands/cat.ts here, commands/cat-thread.ts in a helper).
-import { directChildTotals, type BatchFormatter, type EntryBlock, type Walk } from '@pwalk-ts/reader';
+import { directChildTotals, DirectChildTotals, type BatchFormatter, type DirectChildPart, type PrepareBatches, type Walk } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
-import { writeEntryPwalk } from './pwalk-format.js';
-import { writeEntryCsv, writeEntryNdjson } from './record-formats.js';
+import { blockWriter, type BlockWriter } from './frame-rows.js';
+import { framePwalkRow, writeEntryPwalk } from './pwalk-format.js';
+import { frameCsvRow, frameNdjsonRow, writeEntryCsv, writeEntryNdjson } from './record-formats.js';
 
 export interface CatBatchOptions {
   readonly format: 'ndjson' | 'csv' | 'pwalk';
@@ -17,24 +18,42 @@ export interface CatBatchOptions {
  */
 const BATCH_BYTES = 1536 * 1024;
 
-/** How `format` writes one row of a block. */
-export async function catRowFormat(
+/**
+ * How `format` writes the rows of a block. pw_fcount and pw_dirsum need every
+ * directory's direct children first: from `parts` (prepareCatBatches) when several
+ * threads counted them, else counted here over the whole walk: one pass for the
+ * totals, one for the rows.
+ */
+export async function catBlockFormat(
   walk: Walk,
   format: CatBatchOptions['format'],
   signal: AbortSignal | undefined,
-): Promise<(out: ByteRows, b: EntryBlock, i: number) => void> {
-  if (format === 'csv') return writeEntryCsv;
-  if (format === 'ndjson') return writeEntryNdjson;
-  // pw_fcount and pw_dirsum need every directory's direct children first: one pass for the totals, one for the rows.
-  const totals = await directChildTotals(walk, { signal });
-  return (out, b, i) => writeEntryPwalk(out, b, i, totals);
+  parts: readonly DirectChildPart[] = [],
+): Promise<BlockWriter> {
+  if (format === 'csv') return blockWriter(writeEntryCsv, frameCsvRow);
+  if (format === 'ndjson') return blockWriter(writeEntryNdjson, frameNdjsonRow);
+  const totals = parts.length === 0 ? await directChildTotals(walk, { signal }) : DirectChildTotals.ofParts(parts);
+  return blockWriter((out, b, i) => writeEntryPwalk(out, b, i, totals), framePwalkRow(totals));
 }
 
-export async function createBatchFormatter(walk: Walk, options: CatBatchOptions, signal: AbortSignal | undefined): Promise<BatchFormatter> {
-  const row = await catRowFormat(walk, options.format, signal);
+/**
+ * The direct children each thread of several counts over its own blocks for pwalk
+ * rows (formattedBatches' preparation); nothing for the other formats, nor for one
+ * thread, which counts the whole walk in catBlockFormat (no part to copy).
+ */
+export const prepareCatBatches: PrepareBatches<CatBatchOptions, DirectChildPart> = (walk, options, share, signal) =>
+  options.format !== 'pwalk' || share.of === 1 ? undefined : directChildTotals(walk, { share, signal }).then((totals) => totals.part());
+
+export async function createBatchFormatter(
+  walk: Walk,
+  options: CatBatchOptions,
+  signal: AbortSignal | undefined,
+  parts: readonly DirectChildPart[],
+): Promise<BatchFormatter> {
+  const write = await catBlockFormat(walk, options.format, signal, parts);
   const out = new ByteRows(BATCH_BYTES);
   return (block) => {
-    for (let i = 0; i < block.length; i++) row(out, block, i);
+    write(out, block);
     return out.take();
   };
 }

@@ -6,7 +6,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /** What a row writer learnt of one piece of paths (PathPieces' head or dir): asked once per piece, not per row. */
-class PieceFacts {
+export class PieceFacts {
   piece: Uint8Array | null = null;
   hasQuote = false;
   utf8 = false;
@@ -16,9 +16,19 @@ class PieceFacts {
   of(piece: Uint8Array): this {
     if (piece === this.piece) return this;
     this.piece = piece;
-    this.hasQuote = piece.indexOf(QUOTE) >= 0;
-    this.utf8 = isUtf8(piece);
-    this.jsonPlain = this.utf8 && !piece.some((c) => c < 0x20 || c === QUOTE || c === BACKSLASH);
+    // Perf: one loop over the piece (learnt per directory header, 131 k times for the bench corpus's 1 M rows), isUtf8 only past ASCII.
+    let quote = false;
+    let special = false;
+    let ascii = true;
+    for (let k = 0; k < piece.length; k++) {
+      const c = piece[k]!;
+      if (c === QUOTE) quote = true;
+      if (c < 0x20 || c === QUOTE || c === BACKSLASH) special = true;
+      else if (c >= 0x80) ascii = false;
+    }
+    this.hasQuote = quote;
+    this.utf8 = ascii || isUtf8(piece);
+    this.jsonPlain = this.utf8 && !special;
     return this;
   }
 }

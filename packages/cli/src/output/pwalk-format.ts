@@ -1,6 +1,12 @@
 import type { DirectChildTotals, EntryBlock } from '@pwalk-ts/reader';
+import { EntryType, varintAt } from '@pwalk-ts/reader/format';
 import type { ByteRows } from './byte-rows.js';
+import { writeDecimal, writeOctal } from './digits.js';
+import { claimRow, Column, columnSteps, literal, put, putColumns, putCsvPath, putCsvQuoted, RowFields, type FrameRowWriter } from './frame-rows.js';
 import { csvInt, ENTRY_PATHS, writeQuotedField } from './record-formats.js';
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
 
 /**
  * Rows byte-compatible with pwalk 3.0's CSV (fizwit/filesystem-reporting-tools), so
@@ -63,4 +69,59 @@ export function writeEntryPwalk(out: ByteRows, b: EntryBlock, i: number, totals:
     out.latin1(',-1,0');
   }
   out.byte(0x0a);
+}
+
+const HEAD_COLUMNS = columnSteps([
+  ['', Column.ino],
+  [',', Column.parentInode],
+  [',', Column.pwalkDepth],
+]);
+const OWNER_COLUMNS = columnSteps([
+  ['",', Column.uid],
+  [',', Column.gid],
+  [',', Column.size],
+  [',', Column.dev],
+  [',', Column.blocks],
+  [',', Column.nlink],
+]);
+const TIME_COLUMNS = columnSteps([
+  ['",', Column.atime],
+  [',', Column.mtime],
+  [',', Column.ctime],
+]);
+const QUOTE_OPEN = literal(',"');
+const FIELD_BETWEEN = literal('","');
+const NOT_A_DIRECTORY = literal(',-1,0\n');
+/** Where framePwalkRow reads a row's fields; one per thread, a row read whole before the next. */
+const FIELDS = new RowFields();
+
+/** writeEntryPwalk's row, from a full format-2 block's columns (frame-rows.ts). */
+export function framePwalkRow(totals: DirectChildTotals): FrameRowWriter {
+  return (out, f, row, facts, b, i) => {
+    const buf = claimRow(out, f, row, facts, 3);
+    const p = f.payload;
+    const r = FIELDS.of(f, row, facts);
+    const isDir = f.types[row] === EntryType.dir;
+    let at = putColumns(buf, out.size, HEAD_COLUMNS, p, r);
+    at = putCsvPath(buf, put(buf, at, QUOTE_OPEN), f, row, facts);
+    at = put(buf, at, FIELD_BETWEEN);
+    const nameFrom = f.nameAt[row]!;
+    const nameTo = nameFrom + f.nameLength[row]!;
+    at = putCsvQuoted(buf, at, p, extensionStart(p, nameFrom, nameTo, isDir, false), nameTo);
+    at = putColumns(buf, at, OWNER_COLUMNS, p, r);
+    at = writeOctal(buf, put(buf, at, QUOTE_OPEN), varintAt(p, r.varints[Column.mode]!) as number, 7);
+    at = putColumns(buf, at, TIME_COLUMNS, p, r);
+    if (isDir) {
+      const children = totals.ofRow(b, i);
+      buf[at++] = COMMA;
+      at = writeDecimal(buf, at, children.entries);
+      buf[at++] = COMMA;
+      at = writeDecimal(buf, at, children.bytes);
+      buf[at++] = NEWLINE;
+    } else {
+      at = put(buf, at, NOT_A_DIRECTORY);
+    }
+    out.moveTo(at);
+    return true;
+  };
 }

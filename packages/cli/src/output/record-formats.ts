@@ -2,6 +2,20 @@ import { isUtf8 } from 'node:buffer';
 import { entryBlockOf, type EntryBlock, type WalkEntry, type WalkEntryError } from '@pwalk-ts/reader';
 import { ByteRows } from './byte-rows.js';
 import { EntryPathWriter } from './entry-path.js';
+import {
+  claimRow,
+  Column,
+  columnSteps,
+  literal,
+  put,
+  putColumns,
+  putCsvPath,
+  putPlainJsonPath,
+  RowFields,
+  typeLiterals,
+  type ColumnStep,
+  type FrameRowWriter,
+} from './frame-rows.js';
 import { scalarJson } from './exact-json.js';
 
 const QUOTE = 0x22;
@@ -83,6 +97,49 @@ export function writeEntryNdjson(out: ByteRows, b: EntryBlock, i: number): void 
   out.latin1('}\n');
 }
 
+/** Where each ENTRY_COLUMNS integer column is in a format-2 block's row. */
+const ENTRY_COLUMN_SOURCES: Readonly<Record<(typeof ENTRY_COLUMNS)[number], Column | null>> = {
+  path: null,
+  type: null,
+  size: Column.size,
+  blocks: Column.blocks,
+  mode: Column.mode,
+  uid: Column.uid,
+  gid: Column.gid,
+  nlink: Column.nlink,
+  inode: Column.ino,
+  parentInode: Column.parentInode,
+  dev: Column.dev,
+  atime: Column.atime,
+  mtime: Column.mtime,
+  ctime: Column.ctime,
+  depth: Column.depth,
+};
+
+/** The integer columns of ENTRY_COLUMNS (those after the path and type), each after `separator` but the first. */
+function entryColumnSteps(separator: (name: string) => string): readonly ColumnStep[] {
+  const integers = ENTRY_COLUMNS.filter((name) => ENTRY_COLUMN_SOURCES[name] !== null);
+  return columnSteps(integers.map((name, k) => [k === 0 ? '' : separator(name), ENTRY_COLUMN_SOURCES[name]!]));
+}
+
+const NDJSON_OPEN = literal('{"path":"');
+const NDJSON_TYPES = typeLiterals('","type":"', '","size":');
+const NDJSON_COLUMNS = entryColumnSteps((name) => `,"${name}":`);
+const NDJSON_CLOSE = literal('}\n');
+/** Where frameNdjsonRow and frameCsvRow read a row's fields; one per thread, a row read whole before the next. */
+const FIELDS = new RowFields();
+
+/** writeEntryNdjson's line, from a full format-2 block's columns (frame-rows.ts); a path that is not plain is left to it. */
+export const frameNdjsonRow: FrameRowWriter = (out, f, row, facts) => {
+  const buf = claimRow(out, f, row, facts, 1);
+  let at = putPlainJsonPath(buf, put(buf, out.size, NDJSON_OPEN), f, row, facts);
+  if (at < 0) return false;
+  at = put(buf, at, NDJSON_TYPES[f.types[row]!]!);
+  at = putColumns(buf, at, NDJSON_COLUMNS, f.payload, FIELDS.of(f, row, facts));
+  out.moveTo(put(buf, at, NDJSON_CLOSE));
+  return true;
+};
+
 /** One entry as an ndjson line, for output that is not a stream of rows (find --json). */
 export function entryToNdjson(e: WalkEntry): Buffer {
   const out = new ByteRows(512);
@@ -144,6 +201,22 @@ export function writeEntryCsv(out: ByteRows, b: EntryBlock, i: number): void {
   csvInt(out, b.depth(i));
   out.latin1('\r\n');
 }
+
+const CSV_TYPES = typeLiterals('",', ',');
+const CSV_COLUMNS = entryColumnSteps(() => ',');
+const CSV_END = literal('\r\n');
+
+/** writeEntryCsv's row, from a full format-2 block's columns (frame-rows.ts). */
+export const frameCsvRow: FrameRowWriter = (out, f, row, facts) => {
+  const buf = claimRow(out, f, row, facts, 2);
+  let at = out.size;
+  buf[at++] = QUOTE;
+  at = putCsvPath(buf, at, f, row, facts);
+  at = put(buf, at, CSV_TYPES[f.types[row]!]!);
+  at = putColumns(buf, at, CSV_COLUMNS, f.payload, FIELDS.of(f, row, facts));
+  out.moveTo(put(buf, at, CSV_END));
+  return true;
+};
 
 export function writeErrorCsv(out: ByteRows, e: WalkEntryError): void {
   writeQuotedField(out, e.pathBytes);

@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { WalkErrorCode, WalkFormatError } from '../format/errors.js';
 import { addProblem, BLOCK_LEFT, BLOCK_TAKEN } from '../format/thread-file.js';
-import { blockOwner } from './block-share.js';
-import type { BatchThreadData, BatchThreadMessage } from './batch-thread.js';
+import { blockOwner, type DealtShare } from './block-share.js';
+import type { BatchThreadData, BatchThreadMessage, PartsMessage } from './batch-thread.js';
 import type { EntryBlock } from './entry-block.js';
 import { throwIfStopped } from './stop-signal.js';
 import { problemFromThread, threadFailureError } from './thread-failure.js';
@@ -15,17 +15,34 @@ import type { Walk } from './walk.js';
  */
 export type BatchFormatter = (block: EntryBlock) => Uint8Array;
 
-/** Makes a thread's formatter of a walk's batches, once in every thread (here, and by runBatchThread in each helper). */
-export type CreateBatchFormatter<O> = (walk: Walk, options: O, signal: AbortSignal | undefined) => Promise<BatchFormatter>;
+/**
+ * Makes a thread's formatter of a walk's batches, once in every thread (here, and by
+ * runBatchThread in each helper); `parts` are every thread's PrepareBatches part, in
+ * thread order (none without a preparation).
+ */
+export type CreateBatchFormatter<O, P = unknown> = (walk: Walk, options: O, signal: AbortSignal | undefined, parts: readonly P[]) => Promise<BatchFormatter>;
 
-export interface FormattedBatchesOptions<O> {
+/**
+ * For a formatter that needs something of the whole walk before its first row (cat's
+ * pwalk rows: every directory's direct children): each thread's part of it, counted
+ * over `share` (the blocks it formats), or undefined when `options` need nothing
+ * (then no part is made or exchanged). Every thread's formatter gets all the parts.
+ * Perf: each thread reads only its share for it, where each thread read the whole
+ * walk before formatting (bench/RESULTS.md, "cat (session 8)"). A part must survive
+ * postMessage.
+ */
+export type PrepareBatches<O, P> = (walk: Walk, options: O, share: DealtShare, signal: AbortSignal | undefined) => Promise<P> | undefined;
+
+export interface FormattedBatchesOptions<O, P = unknown> {
   /** Threads formatting, this one included (defaultThreads); 1 formats every batch here. */
   readonly threads: number;
-  readonly createFormatter: CreateBatchFormatter<O>;
+  readonly createFormatter: CreateBatchFormatter<O, P>;
+  /** Given the same to runBatchThread in each helper. */
+  readonly prepare?: PrepareBatches<O, P>;
   /**
    * Starts a helper thread: `new Worker(new URL('./ENTRY.js', import.meta.url), { workerData })`
    * (so the CLI's bundle finds the entry), whose ENTRY calls runBatchThread with the same
-   * createFormatter.
+   * createFormatter and prepare.
    */
   readonly startHelper: (workerData: BatchThreadData<O>) => Worker;
   /** Given to createFormatter in every thread: it must survive postMessage. */
@@ -48,10 +65,10 @@ export const MESSAGES_IN_FLIGHT = 4;
  * its order; a helper's failure is raised when its block is due, after the bytes of
  * every block before it. Helpers are stopped when the generator ends, however it ends.
  */
-export async function* formattedBatches<O>(walk: Walk, options: FormattedBatchesOptions<O>): AsyncGenerator<Uint8Array> {
-  const helpers = Array.from({ length: options.threads - 1 }, (_, i) => new HelperThread(walk, options, i + 1));
+export async function* formattedBatches<O, P>(walk: Walk, options: FormattedBatchesOptions<O, P>): AsyncGenerator<Uint8Array> {
+  const helpers = Array.from({ length: options.threads - 1 }, (_, i) => new HelperThread<O, P>(walk, options, i + 1));
   try {
-    const format = await options.createFormatter(walk, options.options, options.signal);
+    const format = await options.createFormatter(walk, options.options, options.signal, await preparedParts(walk, options, helpers));
     let seq = -1;
     const take = (): boolean => blockOwner(++seq, options.threads) === 0;
     for await (const block of walk.blocksInTurns(take, { onCorrupt: options.onCorrupt, signal: options.signal })) {
@@ -78,24 +95,42 @@ export async function* formattedBatches<O>(walk: Walk, options: FormattedBatches
   }
 }
 
+/**
+ * Every thread's part of options.prepare (this one's counted here meanwhile), handed to
+ * each helper; none without a preparation. The problems its reading met are dropped
+ * here (and in each helper): formatting meets them again, and reports them in order.
+ */
+async function preparedParts<O, P>(walk: Walk, options: FormattedBatchesOptions<O, P>, helpers: readonly HelperThread<O, P>[]): Promise<P[]> {
+  const problemsBefore = walk.problems.length;
+  const own = options.prepare?.(walk, options.options, { index: 0, of: options.threads }, options.signal);
+  if (own === undefined) return [];
+  const parts = [await own];
+  for (const helper of helpers) parts.push(await helper.part(options.signal));
+  walk.problems.length = problemsBefore;
+  helpers.forEach((helper, k) => helper.handParts(parts, k + 1));
+  return parts;
+}
+
 function walkChanged(walk: Walk): WalkFormatError {
   return new WalkFormatError(WalkErrorCode.IO, 'the walk changed while it was read', { file: walk.dir });
 }
 
-type BlockMessage = Extract<BatchThreadMessage, { type: 'piece' | 'block' }>;
+type BlockMessage = Extract<BatchThreadMessage<unknown>, { type: 'piece' | 'block' }>;
 
 /** One helper thread, seen from this one: its messages in order, its end or its failure. */
-class HelperThread<O> {
+class HelperThread<O, P> {
   readonly #worker: Worker;
   readonly #queue: BlockMessage[] = [];
+  #part: { value: P } | null = null;
   #blocks: number | null = null;
   #failure: Error | null = null;
   #wake: (() => void) | null = null;
 
-  constructor(walk: Walk, options: FormattedBatchesOptions<O>, index: number) {
+  constructor(walk: Walk, options: FormattedBatchesOptions<O, P>, index: number) {
     this.#worker = options.startHelper({ dir: walk.dir, options: options.options, onCorrupt: options.onCorrupt, threads: options.threads, index });
-    this.#worker.on('message', (message: BatchThreadMessage) => {
+    this.#worker.on('message', (message: BatchThreadMessage<P>) => {
       if (message.type === 'piece' || message.type === 'block') this.#queue.push(message);
+      else if (message.type === 'part') this.#part = { value: message.part };
       else if (message.type === 'done') this.#blocks = message.blocks;
       else this.#failure ??= threadFailureError(message.error, 'formatting thread');
       this.#wakeUp();
@@ -108,6 +143,17 @@ class HelperThread<O> {
       if (this.#blocks === null) this.#failure ??= new Error(`formatting thread exited with code ${code} before it was done`);
       this.#wakeUp();
     });
+  }
+
+  /** The helper's part of the preparation (PrepareBatches). */
+  async part(signal: AbortSignal | undefined): Promise<P> {
+    while (this.#part === null) await this.#settled(signal);
+    return this.#part.value;
+  }
+
+  /** Gives the helper every thread's part but its own (`index`), which it kept. */
+  handParts(parts: readonly P[], index: number): void {
+    this.#worker.postMessage({ type: 'parts', parts: parts.map((p, k) => (k === index ? null : p)) } satisfies PartsMessage<P>);
   }
 
   /** The helper's next message about its blocks; the helper may then post one more. */

@@ -1,11 +1,16 @@
 /**
- * One thread's share of a walk's blocks when several threads read it together: blocks
- * `index`, `index + of`, `index + 2 of`... counted over its thread files in order.
- * Every thread reads every block (a copy from the page cache) and checks and decodes only
+ * One thread's share of a walk's blocks when several threads read it together, dealt
+ * or claimed, counted over its thread files in order. Every thread reads every block (a copy from the page cache) and checks and decodes only
  * its own blocks; a problem met at a block (damage, a cut end) is reported by the
  * thread whose block it is, so the shares together report it once.
  */
-export type BlockShare = { readonly index: number; readonly of: number } | ClaimedShare;
+export type BlockShare = DealtShare | ClaimedShare;
+
+/** Blocks dealt in turns: `index`, `index + of`, `index + 2 of`... (blockOwner). */
+export interface DealtShare {
+  readonly index: number;
+  readonly of: number;
+}
 
 /**
  * A share claimed block by block by threads reading the walk together: each block goes
