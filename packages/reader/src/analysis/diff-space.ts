@@ -29,6 +29,7 @@ export function diffLedgers(): DiffLedgers {
 
 /** One side's space figures as data, from the thread that read its walk (diff-side-worker.ts). */
 export interface DiffSpacePart {
+  readonly side: DiffSide;
   readonly totals: TallyPart;
   readonly compact: boolean;
   readonly directories: LedgerPart<string>;
@@ -53,12 +54,10 @@ interface LinkCredit {
 /**
  * Everything one walk of a diff adds to the space figures (du's view: each hard-linked
  * inode once, in the directory of its smallest path), credited from its entries in
- * the order they are read. Perf: credited from each block as the walk is read for its
- * path sort, not in the merge-join, so the new walk's credit runs in the thread that
- * sorts it, beside this thread's sort of the old one (the credit was 0.8 s of the
- * 1 M-entry diff's merge on one thread, bench/RESULTS.md "diff (session 8)"); a
- * format-2 block's rows are read from its columns, with each directory header's key
- * made once.
+ * the order they are read. Perf: credited from each block as a walk is read, not in
+ * the merge-join, which runs on one thread: the credit was 0.8 s of the 1 M-entry
+ * diff's merge (bench/RESULTS.md "diff (session 8)"). A format-2 block's rows are read
+ * from its columns, with each directory header's key made once.
  */
 export class DiffSpace {
   readonly totals = new TallyAccumulator();
@@ -143,6 +142,7 @@ export class DiffSpace {
     const { directories, users, groups, extensions } = this.ledgers;
     const side = this.side;
     return {
+      side,
       totals: this.totals.part(),
       compact: this.compact,
       directories: directories.part(side),

@@ -75,7 +75,7 @@ export interface WalkDiff {
 
 export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
   /**
-   * Read the new walk (sort it, credit its space) in a worker thread while this thread reads the old one. Default:
+   * Read the new walk (sort it, credit its space) in a worker thread while this thread sorts the old one, then the old walk's space there while this thread merges. Default:
    * when there is more than one core and the new walk's thread files pass 16 MiB.
    */
   parallelSort?: boolean;
@@ -167,7 +167,9 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
   const largestNew = new LargestFiles(largest);
 
   // The two walks are independent until the merge: a big new walk is sorted (and its
-  // space credited) in a worker thread while this thread reads the old one.
+  // space credited) in a worker thread while this thread sorts the old one; the worker
+  // then credits the old walk's space while this thread merges. In one thread, each
+  // walk's space is credited as it is read for its sort.
   const parallel = options.parallelSort ?? defaultThreads(newWalk, 2) > 1;
   const sort = {
     // Two sorts at once hold half as many entries each: together, what one sort holds.
@@ -176,8 +178,8 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
     onCorrupt: options.onCorrupt,
     signal: options.signal,
   };
-  const newSort = parallel ? new DiffSideInWorker(newWalk, 'new', sort) : null;
-  const olds = new SortedCursor(keyedPathBatches(oldWalk, { ...sort, onBlock: oldSpace.creditBlock }));
+  const newSort = parallel ? new DiffSideInWorker(newWalk, 'new', { walk: oldWalk, side: 'old' }, sort) : null;
+  const olds = new SortedCursor(keyedPathBatches(oldWalk, { ...sort, onBlock: newSort === null ? oldSpace.creditBlock : undefined }));
   const news = new SortedCursor(newSort?.batches() ?? keyedPathBatches(newWalk, { ...sort, onBlock: newSpace.creditBlock }));
   try {
     await olds.start();
@@ -210,9 +212,12 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
       if (takeOld && !olds.step()) await olds.refill();
       if (takeNew && !news.step()) await news.refill();
     }
-    oldSpace.finish();
-    if (newSort === null) newSpace.finish();
-    else newSpace.addPart(await newSort.space());
+    if (newSort === null) {
+      oldSpace.finish();
+      newSpace.finish();
+    } else {
+      for (const part of await newSort.spaces()) (part.side === 'old' ? oldSpace : newSpace).addPart(part);
+    }
   } finally {
     await olds.close();
     await news.close();
