@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BigIntStats } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordBuffer } from '../src/format/index.js';
 import { EntryType, Syscall, FILE_HEADER_SIZE, BLOCK_HEADER_SIZE } from '../src/format/index.js';
 import { openWalk, WalkFormatError, WalkErrorCode, type WalkEntry } from '../src/index.js';
 import { floorSecondsFromMs, floorDivNs } from '../src/format/time.js';
-import { bigStats, forgeWalk } from './helpers/forged-walk.js';
+import { bigStats, forgeWalk, type ForgedRecords } from './helpers/forged-walk.js';
 
 interface Case {
   name: string;
@@ -40,7 +39,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a one-file walk folder from a callback that appends records. */
-function makeWalk(name: string, fill: (rb: RecordBuffer) => void, opts: { capacity?: number; fullAttrs?: boolean } = {}): string {
+function makeWalk(name: string, fill: (rb: ForgedRecords) => void, opts: { capacity?: number; fullAttrs?: boolean } = {}): string {
   return forgeWalk(join(dir, name), fill, opts);
 }
 function freshDir(p: string): void {
