@@ -23,14 +23,20 @@ export interface Ranked<T> {
   readonly shrunk: T[];
 }
 
-/** One side's figures of one key. */
-interface SideTally {
-  readonly bytes: ByteSum;
-  files: number;
-  entries: number;
+/**
+ * One side's figures of one key: its bytes (the sum itself), files and entries. Perf:
+ * one object, not a sum held by a tally: a ledger of every directory (141 k on the
+ * bench corpus) is 47 -> 37.5 MB of heap, and a diff holds one per thread that credits.
+ */
+class SideTally extends ByteSum {
+  files = 0;
+  entries = 0;
 }
 
 type Cell = Record<DiffSide, SideTally>;
+
+/** One side of a ledger as data, for a side credited in another thread: per key its bytes, files and entries. */
+export type LedgerPart<K> = readonly (readonly [K, ByteAmount, number, number])[];
 
 /**
  * Old and new totals per key (a directory, an owner, an extension), filled one
@@ -55,7 +61,7 @@ export class GrowthLedger<K> {
       this.lastCell = cell;
     }
     const tally = cell[side];
-    tally.bytes.add(bytes);
+    tally.add(bytes);
     tally.entries++;
     if (isFile) tally.files++;
   }
@@ -66,9 +72,28 @@ export class GrowthLedger<K> {
     if (b === undefined) return;
     const a = this.cell(into);
     for (const side of SIDES) {
-      a[side].bytes.addSum(b[side].bytes);
+      a[side].addSum(b[side]);
       a[side].files += b[side].files;
       a[side].entries += b[side].entries;
+    }
+  }
+
+  /** The figures of `side`, as data (addPart adds them to another ledger). */
+  part(side: DiffSide): LedgerPart<K> {
+    const rows: [K, ByteAmount, number, number][] = [];
+    for (const [key, cell] of this.cells) {
+      const t = cell[side];
+      rows.push([key, t.amount(), t.files, t.entries]);
+    }
+    return rows;
+  }
+
+  addPart(part: LedgerPart<K>, side: DiffSide): void {
+    for (const [key, bytes, files, entries] of part) {
+      const t = this.cell(key)[side];
+      t.add(bytes);
+      t.files += files;
+      t.entries += entries;
     }
   }
 
@@ -82,8 +107,8 @@ export class GrowthLedger<K> {
 
   row(key: K): GrowthRow<K> {
     const { old, new: now } = this.cells.get(key) ?? emptyCell();
-    const oldBytes = old.bytes.value();
-    const newBytes = now.bytes.value();
+    const oldBytes = old.value();
+    const newBytes = now.value();
     return {
       key,
       oldBytes,
@@ -107,7 +132,7 @@ export class GrowthLedger<K> {
     const shrunk: GrowthRow<K>[] = [];
     for (const [key, { old, new: now }] of this.cells) {
       // Perf: most keys did not change; their amounts compare without a BigInt each.
-      if (old.bytes.amount() === now.bytes.amount()) continue;
+      if (old.amount() === now.amount()) continue;
       const row = this.row(key);
       if (row.deltaBytes > 0n) grown.push(row);
       else if (row.deltaBytes < 0n) shrunk.push(row);
@@ -133,5 +158,5 @@ export class GrowthLedger<K> {
 const SIDES: readonly DiffSide[] = ['old', 'new'];
 
 function emptyCell(): Cell {
-  return { old: { bytes: new ByteSum(), files: 0, entries: 0 }, new: { bytes: new ByteSum(), files: 0, entries: 0 } };
+  return { old: new SideTally(), new: new SideTally() };
 }

@@ -1,15 +1,14 @@
 import { countOption } from './count-option.js';
-import { extensionKey } from './extension.js';
-import { FIRST_LINK, HardLinks, hardLinkId } from './hard-links.js';
+import { diffLedgers, DiffSpace } from './diff-space.js';
+import { DiffSideInWorker } from './diff-side-in-worker.js';
 import { rollUpByDepth } from './roll-up.js';
-import { GrowthLedger, type DiffSide, type GrowthRow, type Ranked } from './growth-ledger.js';
+import type { GrowthRow, Ranked } from './growth-ledger.js';
 import { LargestFiles, type LargestFile } from './largest-files.js';
 import { entryKind, TallyAccumulator } from './usage-tally.js';
-import { allocatedAmount, sizeAmount } from '../sdk/entry-in-place.js';
+import { sizeAmount } from '../sdk/entry-in-place.js';
 import { keyDepth, keyPaths, parentKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import { keyedPathBatches, sortMemoryRecords, type KeyedBatch, type SortOptions } from '../sdk/sort-by-path.js';
-import { SortInWorker } from '../sdk/sort-in-worker.js';
 import { defaultThreads } from '../sdk/helper-threads.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 
@@ -76,7 +75,7 @@ export interface WalkDiff {
 
 export interface WalkDiffOptions extends SortOptions, Pick<RecordsOptions, 'onCorrupt' | 'signal'> {
   /**
-   * Sort the new walk in a worker thread while this thread sorts the old one. Default:
+   * Read the new walk (sort it, credit its space) in a worker thread while this thread sorts the old one, then the old walk's space there while this thread merges. Default:
    * when there is more than one core and the new walk's thread files pass 16 MiB.
    */
   parallelSort?: boolean;
@@ -149,49 +148,6 @@ function changeTally(t: TallyAccumulator): ChangeTally {
   return { entries: t.entries, files: t.files, dirs: t.dirs, bytes: t.apparent.value() };
 }
 
-/** Everything one side of the diff adds to the space ledgers. */
-class SpaceSide {
-  readonly totals = new TallyAccumulator();
-  /** Whether an entry of this walk recorded no blocks (a --compact walk). */
-  compact = false;
-  /** Every hard-linked inode met (hard-links.ts). */
-  private readonly links = new HardLinks<{ key: string }>();
-
-  constructor(
-    private readonly side: DiffSide,
-    private readonly ledgers: Ledgers,
-  ) {}
-
-  credit(e: WalkEntry, key: string): void {
-    const type = e.type;
-    const isDir = type === 'dir';
-    // Hard links once: the sorted stream meets an inode's smallest path first, so a
-    // credit never moves here (a later link is LATER_LINK).
-    const linkId = hardLinkId(e);
-    if (linkId !== null) {
-      if (this.links.meet(linkId, key) !== FIRST_LINK) return;
-      this.links.hold(linkId, { key });
-    }
-    const allocated = allocatedAmount(e);
-    if (allocated === null) this.compact = true;
-    const size = sizeAmount(e);
-    this.totals.add(entryKind(type), size, allocated ?? 0);
-    const isFile = type === 'file';
-    const { directories, users, groups, extensions } = this.ledgers;
-    directories.credit(isDir || key === '' ? key : parentKey(key), this.side, size, isFile);
-    users.credit(e.uid, this.side, size, isFile);
-    groups.credit(e.gid, this.side, size, isFile);
-    if (isFile) extensions.credit(extensionKey(key === '' ? e.pathBytes : e.relativePathBytes), this.side, size, true);
-  }
-}
-
-interface Ledgers {
-  readonly directories: GrowthLedger<string>;
-  readonly users: GrowthLedger<number | null>;
-  readonly groups: GrowthLedger<number | null>;
-  readonly extensions: GrowthLedger<string>;
-}
-
 /**
  * Compares two walks of the same root. Both are read in canonical path order
  * (`records({ sort: 'path' })`, an external merge sort) and merge-joined on their
@@ -201,22 +157,19 @@ interface Ledgers {
 export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffOptions = {}): Promise<WalkDiff> {
   const top = countOption('diffWalks', 'top', options.top ?? 20);
   const largest = countOption('diffWalks', 'largest', options.largest ?? top);
-  const ledgers: Ledgers = {
-    directories: new GrowthLedger<string>(),
-    users: new GrowthLedger<number | null>(),
-    groups: new GrowthLedger<number | null>(),
-    extensions: new GrowthLedger<string>(),
-  };
-  const oldSpace = new SpaceSide('old', ledgers);
-  const newSpace = new SpaceSide('new', ledgers);
+  const ledgers = diffLedgers();
+  const oldSpace = new DiffSpace('old', ledgers);
+  const newSpace = new DiffSpace('new', ledgers);
   const added = new TallyAccumulator();
   const deleted = new TallyAccumulator();
   const unchanged = new TallyAccumulator();
   const modified = { entries: 0, files: 0, oldBytes: 0n, newBytes: 0n };
   const largestNew = new LargestFiles(largest);
 
-  // The two sorts are independent until the merge: a big new walk is sorted in a
-  // worker thread while this thread sorts the old one.
+  // The two walks are independent until the merge: a big new walk is sorted (and its
+  // space credited) in a worker thread while this thread sorts the old one; the worker
+  // then credits the old walk's space while this thread merges. In one thread, each
+  // walk's space is credited as it is read for its sort.
   const parallel = options.parallelSort ?? defaultThreads(newWalk, 2) > 1;
   const sort = {
     // Two sorts at once hold half as many entries each: together, what one sort holds.
@@ -225,9 +178,9 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
     onCorrupt: options.onCorrupt,
     signal: options.signal,
   };
-  const newSort = parallel ? new SortInWorker(newWalk, sort) : null;
-  const olds = new SortedCursor(keyedPathBatches(oldWalk, sort));
-  const news = new SortedCursor(newSort?.batches() ?? keyedPathBatches(newWalk, sort));
+  const newSort = parallel ? new DiffSideInWorker(newWalk, 'new', { walk: oldWalk, side: 'old' }, sort) : null;
+  const olds = new SortedCursor(keyedPathBatches(oldWalk, { ...sort, onBlock: newSort === null ? oldSpace.creditBlock : undefined }));
+  const news = new SortedCursor(newSort?.batches() ?? keyedPathBatches(newWalk, { ...sort, onBlock: newSpace.creditBlock }));
   try {
     await olds.start();
     await news.start();
@@ -237,8 +190,6 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
       if (takeOld && takeNew) {
         const o = olds.entry;
         const n = news.entry;
-        oldSpace.credit(o, olds.key);
-        newSpace.credit(n, news.key);
         if (o.type !== n.type) {
           countEntry(deleted, o);
           countEntry(added, n);
@@ -252,17 +203,20 @@ export async function diffWalks(oldWalk: Walk, newWalk: Walk, options: WalkDiffO
           countEntry(unchanged, n);
         }
       } else if (takeOld) {
-        const o = olds.entry;
-        oldSpace.credit(o, olds.key);
-        countEntry(deleted, o);
+        countEntry(deleted, olds.entry);
       } else {
         const n = news.entry;
-        newSpace.credit(n, news.key);
         countEntry(added, n);
         if (n.type === 'file') largestNew.offerEntry(n);
       }
       if (takeOld && !olds.step()) await olds.refill();
       if (takeNew && !news.step()) await news.refill();
+    }
+    if (newSort === null) {
+      oldSpace.finish();
+      newSpace.finish();
+    } else {
+      for (const part of await newSort.spaces()) (part.side === 'old' ? oldSpace : newSpace).addPart(part);
     }
   } finally {
     await olds.close();

@@ -123,7 +123,31 @@ export class FrameBlock {
     for (let k = 0, to = dirLength + 1; k < length; k++) scratch[to + k] = payload[at + k]!;
     return scratch.toString('latin1', 0, total);
   }
-  /** The depth of header `dir`'s directory. */
+  /** Appends row `i` to a format-1 buffer (the external sort's runs). */
+  appendRowTo(i: number, out: RecordBuffer): void {
+    const dir = this.dirOf[i]!;
+    const at = this.nameAt[i]!;
+    const full = this.fullAttrs;
+    out.appendFields(
+      this.prefix(dir),
+      this.payload,
+      at,
+      at + this.nameLength[i]!,
+      this.ino(i),
+      this.dirs.ino(dir),
+      this.types[i]!,
+      this.size(i),
+      this.mtime(i),
+      full ? this.attr(i, Field.uid) : 0,
+      full ? this.attr(i, Field.gid) : 0,
+      full ? this.attr(i, Field.mode) : 0,
+      full ? this.attr(i, Field.nlink) : 0,
+      full ? this.blocks(i) : 0,
+      full ? this.dev(i) : 0,
+      full ? this.sinceMtime(i, 2) : 0,
+      full ? this.sinceMtime(i, 3) : 0,
+    );
+  }
   /** Whether row `i` is the walk root: an empty name under the root's header (a name is one component: FrameCursor checks). */
   isRoot(i: number): boolean {
     return this.nameLength[i] === 0 && this.dirs.length(this.dirOf[i]!) === 0;
@@ -132,6 +156,7 @@ export class FrameBlock {
   rowDepth(i: number): number {
     return this.isRoot(i) ? 0 : this.depth(this.dirOf[i]!) + 1;
   }
+  /** The depth of header `dir`'s directory. */
   depth(dir: number): number {
     const depths = (this.depths ??= new Int32Array(this.dirs.count).fill(-1));
     if (depths[dir]! < 0) {
@@ -241,30 +266,7 @@ class FrameEntry extends EntryBase {
   /** Appends `e` (decoded here) to a format-1 buffer (the external sort's runs). */
   static appendTo(e: WalkEntry, out: RecordBuffer): void {
     const d = e as FrameEntry;
-    const b = d.#block;
-    const i = d.#i;
-    const dir = b.dirOf[i]!;
-    const at = b.nameAt[i]!;
-    const full = b.fullAttrs;
-    out.appendFields(
-      b.prefix(dir),
-      b.payload,
-      at,
-      at + b.nameLength[i]!,
-      b.ino(i),
-      b.dirs.ino(dir),
-      b.types[i]!,
-      b.size(i),
-      b.mtime(i),
-      full ? b.attr(i, Field.uid) : 0,
-      full ? b.attr(i, Field.gid) : 0,
-      full ? b.attr(i, Field.mode) : 0,
-      full ? b.attr(i, Field.nlink) : 0,
-      full ? b.blocks(i) : 0,
-      full ? b.dev(i) : 0,
-      full ? b.sinceMtime(i, 2) : 0,
-      full ? b.sinceMtime(i, 3) : 0,
-    );
+    d.#block.appendRowTo(d.#i, out);
   }
 
   get relativePathBytes(): Uint8Array {

@@ -1,5 +1,7 @@
 import { tmpdir } from 'node:os';
 import { appendEntryRecord, entryKey } from './entry-in-place.js';
+import { frameRowsOfBlock, rowKey, type EntryBlock } from './entry-block.js';
+import { frameEntry, FrameBlock } from '../format/frame-entry.js';
 import { pathKey, treeKey } from './path-key.js';
 import type { WalkEntry, WalkEntryError } from './record.js';
 import type { RecordBuffer } from '../format/record-buffer.js';
@@ -27,9 +29,23 @@ function byPath(a: { relativePathBytes: Uint8Array }, b: { relativePathBytes: Ui
 /** 'path': byte order of the relative paths; 'tree': depth-first, each directory before its subtree (path-key.ts treeKey). */
 export type SortOrder = 'path' | 'tree';
 
+/** An entry's sort key (a run's entries, merged). */
 type SortKey = (e: WalkEntry) => string;
+/** Row `i`'s sort key (the input's blocks). */
+type RowSortKey = (b: EntryBlock, i: number) => string;
 
 const SORT_KEYS: Record<SortOrder, SortKey> = { path: entryKey, tree: (e) => treeKey(entryKey(e)) };
+const ROW_SORT_KEYS: Record<SortOrder, RowSortKey> = { path: rowKey, tree: (b, i) => treeKey(rowKey(b, i)) };
+
+/** What one sort pass takes besides its input. */
+export interface SortPassOptions extends SortOptions {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Called with each block of the input and its rows' sort keys as it is read, in input
+   * order: a pass that wants every entry once (diff's space figures) rides along.
+   */
+  readonly onBlock?: ((block: EntryBlock, keys: readonly string[]) => void) | undefined;
+}
 
 /** Sorted output goes out in slices of this many entries (see flattenBatches). */
 const OUTPUT_BATCH = 4096;
@@ -53,7 +69,7 @@ export interface KeyedBatch {
  * entry that paired them was part of the sort's GC (23% of its profile).
  */
 export async function* sortEntriesByPath(
-  source: AsyncIterable<readonly WalkEntry[]>,
+  source: AsyncIterable<EntryBlock>,
   layout: { root: RootPath; fullAttrs: boolean },
   options: SortOptions & { readonly signal?: AbortSignal | undefined },
   order: SortOrder = 'path',
@@ -67,19 +83,19 @@ export async function* sortEntriesByPath(
  * per entry (0.4 s of a diff of two 1 M-entry walks, and its garbage).
  */
 export async function* sortKeyedByPath(
-  source: AsyncIterable<readonly WalkEntry[]>,
+  source: AsyncIterable<EntryBlock>,
   layout: { root: RootPath; fullAttrs: boolean },
-  options: SortOptions & { readonly signal?: AbortSignal | undefined },
+  options: SortPassOptions,
   order: SortOrder = 'path',
 ): AsyncGenerator<KeyedBatch> {
-  const key = SORT_KEYS[order];
   let spill: RunSpill | undefined;
   try {
     let chunk: SortChunk | null = await sortChunks(
       source,
-      key,
+      ROW_SORT_KEYS[order],
       sortMemoryRecords(options),
       () => (spill ??= RunSpill.create(options.tempDir ?? tmpdir(), layout.fullAttrs)),
+      options.onBlock,
     );
     if (spill === undefined) {
       const order = chunk.sortedOrder();
@@ -89,7 +105,7 @@ export async function* sortKeyedByPath(
     const last = chunk;
     if (last.size > 0) spill.write((out) => last.writeSorted(out));
     chunk = null;
-    yield* mergeRuns(spill.runs, layout.root, key, options.signal);
+    yield* mergeRuns(spill.runs, layout.root, SORT_KEYS[order], options.signal);
   } finally {
     spill?.dispose();
   }
@@ -101,16 +117,16 @@ export function sortLayout(walk: Walk): { root: RootPath; fullAttrs: boolean } {
 }
 
 /** The walk's entries in path order with their keys (sortKeyedByPath), in this thread. */
-export function keyedPathBatches(walk: Walk, options: SortOptions & Pick<RecordsOptions, 'onCorrupt' | 'signal'>): AsyncGenerator<KeyedBatch> {
-  return sortKeyedByPath(walk.recordBatches(options), sortLayout(walk), options);
+export function keyedPathBatches(walk: Walk, options: SortPassOptions & Pick<RecordsOptions, 'onCorrupt'>): AsyncGenerator<KeyedBatch> {
+  return sortKeyedByPath(walk.entryBlocks(options), sortLayout(walk), options);
 }
 
 /**
  * Sorts the whole of `source` by path into runs in `spill`, the last chunk too: the
- * half of a sort done in another thread (sort-worker.ts); mergeSortedRuns merges them.
+ * half of a sort done in another thread (analysis/diff-side-worker.ts); mergeSortedRuns merges them.
  */
-export async function spillSortedRuns(source: AsyncIterable<readonly WalkEntry[]>, options: SortOptions, spill: RunSpill): Promise<void> {
-  const last = await sortChunks(source, entryKey, sortMemoryRecords(options), () => spill);
+export async function spillSortedRuns(source: AsyncIterable<EntryBlock>, options: SortPassOptions, spill: RunSpill): Promise<void> {
+  const last = await sortChunks(source, rowKey, sortMemoryRecords(options), () => spill, options.onBlock);
   if (last.size > 0) spill.write((out) => last.writeSorted(out));
 }
 
@@ -125,35 +141,52 @@ export function sortMemoryRecords(options: SortOptions): number {
 }
 
 /** Reads `source` in chunks of `limit` entries, each sorted and written as a run to `spill()`; returns the last chunk, not written. */
-async function sortChunks(source: AsyncIterable<readonly WalkEntry[]>, key: SortKey, limit: number, spill: () => RunSpill): Promise<SortChunk> {
-  let chunk = new SortChunk(key);
-  for await (const batch of source) {
-    for (const entry of batch) {
-      chunk.add(entry);
+async function sortChunks(
+  source: AsyncIterable<EntryBlock>,
+  key: RowSortKey,
+  limit: number,
+  spill: () => RunSpill,
+  onBlock: SortPassOptions['onBlock'],
+): Promise<SortChunk> {
+  let chunk = new SortChunk();
+  for await (const block of source) {
+    const keys = new Array<string>(block.length);
+    for (let i = 0; i < keys.length; i++) keys[i] = key(block, i);
+    onBlock?.(block, keys);
+    const rows = frameRowsOfBlock(block);
+    for (let i = 0; i < keys.length; i++) {
+      if (rows === undefined) chunk.add(keys[i]!, block.entry(i), 0);
+      else chunk.add(keys[i]!, rows.frame, rows.from + i);
       if (chunk.size >= limit) {
         const full = chunk;
         spill().write((out) => full.writeSorted(out));
-        chunk = new SortChunk(key);
+        chunk = new SortChunk();
       }
     }
   }
   return chunk;
 }
 
-/** Entries held for one in-memory sort, with their keys. */
+/**
+ * Entries held for one in-memory sort, with their keys. Perf: a format-2 block's row is
+ * held as its block and row number, not an entry object: run records are encoded from
+ * the block's columns, and no object per entry lives until the chunk is spilled (each
+ * one survived into the old generation, to be collected there).
+ */
 class SortChunk {
   readonly keys: string[] = [];
-  readonly entries: WalkEntry[] = [];
-
-  constructor(private readonly key: SortKey) {}
+  /** Per entry: the decoded format-2 block it is row `rows[i]` of, or the entry itself. */
+  private readonly items: (FrameBlock | WalkEntry)[] = [];
+  private readonly rows: number[] = [];
 
   get size(): number {
-    return this.entries.length;
+    return this.keys.length;
   }
 
-  add(entry: WalkEntry): void {
-    this.keys.push(this.key(entry));
-    this.entries.push(entry);
+  add(key: string, item: FrameBlock | WalkEntry, row: number): void {
+    this.keys.push(key);
+    this.items.push(item);
+    this.rows.push(row);
   }
 
   /** Indexes of the entries in key order; ties keep their input order (the sort is stable). */
@@ -166,8 +199,12 @@ class SortChunk {
 
   /** Appends the entries to a run in key order. */
   writeSorted(out: RecordBuffer): void {
-    const entries = this.entries;
-    for (const i of this.sortedOrder()) appendEntryRecord(out, entries[i]!);
+    const { items, rows } = this;
+    for (const i of this.sortedOrder()) {
+      const item = items[i]!;
+      if (item instanceof FrameBlock) item.appendRowTo(rows[i]!, out);
+      else appendEntryRecord(out, item);
+    }
   }
 
   keyedAt(order: readonly number[], from: number, to: number): KeyedBatch {
@@ -175,8 +212,10 @@ class SortChunk {
     const entries = new Array<WalkEntry>(end - from);
     const keys = new Array<string>(end - from);
     for (let i = from; i < end; i++) {
-      entries[i - from] = this.entries[order[i]!]!;
-      keys[i - from] = this.keys[order[i]!]!;
+      const at = order[i]!;
+      const item = this.items[at]!;
+      entries[i - from] = item instanceof FrameBlock ? frameEntry(item, this.rows[at]!) : item;
+      keys[i - from] = this.keys[at]!;
     }
     return { entries, keys };
   }

@@ -82,9 +82,15 @@ export class Walk {
 
   /** Every entry of the walk (error records excluded). */
   records(options: RecordsOptions = {}): AsyncIterable<WalkEntry> {
-    const batches = this.batches(options, (block) => block.entries);
-    if (options.sort === undefined || options.sort === 'none') return flattenBatches(batches);
-    return flattenBatches(sortEntriesByPath(batches, sortLayout(this), options, options.sort));
+    if (options.sort === undefined || options.sort === 'none') return flattenBatches(this.batches(options, (block) => block.entries));
+    return flattenBatches(
+      sortEntriesByPath(
+        this.batches(options, (block) => block),
+        sortLayout(this),
+        options,
+        options.sort,
+      ),
+    );
   }
 
   /**
@@ -111,7 +117,7 @@ export class Walk {
   private async *sortedBlocks(options: RecordsOptions, order: SortOrder): AsyncGenerator<EntryBlock> {
     const layout = sortLayout(this);
     for await (const entries of sortEntriesByPath(
-      this.batches(options, (block) => block.entries),
+      this.batches(options, (block) => block),
       layout,
       options,
       order,
