@@ -31,10 +31,21 @@ export async function run(args: CatArgs, io: CliIo): Promise<number> {
     } else if (args.sort === 'path') {
       await stream(io, walk.entryBlocks(read), await catBlockFormat(walk, args.format, signal));
     } else {
-      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultThreads(walk, MOST_THREADS), signal);
+      await inThreads(io, walk, { format: args.format }, args.workers ?? defaultCatThreads(walk, args.format), signal);
     }
     return reportProblems(walk, io) ? ExitCode.ENTRY_ERRORS : ExitCode.OK;
   });
+}
+
+/**
+ * Threads formatting rows when --workers is not given. Perf: pwalk rows stay in one
+ * thread, where each thread counts its own blocks' direct children and takes the
+ * others' counts: on an idle machine, 1 M entries, one thread took 1.48 s, 1.68 CPU-s and
+ * 159 MB, two 1.61 s, 2.54 CPU-s and 301 MB (every thread holds and looks up every
+ * directory's totals; bench/RESULTS.md, "Session 8 on an idle machine").
+ */
+function defaultCatThreads(walk: Walk, format: CatArgs['format']): number {
+  return format === 'pwalk' ? 1 : defaultThreads(walk, MOST_THREADS);
 }
 
 /** The rows in the walk's file order, formatted by `threads` threads (formattedBatches) and written from this one. */
