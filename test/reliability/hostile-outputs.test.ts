@@ -370,7 +370,15 @@ describe('no temporary folder left behind', () => {
       const tmp = fresh('tmp');
       const cache = fresh('cache');
       const { child, done } = start(['sql', big, 'SELECT count(*) FROM entries', '--cache-dir', cache], { TMPDIR: tmp });
-      await until(() => readdirSync(cache).some((n) => n.startsWith('.staging-') && existsSync(join(cache, n, 'entries.parquet'))), 'staging');
+      // Staging is under way: the entries table is being written (its temporary file beside where it goes).
+      const writing = (n: string): boolean => {
+        try {
+          return readdirSync(join(cache, n)).some((f) => f.startsWith('.entries.parquet.') && f.endsWith('.tmp'));
+        } catch {
+          return false; // renamed into place meanwhile: staging is over
+        }
+      };
+      await until(() => readdirSync(cache).some((n) => n.startsWith('.staging-') && writing(n)), 'staging');
       const sent = Date.now();
       child.kill(signal);
       const r = await done;
