@@ -1,7 +1,7 @@
 import type { ByteAmount } from './byte-sum.js';
 import { extensionKey } from './extension.js';
 import { GrowthLedger, type DiffSide, type LedgerPart } from './growth-ledger.js';
-import { HardLinks, hardLinkId, inodeId } from './hard-links.js';
+import { HardLinks, hardLinkId, rowHardLinkId } from './hard-links.js';
 import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { allocatedAmount, sizeAmount } from '../sdk/entry-in-place.js';
 import { frameRowsOfBlock, type EntryBlock, type FrameRowsBlock } from '../sdk/entry-block.js';
@@ -114,9 +114,9 @@ export class DiffSpace {
         extension = isRoot ? extensionKey(f.root.bytes) : extensionKey(f.payload, at, at + f.nameLength[r]!);
       }
       const dirKey = kind === EntryKind.DIR || isRoot ? key : this.keyOfHeader(f, f.dirOf[r]!);
-      // hardLinkId's rule, on the row.
-      if (full && kind !== EntryKind.DIR && f.attr(r, Field.nlink) > 1) {
-        this.links.take(inodeId(f.dev(r), f.ino(r)), { key, dirKey, kind, size, allocated, uid, gid, extension });
+      const linkId = rowHardLinkId(f, r);
+      if (linkId !== null) {
+        this.links.take(linkId, { key, dirKey, kind, size, allocated, uid, gid, extension });
       } else {
         this.add(dirKey, kind, size, allocated, uid, gid, extension);
       }

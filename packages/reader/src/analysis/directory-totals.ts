@@ -1,5 +1,5 @@
 import { allocatedAmount, entryKey, isRoot, sizeAmount } from '../sdk/entry-in-place.js';
-import { HardLinks, hardLinkId, inodeId } from './hard-links.js';
+import { HardLinks, hardLinkId, rowHardLinkId } from './hard-links.js';
 import { ParentCache } from './parent-cache.js';
 import { DirectoryTable } from './directory-table.js';
 import { RolledUpDirectories } from './rolled-up-directories.js';
@@ -7,7 +7,7 @@ import type { ByteAmount } from './byte-sum.js';
 import type { RootPath } from '../sdk/root-path.js';
 import type { RecordsOptions, Walk } from '../sdk/walk.js';
 import type { WalkEntry } from '../sdk/record.js';
-import { blockAmount, Field } from '../format/frame-entry.js';
+import { blockAmount } from '../format/frame-entry.js';
 import { frameRowsOfBlock, type EntryBlock, type FrameRowsBlock } from '../sdk/entry-block.js';
 import { ENTRY_TYPE_NAMES } from '../format/layout.js';
 
@@ -189,9 +189,9 @@ export class DirectoryTotalsAccumulator {
       table.countDirect(parent, isFile, false, size);
       if (mtime > table.newestMtime[parent]!) table.newestMtime[parent] = mtime;
       onEntry?.(rows.entry(i - from), table.keys[parent]!, size, recorded);
-      if (full && block.attr(i, Field.nlink) > 1) {
-        this.#links.take(inodeId(block.dev(i), block.ino(i)), { key: block.pathKey(i), dir: parent, isFile, size, allocated });
-      } else table.credit(parent, isFile, size, allocated);
+      const linkId = rowHardLinkId(block, i);
+      if (linkId !== null) this.#links.take(linkId, { key: block.pathKey(i), dir: parent, isFile, size, allocated });
+      else table.credit(parent, isFile, size, allocated);
     }
   }
 

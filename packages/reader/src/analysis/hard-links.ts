@@ -1,4 +1,6 @@
 import type { WalkEntry } from '../sdk/record.js';
+import { Field, type FrameBlock } from '../format/frame-entry.js';
+import { EntryType } from '../format/layout.js';
 
 /** What `HardLinks.meet` says of a link whose inode was not met before: the caller counts it. */
 export const FIRST_LINK = 0;
@@ -8,6 +10,11 @@ export const LATER_LINK = 1;
 /** Each hard-linked inode's id: `dev:inode` of a non-directory with more than one link, else null (counted as it comes). */
 export function hardLinkId(e: WalkEntry): string | null {
   return e.type !== 'dir' && e.nlink !== null && e.nlink > 1 ? inodeId(e.dev!, e.inode) : null;
+}
+
+/** hardLinkId of row `i` of a decoded format-2 block, its columns read in place (no entry made). */
+export function rowHardLinkId(block: FrameBlock, i: number): string | null {
+  return block.fullAttrs && block.types[i] !== EntryType.dir && block.attr(i, Field.nlink) > 1 ? inodeId(block.dev(i), block.ino(i)) : null;
 }
 
 /** The id of inode `inode` of device `dev` (bigints or exact numbers: the same id). */

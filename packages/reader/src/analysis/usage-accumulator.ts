@@ -1,13 +1,13 @@
 import { AGE_BUCKETS } from './age-buckets.js';
 import { extensionKey } from './extension.js';
-import { HardLinks, hardLinkId } from './hard-links.js';
+import { HardLinks, hardLinkId, rowHardLinkId } from './hard-links.js';
 import { largestFileFacts, LargestFiles, type LargestFile } from './largest-files.js';
 import type { ByteAmount } from './byte-sum.js';
 import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { blockBytes, byteAmount } from '../sdk/entry-in-place.js';
 import { blockAmount, Field } from '../format/frame-entry.js';
 import type { FrameRowsBlock } from '../sdk/entry-block.js';
-import { ENTRY_TYPE_NAMES, EntryType } from '../format/layout.js';
+import { ENTRY_TYPE_NAMES } from '../format/layout.js';
 import { keyPaths, pathKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
 import type { RootPath } from '../sdk/root-path.js';
@@ -123,7 +123,7 @@ export class UsageAccumulator {
     const largest = this.largest;
     for (let i = from, to = from + rows.length; i < to; i++) {
       const type = types[i]!;
-      if (full && type !== EntryType.dir && block.attr(i, Field.nlink) > 1) {
+      if (rowHardLinkId(block, i) !== null) {
         this.add(rows.entry(i - from));
         continue;
       }
