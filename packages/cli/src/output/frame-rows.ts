@@ -222,6 +222,50 @@ export class RowFields {
   }
 }
 
+/** Column `c` of row `i` of any block, read through its getters: what the reference rows write (null in a --compact walk). */
+export function columnValue(b: EntryBlock, i: number, c: Column): number | bigint | null {
+  switch (c) {
+    case Column.size:
+      return b.size(i);
+    case Column.blocks:
+      return b.blocks(i);
+    case Column.mode:
+      return b.mode(i);
+    case Column.uid:
+      return b.uid(i);
+    case Column.gid:
+      return b.gid(i);
+    case Column.nlink:
+      return b.nlink(i);
+    case Column.ino:
+      return b.inode(i);
+    case Column.dev:
+      return b.dev(i);
+    case Column.parentInode:
+      return b.parentInode(i);
+    case Column.atime:
+      return b.atime(i);
+    case Column.mtime:
+      return b.mtime(i);
+    case Column.ctime:
+      return b.ctime(i);
+    case Column.depth:
+      return b.depth(i);
+    case Column.pwalkDepth:
+      return b.depth(i) - 1;
+  }
+}
+
+/** The reference row's columns of `steps`, each after its literal, read by columnValue; `none` for a value the walk lacks. */
+export function writeColumns(out: ByteRows, steps: readonly ColumnStep[], b: EntryBlock, i: number, none: string): void {
+  for (const step of steps) {
+    out.bytes(step.before);
+    const v = columnValue(b, i, step.column);
+    if (v === null) out.latin1(none);
+    else out.int(v);
+  }
+}
+
 /**
  * The row's columns of `steps`, each after its literal, at `at` (room claimed); returns
  * the offset after them. A format's columns are a list, not a call per column: as fast

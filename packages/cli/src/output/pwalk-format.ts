@@ -2,8 +2,20 @@ import type { DirectChildTotals, EntryBlock } from '@pwalk-ts/reader';
 import { EntryType, varintAt } from '@pwalk-ts/reader/format';
 import type { ByteRows } from './byte-rows.js';
 import { writeDecimal, writeOctal } from './digits.js';
-import { claimRow, Column, columnSteps, literal, put, putColumns, putCsvPath, putCsvQuoted, RowFields, type FrameRowWriter } from './frame-rows.js';
-import { csvInt, ENTRY_PATHS, writeQuotedField } from './record-formats.js';
+import {
+  claimRow,
+  Column,
+  columnSteps,
+  literal,
+  put,
+  putColumns,
+  putCsvPath,
+  putCsvQuoted,
+  RowFields,
+  writeColumns,
+  type FrameRowWriter,
+} from './frame-rows.js';
+import { csvInt, ENTRY_PATHS } from './record-formats.js';
 
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
@@ -42,25 +54,15 @@ export function writeEntryPwalk(out: ByteRows, b: EntryBlock, i: number, totals:
   const depth = b.depth(i);
   const isDir = b.type(i) === 'dir';
   const p = ENTRY_PATHS.of(b, i);
-  out.int(b.inode(i));
-  csvInt(out, b.parentInode(i));
-  csvInt(out, depth - 1);
-  out.latin1(',"');
+  writeColumns(out, HEAD_COLUMNS, b, i, '');
+  out.bytes(QUOTE_OPEN);
   ENTRY_PATHS.csvQuoted(out);
-  out.latin1('",');
-  writeQuotedField(out, p.name, extensionStart(p.name, p.nameFrom, p.nameTo, isDir, depth === 0), p.nameTo);
-  csvInt(out, b.uid(i));
-  csvInt(out, b.gid(i));
-  csvInt(out, b.size(i));
-  csvInt(out, b.dev(i));
-  csvInt(out, b.blocks(i));
-  csvInt(out, b.nlink(i));
-  out.latin1(',"');
+  out.bytes(FIELD_BETWEEN);
+  out.csvQuotedBytes(p.name, extensionStart(p.name, p.nameFrom, p.nameTo, isDir, depth === 0), p.nameTo);
+  writeColumns(out, OWNER_COLUMNS, b, i, '');
+  out.bytes(QUOTE_OPEN);
   out.octal(b.mode(i)!, 7);
-  out.latin1('",');
-  out.int(b.atime(i)!);
-  csvInt(out, b.mtime(i));
-  csvInt(out, b.ctime(i));
+  writeColumns(out, TIME_COLUMNS, b, i, '');
   if (isDir) {
     const children = totals.ofRow(b, i);
     csvInt(out, children.entries);

@@ -13,6 +13,7 @@ import {
   putPlainJsonPath,
   RowFields,
   typeLiterals,
+  writeColumns,
   type ColumnStep,
   type FrameRowWriter,
 } from './frame-rows.js';
@@ -59,13 +60,6 @@ function jsonPath(out: ByteRows, e: WalkEntryError, bytes: Uint8Array, utf8: boo
   } else out.utf8(JSON.stringify(e.path));
 }
 
-/** A member's name and its integer, or null (a field a --compact walk lacks). */
-function jsonInt(out: ByteRows, name: string, v: number | bigint | null): void {
-  out.latin1(name);
-  if (v === null) out.latin1('null');
-  else out.int(v);
-}
-
 /** Writes the entries' paths; one for this thread's rows, each row written whole before the next. */
 export const ENTRY_PATHS = new EntryPathWriter();
 
@@ -80,19 +74,7 @@ export function writeEntryNdjson(out: ByteRows, b: EntryBlock, i: number): void 
     out.byte(QUOTE);
   } else out.utf8(JSON.stringify(b.path(i)));
   out.latin1(`,"type":"${b.type(i)}","size":`);
-  out.int(b.size(i));
-  jsonInt(out, ',"blocks":', b.blocks(i));
-  jsonInt(out, ',"mode":', b.mode(i));
-  jsonInt(out, ',"uid":', b.uid(i));
-  jsonInt(out, ',"gid":', b.gid(i));
-  jsonInt(out, ',"nlink":', b.nlink(i));
-  jsonInt(out, ',"inode":', b.inode(i));
-  jsonInt(out, ',"parentInode":', b.parentInode(i));
-  jsonInt(out, ',"dev":', b.dev(i));
-  jsonInt(out, ',"atime":', b.atime(i));
-  jsonInt(out, ',"mtime":', b.mtime(i));
-  jsonInt(out, ',"ctime":', b.ctime(i));
-  jsonInt(out, ',"depth":', b.depth(i));
+  writeColumns(out, NDJSON_COLUMNS, b, i, 'null');
   if (!utf8) out.latin1(`,"pathBase64":"${base64Of(b.pathBytes(i))}"`);
   out.latin1('}\n');
 }
@@ -185,20 +167,8 @@ export function writeEntryCsv(out: ByteRows, b: EntryBlock, i: number): void {
   out.byte(QUOTE);
   ENTRY_PATHS.csvQuoted(out);
   out.byte(QUOTE);
-  out.latin1(`,${b.type(i)}`);
-  csvInt(out, b.size(i));
-  csvInt(out, b.blocks(i));
-  csvInt(out, b.mode(i));
-  csvInt(out, b.uid(i));
-  csvInt(out, b.gid(i));
-  csvInt(out, b.nlink(i));
-  csvInt(out, b.inode(i));
-  csvInt(out, b.parentInode(i));
-  csvInt(out, b.dev(i));
-  csvInt(out, b.atime(i));
-  csvInt(out, b.mtime(i));
-  csvInt(out, b.ctime(i));
-  csvInt(out, b.depth(i));
+  out.latin1(`,${b.type(i)},`);
+  writeColumns(out, CSV_COLUMNS, b, i, '');
   out.latin1('\r\n');
 }
 
