@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { FrameField as Field, frameRowsOfBlock, type EntryBlock, type FrameBlock } from '@pwalk-ts/reader';
-import { ENTRY_TYPE_NAMES, exactSum, unzigzag, varintAt, varintEnd } from '@pwalk-ts/reader/format';
+import { ENTRY_TYPE_NAMES } from '@pwalk-ts/reader/format';
 import type { ByteRows } from './byte-rows.js';
 import { MAX_DECIMAL_BYTES, writeDecimal, writeVarintDecimal } from './digits.js';
 import { PieceFacts } from './entry-path.js';
@@ -195,27 +195,23 @@ export class RowFields {
   }
 
   of(f: FrameBlock, row: number, facts: HeaderFacts): this {
-    const p = f.payload;
     const fields = f.fields;
     const base = row * f.stride;
     const v = this.varints;
-    const size = fields[base + Field.size]!;
     const nlink = fields[base + Field.nlink]!;
-    const blocks = varintEnd(p, nlink);
-    v[Column.size] = size;
-    v[Column.blocks] = blocks;
+    v[Column.size] = fields[base + Field.size]!;
+    v[Column.blocks] = f.blocksAt(row);
     v[Column.mode] = fields[base + Field.mode]!;
     v[Column.uid] = fields[base + Field.uid]!;
     v[Column.gid] = fields[base + Field.gid]!;
     v[Column.nlink] = nlink;
     v[Column.ino] = fields[base + Field.ino]!;
     v[Column.dev] = fields[base + Field.dev]!;
-    const mtime = unzigzag(varintAt(p, varintEnd(p, size)));
-    const atimeAt = varintEnd(p, blocks);
+    const mtime = f.mtime(row);
     this.#set(Column.parentInode, facts.parentInode);
-    this.#set(Column.atime, exactSum(mtime, unzigzag(varintAt(p, atimeAt))));
+    this.#set(Column.atime, f.sinceMtime(row, 2, mtime));
     this.#set(Column.mtime, mtime);
-    this.#set(Column.ctime, exactSum(mtime, unzigzag(varintAt(p, varintEnd(p, atimeAt)))));
+    this.#set(Column.ctime, f.sinceMtime(row, 3, mtime));
     this.#set(Column.depth, facts.depth);
     this.#set(Column.pwalkDepth, facts.depth - 1);
     return this;

@@ -70,15 +70,22 @@ export class FrameBlock {
   dev(i: number): number | bigint {
     return varintAt(this.payload, this.fields[i * this.stride + Field.dev]!);
   }
-  blocks(i: number): number | bigint {
-    return varintAt(this.payload, varintEnd(this.payload, this.fields[i * this.stride + Field.nlink]!));
+  /** Where record i's st_blocks varint is: after its nlink's. */
+  blocksAt(i: number): number {
+    return varintEnd(this.payload, this.fields[i * this.stride + Field.nlink]!);
   }
-  /** Record i's atime (`after` 2) or ctime (3): a difference from its mtime, after its nlink and blocks. */
-  sinceMtime(i: number, after: 2 | 3): number | bigint {
+  blocks(i: number): number | bigint {
+    return varintAt(this.payload, this.blocksAt(i));
+  }
+  /**
+   * Record i's atime (`after` 2) or ctime (3): a difference from its mtime, after its
+   * nlink and blocks. `mtime`: the record's, when the caller decoded it already.
+   */
+  sinceMtime(i: number, after: 2 | 3, mtime: number | bigint = this.mtime(i)): number | bigint {
     const p = this.payload;
-    let at = this.fields[i * this.stride + Field.nlink]!;
-    for (let k = 0; k < after; k++) at = varintEnd(p, at);
-    return exactSum(this.mtime(i), unzigzag(varintAt(p, at)));
+    let at = this.blocksAt(i);
+    for (let k = 1; k < after; k++) at = varintEnd(p, at);
+    return exactSum(mtime, unzigzag(varintAt(p, at)));
   }
   /**
    * What the names under header `dir` follow in their relative paths: its path and '/',

@@ -7,7 +7,7 @@ export { RecordBuffer, type BlockSink, type FieldsWriter, type StatSeconds } fro
 export { FrameBuffer } from './frame-buffer.js';
 export { FrameCursor, FrameDamage } from './frame-cursor.js';
 export { readU64, writeU64 } from './integers.js';
-export { varintAt, varintEnd, unzigzag, exactSum } from './varint.js';
+export { varintAt } from './varint.js';
 export { encodeFileHeader, decodeFileHeader, readThreadFile, type ThreadFileHeader } from './thread-file.js';
 export { decodeBlock } from './record-decoder.js';
 export { floorSecondsFromMs, floorDivNs, exactSeconds, readSeconds } from './time.js';
