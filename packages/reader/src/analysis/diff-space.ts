@@ -1,3 +1,4 @@
+import { ParentCache } from './parent-cache.js';
 import type { ByteAmount } from './byte-sum.js';
 import { extensionKey } from './extension.js';
 import { GrowthLedger, type DiffSide, type LedgerPart } from './growth-ledger.js';
@@ -5,9 +6,9 @@ import { HardLinks, hardLinkId, rowHardLinkId } from './hard-links.js';
 import { EntryKind, entryKind, TallyAccumulator, type TallyPart } from './usage-tally.js';
 import { allocatedAmount, sizeAmount } from '../sdk/entry-in-place.js';
 import { frameRowsOfBlock, type EntryBlock, type FrameRowsBlock } from '../sdk/entry-block.js';
-import { parentKey, pathKey } from '../sdk/path-key.js';
+import { parentKey } from '../sdk/path-key.js';
 import type { WalkEntry } from '../sdk/record.js';
-import { blockAmount, Field, type FrameBlock } from '../format/frame-entry.js';
+import { blockAmount, Field } from '../format/frame-entry.js';
 import { EntryType } from '../format/layout.js';
 
 /** The ledgers both sides of a diff credit: growth by directory, owner and extension. */
@@ -64,10 +65,8 @@ export class DiffSpace {
   /** Whether an entry of this walk recorded no blocks (a --compact walk). */
   compact = false;
   private readonly links = new HardLinks<LinkCredit>();
-  /** The key of the directory header read last (frame and header number): its rows follow one another. */
-  private headerFrame: FrameBlock | null = null;
-  private header = -1;
-  private headerKey = '';
+  /** A directory header's key, kept while its rows follow one another. */
+  private readonly headerKeys = new ParentCache((key) => key);
 
   constructor(
     private readonly side: DiffSide,
@@ -113,7 +112,7 @@ export class DiffSpace {
         const at = f.nameAt[r]!;
         extension = isRoot ? extensionKey(f.root.bytes) : extensionKey(f.payload, at, at + f.nameLength[r]!);
       }
-      const dirKey = kind === EntryKind.DIR || isRoot ? key : this.keyOfHeader(f, f.dirOf[r]!);
+      const dirKey = kind === EntryKind.DIR || isRoot ? key : this.headerKeys.ofHeader(f, f.dirOf[r]!);
       const linkId = rowHardLinkId(f, r);
       if (linkId !== null) {
         this.links.take(linkId, { key, dirKey, kind, size, allocated, uid, gid, extension });
@@ -121,15 +120,6 @@ export class DiffSpace {
         this.add(dirKey, kind, size, allocated, uid, gid, extension);
       }
     }
-  }
-
-  private keyOfHeader(f: FrameBlock, header: number): string {
-    if (f !== this.headerFrame || header !== this.header) {
-      this.headerFrame = f;
-      this.header = header;
-      this.headerKey = pathKey(f.dirs.path(header));
-    }
-    return this.headerKey;
   }
 
   /** Credits the hard-linked inodes, each at its smallest path: call once every entry was credited. */
